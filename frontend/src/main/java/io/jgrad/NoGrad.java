@@ -1,0 +1,31 @@
+package io.jgrad;
+
+/**
+ * A scope in which eager operations record no history: {@code try (var g = Grad.noGrad()) {...}}.
+ * Per thread; scopes nest. Closing restores the state that was in force when it was opened.
+ */
+public final class NoGrad implements AutoCloseable {
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private final Thread owner = Thread.currentThread();
+    private boolean closed;
+
+    NoGrad() {
+        DEPTH.get()[0]++;
+    }
+
+    /** True while any {@code noGrad} scope is open on this thread. */
+    static boolean active() {
+        return DEPTH.get()[0] > 0;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("a Grad.noGrad() scope must be closed by the thread that opened it");
+        }
+        closed = true;
+        DEPTH.get()[0]--;
+    }
+}
