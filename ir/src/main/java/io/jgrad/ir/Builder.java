@@ -1,0 +1,110 @@
+package io.jgrad.ir;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds a {@link Graph} one node at a time; every method returns the new value's id and
+ * checks the primitive's shape rule at once (so an error points at the op that caused it).
+ * {@link #build} freezes the graph; the builder cannot be used after it.
+ */
+public final class Builder {
+    private final List<Node> nodes = new ArrayList<>();
+    private boolean built;
+
+    public int input(int index, String name, Type type) {
+        if (name == null || name.isEmpty()) throw new IllegalArgumentException("input: a name is required");
+        return add(Prim.INPUT, new int[0], type, new int[] {index}, null, name);
+    }
+
+    /** A constant of the given type; {@code values} row-major. */
+    public int constant(Type type, double... values) {
+        return add(Prim.CONST, new int[0], type, null, values.clone(), null);
+    }
+
+    /** A scalar f32 constant. */
+    public int scalar(double value) {
+        return constant(Type.f32(), value);
+    }
+
+    public int unary(Prim p, int x) {
+        if (p.family != Prim.Family.UNARY || p == Prim.POW) throw new IllegalArgumentException(p.text + " is not a plain unary primitive");
+        return add(p, new int[] {x}, null, null, null, null);
+    }
+
+    public int pow(int x, double exponent) {
+        return add(Prim.POW, new int[] {x}, null, null, new double[] {exponent}, null);
+    }
+
+    /** ADD, SUB, MUL, DIV, MAX, MIN, the comparisons, or MATMUL. */
+    public int binary(Prim p, int a, int b) {
+        if (p.arity() != 2) throw new IllegalArgumentException(p.text + " is not binary");
+        return add(p, new int[] {a, b}, null, null, null, null);
+    }
+
+    public int select(int cond, int a, int b) {
+        return add(Prim.SELECT, new int[] {cond, a, b}, null, null, null, null);
+    }
+
+    public int broadcast(int x, int... shape) {
+        return add(Prim.BROADCAST, new int[] {x}, type(x).withShape(shape), null, null, null);
+    }
+
+    public int reshape(int x, int... shape) {
+        return add(Prim.RESHAPE, new int[] {x}, type(x).withShape(shape), null, null, null);
+    }
+
+    public int transpose(int x, int... perm) {
+        return add(Prim.TRANSPOSE, new int[] {x}, null, perm.clone(), null, null);
+    }
+
+    /** REDUCE_SUM or REDUCE_MAX over ascending {@code axes}, which are removed. */
+    public int reduce(Prim p, int x, int... axes) {
+        if (p.family != Prim.Family.REDUCE) throw new IllegalArgumentException(p.text + " is not a reduction");
+        return add(p, new int[] {x}, null, axes.clone(), null, null);
+    }
+
+    /**
+     * The general form every other method uses, and the parser: applies the shape rule
+     * (with {@code declared} as the stated result type, may be null where it is implied).
+     */
+    public int add(Prim p, int[] args, Type declared, int[] ints, double[] data, String name) {
+        if (built) throw new IllegalStateException("this Builder has built its graph already");
+        Type[] argTypes = new Type[args.length];
+        for (int i = 0; i < args.length; i++) argTypes[i] = type(args[i]);
+        int[] in = ints == null ? new int[0] : ints.clone();
+        double[] d = data == null ? new double[0] : data.clone();
+        Type t = p.resultType(argTypes, in, d, declared);
+        Node n = new Node(nodes.size(), p, args.clone(), t, in, d, p == Prim.INPUT ? name : null);
+        nodes.add(n);
+        return n.id();
+    }
+
+    /** The type of a value made so far. */
+    public Type type(int id) {
+        if (id < 0 || id >= nodes.size()) throw new IllegalArgumentException("no value %" + id + " in this graph (it has " + nodes.size() + ")");
+        return nodes.get(id).type();
+    }
+
+    public Node node(int id) {
+        type(id);
+        return nodes.get(id);
+    }
+
+    public int size() { return nodes.size(); }
+
+    /** Freezes the graph with outputs named out0, out1, ... */
+    public Graph build(int... outputs) {
+        String[] names = new String[outputs.length];
+        for (int i = 0; i < names.length; i++) names[i] = "out" + i;
+        return build(outputs, names);
+    }
+
+    public Graph build(int[] outputs, String[] names) {
+        if (built) throw new IllegalStateException("this Builder has built its graph already");
+        if (outputs.length != names.length) throw new IllegalArgumentException("one name per output: " + outputs.length + " outputs, " + names.length + " names");
+        for (int o : outputs) type(o);
+        built = true;
+        return new Graph(nodes, outputs, names);
+    }
+}

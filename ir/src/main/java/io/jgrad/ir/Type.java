@@ -1,0 +1,82 @@
+package io.jgrad.ir;
+
+import java.util.Arrays;
+
+/** The type of an IR value: element type and shape (row-major; {@code []} is a scalar). Immutable. */
+public final class Type {
+    private final DType dtype;
+    private final int[] shape;
+    private final int size;
+
+    private Type(DType dtype, int[] shape) {
+        this.dtype = dtype;
+        this.shape = shape;
+        long n = 1;
+        for (int d : shape) {
+            if (d <= 0) throw new IllegalArgumentException("every dimension must be positive, got " + Arrays.toString(shape));
+            n *= d;
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("too many elements: " + Arrays.toString(shape));
+        }
+        this.size = (int) n;
+    }
+
+    public static Type of(DType dtype, int... shape) {
+        if (dtype == null) throw new IllegalArgumentException("dtype is null");
+        return new Type(dtype, shape.clone());
+    }
+
+    public static Type f32(int... shape) {
+        return of(DType.F32, shape);
+    }
+
+    public DType dtype() { return dtype; }
+    /** A copy of the shape. */
+    public int[] shape() { return shape.clone(); }
+    public int rank() { return shape.length; }
+    public int dim(int axis) { return shape[axis]; }
+    /** Number of elements (1 for a scalar). */
+    public int size() { return size; }
+    public boolean isScalar() { return shape.length == 0; }
+    public boolean sameShape(Type o) { return Arrays.equals(shape, o.shape); }
+    public Type withDType(DType d) { return new Type(d, shape); }
+    public Type withShape(int... s) { return new Type(dtype, s.clone()); }
+
+    /** Row-major strides; a scalar has none. */
+    public int[] strides() {
+        int[] st = new int[shape.length];
+        int s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) { st[i] = s; s *= shape[i]; }
+        return st;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Type t && t.dtype == dtype && Arrays.equals(t.shape, shape);
+    }
+
+    @Override
+    public int hashCode() {
+        return dtype.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+
+    /** {@code f32[3,4]}, {@code f32[]}: the IR text form. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(dtype.text).append('[');
+        for (int i = 0; i < shape.length; i++) { if (i > 0) sb.append(','); sb.append(shape[i]); }
+        return sb.append(']').toString();
+    }
+
+    /** Parses {@link #toString()}'s form. */
+    public static Type parse(String s) {
+        int open = s.indexOf('[');
+        if (open < 0 || !s.endsWith("]")) throw new IllegalArgumentException("bad type '" + s + "', expected like f32[3,4]");
+        DType d = DType.parse(s.substring(0, open));
+        String inner = s.substring(open + 1, s.length() - 1).trim();
+        if (inner.isEmpty()) return new Type(d, new int[0]);
+        String[] parts = inner.split(",");
+        int[] sh = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) sh[i] = Integer.parseInt(parts[i].trim());
+        return new Type(d, sh);
+    }
+}
