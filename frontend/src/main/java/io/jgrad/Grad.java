@@ -14,24 +14,28 @@ public final class Grad {
 
     public static Compiled compile(Fn1 f, Arg a) {
         requireFn(f);
-        return compile(in -> f.apply(in[0]), a);
+        return trace(in -> f.apply(in[0]), new Arg[] {a});
     }
     public static Compiled compile(Fn2 f, Arg a, Arg b) {
         requireFn(f);
-        return compile(in -> f.apply(in[0], in[1]), a, b);
+        return trace(in -> f.apply(in[0], in[1]), new Arg[] {a, b});
     }
     public static Compiled compile(Fn3 f, Arg a, Arg b, Arg c) {
         requireFn(f);
-        return compile(in -> f.apply(in[0], in[1], in[2]), a, b, c);
+        return trace(in -> f.apply(in[0], in[1], in[2]), new Arg[] {a, b, c});
     }
     public static Compiled compile(Fn4 f, Arg a, Arg b, Arg c, Arg d) {
         requireFn(f);
-        return compile(in -> f.apply(in[0], in[1], in[2], in[3]), a, b, c, d);
+        return trace(in -> f.apply(in[0], in[1], in[2], in[3]), new Arg[] {a, b, c, d});
     }
 
     /** Traces {@code f} once, derives the adjoint, optimises and generates a hidden class. */
     public static Compiled compile(FnN f, Arg... args) {
         requireFn(f);
+        return trace(f, args);
+    }
+
+    private static Compiled trace(FnN f, Arg[] args) {
         if (args == null) throw new IllegalArgumentException("Grad.compile: args is null");
         for (int i = 0; i < args.length; i++) {
             if (args[i] == null) throw new IllegalArgumentException("Grad.compile: Arg " + i + " is null");
