@@ -14,19 +14,19 @@ public final class Grad {
 
     public static Compiled compile(Fn1 f, Arg a) {
         requireFn(f);
-        return compile(in -> f.apply(in[0]), a);
+        return compile((FnN) in -> f.apply(in[0]), a);
     }
     public static Compiled compile(Fn2 f, Arg a, Arg b) {
         requireFn(f);
-        return compile(in -> f.apply(in[0], in[1]), a, b);
+        return compile((FnN) in -> f.apply(in[0], in[1]), a, b);
     }
     public static Compiled compile(Fn3 f, Arg a, Arg b, Arg c) {
         requireFn(f);
-        return compile(in -> f.apply(in[0], in[1], in[2]), a, b, c);
+        return compile((FnN) in -> f.apply(in[0], in[1], in[2]), a, b, c);
     }
     public static Compiled compile(Fn4 f, Arg a, Arg b, Arg c, Arg d) {
         requireFn(f);
-        return compile(in -> f.apply(in[0], in[1], in[2], in[3]), a, b, c, d);
+        return compile((FnN) in -> f.apply(in[0], in[1], in[2], in[3]), a, b, c, d);
     }
 
     /** Traces {@code f} once, derives the adjoint, optimises and generates a hidden class. */
