@@ -1,0 +1,275 @@
+package io.jgrad.golden;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.jgrad.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+
+/**
+ * One golden case of shared/golden (format in its README.md): inputs, a straight-line
+ * program, and PyTorch's value and gradients in float64 and float32.
+ *
+ * <p>{@link #run} interprets the program with any op table mapping an op name and its
+ * arguments to a tensor ({@link #TENSOR_OPS} calls the Tensor API), so the same runner
+ * serves the eager engine and, later, a traced function handed to {@code Grad.compile}.
+ */
+public final class GoldenCase {
+    /** One input: its values are exactly float32. */
+    public record Input(String name, int[] shape, float[] data, boolean requiresGrad) {}
+
+    /** {@code result = op(args...)}; an arg is a name, a number, or (reshape) a shape list, as in the JSON. */
+    public record Stmt(String result, String op, List<JsonElement> args) {}
+
+    public final String name;
+    public final String note;
+    public final List<Input> inputs;
+    public final List<Stmt> program;
+    public final String output;
+    /** The vector-Jacobian seed for a tensor output, or null for a scalar output. */
+    public final int[] seedShape;
+    public final float[] seed;
+    public final int[] expectedShape;
+    public final double[] value, value32;
+    public final Map<String, double[]> grads, grads32;
+
+    /**
+     * Argument kinds per op, as gen.py's OPS table: t a tensor name, tc a tensor name or a
+     * float constant, f a float, i an int axis, s a shape list.
+     */
+    public static final Map<String, String> OPS = Map.ofEntries(
+            Map.entry("add", "t tc"), Map.entry("sub", "t tc"), Map.entry("mul", "t tc"), Map.entry("div", "t tc"),
+            Map.entry("rsub", "t f"), Map.entry("rdiv", "t f"), Map.entry("pow", "t f"),
+            Map.entry("neg", "t"), Map.entry("exp", "t"), Map.entry("log", "t"), Map.entry("log1p", "t"),
+            Map.entry("sin", "t"), Map.entry("cos", "t"), Map.entry("tanh", "t"), Map.entry("sigmoid", "t"),
+            Map.entry("relu", "t"), Map.entry("softplus", "t"), Map.entry("sqrt", "t"), Map.entry("abs", "t"),
+            Map.entry("square", "t"), Map.entry("clamp", "t f f"), Map.entry("maximum", "t t"), Map.entry("minimum", "t t"),
+            Map.entry("sum", "t"), Map.entry("mean", "t"), Map.entry("sumAxis", "t i"), Map.entry("meanAxis", "t i"),
+            Map.entry("matmul", "t t"), Map.entry("dot", "t t"), Map.entry("t", "t"), Map.entry("reshape", "t s"),
+            Map.entry("softmax", "t i"), Map.entry("logSoftmax", "t i"));
+
+    /**
+     * The op table over the public Tensor API. Arguments arrive resolved: a {@link Tensor}, a
+     * {@link Float} (constants), an {@link Integer} (axes) or an {@code int[]} (shapes).
+     */
+    public static final BiFunction<String, Object[], Tensor> TENSOR_OPS = (op, a) -> {
+        Tensor x = (Tensor) a[0];
+        switch (op) {
+            case "add": return a[1] instanceof Tensor ? x.add((Tensor) a[1]) : x.add((Float) a[1]);
+            case "sub": return a[1] instanceof Tensor ? x.sub((Tensor) a[1]) : x.sub((Float) a[1]);
+            case "mul": return a[1] instanceof Tensor ? x.mul((Tensor) a[1]) : x.mul((Float) a[1]);
+            case "div": return a[1] instanceof Tensor ? x.div((Tensor) a[1]) : x.div((Float) a[1]);
+            case "rsub": return x.rsub((Float) a[1]);
+            case "rdiv": return x.rdiv((Float) a[1]);
+            case "pow": return x.pow((Float) a[1]);
+            case "neg": return x.neg();
+            case "exp": return x.exp();
+            case "log": return x.log();
+            case "log1p": return x.log1p();
+            case "sin": return x.sin();
+            case "cos": return x.cos();
+            case "tanh": return x.tanh();
+            case "sigmoid": return x.sigmoid();
+            case "relu": return x.relu();
+            case "softplus": return x.softplus();
+            case "sqrt": return x.sqrt();
+            case "abs": return x.abs();
+            case "square": return x.square();
+            case "clamp": return x.clamp((Float) a[1], (Float) a[2]);
+            case "maximum": return x.maximum((Tensor) a[1]);
+            case "minimum": return x.minimum((Tensor) a[1]);
+            case "sum": return x.sum();
+            case "mean": return x.mean();
+            case "sumAxis": return x.sum((Integer) a[1]);
+            case "meanAxis": return x.mean((Integer) a[1]);
+            case "matmul": return x.matmul((Tensor) a[1]);
+            case "dot": return x.dot((Tensor) a[1]);
+            case "t": return x.t();
+            case "reshape": return x.reshape((int[]) a[1]);
+            case "softmax": return x.softmax((Integer) a[1]);
+            case "logSoftmax": return x.logSoftmax((Integer) a[1]);
+            default: throw new IllegalArgumentException("golden: unknown op " + op);
+        }
+    };
+
+    private GoldenCase(JsonObject o) {
+        name = o.get("name").getAsString();
+        note = o.has("note") ? o.get("note").getAsString() : "";
+        inputs = new ArrayList<>();
+        for (JsonElement e : o.getAsJsonArray("inputs")) {
+            JsonObject in = e.getAsJsonObject();
+            inputs.add(new Input(in.get("name").getAsString(), ints(in.getAsJsonArray("shape")),
+                    floats(in.getAsJsonArray("data")), in.get("requiresGrad").getAsBoolean()));
+        }
+        program = new ArrayList<>();
+        for (JsonElement e : o.getAsJsonArray("program")) {
+            JsonArray s = e.getAsJsonArray();
+            List<JsonElement> args = new ArrayList<>();
+            for (int i = 2; i < s.size(); i++) args.add(s.get(i));
+            program.add(new Stmt(s.get(0).getAsString(), s.get(1).getAsString(), args));
+        }
+        output = o.get("output").getAsString();
+        if (o.has("seed")) {
+            JsonObject s = o.getAsJsonObject("seed");
+            seedShape = ints(s.getAsJsonArray("shape"));
+            seed = floats(s.getAsJsonArray("data"));
+        } else {
+            seedShape = null;
+            seed = null;
+        }
+        JsonObject ex = o.getAsJsonObject("expected");
+        expectedShape = ints(ex.getAsJsonArray("shape"));
+        value = doubles(ex.getAsJsonArray("value"));
+        value32 = doubles(ex.getAsJsonArray("value32"));
+        grads = gradMap(ex.getAsJsonObject("grads"));
+        grads32 = gradMap(ex.getAsJsonObject("grads32"));
+    }
+
+    /** Parses one case (Python's json writes Infinity and NaN, which Gson's tree parser accepts). */
+    public static GoldenCase parse(String json) {
+        return new GoldenCase(JsonParser.parseString(json).getAsJsonObject());
+    }
+
+    /** Every case under the classpath folder {@code golden/}, sorted by name. */
+    public static List<GoldenCase> loadAll() {
+        URL dir = GoldenCase.class.getClassLoader().getResource("golden");
+        if (dir == null) throw new IllegalStateException("no golden/ folder on the test classpath");
+        try (Stream<Path> files = Files.list(Paths.get(dir.toURI()))) {
+            List<GoldenCase> cases = new ArrayList<>();
+            for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".json")).sorted()::iterator) {
+                cases.add(parse(Files.readString(p, StandardCharsets.UTF_8)));
+            }
+            return cases;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One case by name, from the classpath folder {@code golden/}. */
+    public static GoldenCase load(String caseName) {
+        try (InputStream in = GoldenCase.class.getClassLoader().getResourceAsStream("golden/" + caseName + ".json")) {
+            if (in == null) throw new IllegalArgumentException("no golden case " + caseName);
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fresh eager tensors for the inputs, in order, those with requiresGrad marked so. */
+    public Map<String, Tensor> eagerInputs() {
+        Map<String, Tensor> env = new LinkedHashMap<>();
+        for (Input in : inputs) env.put(in.name(), Tensor.of(in.data(), in.shape()).requiresGrad(in.requiresGrad()));
+        return env;
+    }
+
+    /**
+     * Runs the program over {@code env} (input name → tensor; results are added to it) with
+     * the given op table, and returns the output tensor.
+     */
+    public Tensor run(Map<String, Tensor> env, BiFunction<String, Object[], Tensor> ops) {
+        for (Stmt s : program) {
+            String kinds = OPS.get(s.op());
+            if (kinds == null) throw new IllegalArgumentException(name + ": unknown op " + s.op());
+            String[] k = kinds.split(" ");
+            if (k.length != s.args().size()) throw new IllegalArgumentException(name + ": " + s.op() + " takes " + k.length + " arguments");
+            Object[] args = new Object[k.length];
+            for (int i = 0; i < k.length; i++) args[i] = resolve(k[i], s.args().get(i), env);
+            Tensor r = ops.apply(s.op(), args);
+            env.put(s.result(), r);
+        }
+        Tensor out = env.get(output);
+        if (out == null) throw new IllegalArgumentException(name + ": output " + output + " is never computed");
+        return out;
+    }
+
+    private Object resolve(String kind, JsonElement arg, Map<String, Tensor> env) {
+        switch (kind) {
+            case "t":
+                return tensor(arg.getAsString(), env);
+            case "tc":
+                if (arg.getAsJsonPrimitive().isString()) return tensor(arg.getAsString(), env);
+                return (float) arg.getAsDouble();
+            case "f":
+                return (float) arg.getAsDouble();
+            case "i":
+                return arg.getAsInt();
+            case "s":
+                return ints(arg.getAsJsonArray());
+            default:
+                throw new IllegalArgumentException("unknown argument kind " + kind);
+        }
+    }
+
+    private Tensor tensor(String ref, Map<String, Tensor> env) {
+        Tensor t = env.get(ref);
+        if (t == null) throw new IllegalArgumentException(name + ": " + ref + " is used before it is defined");
+        return t;
+    }
+
+    /** The names of the inputs whose gradients the case holds. */
+    public List<String> gradInputs() {
+        return new ArrayList<>(grads.keySet());
+    }
+
+    /** Asserts the output's shape and values with {@link Tolerance}. */
+    public void checkValue(int[] shape, float[] got) {
+        if (!Arrays.equals(shape, expectedShape)) {
+            throw new AssertionError(name + ": output shape " + Arrays.toString(shape) + ", expected " + Arrays.toString(expectedShape));
+        }
+        Tolerance.check(name + " value", got, value, value32);
+    }
+
+    /** Asserts the gradient of input {@code input}; null (never reached) counts as zeros, as in gen.py. */
+    public void checkGrad(String input, float[] got) {
+        double[] t = grads.get(input);
+        if (t == null) throw new AssertionError(name + ": no expected gradient for " + input);
+        Tolerance.check(name + " d/d" + input, got == null ? new float[t.length] : got, t, grads32.get(input));
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private static Map<String, double[]> gradMap(JsonObject o) {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : o.entrySet()) m.put(e.getKey(), doubles(e.getValue().getAsJsonArray()));
+        return m;
+    }
+
+    static int[] ints(JsonArray a) {
+        int[] r = new int[a.size()];
+        for (int i = 0; i < r.length; i++) r[i] = a.get(i).getAsInt();
+        return r;
+    }
+
+    static float[] floats(JsonArray a) {
+        float[] r = new float[a.size()];
+        for (int i = 0; i < r.length; i++) r[i] = (float) a.get(i).getAsDouble();
+        return r;
+    }
+
+    static double[] doubles(JsonArray a) {
+        double[] r = new double[a.size()];
+        for (int i = 0; i < r.length; i++) r[i] = a.get(i).getAsDouble();
+        return r;
+    }
+}
