@@ -1,0 +1,61 @@
+package io.jgrad;
+
+import io.jgrad.ir.Builder;
+import io.jgrad.ir.Composites;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * One run of a user function inside {@code Grad.compile}: the IR being built. Open while the
+ * function runs; a traced tensor used after its trace closed is an error (its values will
+ * never exist). Eager tensors the function captures become constants, once each.
+ */
+final class Trace {
+    final Builder builder = new Builder();
+    private final Thread thread = Thread.currentThread();
+    private final Map<Tensor, Integer> constants = new IdentityHashMap<>();
+    private boolean open = true;
+
+    void close() {
+        open = false;
+    }
+
+    Tensor tensor(int value) {
+        return new Tensor(builder.type(value).shape(), new Traced(this, value));
+    }
+
+    /** The trace shared by the traced operands of one op (at least one is traced). */
+    static Trace of(String op, Tensor... operands) {
+        Trace found = null;
+        for (Tensor t : operands) {
+            if (t.traced == null) continue;
+            Trace tr = t.traced.trace;
+            tr.checkOpen(op);
+            if (found != null && found != tr) {
+                throw new IllegalArgumentException(op + ": the operands come from two different Grad.compile traces;"
+                        + " a traced tensor can only be combined with tensors of its own compiled function" + TraceOps.at());
+            }
+            found = tr;
+        }
+        return found;
+    }
+
+    void checkOpen(String op) {
+        if (!open) {
+            throw new IllegalStateException(op + ": this tensor was traced by a Grad.compile call that has returned;"
+                    + " traced tensors exist only while compile runs the function, and they never hold values."
+                    + " Do the computation inside the compiled function, or use eager tensors outside it" + TraceOps.at());
+        }
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException(op + ": a traced tensor was used from another thread than the one running"
+                    + " Grad.compile; trace on one thread" + TraceOps.at());
+        }
+    }
+
+    /** The IR value of an operand: its traced value, or a constant made (once) from an eager tensor. */
+    int valueOf(Tensor t) {
+        if (t.traced != null) return t.traced.value;
+        return constants.computeIfAbsent(t, k -> Composites.constant(builder, k.data, k.shape));
+    }
+}

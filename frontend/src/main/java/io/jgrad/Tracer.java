@@ -1,0 +1,80 @@
+package io.jgrad;
+
+import io.jgrad.ir.Adjoint;
+import io.jgrad.ir.Graph;
+import io.jgrad.ir.Optimizer;
+import io.jgrad.ir.Type;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The front of {@code Grad.compile}: calls the user function once with traced tensors of the
+ * declared shapes, and derives the three graphs the backend compiles (docs/PIPELINE.md).
+ */
+final class Tracer {
+    private Tracer() {}
+
+    /** Everything the backend needs, plus the unoptimised graphs for inspection and tests. */
+    static final class Lowered {
+        final String[] names;
+        final int[][] shapes;
+        final boolean[] requiresGrad;
+        final int[] outputShape;
+        /** As traced: one output, the function's result. */
+        final Graph traced;
+        final Graph forward;
+        /** Forward + adjoint with a seed input (any output). */
+        final Graph vjp;
+        /** Forward + adjoint with seed 1; null unless the output is a scalar. */
+        final Graph valueAndGrad;
+
+        Lowered(String[] names, int[][] shapes, boolean[] requiresGrad, Graph traced) {
+            this.names = names;
+            this.shapes = shapes;
+            this.requiresGrad = requiresGrad;
+            this.traced = traced;
+            this.outputShape = traced.type(traced.output(0)).shape();
+            this.forward = Optimizer.optimize(traced);
+            this.vjp = Optimizer.optimize(Adjoint.of(traced, requiresGrad, true));
+            this.valueAndGrad = outputShape.length == 0 ? Optimizer.optimize(Adjoint.of(traced, requiresGrad, false)) : null;
+        }
+    }
+
+    static Lowered lower(FnN f, Arg[] args) {
+        String[] names = new String[args.length];
+        int[][] shapes = new int[args.length][];
+        boolean[] requiresGrad = new boolean[args.length];
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            names[i] = args[i].name() != null ? args[i].name() : "in" + i;
+            if (!seen.add(names[i])) {
+                throw new IllegalArgumentException("Grad.compile: two inputs are named '" + names[i] + "'; give each Arg its own name");
+            }
+            shapes[i] = args[i].shape();
+            requiresGrad[i] = args[i].requiresGrad();
+        }
+        Trace trace = new Trace();
+        Tensor[] inputs = new Tensor[args.length];
+        for (int i = 0; i < args.length; i++) {
+            inputs[i] = trace.tensor(trace.builder.input(i, names[i], Type.f32(shapes[i])));
+        }
+        Tensor result;
+        try {
+            result = f.apply(inputs);
+        } finally {
+            trace.close();
+        }
+        if (result == null) throw new IllegalArgumentException("Grad.compile: the function returned null; it must return a Tensor");
+        int out;
+        if (result.traced == null) {
+            out = trace.valueOf(result);   // a function whose result does not depend on its inputs
+        } else if (result.traced.trace != trace) {
+            throw new IllegalArgumentException("Grad.compile: the function returned a tensor traced by another Grad.compile call");
+        } else {
+            out = result.traced.value;
+        }
+        Graph graph = trace.builder.build(new int[] {out}, new String[] {"out"});
+        return new Lowered(names, shapes, requiresGrad, graph);
+    }
+}
