@@ -845,7 +845,8 @@ public final class Tensor {
     public Tensor sigmoid() {
         if (traced != null) return TraceOps.sigmoid(this);
         float[] x = data, y = new float[x.length];
-        for (int i = 0; i < y.length; i++) y[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
+        // in float, as PyTorch computes it, so printed values agree to the last digit
+        for (int i = 0; i < y.length; i++) y[i] = 1f / (1f + (float) Math.exp(-x[i]));
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("SigmoidBackward0", new Tensor[] {this}, new Tensor[] {out}, g -> {  // d σ(x) = ḡ·(1 - y)·y
             float[] gx = sink(this);
