@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Data is never changed after creation except by {@link #zero()} and by gradient
  * accumulation into a {@code grad()} tensor. {@link #detach()} and {@link #reshape} share
- * their input's data, as PyTorch's views do; so does {@link #t()} of a 0-D or 1-D tensor.
+ * their input's data, as PyTorch's views do; so does {@link #t()} where the order of the
+ * elements does not change.
  * Shared data shares a version counter: a node whose saved input was changed in place
  * refuses to run, with PyTorch's message.
  *
@@ -1143,14 +1144,19 @@ public final class Tensor {
         }
     }
 
-    /** The transpose of a 2-D tensor; like PyTorch, a 0-D or 1-D tensor comes back as it is (a view). */
+    /**
+     * The transpose of a 2-D tensor; like PyTorch, a 0-D or 1-D tensor comes back as it is.
+     * Where the row-major order does not change (0-D, 1-D, a single row or column) the data
+     * is shared, as PyTorch's view shares it; a general matrix is copied (PyTorch returns a
+     * strided view, which only {@link #zero()} of the transpose could tell apart).
+     */
     public Tensor t() {
         if (traced != null) return TraceOps.t(this);
         int[] s = Shapes.transpose("t", shape);
         Tensor out;
-        if (shape.length < 2) {
-            out = new Tensor(shape, data, version);
-            out.transposedLayout = transposedLayout;
+        if (shape.length < 2 || shape[0] == 1 || shape[1] == 1) {
+            out = new Tensor(s, data, version);
+            out.transposedLayout = shape.length < 2 && transposedLayout;
         } else {
             int rows = shape[0], cols = shape[1];
             float[] x = data, y = new float[x.length];

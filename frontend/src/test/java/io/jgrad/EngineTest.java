@@ -39,6 +39,22 @@ class EngineTest {
     }
 
     @Test
+    void backwardFromALeafSeedsItsOwnGradient() {
+        Tensor x = Tensor.scalar(2f).requiresGrad(true);
+        x.backward();  // PyTorch: x.grad == tensor(1.)
+        assertEquals("tensor(1.)", x.grad().toString());
+    }
+
+    @Test
+    void transposeOfARowSharesItsData() {
+        Tensor row = Tensor.of(new float[] {1f, 2f}, 1, 2);
+        Tensor col = row.t();
+        assertEquals("tensor([[1.],\n        [2.]])", col.toString());
+        col.zero();  // a view, as in PyTorch
+        assertArrayEquals(new float[] {0f, 0f}, row.toArray());
+    }
+
+    @Test
     void theSameOperandTwice() {
         Tensor x = Tensor.of(1f, 2f, 3f).requiresGrad(true);
         x.mul(x).sum().backward();  // d Σx² = 2x
