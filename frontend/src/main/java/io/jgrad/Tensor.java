@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Data is never changed after creation except by {@link #zero()} and by gradient
  * accumulation into a {@code grad()} tensor. {@link #detach()} and {@link #reshape} share
- * their input's data, as PyTorch's views do; so does {@link #t()} of a 0-D or 1-D tensor.
+ * their input's data, as PyTorch's views do; so does {@link #t()} where the order of the
+ * elements does not change.
  * Shared data shares a version counter: a node whose saved input was changed in place
  * refuses to run, with PyTorch's message.
  *
@@ -317,7 +318,11 @@ public final class Tensor {
         return this;
     }
 
-    private static final Tensor[] SAVES_NOTHING_VISIBLE = new Tensor[0];
+    /**
+     * For nodes where PyTorch saves only a constant or an internal value (x·c, x/c, c/x,
+     * mean(axis)): nothing to version-check, but backward frees the node all the same.
+     */
+    private static final Tensor[] SAVES_ONLY_CONSTANTS = new Tensor[0];
 
     private static boolean recording(Tensor a) {
         return a.requiresGrad && !NoGrad.active();
@@ -353,6 +358,10 @@ public final class Tensor {
             dst[0] += (float) s;
             return;
         }
+        if (isTrailingBlock(t.shape, out)) {  // a bias row: add each block of the output
+            for (int off = 0; off < g.length; off += dst.length) for (int j = 0; j < dst.length; j++) dst[j] += g[off + j];
+            return;
+        }
         int[] strides = broadcastStrides(t.shape, out);
         int[] idx = new int[out.length];
         int off = 0;
@@ -370,6 +379,10 @@ public final class Tensor {
             Arrays.fill(dst, t.data[0]);
             return dst;
         }
+        if (isTrailingBlock(t.shape, out)) {  // a bias row: copy it once per block
+            for (int off = 0; off < dst.length; off += t.data.length) System.arraycopy(t.data, 0, dst, off, t.data.length);
+            return dst;
+        }
         int[] strides = broadcastStrides(t.shape, out);
         int[] idx = new int[out.length];
         int off = 0;
@@ -378,6 +391,16 @@ public final class Tensor {
             off = step(idx, out, strides, off);
         }
         return dst;
+    }
+
+    /** True when {@code from}, leading 1s aside, is the trailing part of {@code out}: it repeats as one block. */
+    private static boolean isTrailingBlock(int[] from, int[] out) {
+        int lead = 0;
+        while (lead < from.length && from[lead] == 1) lead++;
+        int k = from.length - lead;
+        if (k == 0 || k > out.length) return false;
+        for (int i = 0; i < k; i++) if (from[lead + i] != out[out.length - k + i]) return false;
+        return true;
     }
 
     /** Strides of {@code from} seen in the index space of {@code out}: 0 along broadcast axes. */
@@ -429,7 +452,6 @@ public final class Tensor {
     private void accumulate(float[] g) {
         if (grad == null) {
             grad = new Tensor(shape, g);
-            grad.transposedLayout = false;
             return;
         }
         float[] d = grad.data;
@@ -471,7 +493,7 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ elementwise: two operands
 
-    private Tensor result(int[] shape, float[] y) {
+    private static Tensor result(int[] shape, float[] y) {
         return new Tensor(shape, y);
     }
 
@@ -683,8 +705,7 @@ public final class Tensor {
         float[] x = data, y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = x[i] * c;
         Tensor out = unaryResult(y);
-        // PyTorch saves the wrapped constant, so this node is freed by backward
-        if (recording(this)) out.record("MulBackward0", new Tensor[] {this}, SAVES_NOTHING_VISIBLE, g -> {  // d(x·c) = ḡ·c
+        if (recording(this)) out.record("MulBackward0", new Tensor[] {this}, SAVES_ONLY_CONSTANTS, g -> {  // d(x·c) = ḡ·c
             float[] gx = sink(this);
             for (int i = 0; i < gx.length; i++) gx[i] += g[i] * c;
         });
@@ -696,7 +717,7 @@ public final class Tensor {
         float[] x = data, y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = x[i] / c;
         Tensor out = unaryResult(y);
-        if (recording(this)) out.record("DivBackward0", new Tensor[] {this}, SAVES_NOTHING_VISIBLE, g -> {  // d(x/c) = ḡ/c
+        if (recording(this)) out.record("DivBackward0", new Tensor[] {this}, SAVES_ONLY_CONSTANTS, g -> {  // d(x/c) = ḡ/c
             float[] gx = sink(this);
             for (int i = 0; i < gx.length; i++) gx[i] += g[i] / c;
         });
@@ -712,7 +733,7 @@ public final class Tensor {
             y[i] = r[i] * c;
         }
         Tensor out = unaryResult(y);
-        if (recording(this)) out.record("MulBackward0", new Tensor[] {this}, SAVES_NOTHING_VISIBLE, g -> {
+        if (recording(this)) out.record("MulBackward0", new Tensor[] {this}, SAVES_ONLY_CONSTANTS, g -> {
             // d(c·r) with r = 1/x: -(ḡ·c)·r²
             float[] gx = sink(this);
             for (int i = 0; i < gx.length; i++) gx[i] += -(g[i] * c) * (r[i] * r[i]);
@@ -845,7 +866,8 @@ public final class Tensor {
     public Tensor sigmoid() {
         if (traced != null) return TraceOps.sigmoid(this);
         float[] x = data, y = new float[x.length];
-        for (int i = 0; i < y.length; i++) y[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
+        // in float, as PyTorch computes it, so printed values agree to the last digit
+        for (int i = 0; i < y.length; i++) y[i] = 1f / (1f + (float) Math.exp(-x[i]));
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("SigmoidBackward0", new Tensor[] {this}, new Tensor[] {out}, g -> {  // d σ(x) = ḡ·(1 - y)·y
             float[] gx = sink(this);
@@ -991,7 +1013,7 @@ public final class Tensor {
         Tensor out = result(Shapes.removeAxis(shape, ax), y);
         if (recording(this)) {
             // d Σ_axis x = ḡ repeated along the axis (divided by its length for the mean)
-            out.record(mean ? "MeanBackward1" : "SumBackward1", new Tensor[] {this}, mean ? SAVES_NOTHING_VISIBLE : null, g -> {
+            out.record(mean ? "MeanBackward1" : "SumBackward1", new Tensor[] {this}, mean ? SAVES_ONLY_CONSTANTS : null, g -> {
                 float[] gx = sink(this);
                 for (int o = 0; o < outer; o++) {
                     for (int k = 0; k < len; k++) {
@@ -1142,14 +1164,19 @@ public final class Tensor {
         }
     }
 
-    /** The transpose of a 2-D tensor; like PyTorch, a 0-D or 1-D tensor comes back as it is (a view). */
+    /**
+     * The transpose of a 2-D tensor; like PyTorch, a 0-D or 1-D tensor comes back as it is.
+     * Where the row-major order does not change (0-D, 1-D, a single row or column) the data
+     * is shared, as PyTorch's view shares it; a general matrix is copied (PyTorch returns a
+     * strided view, which only {@link #zero()} of the transpose could tell apart).
+     */
     public Tensor t() {
         if (traced != null) return TraceOps.t(this);
         int[] s = Shapes.transpose("t", shape);
         Tensor out;
-        if (shape.length < 2) {
-            out = new Tensor(shape, data, version);
-            out.transposedLayout = transposedLayout;
+        if (shape.length < 2 || shape[0] == 1 || shape[1] == 1) {
+            out = new Tensor(s, data, version);
+            out.transposedLayout = shape.length < 2 && transposedLayout;
         } else {
             int rows = shape[0], cols = shape[1];
             float[] x = data, y = new float[x.length];
