@@ -3,13 +3,14 @@ package io.jgrad.ir;
 /**
  * Evaluates at compile time every node whose operands are all constants, with the
  * interpreter's own node rule (float32 rounding for F32 values), so a folded graph computes
- * exactly what the unfolded one computed. Two guards keep the graph small:
+ * exactly what the unfolded one computed. (stop_gradient of a constant folds too: a constant
+ * has no derivative either.) Two guards keep the graph small:
  * <ul>
  *   <li>an elementwise node whose operands are all splats (a uniform CONST, or one broadcast)
  *       is evaluated once, on one element, and becomes a scalar CONST broadcast to its shape;</li>
- *   <li>otherwise a node is folded only if its result has no more elements than its constant
- *       operands together (or at most {@value #SMALL}): a BROADCAST of a constant stays a
- *       broadcast rather than becoming a large literal.</li>
+ *   <li>BROADCAST is never folded (a broadcast constant stays a scalar and index arithmetic);
+ *       any other node is folded only if its result has no more elements than its constant
+ *       operands together, or at most {@value #SMALL}.</li>
  * </ul>
  */
 public final class ConstantFolding {
@@ -28,7 +29,8 @@ public final class ConstantFolding {
 
     private static int fold(Builder b, Node n, int[] args) {
         Prim p = n.prim();
-        if (p.family == Prim.Family.LEAF || p == Prim.STOP_GRADIENT) return copy(b, n, args);
+        // a broadcast is index arithmetic for the backend: materialising it only costs memory
+        if (p.family == Prim.Family.LEAF || p == Prim.BROADCAST) return copy(b, n, args);
         Type t = n.type();
         Type[] argTypes = new Type[args.length];
         for (int i = 0; i < args.length; i++) argTypes[i] = b.type(args[i]);
