@@ -1,0 +1,148 @@
+package io.jgrad.ir;
+
+/**
+ * Algebraic rewrites that are exact in IEEE-754 for every input, NaN, ±inf and -0.0 included
+ * (up to which NaN payload comes out). Each rule carries its one-line proof. Rules that look
+ * harmless but are not exact are deliberately absent:
+ * <ul>
+ *   <li>x·0 → 0: NaN·0 = NaN, inf·0 = NaN, -1·0 = -0;</li>
+ *   <li>x+0 → x: -0 + +0 = +0 (but x + (-0) → x is exact, below);</li>
+ *   <li>x-x → 0, x/x → 1: NaN and inf; 0/x → 0: x = 0 or NaN;</li>
+ *   <li>anything that reassociates (a+b)+c: rounding.</li>
+ * </ul>
+ * One pass over the graph in order; each node is rewritten given its already rewritten
+ * operands, so chains collapse in one pass. Renumbers densely (dead operands stay until DCE).
+ */
+public final class AlgebraicSimplifier {
+    private AlgebraicSimplifier() {}
+
+    public static Graph run(Graph g) {
+        Builder b = new Builder();
+        int[] map = new int[g.size()];
+        for (Node n : g.nodes()) {
+            int[] args = Rebuild.remap(n, map);
+            int r = n.prim().family == Prim.Family.LEAF ? -1 : rewrite(b, n, args);
+            map[n.id()] = r >= 0 ? r : b.add(n.prim(), args, n.type(), n.rawInts(), n.rawData(), n.name());
+        }
+        int[] outs = g.outputs();
+        for (int i = 0; i < outs.length; i++) outs[i] = map[outs[i]];
+        return b.build(outs, g.outputNames());
+    }
+
+    /** The id that replaces node n (operands {@code args}, ids in b), or -1 to keep it. */
+    private static int rewrite(Builder b, Node n, int[] args) {
+        int x = args.length > 0 ? args[0] : -1, y = args.length > 1 ? args[1] : -1;
+        Type t = n.type();
+        return switch (n.prim()) {
+            case INPUT, CONST -> -1;
+            case MUL -> {
+                // x·1 = x for every x (±0, ±inf, NaN): multiplication by one is exact
+                if (Rebuild.isSplat(b, y, 1.0)) yield x;
+                if (Rebuild.isSplat(b, x, 1.0)) yield y;
+                // x·(-1) = -x for every x: exact, flips only the sign, as neg does
+                if (Rebuild.isSplat(b, y, -1.0)) yield b.unary(Prim.NEG, x);
+                if (Rebuild.isSplat(b, x, -1.0)) yield b.unary(Prim.NEG, y);
+                yield -1;
+            }
+            case DIV -> {
+                // x/1 = x for every x
+                if (Rebuild.isSplat(b, y, 1.0)) yield x;
+                // x/(-1) = -x for every x
+                if (Rebuild.isSplat(b, y, -1.0)) yield b.unary(Prim.NEG, x);
+                // x/2^k = x·2^-k: both are the correctly rounded value of the same real number,
+                // provided 2^k and 2^-k are normal numbers of the dtype (so 2^-k is exact)
+                Double c = Rebuild.splat(b, y);
+                if (c != null && isPowerOfTwoWithExactReciprocal(c, t.dtype()))
+                    yield b.binary(Prim.MUL, x, Prim.splat(b, 1.0 / c, t));
+                yield -1;
+            }
+            case SUB -> {
+                // x - (+0) = x + (-0) = x for every x (-0 - +0 = -0)
+                if (Rebuild.isSplat(b, y, 0.0)) yield x;
+                // x - (-y) = x + y: IEEE defines x - y as x + (-y)
+                if (b.node(y).prim() == Prim.NEG) yield b.binary(Prim.ADD, x, b.node(y).arg(0));
+                yield -1;
+            }
+            case ADD -> {
+                // x + (-0) = x for every x: -0 is the identity of IEEE addition (+0 + -0 = +0)
+                if (Rebuild.isSplat(b, y, -0.0)) yield x;
+                if (Rebuild.isSplat(b, x, -0.0)) yield y;
+                // x + (-y) = x - y by the definition of subtraction; addition commutes
+                if (b.node(y).prim() == Prim.NEG) yield b.binary(Prim.SUB, x, b.node(y).arg(0));
+                if (b.node(x).prim() == Prim.NEG) yield b.binary(Prim.SUB, y, b.node(x).arg(0));
+                yield -1;
+            }
+            // max(x,x) = min(x,x) = x for every x, NaN and ±0 included
+            case MAX, MIN -> x == y ? x : -1;
+            // -(-x) = x: negation is exact
+            case NEG -> b.node(x).prim() == Prim.NEG ? b.node(x).arg(0) : -1;
+            // |-x| = |x| and ||x|| = |x|: abs clears the sign bit whatever it was
+            case ABS -> {
+                if (b.node(x).prim() == Prim.ABS) yield x;
+                yield b.node(x).prim() == Prim.NEG ? b.unary(Prim.ABS, b.node(x).arg(0)) : -1;
+            }
+            // x^1 = x for every x (Math.pow's specification)
+            case POW -> n.exponent() == 1.0 ? x : -1;
+            // stop_gradient is idempotent
+            case STOP_GRADIENT -> b.node(x).prim() == Prim.STOP_GRADIENT ? x : -1;
+            case SELECT -> {
+                // select(c, a, a) = a
+                if (y == args[2]) yield y;
+                // a constant condition picks one branch
+                Double c = Rebuild.splat(b, x);
+                if (c != null) yield c != 0 ? y : args[2];
+                yield -1;
+            }
+            case RESHAPE -> {
+                // reshape to the operand's own shape moves nothing
+                if (b.type(x).equals(t)) yield x;
+                // reshape(reshape(x)) = reshape(x): row-major order is preserved by both
+                if (b.node(x).prim() == Prim.RESHAPE) {
+                    int inner = b.node(x).arg(0);
+                    yield b.type(inner).equals(t) ? inner : b.reshape(inner, t.shape());
+                }
+                yield -1;
+            }
+            case BROADCAST -> {
+                // broadcast to the operand's own shape copies nothing
+                if (b.type(x).equals(t)) yield x;
+                // broadcast(broadcast(x)) = broadcast(x): an inner dim is 1 or kept, so x's dims still fit
+                if (b.node(x).prim() == Prim.BROADCAST) {
+                    int inner = b.node(x).arg(0);
+                    yield b.type(inner).equals(t) ? inner : b.broadcast(inner, t.shape());
+                }
+                yield -1;
+            }
+            case TRANSPOSE -> {
+                int[] perm = n.ints();
+                // transpose(transpose(x, p), q): result axis i is inner axis q[i], which is x axis p[q[i]]
+                if (b.node(x).prim() == Prim.TRANSPOSE) {
+                    int[] p = b.node(x).ints(), composed = new int[perm.length];
+                    for (int i = 0; i < perm.length; i++) composed[i] = p[perm[i]];
+                    int inner = b.node(x).arg(0);
+                    yield isIdentity(composed) ? inner : b.transpose(inner, composed);
+                }
+                // the identity permutation moves nothing
+                yield isIdentity(perm) ? x : -1;
+            }
+            // a reduction over no axes is the identity (the sum of one element is that element)
+            case REDUCE_SUM, REDUCE_MAX -> n.axes().length == 0 ? x : -1;
+            case EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, GT, GE, LT, LE, EQ, MATMUL -> -1;
+        };
+    }
+
+    private static boolean isIdentity(int[] perm) {
+        for (int i = 0; i < perm.length; i++) if (perm[i] != i) return false;
+        return true;
+    }
+
+    static boolean isPowerOfTwoWithExactReciprocal(double c, DType d) {
+        if (c == 0 || Double.isNaN(c) || Double.isInfinite(c)) return false;
+        double a = Math.abs(c);
+        if (a != Math.scalb(1.0, Math.getExponent(a))) return false;   // not a power of two
+        int e = Math.getExponent(a);
+        int minNormal = d == DType.F32 ? Float.MIN_EXPONENT : Double.MIN_EXPONENT;
+        int max = d == DType.F32 ? Float.MAX_EXPONENT : Double.MAX_EXPONENT;
+        return e >= minNormal && e <= max && -e >= minNormal && -e <= max;
+    }
+}

@@ -1,0 +1,316 @@
+package io.jgrad.ir;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A seeded generator of random forward programs over every Composites op and every primitive,
+ * with broadcasting shapes. Values are tracked (in double) while the program grows, and an op
+ * is only applied where its operands are inside its domain and clear of its kinks by a margin
+ * (log of positive values, relu/abs away from 0, maximum/minimum and comparisons away from
+ * ties, clamp away from its bounds, no overflow): so central finite differences in double are a
+ * valid check of the adjoint on the generated inputs.
+ *
+ * <p>Self-contained on purpose (it only needs the ir module): copy and adapt it freely.
+ */
+final class RandomPrograms {
+
+    /** A generated program: the forward graph (one output), its inputs, which are differentiated, and the seed (null: scalar output, no seed). */
+    record Program(long seed, Graph forward, float[][] inputs, boolean[] wrt, float[] vjpSeed) {
+        /** Inputs of Adjoint.of(forward, wrt, vjpSeed != null): the forward's, then the seed. */
+        float[][] adjointInputs() {
+            if (vjpSeed == null) return inputs;
+            float[][] in = Arrays.copyOf(inputs, inputs.length + 1);
+            in[inputs.length] = vjpSeed;
+            return in;
+        }
+    }
+
+    private static final int[][] SHAPES = {{}, {4}, {3}, {1}, {2, 3}, {3, 1}, {1, 3}, {3, 3}, {3, 4}};
+    private static final double MARGIN = 0.05;   // distance kept from kinks and domain edges
+    private static final double LIMIT = 1e3;     // largest magnitude a value may reach
+
+    private final Random rng;
+    private final Builder b = new Builder();
+    private final List<double[]> values = new ArrayList<>();   // by id, evaluated in double as we go
+    private final List<Integer> usable = new ArrayList<>();    // ids that later ops may use
+    private final List<Boolean> differentiable = new ArrayList<>();   // by id: reached from a differentiated input
+
+    private RandomPrograms(long seed) {
+        rng = new Random(seed);
+    }
+
+    static Program generate(long seed) {
+        return new RandomPrograms(seed).program(seed);
+    }
+
+    private Program program(long seed) {
+        int n = 1 + rng.nextInt(4);
+        float[][] inputs = new float[n][];
+        boolean[] wrt = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            Type t = Type.f32(SHAPES[rng.nextInt(SHAPES.length)]);
+            inputs[i] = new float[t.size()];
+            for (int k = 0; k < inputs[i].length; k++) inputs[i][k] = (float) (rng.nextDouble() * 3 - 1.5);
+            wrt[i] = rng.nextDouble() < 0.8;
+            b.input(i, "in" + i, t);
+            double[] v = new double[inputs[i].length];
+            for (int k = 0; k < v.length; k++) v[k] = inputs[i][k];
+            values.add(v);
+            differentiable.add(wrt[i]);
+            usable.add(i);
+        }
+        if (!anyTrue(wrt)) {
+            wrt[0] = true;
+            differentiable.set(0, true);
+        }
+        int statements = 3 + rng.nextInt(12);
+        for (int s = 0; s < statements; s++) {
+            for (int attempt = 0; attempt < 50; attempt++) {
+                int before = b.size();
+                int r = statement();
+                evaluateNew(before);   // every node made, used or not, keeps ids and values in step
+                if (r < 0) continue;
+                if (inRange(values.get(r))) {
+                    usable.add(r);
+                    break;
+                }
+            }
+        }
+        int last = usable.get(usable.size() - 1);
+        float[] vjpSeed = null;
+        if (!b.type(last).isScalar()) {
+            if (rng.nextBoolean()) {
+                vjpSeed = new float[b.type(last).size()];
+                for (int k = 0; k < vjpSeed.length; k++) vjpSeed[k] = (float) (rng.nextDouble() * 2 - 1);
+            } else {
+                last = rng.nextBoolean() ? Composites.sum(b, last) : Composites.mean(b, last);
+            }
+        }
+        return new Program(seed, b.build(new int[] {last}, new String[] {"out"}), inputs, wrt, vjpSeed);
+    }
+
+    // ------------------------------------------------------------------ one statement
+
+    private enum Op {
+        ADD, SUB, MUL, DIV, ADD_C, SUB_C, MUL_C, DIV_C, RSUB, RDIV, POW, NEG, EXP, LOG, LOG1P, SIN, COS, TANH,
+        SIGMOID, RELU, SOFTPLUS, SQRT, ABS, SQUARE, CLAMP, MAXIMUM, MINIMUM, SUM, MEAN, SUM_AXIS, MEAN_AXIS,
+        MATMUL, DOT, T, RESHAPE, SOFTMAX, LOG_SOFTMAX, DETACH,
+        // primitives the Composites do not reach directly
+        RAW_SELECT, RAW_REDUCE_MAX, RAW_TRANSPOSE, RAW_BROADCAST
+    }
+
+    /** Emits one random op on usable values and returns its id, or -1 if the chosen op does not fit. */
+    private int statement() {
+        int x = pick();
+        double[] vx = values.get(x);
+        Type tx = b.type(x);
+        Op op = Op.values()[rng.nextInt(Op.values().length)];
+        float c = (float) ((0.5 + rng.nextDouble() * 1.5) * (rng.nextBoolean() ? 1 : -1));
+        return switch (op) {
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM -> {
+                int y = pickBroadcastable(tx.shape());
+                if (y < 0) yield -1;
+                int[] shape = Composites.broadcastShapes("gen", tx.shape(), b.type(y).shape());
+                double[] bx = broadcastValues(x, shape), by = broadcastValues(y, shape);
+                if (op == Op.DIV && !all(by, v -> Math.abs(v) > 0.2)) yield -1;
+                if ((op == Op.MAXIMUM || op == Op.MINIMUM) && !apart(bx, by)) yield -1;
+                yield switch (op) {
+                    case ADD -> Composites.add(b, x, y);
+                    case SUB -> Composites.sub(b, x, y);
+                    case MUL -> Composites.mul(b, x, y);
+                    case DIV -> Composites.div(b, x, y);
+                    case MAXIMUM -> Composites.maximum(b, x, y);
+                    default -> Composites.minimum(b, x, y);
+                };
+            }
+            case ADD_C -> Composites.add(b, x, c);
+            case SUB_C -> Composites.sub(b, x, c);
+            case MUL_C -> Composites.mul(b, x, c);
+            case DIV_C -> Composites.div(b, x, c);
+            case RSUB -> Composites.rsub(b, x, c);
+            case RDIV -> all(vx, v -> Math.abs(v) > 0.2) ? Composites.rdiv(b, x, c) : -1;
+            case POW -> {
+                float p = new float[] {2, 3, 0.5f, -1, 1.5f, 0, 1, -0.5f}[rng.nextInt(8)];
+                boolean integral = p == Math.rint(p);
+                if (!integral && !all(vx, v -> v > MARGIN)) yield -1;
+                if (p < 0 && !all(vx, v -> Math.abs(v) > 0.2)) yield -1;
+                yield Composites.pow(b, x, p);
+            }
+            case NEG -> Composites.neg(b, x);
+            case EXP -> all(vx, v -> v < 4) ? Composites.exp(b, x) : -1;
+            case LOG -> all(vx, v -> v > MARGIN) ? Composites.log(b, x) : -1;
+            case LOG1P -> all(vx, v -> v > -1 + MARGIN) ? Composites.log1p(b, x) : -1;
+            case SIN -> Composites.sin(b, x);
+            case COS -> Composites.cos(b, x);
+            case TANH -> Composites.tanh(b, x);
+            case SIGMOID -> Composites.sigmoid(b, x);
+            case RELU -> all(vx, v -> Math.abs(v) > MARGIN) ? Composites.relu(b, x) : -1;
+            case SOFTPLUS -> Composites.softplus(b, x);
+            case SQRT -> all(vx, v -> v > MARGIN) ? Composites.sqrt(b, x) : -1;
+            case ABS -> all(vx, v -> Math.abs(v) > MARGIN) ? Composites.abs(b, x) : -1;
+            case SQUARE -> Composites.square(b, x);
+            case CLAMP -> {
+                float lo = (float) (-rng.nextDouble()), hi = (float) rng.nextDouble();
+                yield all(vx, v -> Math.abs(v - lo) > MARGIN && Math.abs(v - hi) > MARGIN) ? Composites.clamp(b, x, lo, hi) : -1;
+            }
+            case SUM -> Composites.sum(b, x);
+            case MEAN -> Composites.mean(b, x);
+            case SUM_AXIS, MEAN_AXIS, SOFTMAX, LOG_SOFTMAX -> {
+                if (tx.isScalar()) yield -1;
+                int axis = rng.nextInt(tx.rank()) - (rng.nextBoolean() ? tx.rank() : 0);   // negative axes too
+                yield switch (op) {
+                    case SUM_AXIS -> Composites.sum(b, x, axis);
+                    case MEAN_AXIS -> Composites.mean(b, x, axis);
+                    case SOFTMAX -> Composites.softmax(b, x, axis);
+                    default -> Composites.logSoftmax(b, x, axis);
+                };
+            }
+            case MATMUL -> {
+                if (tx.rank() < 1 || tx.rank() > 2) yield -1;
+                int k = tx.dim(tx.rank() - 1);
+                int y = pickWhere(t -> t.rank() >= 1 && t.rank() <= 2 && t.dim(0) == k);
+                yield y < 0 ? -1 : Composites.matmul(b, x, y);
+            }
+            case DOT -> {
+                if (tx.rank() != 1) yield -1;
+                int y = pickWhere(t -> t.equals(tx));
+                yield y < 0 ? -1 : Composites.dot(b, x, y);
+            }
+            case T -> tx.rank() == 2 ? Composites.t(b, x) : -1;
+            case RESHAPE -> {
+                int n = tx.size();
+                int[][] options = n == 1 ? new int[][] {{}, {1}, {1, 1}} : new int[][] {{n}, {1, n}, {n, 1}, {-1}, {-1, 1}};
+                yield Composites.reshape(b, x, options[rng.nextInt(options.length)]);
+            }
+            // finite differences see through a detach, the adjoint does not: detach only what no
+            // differentiated input reaches (softmax's internal detach is exact either way)
+            case DETACH -> differentiable.get(x) ? -1 : Composites.detach(b, x);
+            case RAW_SELECT -> {
+                int y = pickBroadcastable(tx.shape());
+                if (y < 0) yield -1;
+                int[] shape = Composites.broadcastShapes("gen", tx.shape(), b.type(y).shape());
+                if (!apart(broadcastValues(x, shape), broadcastValues(y, shape))) yield -1;
+                int u = pickBroadcastable(shape), w = pickBroadcastable(shape);
+                if (u < 0 || w < 0 || !Arrays.equals(Composites.broadcastShapes("gen", shape, b.type(u).shape()), shape)
+                        || !Arrays.equals(Composites.broadcastShapes("gen", shape, b.type(w).shape()), shape)) yield -1;
+                Prim cmp = new Prim[] {Prim.GT, Prim.GE, Prim.LT, Prim.LE, Prim.EQ}[rng.nextInt(5)];
+                int cond = b.binary(cmp, Composites.broadcastTo(b, x, shape), Composites.broadcastTo(b, y, shape));
+                yield b.select(cond, Composites.broadcastTo(b, u, shape), Composites.broadcastTo(b, w, shape));
+            }
+            case RAW_REDUCE_MAX -> {
+                if (tx.isScalar()) yield -1;
+                int axis = rng.nextInt(tx.rank());
+                if (!maxIsClear(vx, tx, axis)) yield -1;
+                yield b.reduce(Prim.REDUCE_MAX, x, axis);
+            }
+            case RAW_TRANSPOSE -> {
+                if (tx.rank() < 2) yield -1;
+                int[] perm = new int[tx.rank()];
+                for (int i = 0; i < perm.length; i++) perm[i] = i;
+                for (int i = perm.length - 1; i > 0; i--) {
+                    int j = rng.nextInt(i + 1), tmp = perm[i];
+                    perm[i] = perm[j];
+                    perm[j] = tmp;
+                }
+                yield b.transpose(x, perm);
+            }
+            case RAW_BROADCAST -> {
+                int[] to = tx.isScalar() ? new int[] {2} : prepend(2, tx.shape());
+                yield b.broadcast(x, to);
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private int pick() {
+        // prefer recent values, so programs grow deep rather than wide
+        int back = Math.min((int) (-Math.log(1 - rng.nextDouble()) / 0.7), usable.size() - 1);
+        return usable.get(usable.size() - 1 - back);
+    }
+
+    private int pickWhere(java.util.function.Predicate<Type> ok) {
+        List<Integer> c = new ArrayList<>();
+        for (int id : usable) if (ok.test(b.type(id))) c.add(id);
+        return c.isEmpty() ? -1 : c.get(rng.nextInt(c.size()));
+    }
+
+    private int pickBroadcastable(int[] shape) {
+        return pickWhere(t -> {
+            try {
+                Composites.broadcastShapes("gen", shape, t.shape());
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        });
+    }
+
+    private double[] broadcastValues(int id, int[] shape) {
+        Type from = b.type(id);
+        if (Arrays.equals(from.shape(), shape)) return values.get(id);
+        Node n = new Node(-1, Prim.BROADCAST, new int[] {id}, from.withShape(shape), null, null, null);
+        return Interpreter.evalNode(n, new double[][] {values.get(id)}, new Type[] {from}, false);
+    }
+
+    private void evaluateNew(int from) {
+        for (int id = from; id < b.size(); id++) {
+            Node n = b.node(id);
+            double[][] args = new double[n.arity()][];
+            Type[] types = new Type[n.arity()];
+            for (int i = 0; i < n.arity(); i++) {
+                args[i] = values.get(n.arg(i));
+                types[i] = b.type(n.arg(i));
+            }
+            values.add(Interpreter.evalNode(n, args, types, false));
+            boolean d = false;
+            for (int a : n.rawArgs()) d |= differentiable.get(a);
+            differentiable.add(d);
+        }
+    }
+
+    private static boolean inRange(double[] v) {
+        return all(v, x -> Double.isFinite(x) && Math.abs(x) < LIMIT);
+    }
+
+    private static boolean apart(double[] a, double[] c) {
+        for (int i = 0; i < a.length; i++) if (!(Math.abs(a[i] - c[i]) > MARGIN)) return false;
+        return true;
+    }
+
+    /** True when along `axis` every maximum is unique by the margin. */
+    private static boolean maxIsClear(double[] v, Type t, int axis) {
+        int[] shape = t.shape(), strides = t.strides();
+        int len = shape[axis], stride = strides[axis];
+        for (int k = 0; k < v.length; k++) {
+            if ((k / stride) % len != 0) continue;   // k is the first element of its line along axis
+            double best = Double.NEGATIVE_INFINITY, second = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < len; i++) {
+                double x = v[k + i * stride];
+                if (x > best) { second = best; best = x; } else if (x > second) second = x;
+            }
+            if (len > 1 && !(best - second > MARGIN)) return false;
+        }
+        return true;
+    }
+
+    private static boolean all(double[] v, java.util.function.DoublePredicate p) {
+        for (double x : v) if (!p.test(x)) return false;
+        return true;
+    }
+
+    private static boolean anyTrue(boolean[] v) {
+        for (boolean x : v) if (x) return true;
+        return false;
+    }
+
+    private static int[] prepend(int d, int[] shape) {
+        int[] r = new int[shape.length + 1];
+        r[0] = d;
+        System.arraycopy(shape, 0, r, 1, shape.length);
+        return r;
+    }
+}
