@@ -1,16 +1,21 @@
 package io.jgrad.runtime;
 
 /**
- * Scratch memory for one compiled function: every intermediate buffer the generated code
- * needs, planned at compile time. Made by {@link Compiled#newWorkspace()}; used by one
- * thread at a time.
+ * Scratch memory for one compiled function: every intermediate buffer and every scalar that
+ * crosses a generated chunk method, at offsets the code generator planned at compile time.
+ * Made by {@link Compiled#newWorkspace()}; used by one thread at a time.
  */
 public final class Workspace {
-    final Compiled owner;
-    /** The planned float buffer: intermediates live at offsets the code generator chose. */
+    /**
+     * The owning Compiled's identity token, not the Compiled itself: a thread-local Workspace
+     * that referenced its Compiled would keep its ThreadLocal key, and so the hidden class,
+     * reachable forever (the classic ThreadLocal leak).
+     */
+    final Object owner;
+    /** The planned float buffer. Generated code reads this field directly. */
     public final float[] f32;
 
-    Workspace(Compiled owner, int floats) {
+    Workspace(Object owner, int floats) {
         this.owner = owner;
         this.f32 = new float[floats];
     }

@@ -1,0 +1,250 @@
+package io.jgrad.codegen;
+
+import io.jgrad.ir.Builder;
+import io.jgrad.ir.Graph;
+import io.jgrad.ir.Prim;
+import io.jgrad.ir.Type;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Seeded random programs over every primitive: small shapes of rank 0..3 (dims 1..5 so
+ * extent-1 axes and broadcasting are common), broadcasting, reshapes, transposes, matmuls,
+ * reductions, comparisons and selects, uniform and non-uniform constants, shared values.
+ * Each program is a full {@link CompileRequest}: three graphs with the outputs PIPELINE.md
+ * prescribes (value, then one gradient-shaped output per differentiable input). The graphs
+ * need not be real derivatives: they exercise the code generator, which only sees graphs.
+ */
+final class RandomPrograms {
+    static final Prim[] UNARY = {Prim.NEG, Prim.EXP, Prim.LOG, Prim.LOG1P, Prim.SIN, Prim.COS, Prim.TANH, Prim.SIGMOID,
+            Prim.SOFTPLUS, Prim.SQRT, Prim.ABS, Prim.POW, Prim.STOP_GRADIENT};
+    static final Prim[] BINARY = {Prim.ADD, Prim.SUB, Prim.MUL, Prim.DIV, Prim.MAX, Prim.MIN};
+    static final Prim[] COMPARE = {Prim.GT, Prim.GE, Prim.LT, Prim.LE, Prim.EQ};
+    static final double[] EXPONENTS = {2, 3, 0.5, -1, 0, 1, 1.5, -2};
+
+    final Random rnd;
+    final int[][] inputShapes;
+    final boolean[] requiresGrad;
+    final int[] outputShape;
+
+    RandomPrograms(long seed) {
+        rnd = new Random(seed);
+        int n = 1 + rnd.nextInt(4);
+        inputShapes = new int[n][];
+        requiresGrad = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            inputShapes[i] = shape();
+            requiresGrad[i] = rnd.nextInt(4) != 0;
+        }
+        outputShape = rnd.nextInt(2) == 0 ? new int[0] : shape();
+    }
+
+    int[] shape() {
+        int rank = rnd.nextInt(4);
+        int[] s = new int[rank];
+        for (int a = 0; a < rank; a++) s[a] = 1 + rnd.nextInt(rnd.nextInt(3) == 0 ? 2 : 5);
+        return s;
+    }
+
+    CompileRequest request() {
+        Graph fwd = graph(false, 1);
+        int d = 0;
+        for (boolean b : requiresGrad) if (b) d++;
+        Graph vjp = graph(true, 1 + d);
+        Graph vag = outputShape.length == 0 ? graph(false, 1 + d) : null;
+        String[] names = new String[inputShapes.length];
+        for (int i = 0; i < names.length; i++) names[i] = "x" + i;
+        return new CompileRequest(fwd, vjp, vag, names, inputShapes, requiresGrad, outputShape);
+    }
+
+    float[][] inputs(boolean withSeed) {
+        float[][] in = new float[inputShapes.length + (withSeed ? 1 : 0)][];
+        for (int i = 0; i < inputShapes.length; i++) in[i] = data(Type.f32(inputShapes[i]).size());
+        if (withSeed) in[inputShapes.length] = data(Type.f32(outputShape).size());
+        return in;
+    }
+
+    float[] data(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            int k = rnd.nextInt(40);
+            a[i] = k == 0 ? 0f : k == 1 ? -0f : k == 2 ? 1f : (float) (rnd.nextGaussian() * 1.5);
+        }
+        return a;
+    }
+
+    private Builder b;
+    private List<Integer> pool;
+
+    private Graph graph(boolean withSeed, int outputs) {
+        b = new Builder();
+        pool = new ArrayList<>();
+        int n = inputShapes.length;
+        for (int i = 0; i < n; i++) {
+            if (rnd.nextInt(8) == 0) continue; // an unused input
+            pool.add(b.input(i, "x" + i, Type.f32(inputShapes[i])));
+        }
+        if (withSeed) pool.add(b.input(n, "seed", Type.f32(outputShape)));
+        if (pool.isEmpty() || rnd.nextInt(4) == 0) pool.add(constant(shape()));
+        int ops = 1 + rnd.nextInt(rnd.nextInt(4) == 0 ? 40 : 14);
+        for (int i = 0; i < ops; i++) step();
+        int[] out = new int[outputs];
+        out[0] = coerce(pick(), outputShape);
+        int k = 1;
+        for (int i = 0; i < n && outputs > 1; i++) if (requiresGrad[i]) out[k++] = coerce(pick(), inputShapes[i]);
+        return b.build(out);
+    }
+
+    private int pick() {
+        // Favour recent values so programs are deep, not just wide.
+        int s = pool.size();
+        int i = rnd.nextInt(3) == 0 ? rnd.nextInt(s) : s - 1 - rnd.nextInt(Math.min(s, 3));
+        return pool.get(i);
+    }
+
+    private int constant(int[] shape) {
+        Type t = Type.f32(shape);
+        double[] d = new double[t.size()];
+        if (rnd.nextBoolean()) Arrays.fill(d, (float) (rnd.nextGaussian() * 2));
+        else for (int i = 0; i < d.length; i++) d[i] = (float) (rnd.nextGaussian() * 2);
+        return b.constant(t, d);
+    }
+
+    private void step() {
+        int r = rnd.nextInt(100);
+        int v;
+        if (r < 22) {
+            Prim p = UNARY[rnd.nextInt(UNARY.length)];
+            int x = pick();
+            if ((p == Prim.LOG || p == Prim.SQRT || p == Prim.POW) && rnd.nextInt(3) != 0) {
+                // mostly keep to the domain, so that NaN does not swallow everything downstream
+                x = b.binary(Prim.ADD, b.unary(Prim.ABS, x), splat(0.25, b.type(x)));
+            }
+            v = p == Prim.POW ? b.pow(x, EXPONENTS[rnd.nextInt(EXPONENTS.length)]) : b.unary(p, x);
+        } else if (r < 50) {
+            int[] ab = compatible(pick(), pick());
+            v = b.binary(BINARY[rnd.nextInt(BINARY.length)], ab[0], ab[1]);
+        } else if (r < 57) {
+            int[] ab = compatible(pick(), pick());
+            int c = b.binary(COMPARE[rnd.nextInt(COMPARE.length)], ab[0], ab[1]);
+            int[] shape = b.type(c).shape();
+            v = b.select(c, coerce(pick(), shape), coerce(pick(), shape));
+            if (rnd.nextBoolean()) { // a condition used twice is stored as a bool buffer
+                pool.add(v);
+                v = b.select(c, coerce(pick(), shape), v);
+            }
+        } else if (r < 67) {
+            int x = pick();
+            Type t = b.type(x);
+            if (t.rank() == 0) return;
+            List<Integer> axes = new ArrayList<>();
+            for (int a = 0; a < t.rank(); a++) if (rnd.nextBoolean()) axes.add(a);
+            if (axes.isEmpty()) axes.add(rnd.nextInt(t.rank()));
+            v = b.reduce(rnd.nextInt(4) == 0 ? Prim.REDUCE_MAX : Prim.REDUCE_SUM, x, axes.stream().mapToInt(Integer::intValue).toArray());
+        } else if (r < 77) {
+            v = matmul();
+        } else if (r < 84) {
+            int x = pick();
+            Type t = b.type(x);
+            if (t.rank() < 2) return;
+            int[] perm = new int[t.rank()];
+            for (int i = 0; i < perm.length; i++) perm[i] = i;
+            for (int i = perm.length - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int tmp = perm[i]; perm[i] = perm[j]; perm[j] = tmp;
+            }
+            v = b.transpose(x, perm);
+        } else if (r < 91) {
+            int x = pick();
+            v = b.reshape(x, factor(b.type(x).size()));
+        } else if (r < 96) {
+            int x = pick();
+            int[] s = b.type(x).shape();
+            int[] to = new int[s.length + rnd.nextInt(2)];
+            for (int a = 0; a < to.length; a++) {
+                int sa = a - (to.length - s.length);
+                to[a] = sa < 0 ? 1 + rnd.nextInt(4) : s[sa] == 1 ? 1 + rnd.nextInt(4) : s[sa];
+            }
+            v = b.broadcast(x, to);
+        } else {
+            v = constant(shape());
+        }
+        pool.add(v);
+    }
+
+    private int matmul() {
+        int a = pick();
+        Type at = b.type(a);
+        if (at.rank() != 2) a = b.reshape(a, at.size() == 1 ? new int[] {1, 1} : rnd.nextBoolean() ? new int[] {1, at.size()} : new int[] {at.size(), 1});
+        int k = b.type(a).dim(1);
+        int n = 1 + rnd.nextInt(4);
+        int x = pick();
+        Type xt = b.type(x);
+        int bb;
+        if (xt.size() == k * n) bb = b.reshape(x, k, n);
+        else if (xt.rank() == 2 && xt.dim(1) == k) bb = b.transpose(x, 1, 0);
+        else bb = rnd.nextBoolean() ? constant(new int[] {k, n}) : b.broadcast(b.reduce(Prim.REDUCE_SUM, x, all(xt.rank())), k, n);
+        return b.binary(Prim.MATMUL, a, bb);
+    }
+
+    private static int[] all(int rank) {
+        int[] a = new int[rank];
+        for (int i = 0; i < rank; i++) a[i] = i;
+        return a;
+    }
+
+    private int[] factor(int size) {
+        List<Integer> dims = new ArrayList<>();
+        int s = size;
+        for (int f = 2; f <= s; f++) while (s % f == 0 && rnd.nextInt(3) != 0) { dims.add(f); s /= f; }
+        if (s > 1) dims.add(s);
+        if (rnd.nextInt(3) == 0) dims.add(rnd.nextInt(dims.size() + 1), 1);
+        return dims.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private int splat(double value, Type t) {
+        double[] d = new double[t.size()];
+        Arrays.fill(d, value);
+        return b.constant(t, d);
+    }
+
+    /** Broadcasts the two to their common shape; if there is none, reduces the second to a scalar first. */
+    private int[] compatible(int x, int y) {
+        int[] sx = b.type(x).shape(), sy = b.type(y).shape();
+        int[] common = common(sx, sy);
+        if (common == null) {
+            y = b.reduce(Prim.REDUCE_SUM, y, all(sy.length));
+            common = sx;
+        }
+        return new int[] {broadcastTo(x, common), broadcastTo(y, common)};
+    }
+
+    private int broadcastTo(int x, int[] shape) {
+        return Arrays.equals(b.type(x).shape(), shape) ? x : b.broadcast(x, shape);
+    }
+
+    static int[] common(int[] a, int[] c) {
+        int r = Math.max(a.length, c.length);
+        int[] s = new int[r];
+        for (int i = 1; i <= r; i++) {
+            int da = i <= a.length ? a[a.length - i] : 1, dc = i <= c.length ? c[c.length - i] : 1;
+            if (da != dc && da != 1 && dc != 1) return null;
+            s[r - i] = Math.max(da, dc);
+        }
+        return s;
+    }
+
+    /** Makes x have exactly the shape: a reshape, a broadcast, or a sum then a broadcast. */
+    private int coerce(int x, int[] shape) {
+        Type t = b.type(x);
+        if (Arrays.equals(t.shape(), shape)) return x;
+        int size = Type.f32(shape).size();
+        if (t.size() == size) return b.reshape(x, shape);
+        if (common(t.shape(), shape) != null && Arrays.equals(common(t.shape(), shape), shape)) return b.broadcast(x, shape);
+        int s = b.reduce(Prim.REDUCE_SUM, x, all(t.rank()));
+        return shape.length == 0 ? s : b.broadcast(s, shape);
+    }
+}

@@ -1,0 +1,227 @@
+package io.jgrad.codegen;
+
+import io.jgrad.ir.DType;
+import io.jgrad.ir.Graph;
+import io.jgrad.ir.Node;
+import io.jgrad.ir.Prim;
+import io.jgrad.ir.Type;
+import io.jgrad.runtime.Ops;
+
+/**
+ * A naive reference executor for tests: every primitive by its definition, element by element
+ * with explicit coordinates, sums in index order from 0. In f32 mode each result is rounded to
+ * float (for + - * / and sqrt a double result rounded once equals the float operation) and
+ * transcendentals use {@link Ops}, the shared definitions; in f64 mode everything stays double
+ * (the "truth" used to judge reassociated sums). Also records which values depend on a sum the
+ * generated code may reassociate (several accumulators).
+ */
+final class Ref {
+    final double[][] values;
+    final boolean[] reassociated;
+
+    private Ref(int n) {
+        values = new double[n][];
+        reassociated = new boolean[n];
+    }
+
+    /** Sums in plain index order. */
+    static Ref run(Graph g, float[][] inputs, boolean f32) {
+        return run(g, inputs, f32, null);
+    }
+
+    /**
+     * {@code unrolled[v] = E > 0}: the sum v uses the generated code's four-accumulator order
+     * over runs of E elements (see Plan.unrolled); the value is then exact, not reassociated.
+     */
+    static Ref run(Graph g, float[][] inputs, boolean f32, int[] unrolled) {
+        Ref r = new Ref(g.size());
+        r.unrolled = unrolled;
+        for (Node nd : g.nodes()) r.eval(nd, g, inputs, f32);
+        return r;
+    }
+
+    private int[] unrolled;
+
+    double[] output(Graph g, int k) { return values[g.output(k)]; }
+
+    private void eval(Node nd, Graph g, float[][] inputs, boolean f32) {
+        int id = nd.id();
+        Type t = nd.type();
+        int size = t.size();
+        double[] out = new double[size];
+        boolean taint = false;
+        for (int a : nd.args()) taint |= reassociated[a];
+        switch (nd.prim()) {
+            case INPUT -> {
+                float[] in = inputs[nd.inputIndex()];
+                for (int i = 0; i < size; i++) out[i] = in[i];
+            }
+            case CONST -> {
+                for (int i = 0; i < size; i++) out[i] = t.dtype() == DType.BOOL ? (nd.constAt(i) != 0 ? 1 : 0) : (float) nd.constAt(i);
+            }
+            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT -> {
+                double[] x = values[nd.arg(0)];
+                for (int i = 0; i < size; i++) out[i] = unary(nd, x[i], f32);
+            }
+            case ADD, SUB, MUL, DIV, MAX, MIN -> {
+                double[] a = values[nd.arg(0)], b = values[nd.arg(1)];
+                for (int i = 0; i < size; i++) out[i] = round(binary(nd.prim(), a[i], b[i]), f32);
+            }
+            case GT, GE, LT, LE, EQ -> {
+                double[] a = values[nd.arg(0)], b = values[nd.arg(1)];
+                for (int i = 0; i < size; i++) out[i] = compare(nd.prim(), a[i], b[i]) ? 1 : 0;
+            }
+            case SELECT -> {
+                double[] c = values[nd.arg(0)], a = values[nd.arg(1)], b = values[nd.arg(2)];
+                for (int i = 0; i < size; i++) out[i] = c[i] != 0 ? a[i] : b[i];
+            }
+            case BROADCAST -> {
+                Type xt = g.type(nd.arg(0));
+                double[] x = values[nd.arg(0)];
+                int off = t.rank() - xt.rank();
+                int[] xs = xt.strides();
+                for (int i = 0; i < size; i++) {
+                    int[] c = coords(i, t);
+                    int j = 0;
+                    for (int a = 0; a < xt.rank(); a++) if (xt.dim(a) != 1) j += c[a + off] * xs[a];
+                    out[i] = x[j];
+                }
+            }
+            case RESHAPE -> System.arraycopy(values[nd.arg(0)], 0, out, 0, size);
+            case TRANSPOSE -> {
+                Type xt = g.type(nd.arg(0));
+                double[] x = values[nd.arg(0)];
+                int[] perm = nd.ints();
+                int[] xs = xt.strides();
+                for (int i = 0; i < size; i++) {
+                    int[] c = coords(i, t);
+                    int j = 0;
+                    for (int a = 0; a < perm.length; a++) j += c[a] * xs[perm[a]];
+                    out[i] = x[j];
+                }
+            }
+            case REDUCE_SUM, REDUCE_MAX -> {
+                Type xt = g.type(nd.arg(0));
+                double[] x = values[nd.arg(0)];
+                boolean sum = nd.prim() == Prim.REDUCE_SUM;
+                boolean[] red = new boolean[xt.rank()];
+                for (int a : nd.axes()) red[a] = true;
+                java.util.Arrays.fill(out, sum ? 0 : Double.NEGATIVE_INFINITY);
+                int[] os = t.strides();
+                for (int i = 0; i < xt.size(); i++) { // row-major: each output sums in index order
+                    int[] c = coords(i, xt);
+                    int j = 0;
+                    for (int a = 0, k = 0; a < xt.rank(); a++) if (!red[a]) j += c[a] * os[k++];
+                    out[j] = sum ? round(out[j] + x[i], f32) : max(out[j], x[i]);
+                }
+                int e = unrolled == null ? 0 : unrolled[id];
+                if (e > 0 && f32) fourAccumulators(out, x, xt, red, os, e);
+                else if (sum && xt.size() / size >= 8 && unrolled == null) taint = true;
+            }
+            case MATMUL -> {
+                Type at = g.type(nd.arg(0)), bt = g.type(nd.arg(1));
+                double[] a = values[nd.arg(0)], b = values[nd.arg(1)];
+                int m = at.dim(0), k = at.dim(1), n = bt.dim(1);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++) {
+                        double acc = 0;
+                        for (int q = 0; q < k; q++) acc = round(acc + round(a[i * k + q] * b[q * n + j], f32), f32);
+                        out[i * n + j] = acc;
+                    }
+            }
+        }
+        values[id] = out;
+        reassociated[id] = taint;
+    }
+
+    /** Plan.unrolled's order: within each run of e, element j to accumulator j % 4 (tail to 0). */
+    private static void fourAccumulators(double[] out, double[] x, Type xt, boolean[] red, int[] os, int e) {
+        int size = out.length;
+        float[][] acc = new float[size][4];
+        int[] ordinal = new int[size];
+        for (int i = 0; i < xt.size(); i++) {
+            int[] c = coords(i, xt);
+            int j = 0;
+            for (int a = 0, k = 0; a < xt.rank(); a++) if (!red[a]) j += c[a] * os[k++];
+            int r = ordinal[j]++ % e;
+            int which = r < e - e % 4 ? r % 4 : 0;
+            acc[j][which] = acc[j][which] + (float) x[i];
+        }
+        for (int j = 0; j < size; j++) out[j] = (acc[j][0] + acc[j][1]) + (acc[j][2] + acc[j][3]);
+    }
+
+    static int[] coords(int flat, Type t) {
+        int[] c = new int[t.rank()];
+        for (int a = t.rank() - 1; a >= 0; a--) {
+            c[a] = flat % t.dim(a);
+            flat /= t.dim(a);
+        }
+        return c;
+    }
+
+    private static double round(double d, boolean f32) { return f32 ? (float) d : d; }
+
+    /** Java's Math.max on doubles: NaN wins, -0 < +0. */
+    private static double max(double a, double b) { return Math.max(a, b); }
+
+    private static double binary(Prim p, double a, double b) {
+        return switch (p) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
+            default -> throw new AssertionError(p);
+        };
+    }
+
+    private static boolean compare(Prim p, double a, double b) {
+        return switch (p) {
+            case GT -> a > b;
+            case GE -> a >= b;
+            case LT -> a < b;
+            case LE -> a <= b;
+            case EQ -> a == b;
+            default -> throw new AssertionError(p);
+        };
+    }
+
+    private static double unary(Node nd, double x, boolean f32) {
+        float f = (float) x;
+        if (f32) {
+            return switch (nd.prim()) {
+                case NEG -> -f;
+                case EXP -> Ops.exp(f);
+                case LOG -> Ops.log(f);
+                case LOG1P -> Ops.log1p(f);
+                case SIN -> Ops.sin(f);
+                case COS -> Ops.cos(f);
+                case TANH -> Ops.tanh(f);
+                case SIGMOID -> Ops.sigmoid(f);
+                case SOFTPLUS -> Ops.softplus(f);
+                case SQRT -> Ops.sqrt(f);
+                case ABS -> Math.abs(f);
+                case POW -> Ops.pow(f, nd.exponent());
+                case STOP_GRADIENT -> f;
+                default -> throw new AssertionError(nd);
+            };
+        }
+        return switch (nd.prim()) {
+            case NEG -> -x;
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case LOG1P -> Math.log1p(x);
+            case SIN -> Math.sin(x);
+            case COS -> Math.cos(x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> 1 / (1 + Math.exp(-x));
+            case SOFTPLUS -> x > 20 ? x : Math.log1p(Math.exp(x));
+            case SQRT -> Math.sqrt(x);
+            case ABS -> Math.abs(x);
+            case POW -> Math.pow(x, nd.exponent());
+            case STOP_GRADIENT -> x;
+            default -> throw new AssertionError(nd);
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package io.jgrad.runtime;
+
+/**
+ * The float32 definitions of jgrad's transcendental primitives, shared by the generated code
+ * and (so that they agree bit for bit) the IR interpreter. Each computes in double and rounds
+ * once to float. These are the seam for a faster (Vector API) implementation later: generated
+ * code reaches them only through {@code invokestatic}, and the JIT inlines them.
+ */
+public final class Ops {
+    private Ops() {}
+
+    public static float exp(float x) { return (float) Math.exp(x); }
+
+    public static float log(float x) { return (float) Math.log(x); }
+
+    /** log(1+x), accurate near 0. */
+    public static float log1p(float x) { return (float) Math.log1p(x); }
+
+    public static float sin(float x) { return (float) Math.sin(x); }
+
+    public static float cos(float x) { return (float) Math.cos(x); }
+
+    public static float tanh(float x) { return (float) Math.tanh(x); }
+
+    /** sqrt in double then rounded is the correctly rounded float sqrt. */
+    public static float sqrt(float x) { return (float) Math.sqrt(x); }
+
+    /** 1/(1+e^-x) in double: finite and correctly signed for every float x, 0 only below about -103. */
+    public static float sigmoid(float x) { return (float) (1.0 / (1.0 + Math.exp(-(double) x))); }
+
+    /** log(1+e^x); above 20 it is x (PyTorch's threshold, beta 1). */
+    public static float softplus(float x) { return x > 20f ? x : (float) Math.log1p(Math.exp(x)); }
+
+    /** x^p, Java's Math.pow rules (pow(x, 0) = 1 for every x, NaN included). */
+    public static float pow(float x, double p) { return (float) Math.pow(x, p); }
+}
