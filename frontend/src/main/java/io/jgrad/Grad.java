@@ -1,5 +1,7 @@
 package io.jgrad;
 
+import io.jgrad.codegen.CodeGen;
+import io.jgrad.codegen.CompileRequest;
 import io.jgrad.runtime.Compiled;
 
 /** Entry points: compile a function of tensors to value-and-gradient bytecode; eager no-grad scopes. */
@@ -40,7 +42,8 @@ public final class Grad {
         for (int i = 0; i < args.length; i++) {
             if (args[i] == null) throw new IllegalArgumentException("Grad.compile: Arg " + i + " is null");
         }
-        throw new UnsupportedOperationException("Grad.compile: the tracer and bytecode backend are not built yet (issues 3 and 4)");
+        Tracer.Lowered l = Tracer.lower(f, args.clone());
+        return CodeGen.compile(new CompileRequest(l.forward, l.vjp, l.valueAndGrad, l.names, l.shapes, l.requiresGrad, l.outputShape));
     }
 
     /** A scope in which eager operations record nothing; per thread, nests. */
