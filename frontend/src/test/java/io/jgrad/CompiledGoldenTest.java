@@ -3,9 +3,6 @@ package io.jgrad;
 import io.jgrad.golden.GoldenCase;
 import io.jgrad.runtime.Compiled;
 import io.jgrad.runtime.Workspace;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -17,17 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class CompiledGoldenTest {
 
     static Compiled compile(GoldenCase c) {
-        List<GoldenCase.Input> ins = c.inputs;
-        Arg[] args = new Arg[ins.size()];
-        for (int i = 0; i < args.length; i++) {
-            Arg a = Arg.of(ins.get(i).shape()).named(ins.get(i).name());
-            args[i] = ins.get(i).requiresGrad() ? a : a.noGrad();
-        }
-        return Grad.compile(in -> {
-            Map<String, Tensor> env = new LinkedHashMap<>();
-            for (int i = 0; i < in.length; i++) env.put(ins.get(i).name(), in[i]);
-            return c.run(env, GoldenCase.TENSOR_OPS);
-        }, args);
+        return Grad.compile(TracerGoldenTest.function(c), TracerGoldenTest.args(c));
     }
 
     @TestFactory

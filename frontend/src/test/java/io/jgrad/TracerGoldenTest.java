@@ -17,19 +17,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Every golden case traced, differentiated by the adjoint pass, optimised and interpreted. */
 class TracerGoldenTest {
 
-    /** Traces a golden case's program as a compiled function of its inputs. */
-    static Tracer.Lowered lower(GoldenCase c) {
-        List<GoldenCase.Input> ins = c.inputs;
-        Arg[] args = new Arg[ins.size()];
+    /** A golden case's inputs as compiled-function arguments: named, noGrad where PyTorch had no grad. */
+    static Arg[] args(GoldenCase c) {
+        Arg[] args = new Arg[c.inputs.size()];
         for (int i = 0; i < args.length; i++) {
-            Arg a = Arg.of(ins.get(i).shape()).named(ins.get(i).name());
-            args[i] = ins.get(i).requiresGrad() ? a : a.noGrad();
+            GoldenCase.Input in = c.inputs.get(i);
+            Arg a = Arg.of(in.shape()).named(in.name());
+            args[i] = in.requiresGrad() ? a : a.noGrad();
         }
-        return Tracer.lower(in -> {
+        return args;
+    }
+
+    /** A golden case's program as a function of its inputs, in order. */
+    static FnN function(GoldenCase c) {
+        List<GoldenCase.Input> ins = c.inputs;
+        return in -> {
             Map<String, Tensor> env = new LinkedHashMap<>();
             for (int i = 0; i < in.length; i++) env.put(ins.get(i).name(), in[i]);
             return c.run(env, GoldenCase.TENSOR_OPS);
-        }, args);
+        };
+    }
+
+    static Tracer.Lowered lower(GoldenCase c) {
+        return Tracer.lower(function(c), args(c));
     }
 
     static float[][] inputs(GoldenCase c) {
