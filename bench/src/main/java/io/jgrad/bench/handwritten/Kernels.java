@@ -23,4 +23,14 @@ final class Kernels {
         for (; j < n; j++) s0 += a[aOffset + j] * b[bOffset + j];
         return (s0 + s1) + (s2 + s3);
     }
+
+    /**
+     * {@code y[yOffset + j] += a · x[xOffset + j]} for j < n: the inner loop of every i-k-j matmul
+     * here. A plain counted loop over two arrays, which C2 vectorises. Kept as its own small
+     * method so that C2 compiles it (and then inlines it) after the first few rows, rather than
+     * waiting for the whole caller to become hot.
+     */
+    static void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int j = 0; j < n; j++) y[yOffset + j] += a * x[xOffset + j];
+    }
 }

@@ -33,7 +33,7 @@ public final class LogisticRegression {
             lossSum += ClampedBce.loss(p, yi);
             float dz = ClampedBce.gradZ(p, yi, upstream);
             gradBias += dz;
-            for (int j = 0; j < features; j++) gradW[j] += dz * X[row + j]; // axpy: vectorises
+            Kernels.axpy(dz, X, row, gradW, 0, features);
         }
         gradB[0] = gradBias;
         return lossSum / batch;

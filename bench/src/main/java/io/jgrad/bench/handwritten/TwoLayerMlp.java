@@ -51,11 +51,7 @@ public final class TwoLayerMlp {
             int hRow = i * hidden;
             int xRow = i * in;
             Arrays.fill(H, hRow, hRow + hidden, 0f);
-            for (int k = 0; k < in; k++) {
-                float xik = X[xRow + k];
-                int wRow = k * hidden;
-                for (int j = 0; j < hidden; j++) H[hRow + j] += xik * W1[wRow + j];
-            }
+            for (int k = 0; k < in; k++) Kernels.axpy(X[xRow + k], W1, k * hidden, H, hRow, hidden);
             for (int j = 0; j < hidden; j++) H[hRow + j] = (float) Math.tanh(H[hRow + j] + b1[j]);
         }
 
@@ -68,11 +64,7 @@ public final class TwoLayerMlp {
             int hRow = i * hidden;
             int oRow = i * out;
             Arrays.fill(G, oRow, oRow + out, 0f);
-            for (int k = 0; k < hidden; k++) {
-                float h = H[hRow + k];
-                int wRow = k * out;
-                for (int j = 0; j < out; j++) G[oRow + j] += h * W2[wRow + j];
-            }
+            for (int k = 0; k < hidden; k++) Kernels.axpy(H[hRow + k], W2, k * out, G, oRow, out);
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < out; j++) {
                 float o = G[oRow + j] + b2[j];
@@ -98,11 +90,7 @@ public final class TwoLayerMlp {
         for (int k = 0; k < hidden; k++) {
             int gRow = k * out;
             Arrays.fill(gW2, gRow, gRow + out, 0f);
-            for (int i = 0; i < batch; i++) {
-                float h = H[i * hidden + k];
-                int oRow = i * out;
-                for (int j = 0; j < out; j++) gW2[gRow + j] += h * G[oRow + j];
-            }
+            for (int i = 0; i < batch; i++) Kernels.axpy(H[i * hidden + k], G, i * out, gW2, gRow, out);
         }
         Arrays.fill(gb2, 0f);
         for (int i = 0; i < batch; i++) {
@@ -127,11 +115,7 @@ public final class TwoLayerMlp {
             int gRow = k * hidden;
             float x0k = X[k];
             for (int j = 0; j < hidden; j++) gW1[gRow + j] = x0k * H[j];
-            for (int i = 1; i < batch; i++) {
-                float xik = X[i * in + k];
-                int aRow = i * hidden;
-                for (int j = 0; j < hidden; j++) gW1[gRow + j] += xik * H[aRow + j];
-            }
+            for (int i = 1; i < batch; i++) Kernels.axpy(X[i * in + k], H, i * hidden, gW1, gRow, hidden);
         }
         Arrays.fill(gb1, 0f);
         for (int i = 0; i < batch; i++) {
