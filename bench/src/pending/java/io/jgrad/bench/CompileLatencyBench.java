@@ -1,0 +1,66 @@
+package io.jgrad.bench;
+
+import io.jgrad.bench.data.MlpData;
+import io.jgrad.bench.models.Compile;
+import io.jgrad.runtime.Compiled;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code Grad.compile} costs once the compiler itself is warm (JIT-compiled): trace +
+ * adjoint + optimise + codegen + define a hidden class, end to end. Every call defines a new
+ * hidden class; they are unreferenced and unloadable, so metaspace stays flat. The first compile
+ * in a fresh JVM is {@link CompileLatencyColdBench}.
+ *
+ * <p>TODO(merge, once ir and codegen expose their stage entry points): one benchmark per stage,
+ * each fed the previous stage's output prepared in {@code @Setup}, so that the five times add up
+ * to {@link #mlp()}:
+ * <ol>
+ *   <li>{@code trace}: run the model with traced tensors into the forward graph;</li>
+ *   <li>{@code adjoint}: {@code Adjoint.of(forward, wrt)};</li>
+ *   <li>{@code optimise}: DCE, CSE, folding on the forward+adjoint graph;</li>
+ *   <li>{@code codegen}: schedule, fuse, plan buffers and emit the class bytes with ASM;</li>
+ *   <li>{@code define}: {@code Lookup.defineHiddenClass(bytes, true)} and instantiate.</li>
+ * </ol>
+ * Their names are not fixed yet (ir and codegen are being built), so they are not guessed here.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(3)
+@State(Scope.Thread)
+public class CompileLatencyBench {
+    private MlpData mlpData;
+
+    @Setup
+    public void setup() {
+        mlpData = MlpData.of("64x784x128x10");
+    }
+
+    @Benchmark
+    public Compiled seedNeuron() {
+        return Compile.seedNeuron();
+    }
+
+    @Benchmark
+    public Compiled mlp() {
+        return Compile.mlp(mlpData);
+    }
+
+    /** 1,000 unrolled steps: the largest straight-line graph, which codegen must split into chunk methods. */
+    @Benchmark
+    public Compiled tanhRecurrence() {
+        return Compile.tanhRecurrence(1000);
+    }
+}
