@@ -1,140 +1,289 @@
 package io.jgrad.bench;
 
+import static io.jgrad.bench.demo.SideBySide.columns;
+import static io.jgrad.bench.demo.SideBySide.expectError;
+import static io.jgrad.bench.demo.SideBySide.f4;
+import static io.jgrad.bench.demo.SideBySide.heading;
+import static io.jgrad.bench.demo.SideBySide.note;
+import static io.jgrad.bench.demo.SideBySide.row;
+
+import io.jgrad.Arg;
+import io.jgrad.Fn1;
 import io.jgrad.Grad;
 import io.jgrad.Tensor;
+import io.jgrad.bench.demo.LogisticRegressionDemo;
+import io.jgrad.runtime.Compiled;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The five seed notebooks, run eagerly and printed as a notebook would show them. Each
- * notebook is its own method so that a compiled column can be added beside it later.
+ * The demo: the seed notebooks run eagerly and compiled side by side, the compiled neuron's
+ * IR and bytecode, online training of a logistic regression with the compiled gradient, and
+ * a Graphviz picture of the neuron's forward+adjoint graph. Each section is one method.
  */
 public final class Demo {
     private Demo() {}
 
-    public static void main(String[] args) {
+    /** Where the demo writes its files (ignored by git), relative to the working directory. */
+    static final Path OUT = Path.of("jgrad-out");
+
+    public static void main(String[] args) throws IOException {
+        long start = System.nanoTime();
+        Files.createDirectories(OUT);
+
+        System.out.println("jgrad demo: each function is written once over Tensors, run eagerly (PyTorch's autograd)");
+        System.out.println("and compiled with Grad.compile (value and gradient from valueAndGrad, 4 decimals).");
         squareAtThree();
         sinOfSquareAtFour();
-        logisticNeuron();
+        Compiled neuron = logisticNeuron();
         meanOfSquares();
         accumulation();
         stopTracking();
+
+        neuronIr(neuron);
+        LogisticRegressionDemo.run();
+        neuronDot(neuron);
+
+        System.out.printf(Locale.ROOT, "%ndemo finished in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
-    static void heading(String title) {
-        System.out.println();
-        System.out.println("== " + title);
-    }
-
-    static void show(String code, Object value) {
-        System.out.println(code + "  ->  " + value);
-    }
-
-    /** Runs {@code r} and prints the exception it throws, as the notebook cell would. */
-    static void expectError(String code, Runnable r) {
-        try {
-            r.run();
-            System.out.println(code + "  ->  (no error)");
-        } catch (RuntimeException e) {
-            System.out.println(code + "  ->  " + e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
-    }
+    // ---------------------------------------------------------------- 1. the seed notebooks
 
     static void squareAtThree() {
-        heading("1. y = x² at x = 3");
+        heading("1.1  y = x² at x = 3");
+        Fn1 square = x -> x.pow(2f);
+        Compiled f = Grad.compile(square);
+        float[][] grads = {new float[1]};
+        float value = f.valueAndGrad(new float[][] {{3f}}, grads);
+
+        columns();
         Tensor x = Tensor.scalar(3f).requiresGrad(true);
-        show("x", x);
-        Tensor y = x.pow(2f);
-        show("y = x.pow(2)", y);
+        row("x", x, f4(3f));
+        Tensor y = square.apply(x);
+        row("y = x.pow(2)", y, f4(value));
         y.backward();
-        show("y.backward(); x.grad()", x.grad());
-        System.out.println("by hand: dy/dx = 2x = " + 2 * 3f);
+        row("y.backward(); x.grad()", x.grad(), f4(grads[0][0]));
+        note("by hand: dy/dx = 2x = " + f4(2 * 3f));
     }
 
     static void sinOfSquareAtFour() {
-        heading("2. z = sin(x²) at x = 4");
+        heading("1.2  z = sin(x²) at x = 4");
+        Fn1 sinOfSquare = x -> x.pow(2f).sin();
+        Compiled f = Grad.compile(sinOfSquare);
+        float[][] grads = {new float[1]};
+        float value = f.valueAndGrad(new float[][] {{4f}}, grads);
+
+        columns();
         Tensor x = Tensor.scalar(4f).requiresGrad(true);
-        Tensor z = x.pow(2f).sin();
-        show("z = x.pow(2).sin()", z);
+        Tensor z = sinOfSquare.apply(x);
+        row("z = x.pow(2).sin()", z, f4(value));
         z.backward();
-        show("z.backward(); x.grad()", x.grad());
-        System.out.printf("by hand: dz/dx = 2x·cos(x²) = %.4f%n", 2 * 4 * Math.cos(16));
+        row("z.backward(); x.grad()", x.grad(), f4(grads[0][0]));
+        note("by hand: dz/dx = 2x·cos(x²) = " + f4((float) (2 * 4 * Math.cos(16))));
     }
 
-    static void logisticNeuron() {
-        heading("3. logistic neuron, binary cross-entropy with clamp: x = 6.7, y = 0, w = 1, b = 0");
+    // The neuron in three pieces, so that the eager cells can show z and p, and the compiled
+    // function is exactly the same code (shared/golden/cases/seed_bce_scalar.json).
+    static Tensor preActivation(Tensor w, Tensor b, Tensor x) {
+        return w.mul(x).add(b);
+    }
+
+    static Tensor clampedProbability(Tensor z) {
+        return z.sigmoid().clamp(1e-8f, 1 - 1e-8f);
+    }
+
+    static Tensor binaryCrossEntropy(Tensor p, Tensor y) {
+        return y.mul(p.log()).add(y.rsub(1f).mul(p.rsub(1f).log())).neg();
+    }
+
+    static Compiled compileNeuron() {
+        return Grad.compile((w, b, x, y) -> binaryCrossEntropy(clampedProbability(preActivation(w, b, x)), y),
+                Arg.scalar().named("w"), Arg.scalar().named("b"),
+                Arg.scalar().noGrad().named("x"), Arg.scalar().noGrad().named("y"));
+    }
+
+    static Compiled logisticNeuron() {
+        heading("1.3  logistic neuron, binary cross-entropy with clamp: x = 6.7, y = 0, w = 1, b = 0");
+        long t0 = System.nanoTime();
+        Compiled f = compileNeuron();
+        long compileMicros = (System.nanoTime() - t0) / 1000;
+        float[][] inputs = {{1f}, {0f}, {6.7f}, {0f}};
+        float[][] grads = {new float[1], new float[1], null, null};   // x and y are data: no gradient
+        float loss = f.valueAndGrad(inputs, grads);
+
+        columns();
         Tensor w = Tensor.scalar(1f).requiresGrad(true), b = Tensor.scalar(0f).requiresGrad(true);
         Tensor x = Tensor.scalar(6.7f), y = Tensor.scalar(0f);
-        Tensor z = w.mul(x).add(b);
-        show("z = w·x + b", z);
-        Tensor p = z.sigmoid().clamp(1e-8f, 1 - 1e-8f);
-        show("p = sigmoid(z).clamp(1e-8, 1 - 1e-8)", p);
-        Tensor loss = y.mul(p.log()).add(y.rsub(1f).mul(p.rsub(1f).log())).neg();
-        show("loss = -(y·log p + (1 - y)·log(1 - p))", loss);
-        loss.backward();
-        show("loss.backward(); w.grad()", w.grad());
-        show("b.grad()", b.grad());
+        Tensor z = preActivation(w, b, x);
+        row("z = w·x + b", z, "");
+        Tensor p = clampedProbability(z);
+        row("p = sigmoid(z).clamp(1e-8, 1 - 1e-8)", p, "");
+        Tensor l = binaryCrossEntropy(p, y);
+        row("loss = -(y·log p + (1-y)·log(1-p))", l, f4(loss));
+        l.backward();
+        row("loss.backward(); w.grad()", w.grad(), f4(grads[0][0]));
+        row("b.grad()", b.grad(), f4(grads[1][0]));
 
-        System.out.println("the chain rule by hand:");
+        note("the chain rule by hand:");
         float pv = p.item(), yv = y.item(), xv = x.item();
         float dLdp = -(yv / pv) + (1 - yv) / (1 - pv);
         float dpdz = pv * (1 - pv);
-        show("  dL/dp = -y/p + (1 - y)/(1 - p)", Tensor.scalar(dLdp));
-        show("  dp/dz = p·(1 - p)", Tensor.scalar(dpdz));
-        show("  dL/dw = dL/dp · dp/dz · x", Tensor.scalar(dLdp * dpdz * xv));
-        show("  dL/db = dL/dp · dp/dz · 1", Tensor.scalar(dLdp * dpdz));
+        row("  dL/dp = -y/p + (1-y)/(1-p)", Tensor.scalar(dLdp), "");
+        row("  dp/dz = p·(1-p)", Tensor.scalar(dpdz), "");
+        row("  dL/dw = dL/dp · dp/dz · x", Tensor.scalar(dLdp * dpdz * xv), "");
+        row("  dL/db = dL/dp · dp/dz · 1", Tensor.scalar(dLdp * dpdz), "");
+        note(String.format(Locale.ROOT, "compiled - eager at full float precision: loss %.1e, dw %.1e, db %.1e",
+                loss - l.item(), grads[0][0] - w.grad().item(), grads[1][0] - b.grad().item()));
+        note(String.format(Locale.ROOT, "Grad.compile took %.1f ms: trace, adjoint, optimise, generate the class", compileMicros / 1000.0));
+        return f;
     }
 
     static void meanOfSquares() {
-        heading("4. mean(x²) for x = [1, 2, 3]");
-        Tensor x = Tensor.of(1f, 2f, 3f).requiresGrad(true);
-        show("x", x);
-        Tensor m = x.pow(2f).mean();
-        show("m = x.pow(2).mean()", m);
+        heading("1.4  m = mean(x²) for x = [1, 2, 3]  (compiled with Arg.of(3))");
+        Fn1 meanOfSquares = x -> x.pow(2f).mean();
+        Compiled f = Grad.compile(meanOfSquares, Arg.of(3));
+        float[] xs = {1f, 2f, 3f};
+        float[][] grads = {new float[3]};
+        float value = f.valueAndGrad(new float[][] {xs}, grads);
+
+        columns();
+        Tensor x = Tensor.of(xs).requiresGrad(true);
+        row("x", x, f4(xs));
+        Tensor m = meanOfSquares.apply(x);
+        row("m = x.pow(2).mean()", m, f4(value));
         m.backward();
-        show("m.backward(); x.grad()", x.grad());
-        System.out.println("by hand: dm/dx = 2x/3");
+        row("m.backward(); x.grad()", x.grad(), f4(grads[0]));
+        note("by hand: dm/dx = 2x/3");
     }
 
     static void accumulation() {
-        heading("5. gradients accumulate across backward calls");
+        heading("1.5  eager gradients accumulate across backward calls; compiled ones are overwritten");
+        Compiled f = Grad.compile(x -> x.pow(2f));
+        float[][] inputs = {{3f}};
+        float[][] grads = {new float[1]};   // the same array on every call
+
+        columns();
         Tensor x = Tensor.scalar(3f).requiresGrad(true);
         x.pow(2f).backward();
-        show("x.pow(2).backward(); x.grad()", x.grad());
+        f.valueAndGrad(inputs, grads);
+        row("x.pow(2).backward(); x.grad()", x.grad(), f4(grads[0][0]));
         x.pow(2f).backward();
-        show("x.pow(2).backward() again; x.grad()", x.grad());
-        show("x.grad().zero()", x.grad().zero());
+        f.valueAndGrad(inputs, grads);
+        row("x.pow(2).backward() again; x.grad()", x.grad(), f4(grads[0][0]));
+        row("x.grad().zero()", x.grad().zero(), "(nothing to clear)");
         x.pow(2f).backward();
-        show("x.pow(2).backward(); x.grad()", x.grad());
+        f.valueAndGrad(inputs, grads);
+        row("x.pow(2).backward(); x.grad()", x.grad(), f4(grads[0][0]));
+        note("valueAndGrad writes grads[i] on every call; to accumulate, add the arrays yourself");
     }
 
     static void stopTracking() {
-        heading("6. three ways to stop tracking");
+        heading("1.6  three ways to stop tracking (compiled: detach() inside the function, Arg.noGrad() for an input)");
+        columns();
         Tensor x = Tensor.scalar(3f).requiresGrad(true);
-        Tensor y = x.mul(2f);
-        show("y = x·2", y);
+        row("y = x·2", x.mul(2f), "");
 
-        Tensor d = x.detach();
-        show("x.detach()", d);
-        show("x.detach().mul(2)", d.mul(2f));
+        // 1. detach: x·x.detach() is differentiated as x·constant
+        Fn1 timesDetached = t -> t.mul(t.detach());
+        row("x.detach()", x.detach(), "");
+        timesDetached.apply(x).backward();
+        row("x.mul(x.detach()).backward(); x.grad()", x.grad(), f4(gradientAt(Grad.compile(timesDetached), 3f)));
+        x.grad().zero();
 
+        // 2. a noGrad scope: what is made inside is a constant to autograd
+        Fn1 timesDoubledUntracked = t -> {
+            Tensor doubled;
+            try (var g = Grad.noGrad()) {
+                doubled = t.mul(2f);
+            }
+            return t.mul(doubled);
+        };
         Tensor n;
         try (var g = Grad.noGrad()) {
             n = x.mul(2f);
         }
-        show("try (var g = Grad.noGrad()) { x·2 }", n);
+        row("try (var g = Grad.noGrad()) { x·2 }", n, "");
+        timesDoubledUntracked.apply(x).backward();
+        float compiledUntracked = gradientAt(Grad.compile(timesDoubledUntracked), 3f);
+        row("x.mul(that).backward(); x.grad()", x.grad(), f4(compiledUntracked));
+        note("without stopping: d(x·x)/dx = 6 and d(x·2x)/dx = 12");
+        if (compiledUntracked != x.grad().item())
+            note("compiled differs: Grad.compile does not honour a Grad.noGrad() scope while tracing; use detach() there");
 
+        // 3. requiresGrad(false) on a leaf; compiled, the input is declared Arg...noGrad()
         x.requiresGrad(false);
-        show("x.requiresGrad(false)", x);
+        row("x.requiresGrad(false)", x, "");
         Tensor c = x.mul(2f);
-        show("x·2", c);
+        row("x·2", c, "");
+        Compiled scaled = Grad.compile((w, data) -> w.mul(data), Arg.scalar().named("w"), Arg.scalar().noGrad().named("data"));
+        float[][] grads = {new float[1], {-1f}};   // -1 marks the array: a noGrad input's gradient is never written
+        scaled.valueAndGrad(new float[][] {{2f}, {3f}}, grads);
+        Tensor data = Tensor.scalar(3f);
+        Tensor.scalar(2f).requiresGrad(true).mul(data).backward();
+        row("w.mul(data).backward(); data.grad()", data.grad(), "grads[1] = " + f4(grads[1]) + ", untouched");
 
-        System.out.println("and the errors PyTorch gives for the same mistakes:");
+        note("and the errors, as they are caught (eager ones in PyTorch's words):");
         expectError("(x·2).backward()", c::backward);
-        expectError("y.requiresGrad(false)", () -> y.requiresGrad(false));
+        Tensor tracked = Tensor.scalar(3f).requiresGrad(true).mul(2f);
+        expectError("y.requiresGrad(false)", () -> tracked.requiresGrad(false));
         Tensor v = Tensor.of(1f, 2f).requiresGrad(true).mul(2f);
         expectError("Tensor.of(1, 2).requiresGrad(true).mul(2).backward()", v::backward);
         Tensor s = Tensor.scalar(3f).requiresGrad(true);
         Tensor sq = s.pow(2f);
         sq.backward();
         expectError("y = x.pow(2); y.backward(); y.backward()", sq::backward);
+        expectError("Grad.compile(x -> x.add(x.item()))", () -> Grad.compile(t -> t.add(t.item())));
+        expectError("scaled.valueAndGrad({{2}, {3, 4}}, grads)", () -> scaled.valueAndGrad(new float[][] {{2f}, {3f, 4f}}, grads));
+    }
+
+    /** d f / d x at x, for a compiled function of one scalar. */
+    private static float gradientAt(Compiled f, float x) {
+        float[][] grads = {new float[1]};
+        f.valueAndGrad(new float[][] {{x}}, grads);
+        return grads[0][0];
+    }
+
+    // ---------------------------------------------------------------- 2. IR and bytecode
+
+    static void neuronIr(Compiled neuron) throws IOException {
+        heading("2. the compiled neuron: optimised forward+adjoint IR (Compiled.ir())");
+        String ir = neuron.ir();
+        System.out.print(ir.endsWith("\n") ? ir : ir + "\n");
+
+        // Count the IR's values by opcode: "%7 = const ..." -> const.
+        Map<String, Integer> byOp = new TreeMap<>();
+        for (String line : ir.split("\n")) {
+            if (line.startsWith("%")) byOp.merge(line.split("\\s+")[2], 1, Integer::sum);
+        }
+        int values = byOp.values().stream().mapToInt(Integer::intValue).sum();
+        int inputs = byOp.getOrDefault("input", 0), constants = byOp.getOrDefault("const", 0);
+        note(values + " values: " + inputs + " inputs, " + constants + " constants, " + (values - inputs - constants)
+                + " operations computing the loss and both gradients");
+
+        byte[] bytecode = neuron.bytecode();
+        Path classFile = OUT.resolve("neuron.class");
+        Files.write(classFile, bytecode);
+        note("generated hidden class: " + bytecode.length + " bytes of bytecode, written to " + classFile);
+        note("read it with:  javap -c -p " + classFile
+                + "   (or run with -Djgrad.dump=DIR to write every generated class and its IR)");
+    }
+
+    // ---------------------------------------------------------------- 4. Graphviz
+
+    static void neuronDot(Compiled neuron) {
+        heading("4. the neuron's forward+adjoint graph as Graphviz (Compiled.dot())");
+        try {
+            Path file = OUT.resolve("neuron.dot");
+            Files.writeString(file, neuron.dot());
+            note("wrote " + file.toAbsolutePath());
+            note("render it with:  dot -Tsvg " + file + " -o " + OUT.resolve("neuron.svg"));
+        } catch (RuntimeException | IOException e) {
+            note("Compiled.dot() is not available yet: " + e);
+        }
     }
 }
