@@ -19,6 +19,11 @@ public final class NoGrad implements AutoCloseable {
         return DEPTH.get()[0] > 0;
     }
 
+    /** How many scopes are open on this thread (the tracer compares it with its start). */
+    static int depth() {
+        return DEPTH.get()[0];
+    }
+
     @Override
     public void close() {
         if (closed) return;

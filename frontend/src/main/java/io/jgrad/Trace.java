@@ -16,6 +16,11 @@ final class Trace {
     private final Thread thread = Thread.currentThread();
     private final Map<Tensor, Integer> constants = new IdentityHashMap<>();
     private boolean open = true;
+    /**
+     * No-grad scopes open when tracing began: compiling from inside a scope still
+     * differentiates; only a scope the traced function opens itself stops gradients.
+     */
+    private final int noGradDepthAtStart = NoGrad.depth();
 
     void close() {
         open = false;
@@ -23,6 +28,16 @@ final class Trace {
 
     Tensor tensor(int value) {
         return new Tensor(builder.type(value).shape(), new Traced(this, value));
+    }
+
+    /**
+     * The tensor of an op's result. Inside a {@code Grad.noGrad()} scope opened by the traced
+     * function, the result is recorded under stop_gradient: as eagerly, nothing made there
+     * carries a gradient back to the inputs.
+     */
+    Tensor result(int value) {
+        boolean noGrad = NoGrad.depth() > noGradDepthAtStart;
+        return tensor(noGrad ? Composites.detach(builder, value) : value);
     }
 
     /** The trace shared by the traced operands of one op (at least one is traced). */

@@ -101,13 +101,13 @@ final class TraceOps {
     private static Tensor unary(String op, Tensor a, Unary rule) {
         Trace trace = Trace.of(op, a);
         int x = trace.valueOf(a);
-        return trace.tensor(checked(() -> rule.emit(trace.builder, x)));
+        return trace.result(checked(() -> rule.emit(trace.builder, x)));
     }
 
     private static Tensor binary(String op, Tensor a, Tensor b, Binary rule) {
         Trace trace = Trace.of(op, a, b);
         int x = trace.valueOf(a), y = trace.valueOf(b);
-        return trace.tensor(checked(() -> rule.emit(trace.builder, x, y)));
+        return trace.result(checked(() -> rule.emit(trace.builder, x, y)));
     }
 
     private interface Check<T> { T run(); }

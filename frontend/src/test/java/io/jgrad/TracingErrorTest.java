@@ -114,4 +114,28 @@ class TracingErrorTest {
         }
         assertTrue(e.getMessage().contains(part), e.getMessage());
     }
+
+    @Test
+    void aNoGradScopeInsideTheTracedFunctionStopsGradientsAsEagerly() {
+        // eager: y = x * (2x computed under noGrad) -> dy/dx = 2x only through the first factor
+        Tensor x = Tensor.scalar(3f).requiresGrad(true);
+        Tensor twice;
+        try (var g = Grad.noGrad()) { twice = x.mul(2f); }
+        x.mul(twice).backward();
+        float eager = x.grad().item();
+        assertEquals(6f, eager);
+
+        Tracer.Lowered l = Tracer.lower(in -> {
+            Tensor t;
+            try (var g = Grad.noGrad()) { t = in[0].mul(2f); }
+            return in[0].mul(t);
+        }, new Arg[] {Arg.scalar()});
+        assertEquals(eager, Interpreter.run(l.valueAndGrad, new float[][] {{3f}})[1][0]);
+
+        // compiling from inside a scope that was already open still differentiates
+        try (var g = Grad.noGrad()) {
+            Tracer.Lowered inside = Tracer.lower(in -> in[0].mul(in[0]), new Arg[] {Arg.scalar()});
+            assertEquals(6f, Interpreter.run(inside.valueAndGrad, new float[][] {{3f}})[1][0]);
+        }
+    }
 }
