@@ -9,7 +9,7 @@ import io.jgrad.runtime.Ops;
 
 /**
  * A naive reference executor for tests: every primitive by its definition, element by element
- * with explicit coordinates, sums in index order from 0. In f32 mode each result is rounded to
+ * with explicit coordinates, sums in index order from -0.0 in float. In f32 mode each result is rounded to
  * float (for + - * / and sqrt a double result rounded once equals the float operation) and
  * transcendentals use {@link Ops}, the shared definitions; in f64 mode everything stays double
  * (the "truth" used to judge reassociated sums). Also records which values depend on a sum the
@@ -106,7 +106,7 @@ final class Ref {
                 boolean sum = nd.prim() == Prim.REDUCE_SUM;
                 boolean[] red = new boolean[xt.rank()];
                 for (int a : nd.axes()) red[a] = true;
-                java.util.Arrays.fill(out, sum ? 0 : Double.NEGATIVE_INFINITY);
+                java.util.Arrays.fill(out, sum ? -0.0 : Double.NEGATIVE_INFINITY);
                 int[] os = t.strides();
                 for (int i = 0; i < xt.size(); i++) { // row-major: each output sums in index order
                     int[] c = coords(i, xt);
@@ -124,7 +124,7 @@ final class Ref {
                 int m = at.dim(0), k = at.dim(1), n = bt.dim(1);
                 for (int i = 0; i < m; i++)
                     for (int j = 0; j < n; j++) {
-                        double acc = 0;
+                        double acc = -0.0;
                         for (int q = 0; q < k; q++) acc = round(acc + round(a[i * k + q] * b[q * n + j], f32), f32);
                         out[i * n + j] = acc;
                     }
@@ -138,6 +138,7 @@ final class Ref {
     private static void fourAccumulators(double[] out, double[] x, Type xt, boolean[] red, int[] os, int e) {
         int size = out.length;
         float[][] acc = new float[size][4];
+        for (float[] a : acc) java.util.Arrays.fill(a, -0.0f);
         int[] ordinal = new int[size];
         for (int i = 0; i < xt.size(); i++) {
             int[] c = coords(i, xt);
