@@ -40,6 +40,7 @@ final class BodyEmitter {
     private final List<String> chunks = new ArrayList<>();
 
     private MethodVisitor mv;
+    private SizeCounter counter;
     private int nextLocal;
     private final int[] local;
     private final int[] arrayLocal;
@@ -86,7 +87,8 @@ final class BodyEmitter {
     // ---------------------------------------------------------------- chunks
 
     private void startChunk() {
-        mv = cg.staticBody(name + "$" + chunks.size());
+        counter = new SizeCounter(cg.staticBody(name + "$" + chunks.size()));
+        mv = counter;
         chunks.add(name + "$" + chunks.size());
         mv.visitCode();
         nextLocal = FIRST_LOCAL;
@@ -97,9 +99,7 @@ final class BodyEmitter {
     }
 
     private int offset() {
-        Label l = new Label();
-        mv.visitLabel(l);
-        return l.getOffset();
+        return counter.bytes();
     }
 
     private void endChunk(int lastStmt, boolean last) {

@@ -18,10 +18,54 @@ import io.jgrad.runtime.Ops;
 final class Ref {
     final double[][] values;
     final boolean[] reassociated;
+    /**
+     * A magnitude per element: what rounding errors scale with. |value| for leaves and
+     * nonlinear primitives; linear ones combine their operands' magnitudes (a sum's is the sum
+     * of its terms' magnitudes, so a cancelling sum keeps the scale of its terms).
+     */
+    final double[][] magnitudes;
 
     private Ref(int n) {
         values = new double[n][];
         reassociated = new boolean[n];
+        magnitudes = new double[n][];
+    }
+
+    private void magnitude(Node nd, Graph g) {
+        double[] v = values[nd.id()];
+        double[] m = new double[v.length];
+        for (int i = 0; i < v.length; i++) m[i] = Math.abs(v[i]);
+        switch (nd.prim()) {
+            case ADD, SUB -> {
+                double[] a = magnitudes[nd.arg(0)], b = magnitudes[nd.arg(1)];
+                for (int i = 0; i < m.length; i++) m[i] = a[i] + b[i];
+            }
+            case MUL -> {
+                double[] a = magnitudes[nd.arg(0)], b = magnitudes[nd.arg(1)];
+                for (int i = 0; i < m.length; i++) m[i] = a[i] * b[i];
+            }
+            case DIV -> {
+                double[] a = magnitudes[nd.arg(0)], b = values[nd.arg(1)];
+                for (int i = 0; i < m.length; i++) m[i] = a[i] / Math.abs(b[i]);
+            }
+            case NEG, STOP_GRADIENT, RESHAPE -> m = magnitudes[nd.arg(0)].clone();
+            case SELECT -> {
+                double[] c = values[nd.arg(0)], a = magnitudes[nd.arg(1)], b = magnitudes[nd.arg(2)];
+                for (int i = 0; i < m.length; i++) m[i] = c[i] != 0 ? a[i] : b[i];
+            }
+            case BROADCAST, TRANSPOSE, REDUCE_SUM, MATMUL -> {
+                // the same traversal as the values, over the magnitudes
+                double[][] saved = values.clone();
+                for (int a : nd.args()) values[a] = magnitudes[a];
+                double[] keep = values[nd.id()];
+                eval(nd, g, null, false);
+                m = values[nd.id()];
+                values[nd.id()] = keep;
+                for (int a : nd.args()) values[a] = saved[a];
+            }
+            default -> { }
+        }
+        magnitudes[nd.id()] = m;
     }
 
     /** Sums in plain index order. */
@@ -36,7 +80,10 @@ final class Ref {
     static Ref run(Graph g, float[][] inputs, boolean f32, int[] unrolled) {
         Ref r = new Ref(g.size());
         r.unrolled = unrolled;
-        for (Node nd : g.nodes()) r.eval(nd, g, inputs, f32);
+        for (Node nd : g.nodes()) {
+            r.eval(nd, g, inputs, f32);
+            if (!f32) r.magnitude(nd, g);
+        }
         return r;
     }
 
