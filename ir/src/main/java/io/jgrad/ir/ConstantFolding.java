@@ -41,7 +41,7 @@ public final class ConstantFolding {
             for (int i = 0; i < args.length; i++) {
                 Double v = Rebuild.splat(b, args[i]);
                 if (v == null) { one = null; break; }
-                one[i] = new double[] {v};
+                one[i] = new double[] {Interpreter.roundTo(argTypes[i].dtype(), v)};
                 oneTypes[i] = Type.of(argTypes[i].dtype());
             }
             if (one != null) {
@@ -56,7 +56,7 @@ public final class ConstantFolding {
         for (int i = 0; i < args.length; i++) {
             Node a = b.node(args[i]);
             if (a.prim() != Prim.CONST) return copy(b, n, args);
-            values[i] = a.rawData();
+            values[i] = Interpreter.constValues(a);   // an F32 constant is the float nearest its data
             constSize += a.type().size();
         }
         if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);

@@ -21,7 +21,7 @@ public final class Dot {
             } else {
                 String line = Printer.line(n);
                 // "%7 = reduce_sum %5 axes=[1] : f32[3]" -> "%7 reduce_sum axes=[1]\nf32[3]"
-                String op = line.substring(line.indexOf(" = ") + 3, line.lastIndexOf(" : ")).replaceAll("%\\d+(, )?", "").trim();
+                String op = line.substring(line.indexOf(" = ") + 3, line.lastIndexOf(" : ")).replaceAll("%\\d+(, )?", "").replaceAll("\\s+", " ").trim();
                 label = "%" + n.id() + " " + op + "\\n" + n.type();
             }
             sb.append("  n").append(n.id()).append(" [label=\"").append(escape(label)).append('"').append(style).append("];\n");

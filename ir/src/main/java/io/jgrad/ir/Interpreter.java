@@ -126,6 +126,16 @@ public final class Interpreter {
         return round(r, t, roundF32);
     }
 
+    /** A CONST's values as the interpreter uses them (rounded to float for an F32 constant). */
+    static double[] constValues(Node c) {
+        return evalNode(c, new double[0][], new Type[0], true);
+    }
+
+    /** v as a value of dtype d holds it in float32 semantics. */
+    static double roundTo(DType d, double v) {
+        return d == DType.F32 ? (float) v : v;
+    }
+
     private static double[] round(double[] v, Type t, boolean roundF32) {
         if (roundF32 && t.dtype() == DType.F32) for (int i = 0; i < v.length; i++) v[i] = (float) v[i];
         return v;

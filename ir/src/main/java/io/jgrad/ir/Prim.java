@@ -171,12 +171,12 @@ public enum Prim {
     }
 
     private Type shapeResult(Type x, int[] ints, Type declared) {
-        switch (this) {
+        return switch (this) {
             case RESHAPE -> {
                 if (declared == null) throw error("needs a target shape");
                 if (declared.size() != x.size() || declared.dtype() != x.dtype())
                     throw error("cannot reshape " + x + " to " + declared);
-                return declared;
+                yield declared;
             }
             case BROADCAST -> {
                 if (declared == null) throw error("needs a target shape");
@@ -187,7 +187,7 @@ public enum Prim {
                     ok = f == t || f == 1;
                 }
                 if (!ok) throw error("cannot broadcast " + x + " to " + declared);
-                return declared;
+                yield declared;
             }
             case TRANSPOSE -> {
                 int rank = x.rank();
@@ -200,12 +200,13 @@ public enum Prim {
                 if (!ok) throw error("permutation " + Arrays.toString(ints) + " does not fit " + x);
                 int[] s = new int[rank];
                 for (int i = 0; i < rank; i++) s[i] = x.dim(ints[i]);
-                return x.withShape(s);
+                yield x.withShape(s);
             }
-            default -> throw new AssertionError(this);
-        }
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
+                 ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                    throw new AssertionError(text + " is not a shape primitive");
+        };
     }
-
 
     // ======================================================================== interpreter rules
     //
