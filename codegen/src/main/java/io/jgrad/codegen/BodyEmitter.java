@@ -40,6 +40,7 @@ final class BodyEmitter {
     private final List<String> chunks = new ArrayList<>();
 
     private MethodVisitor mv;
+    private SizeCounter counter;
     private int nextLocal;
     private final int[] local;
     private final int[] arrayLocal;
@@ -86,7 +87,8 @@ final class BodyEmitter {
     // ---------------------------------------------------------------- chunks
 
     private void startChunk() {
-        mv = cg.staticBody(name + "$" + chunks.size());
+        counter = new SizeCounter(cg.staticBody(name + "$" + chunks.size()));
+        mv = counter;
         chunks.add(name + "$" + chunks.size());
         mv.visitCode();
         nextLocal = FIRST_LOCAL;
@@ -97,9 +99,7 @@ final class BodyEmitter {
     }
 
     private int offset() {
-        Label l = new Label();
-        mv.visitLabel(l);
-        return l.getOffset();
+        return counter.bytes();
     }
 
     private void endChunk(int lastStmt, boolean last) {
@@ -204,7 +204,7 @@ final class BodyEmitter {
                 reduceOp(nd.prim());
             }
             case MATMUL -> {
-                mv.visitInsn(FCONST_0);
+                mv.visitLdcInsn(-0.0f);
                 pushScalar(nd.arg(0));
                 pushScalar(nd.arg(1));
                 mv.visitInsn(FMUL);
@@ -446,7 +446,7 @@ final class BodyEmitter {
     /**
      * C[m,n] = A[m,k] B[k,n] as an i-k-j nest: a row of C is zeroed, then for each k gets
      * a(i,k) * row k of B added, a contiguous inner loop the JIT vectorises. Each element
-     * sums its products in k order from 0 (no fma), exactly like the naive definition.
+     * sums its products in k order from -0.0 (no fma), exactly like the naive definition.
      * With n = 1 it is one dot product per row, accumulated in a local in the same order.
      */
     private void matmulKernel(int v, boolean toLocal) {
@@ -465,7 +465,7 @@ final class BodyEmitter {
         if (n == 1) {
             int acc = nextLocal++;
             nest.openVar(0);
-            mv.visitInsn(FCONST_0);
+            mv.visitLdcInsn(-0.0f);
             mv.visitVarInsn(FSTORE, acc);
             nest.openVar(1);
             mv.visitVarInsn(FLOAD, acc);
@@ -491,7 +491,7 @@ final class BodyEmitter {
             nest.openVar(2);
             t.pushArray();
             nest.index(t.offset(), store);
-            mv.visitInsn(FCONST_0);
+            mv.visitLdcInsn(-0.0f);
             mv.visitInsn(FASTORE);
             nest.closeVar(2);
             nest.openVar(1);
@@ -518,8 +518,9 @@ final class BodyEmitter {
         }
     }
 
+    /** -0.0 is the identity of IEEE addition (a sum of one -0.0 stays -0.0), as the interpreter's. */
     private void reduceInit(Prim prim) {
-        if (prim == Prim.REDUCE_SUM) mv.visitInsn(FCONST_0);
+        if (prim == Prim.REDUCE_SUM) mv.visitLdcInsn(-0.0f);
         else mv.visitLdcInsn(Float.NEGATIVE_INFINITY);
     }
 
@@ -754,19 +755,15 @@ final class BodyEmitter {
         return true;
     }
 
-    /** Exponents with an exactly equal cheaper form; Math.pow (via Ops.pow) for the rest. */
+    /** Exponents with an exactly equal cheaper form; Ops.pow (the IR's pow rule) for the rest. */
     private boolean pow(double e) {
-        if (e == 1) return true;
-        if (e == 0) { // Math.pow(x, 0) is 1 for every x, NaN included
+        if (e == 1) return true; // Math.pow(x, 1) is x
+        if (e == 0) { // x^0 is 1 for every x, NaN included
             mv.visitInsn(POP);
             mv.visitInsn(FCONST_1);
         } else if (e == 2) { // (double) x * x is exact; rounding it equals the float product
             mv.visitInsn(DUP);
             mv.visitInsn(FMUL);
-        } else if (e == -1) { // 1/x in double then rounded equals the float quotient
-            mv.visitInsn(FCONST_1);
-            mv.visitInsn(SWAP);
-            mv.visitInsn(FDIV);
         } else {
             mv.visitLdcInsn(e);
             mv.visitMethodInsn(INVOKESTATIC, ClassGen.OPS, "pow", "(FD)F", false);

@@ -1,8 +1,10 @@
 package io.jgrad.codegen;
 
+import io.jgrad.ir.Dot;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
+import io.jgrad.ir.Printer;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.Compiled;
 import io.jgrad.runtime.Signature;
@@ -74,8 +76,8 @@ public final class CodeGen {
         byte[] bytes = cg.toBytes();
 
         Graph shown = r.valueAndGrad != null ? r.valueAndGrad : r.vjp;
-        String ir = IrText.print(shown);
-        Signature sig = new Signature(r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape, wsFloats, ir, IrText.dot(shown), bytes);
+        String ir = Printer.print(shown);
+        Signature sig = new Signature(r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape, wsFloats, ir, Dot.print(shown), bytes);
         dump(name, bytes, ir);
         return define(bytes, cg.classData(), sig);
     }

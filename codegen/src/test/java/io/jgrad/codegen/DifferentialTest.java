@@ -44,9 +44,9 @@ class DifferentialTest {
             if (err != null) {
                 failures++;
                 if (failures <= 3) report.append("\n--- seed ").append(seed).append(": ").append(err)
-                        .append("\nforward:\n").append(IrText.print(req.forward))
-                        .append("vjp:\n").append(IrText.print(req.vjp))
-                        .append(req.valueAndGrad == null ? "" : "valueAndGrad:\n" + IrText.print(req.valueAndGrad));
+                        .append("\nforward:\n").append(io.jgrad.ir.Printer.print(req.forward))
+                        .append("vjp:\n").append(io.jgrad.ir.Printer.print(req.vjp))
+                        .append(req.valueAndGrad == null ? "" : "valueAndGrad:\n" + io.jgrad.ir.Printer.print(req.valueAndGrad));
             }
         }
         CodeGen.scheduleObserver = null;

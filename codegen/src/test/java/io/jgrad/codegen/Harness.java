@@ -119,6 +119,52 @@ final class Harness {
         return null;
     }
 
+    /** Values that depend on a sum of two or more terms (REDUCE_SUM, MATMUL): the interpreter sums in double. */
+    static boolean[] dependsOnSums(Graph g) {
+        boolean[] d = new boolean[g.size()];
+        for (io.jgrad.ir.Node nd : g.nodes()) {
+            for (int a : nd.args()) d[nd.id()] |= d[a];
+            if (nd.prim() == io.jgrad.ir.Prim.REDUCE_SUM && g.type(nd.arg(0)).size() > nd.type().size()) d[nd.id()] = true;
+            if (nd.prim() == io.jgrad.ir.Prim.MATMUL && g.type(nd.arg(0)).dim(1) > 1) d[nd.id()] = true;
+        }
+        return d;
+    }
+
+    /**
+     * Generated output k of g against the IR Interpreter: bit-identical (NaN equal to NaN), or,
+     * for a value depending on a sum (the interpreter accumulates in double, generated code in
+     * float), within the golden tolerance of the f64 result: 1e-5 + 1e-4|t| + 8|t32 - t| + 1e-5 max|t|,
+     * widened by 8 times the distance between the interpreter and a plain float32 evaluation
+     * (sums in float, index order): downstream operations amplify summation rounding
+     * (sin of a sum of 100s), and float summation is the generated code's documented choice;
+     * plus 1e-5 of the magnitude of the terms (a sum that cancels to 0 in double need not in float).
+     */
+    static String compareInterpreter(String what, float[] got, Graph g, int k, float[][] in) {
+        float[] want = io.jgrad.ir.Interpreter.run(g, in)[k];
+        double[][] in64 = new double[in.length][];
+        for (int i = 0; i < in.length; i++) {
+            in64[i] = new double[in[i].length];
+            for (int j = 0; j < in[i].length; j++) in64[i][j] = in[i][j];
+        }
+        double[] truth = io.jgrad.ir.Interpreter.runF64(g, in64)[k];
+        boolean loose = dependsOnSums(g)[g.output(k)];
+        double[] floatSums = Ref.run(g, in, true).output(g, k);
+        double[] magnitude = Ref.run(g, in, false).magnitudes[g.output(k)];
+        double scale = 0;
+        for (double t : truth) if (Double.isFinite(t)) scale = Math.max(scale, Math.abs(t));
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToIntBits(want[i]) == Float.floatToIntBits(got[i])) continue;
+            double t = truth[i];
+            if (loose && Float.isFinite(got[i]) && Float.isFinite(want[i]) && Math.abs(got[i] - want[i]) <= 4 * Math.ulp(want[i])) continue;
+            if (loose && Float.isFinite(got[i]) && Double.isFinite(t)
+                    && Math.abs(got[i] - t) <= 1e-5 + 1e-4 * Math.abs(t) + 8 * Math.abs(want[i] - t) + 1e-5 * scale
+                    + 8 * Math.abs(floatSums[i] - want[i]) + 1e-5 * magnitude[i]) continue;
+            return what + " output " + k + " (" + g.outputName(k) + ") element " + i + ": generated " + got[i]
+                    + ", interpreter " + want[i] + ", f64 " + t;
+        }
+        return null;
+    }
+
     static float[] sentinel(int n) {
         float[] a = new float[n];
         Arrays.fill(a, 12345.678f);

@@ -76,6 +76,15 @@ final class RandomPrograms {
         return a;
     }
 
+    /** Every input appears in every graph (the interpreter and the adjoint pass need 0..n-1). */
+    boolean allInputs;
+
+    /** A random forward graph with every input, for the real pipeline (adjoint, optimiser). */
+    Graph forward() {
+        allInputs = true;
+        return graph(false, 1);
+    }
+
     private Builder b;
     private List<Integer> pool;
 
@@ -84,7 +93,7 @@ final class RandomPrograms {
         pool = new ArrayList<>();
         int n = inputShapes.length;
         for (int i = 0; i < n; i++) {
-            if (rnd.nextInt(8) == 0) continue; // an unused input
+            if (!allInputs && rnd.nextInt(8) == 0) continue; // an unused input
             pool.add(b.input(i, "x" + i, Type.f32(inputShapes[i])));
         }
         if (withSeed) pool.add(b.input(n, "seed", Type.f32(outputShape)));

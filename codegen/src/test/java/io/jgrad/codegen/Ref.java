@@ -9,7 +9,7 @@ import io.jgrad.runtime.Ops;
 
 /**
  * A naive reference executor for tests: every primitive by its definition, element by element
- * with explicit coordinates, sums in index order from 0. In f32 mode each result is rounded to
+ * with explicit coordinates, sums in index order from -0.0 in float. In f32 mode each result is rounded to
  * float (for + - * / and sqrt a double result rounded once equals the float operation) and
  * transcendentals use {@link Ops}, the shared definitions; in f64 mode everything stays double
  * (the "truth" used to judge reassociated sums). Also records which values depend on a sum the
@@ -18,10 +18,54 @@ import io.jgrad.runtime.Ops;
 final class Ref {
     final double[][] values;
     final boolean[] reassociated;
+    /**
+     * A magnitude per element: what rounding errors scale with. |value| for leaves and
+     * nonlinear primitives; linear ones combine their operands' magnitudes (a sum's is the sum
+     * of its terms' magnitudes, so a cancelling sum keeps the scale of its terms).
+     */
+    final double[][] magnitudes;
 
     private Ref(int n) {
         values = new double[n][];
         reassociated = new boolean[n];
+        magnitudes = new double[n][];
+    }
+
+    private void magnitude(Node nd, Graph g) {
+        double[] v = values[nd.id()];
+        double[] m = new double[v.length];
+        for (int i = 0; i < v.length; i++) m[i] = Math.abs(v[i]);
+        switch (nd.prim()) {
+            case ADD, SUB -> {
+                double[] a = magnitudes[nd.arg(0)], b = magnitudes[nd.arg(1)];
+                for (int i = 0; i < m.length; i++) m[i] = a[i] + b[i];
+            }
+            case MUL -> {
+                double[] a = magnitudes[nd.arg(0)], b = magnitudes[nd.arg(1)];
+                for (int i = 0; i < m.length; i++) m[i] = a[i] * b[i];
+            }
+            case DIV -> {
+                double[] a = magnitudes[nd.arg(0)], b = values[nd.arg(1)];
+                for (int i = 0; i < m.length; i++) m[i] = a[i] / Math.abs(b[i]);
+            }
+            case NEG, STOP_GRADIENT, RESHAPE -> m = magnitudes[nd.arg(0)].clone();
+            case SELECT -> {
+                double[] c = values[nd.arg(0)], a = magnitudes[nd.arg(1)], b = magnitudes[nd.arg(2)];
+                for (int i = 0; i < m.length; i++) m[i] = c[i] != 0 ? a[i] : b[i];
+            }
+            case BROADCAST, TRANSPOSE, REDUCE_SUM, MATMUL -> {
+                // the same traversal as the values, over the magnitudes
+                double[][] saved = values.clone();
+                for (int a : nd.args()) values[a] = magnitudes[a];
+                double[] keep = values[nd.id()];
+                eval(nd, g, null, false);
+                m = values[nd.id()];
+                values[nd.id()] = keep;
+                for (int a : nd.args()) values[a] = saved[a];
+            }
+            default -> { }
+        }
+        magnitudes[nd.id()] = m;
     }
 
     /** Sums in plain index order. */
@@ -36,7 +80,10 @@ final class Ref {
     static Ref run(Graph g, float[][] inputs, boolean f32, int[] unrolled) {
         Ref r = new Ref(g.size());
         r.unrolled = unrolled;
-        for (Node nd : g.nodes()) r.eval(nd, g, inputs, f32);
+        for (Node nd : g.nodes()) {
+            r.eval(nd, g, inputs, f32);
+            if (!f32) r.magnitude(nd, g);
+        }
         return r;
     }
 
@@ -106,7 +153,7 @@ final class Ref {
                 boolean sum = nd.prim() == Prim.REDUCE_SUM;
                 boolean[] red = new boolean[xt.rank()];
                 for (int a : nd.axes()) red[a] = true;
-                java.util.Arrays.fill(out, sum ? 0 : Double.NEGATIVE_INFINITY);
+                java.util.Arrays.fill(out, sum ? -0.0 : Double.NEGATIVE_INFINITY);
                 int[] os = t.strides();
                 for (int i = 0; i < xt.size(); i++) { // row-major: each output sums in index order
                     int[] c = coords(i, xt);
@@ -124,7 +171,7 @@ final class Ref {
                 int m = at.dim(0), k = at.dim(1), n = bt.dim(1);
                 for (int i = 0; i < m; i++)
                     for (int j = 0; j < n; j++) {
-                        double acc = 0;
+                        double acc = -0.0;
                         for (int q = 0; q < k; q++) acc = round(acc + round(a[i * k + q] * b[q * n + j], f32), f32);
                         out[i * n + j] = acc;
                     }
@@ -138,6 +185,7 @@ final class Ref {
     private static void fourAccumulators(double[] out, double[] x, Type xt, boolean[] red, int[] os, int e) {
         int size = out.length;
         float[][] acc = new float[size][4];
+        for (float[] a : acc) java.util.Arrays.fill(a, -0.0f);
         int[] ordinal = new int[size];
         for (int i = 0; i < xt.size(); i++) {
             int[] c = coords(i, xt);

@@ -31,6 +31,16 @@ public final class Ops {
     /** log(1+e^x); above 20 it is x (PyTorch's threshold, beta 1). */
     public static float softplus(float x) { return x > 20f ? x : (float) Math.log1p(Math.exp(x)); }
 
-    /** x^p, Java's Math.pow rules (pow(x, 0) = 1 for every x, NaN included). */
-    public static float pow(float x, double p) { return (float) Math.pow(x, p); }
+    /**
+     * x^p as PyTorch computes it (the IR's Prim.pow rule): p = 0.5 and -0.5 are sqrt and
+     * 1/sqrt (they differ from Math.pow at -0.0 and -inf), p = 2 is x*x, every other p is
+     * Math.pow; x^0 = 1 even for NaN. In double, rounded once.
+     */
+    public static float pow(float x, double p) {
+        double d = x;
+        if (p == 0.5) return (float) Math.sqrt(d);
+        if (p == -0.5) return (float) (1.0 / Math.sqrt(d));
+        if (p == 2.0) return (float) (d * d);
+        return (float) Math.pow(d, p);
+    }
 }

@@ -1,0 +1,62 @@
+package io.jgrad.codegen;
+
+import io.jgrad.runtime.Compiled;
+import io.jgrad.runtime.Workspace;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Steady-state calls allocate nothing: measured with the thread's allocation counter. */
+class AllocationTest {
+    static final com.sun.management.ThreadMXBean MX = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    static long allocated(Runnable r, int calls) {
+        for (int i = 0; i < 30_000; i++) r.run(); // warm-up: interpreted, C1, C2
+        long id = Thread.currentThread().getId();
+        long before = MX.getThreadAllocatedBytes(id);
+        for (int i = 0; i < calls; i++) r.run();
+        return MX.getThreadAllocatedBytes(id) - before;
+    }
+
+    /**
+     * The least of five rounds of 50,000 calls: a round may see a one-off allocation by the
+     * JIT finishing a compilation (a few hundred bytes, not per call); a steady state is 0.
+     */
+    static void assertNoAllocation(String what, Runnable r) {
+        long empty = allocated(() -> { }, 10);
+        long bytes = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && bytes != 0; round++) bytes = Math.min(bytes, allocated(r, 50_000) - empty);
+        System.out.println(what + ": " + bytes + " bytes over 50,000 calls");
+        assertEquals(0, bytes, what + " allocated " + bytes + " bytes over 50,000 calls");
+    }
+
+    @Test
+    void scalarGraph() {
+        Compiled c = Pipelines.compile(Pipelines.seedNeuron(), Pipelines.NEURON_NAMES, Pipelines.NEURON_WRT);
+        float[][] in = {{1f}, {0f}, {6.7f}, {0f}};
+        float[][] grads = {new float[1], new float[1], null, null};
+        float[] out = new float[1], seed = {1f};
+        Workspace ws = c.newWorkspace();
+        assertNoAllocation("scalar valueAndGrad", () -> c.valueAndGrad(in, grads));
+        assertNoAllocation("scalar valueAndGrad(ws)", () -> c.valueAndGrad(ws, in, grads));
+        assertNoAllocation("scalar forward", () -> c.forward(in, out));
+        assertNoAllocation("scalar vjp(ws)", () -> c.vjp(ws, in, seed, out, grads));
+    }
+
+    @Test
+    void tensorGraph() {
+        Compiled c = Pipelines.compile(Pipelines.tensorModel(), Pipelines.MODEL_NAMES, Pipelines.MODEL_WRT);
+        float[][] in = Pipelines.data(new Random(1), 12, 3, 20, 15);
+        float[][] grads = {new float[12], new float[3], null, null};
+        float[] out = new float[1], seed = {1f};
+        Workspace ws = c.newWorkspace();
+        assertNoAllocation("tensor valueAndGrad", () -> c.valueAndGrad(in, grads));
+        assertNoAllocation("tensor valueAndGrad(ws)", () -> c.valueAndGrad(ws, in, grads));
+        assertNoAllocation("tensor forward", () -> c.forward(in, out));
+        assertNoAllocation("tensor vjp", () -> c.vjp(in, seed, out, grads));
+        assertNoAllocation("tensor forward(ws)", () -> c.forward(ws, in, out));
+    }
+}
