@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * verifies and round-trips.
  */
 class RandomProgramTest {
-    static final int PROGRAMS = Integer.getInteger("jgrad.randomPrograms", 400);
+    static final int PROGRAMS = Integer.getInteger("jgrad.randomPrograms", 1000);
 
     @Test
     void tracedAdjointAgreesWithTheEagerEngine() {

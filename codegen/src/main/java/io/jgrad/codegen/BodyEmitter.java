@@ -31,6 +31,8 @@ final class BodyEmitter {
     static final int CALLS_PER_DRIVER = 200;
     /** Reductions of fused expressions up to this size get four accumulators (body emitted 5 times). */
     static final int UNROLL_CAP = 24;
+    /** A sum whose innermost axis has at least this many elements uses four accumulators. */
+    static final int UNROLL_MIN_TRIPS = 8;
 
     private static final int P_IN = 0, P_WS = 1, P_SEED = 2, P_OUT = 3, P_GRADS = 4, FIRST_LOCAL = 5;
 
@@ -318,7 +320,7 @@ final class BodyEmitter {
         Target t = toLocal ? null : ownBuffer(v);
         prepareLeaves();
         if (t != null) t.prepare();
-        Nest nest = new Nest(xt.shape(), forms, true);
+        Nest nest = new Nest(xt.shape(), forms, true, true);
         int groups = nest.groups();
         int firstReduced = groups;
         boolean accMode = true;
@@ -330,8 +332,8 @@ final class BodyEmitter {
         int result = toLocal ? nextLocal++ : -1;
         if (accMode) {
             int innerExt = firstReduced < groups ? nest.ext[groups - 1] : 0;
-            int size = p.isLeaf(x) ? 1 : p.fusedSize[x];
-            int accs = prim == Prim.REDUCE_SUM && innerExt >= 8 && size <= UNROLL_CAP ? 4 : 1;
+            // The order is a function of the reduced shape only (Plan stores an operand too big to unroll).
+            int accs = prim == Prim.REDUCE_SUM && innerExt >= UNROLL_MIN_TRIPS ? 4 : 1;
             int acc0 = nextLocal;
             nextLocal += accs;
             if (accs == 4) p.unrolled[v] = innerExt;
@@ -545,7 +547,18 @@ final class BodyEmitter {
         int delta;
 
         Nest(int[] varExt, List<int[]> forms, boolean merge) {
+            this(varExt, forms, merge, false);
+        }
+
+        /**
+         * {@code keepInnermost}: the innermost axis of extent > 1 stays a loop of its own. A sum
+         * uses it so that its order depends on the reduced shape alone, not on which leaves the
+         * loop reads: the same sum then gives the same bits in forward, vjp and valueAndGrad.
+         */
+        Nest(int[] varExt, List<int[]> forms, boolean merge, boolean keepInnermost) {
             int vars = varExt.length;
+            int innermost = -1;
+            if (keepInnermost) for (int l = vars - 1; l >= 0 && innermost < 0; l--) if (varExt[l] != 1) innermost = l;
             this.varExt = varExt.clone();
             group = new int[vars];
             int[] lastTmp = new int[vars], extTmp = new int[vars];
@@ -553,7 +566,7 @@ final class BodyEmitter {
             for (int l = 0; l < vars; l++) {
                 group[l] = -1;
                 if (varExt[l] == 1) continue;
-                if (merge && count > 0 && mergeable(forms, lastTmp[count - 1], l, varExt[l])) {
+                if (merge && count > 0 && l != innermost && mergeable(forms, lastTmp[count - 1], l, varExt[l])) {
                     group[l] = count - 1;
                     lastTmp[count - 1] = l;
                     extTmp[count - 1] *= varExt[l];

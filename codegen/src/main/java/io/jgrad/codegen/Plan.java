@@ -140,6 +140,8 @@ final class Plan {
             if (isOutput[v] || p.family == Prim.Family.REDUCE || p == Prim.MATMUL) mat[v] = true;
             else if (uses[v] > 1 && !cheapView(v)) mat[v] = true;
             if (p == Prim.MATMUL && !cheapRight(nd.arg(1))) mat[nd.arg(1)] = true;
+            // A sum unrolls its operand's expression four times: store one too large for that.
+            if (p == Prim.REDUCE_SUM && !isLeaf(nd.arg(0)) && fusedSize[nd.arg(0)] > BodyEmitter.UNROLL_CAP) mat[nd.arg(0)] = true;
             if (!mat[v]) {
                 int size = 1;
                 for (int a : nd.args()) if (!isLeaf(a)) size += fusedSize[a];
