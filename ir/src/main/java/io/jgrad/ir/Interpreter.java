@@ -40,6 +40,21 @@ public final class Interpreter {
         return result;
     }
 
+    /**
+     * Every node's value (indexed by id, row-major, float32 semantics as {@link #run}): for
+     * debugging, and for tests that need the scale of the terms a result was summed from.
+     */
+    public static double[][] values(Graph g, float[][] inputs) {
+        double[][] in = new double[checkCount(g, inputs == null ? -1 : inputs.length)][];
+        for (int i = 0; i < in.length; i++) {
+            float[] x = inputs[i];
+            checkInput(g, i, x == null ? -1 : x.length);
+            in[i] = new double[x.length];
+            for (int k = 0; k < x.length; k++) in[i][k] = x[k];
+        }
+        return evaluateAll(g, in, true);
+    }
+
     /** Runs g entirely in double precision, whatever its dtypes say. */
     public static double[][] runF64(Graph g, double[][] inputs) {
         double[][] in = new double[checkCount(g, inputs == null ? -1 : inputs.length)][];
@@ -65,6 +80,13 @@ public final class Interpreter {
     }
 
     private static double[][] evaluate(Graph g, double[][] inputs, boolean roundF32) {
+        double[][] values = evaluateAll(g, inputs, roundF32);
+        double[][] out = new double[g.outputCount()][];
+        for (int o = 0; o < out.length; o++) out[o] = values[g.output(o)].clone();
+        return out;
+    }
+
+    private static double[][] evaluateAll(Graph g, double[][] inputs, boolean roundF32) {
         List<Node> nodes = g.nodes();
         double[][] values = new double[nodes.size()][];
         for (Node n : nodes) {
@@ -80,9 +102,7 @@ public final class Interpreter {
             }
             values[n.id()] = evalNode(n, args, types, roundF32);
         }
-        double[][] out = new double[g.outputCount()][];
-        for (int o = 0; o < out.length; o++) out[o] = values[g.output(o)].clone();
-        return out;
+        return values;
     }
 
     /**
