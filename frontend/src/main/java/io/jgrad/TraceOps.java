@@ -145,9 +145,14 @@ final class TraceOps {
     private static final java.security.CodeSource FRONTEND = TraceOps.class.getProtectionDomain().getCodeSource();
     private static final java.security.CodeSource IR = Graph.class.getProtectionDomain().getCodeSource();
 
-    /** jgrad's own code: the frontend and ir modules (not the user's, not tests, not the JDK). */
+    private static final java.util.Set<String> JGRAD_PACKAGES = java.util.Set.of("io.jgrad", "io.jgrad.ir");
+
+    /**
+     * jgrad's own code: classes of the frontend and ir packages loaded from jgrad's own jar or
+     * folder — not the user's (even in a shaded jar, or a test in package io.jgrad), not the JDK.
+     */
     private static boolean isJgrad(Class<?> c) {
-        if (!c.getName().startsWith("io.jgrad.")) return false;
+        if (!JGRAD_PACKAGES.contains(c.getPackageName())) return false;
         java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
         return cs != null && (sameLocation(cs, FRONTEND) || sameLocation(cs, IR));
     }

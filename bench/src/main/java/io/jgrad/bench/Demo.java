@@ -10,6 +10,9 @@ import static io.jgrad.bench.demo.SideBySide.row;
 import io.jgrad.Arg;
 import io.jgrad.Fn1;
 import io.jgrad.Grad;
+import io.jgrad.ir.Graph;
+import io.jgrad.ir.Parser;
+import io.jgrad.ir.Prim;
 import io.jgrad.Tensor;
 import io.jgrad.bench.demo.LogisticRegressionDemo;
 import io.jgrad.runtime.Compiled;
@@ -18,8 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The demo: the seed notebooks run eagerly and compiled side by side, the compiled neuron's
@@ -255,14 +256,10 @@ public final class Demo {
         String ir = neuron.ir();
         System.out.print(ir.endsWith("\n") ? ir : ir + "\n");
 
-        // Count the IR's values by opcode: "%7 = const ..." -> const.
-        Map<String, Integer> byOp = new TreeMap<>();
-        for (String line : ir.split("\n")) {
-            if (line.startsWith("%")) byOp.merge(line.split("\\s+")[2], 1, Integer::sum);
-        }
-        int values = byOp.values().stream().mapToInt(Integer::intValue).sum();
-        int inputs = byOp.getOrDefault("input", 0), constants = byOp.getOrDefault("const", 0);
-        note(values + " values: " + inputs + " inputs, " + constants + " constants, " + (values - inputs - constants)
+        // The text form parses back into a graph (print -> parse -> print is exact): count from it.
+        Graph g = Parser.parse(ir);
+        long constants = g.nodes().stream().filter(n -> n.prim() == Prim.CONST).count();
+        note(g.size() + " values: " + g.inputs().size() + " inputs, " + constants + " constants, " + g.opCount()
                 + " operations computing the loss and both gradients");
 
         byte[] bytecode = neuron.bytecode();
