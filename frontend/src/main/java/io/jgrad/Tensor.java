@@ -746,13 +746,15 @@ public final class Tensor {
         if (traced != null) return TraceOps.pow(this, exponent);
         float p = exponent;
         float[] x = data, y = new float[x.length];
-        for (int i = 0; i < y.length; i++) y[i] = (float) Math.pow(x[i], p);
+        // runtime.Ops.pow is PyTorch's rule (±0.5 via sqrt: (−0)^0.5 = −0, (−inf)^0.5 = NaN), shared with compiled code
+        for (int i = 0; i < y.length; i++) y[i] = io.jgrad.runtime.Ops.pow(x[i], p);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("PowBackward0", new Tensor[] {this}, new Tensor[] {this}, g -> {
             // d x^p = ḡ·p·x^(p-1); p = 0 → 0 (not 0·0^-1 = NaN at 0)
             float[] gx = sink(this);
             if (p == 0f) return;
-            for (int i = 0; i < gx.length; i++) gx[i] += g[i] * (p * (float) Math.pow(x[i], p - 1));
+            double pm1 = (double) p - 1;   // the exponent in double, as PyTorch's
+            for (int i = 0; i < gx.length; i++) gx[i] += g[i] * (p * io.jgrad.runtime.Ops.pow(x[i], pm1));
         });
         return out;
     }
@@ -931,7 +933,8 @@ public final class Tensor {
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("AbsBackward0", new Tensor[] {this}, new Tensor[] {this}, g -> {  // d|x| = ḡ·sign(x)
             float[] gx = sink(this);
-            for (int i = 0; i < gx.length; i++) gx[i] += g[i] * Math.signum(x[i]);
+            // sign with sgn(NaN) = 0, as PyTorch's sgn (Math.signum would give NaN)
+            for (int i = 0; i < gx.length; i++) gx[i] += g[i] * (x[i] > 0 ? 1f : x[i] < 0 ? -1f : 0f);
         });
         return out;
     }

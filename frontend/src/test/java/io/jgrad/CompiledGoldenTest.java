@@ -19,7 +19,12 @@ class CompiledGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> goldenCasesCompiled() {
-        return GoldenCase.loadAll().stream().map(c -> DynamicTest.dynamicTest(c.name, () -> {
+        return GoldenCase.loadAll().stream().map(c -> DynamicTest.dynamicTest(c.name, () -> runCompiled(c)));
+    }
+
+    /** forward, value, valueAndGrad and vjp, with and without a workspace, against the case. */
+    static void runCompiled(GoldenCase c) {
+        {
             Compiled f = compile(c);
             float[][] x = TracerGoldenTest.inputs(c);
             float[][] before = deepCopy(x);
@@ -54,7 +59,7 @@ class CompiledGoldenTest {
             assertArrayEquals(vjpOut, wsOut);
             assertArrayEquals(vjpGrads, wsGrads);
             assertArrayEquals(before, x, "inputs are never written");
-        }));
+        }
     }
 
     private static void checkGrads(GoldenCase c, float[][] grads) {

@@ -148,8 +148,13 @@ public final class GoldenCase {
 
     /** Every case under the classpath folder {@code golden/}, sorted by name. */
     public static List<GoldenCase> loadAll() {
-        URL dir = GoldenCase.class.getClassLoader().getResource("golden");
-        if (dir == null) throw new IllegalStateException("no golden/ folder on the test classpath");
+        return loadAll("golden");
+    }
+
+    /** Every case under a classpath folder, sorted by name. */
+    public static List<GoldenCase> loadAll(String folder) {
+        URL dir = GoldenCase.class.getClassLoader().getResource(folder);
+        if (dir == null) throw new IllegalStateException("no " + folder + "/ folder on the test classpath");
         try (Stream<Path> files = Files.list(Paths.get(dir.toURI()))) {
             List<GoldenCase> cases = new ArrayList<>();
             for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".json")).sorted()::iterator) {

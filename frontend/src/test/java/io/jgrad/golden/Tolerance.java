@@ -6,7 +6,9 @@ package io.jgrad.golden;
  * {@code |g - t| <= 1e-5 + 1e-4·|t| + 8·|t32 - t| + 1e-5·max|t over the same array|},
  * where {@code t32} is PyTorch's own float32 result: an engine may be a few times as far
  * from the truth as PyTorch's float32 is, and no further. A non-finite truth is matched
- * exactly (inf by the same inf, NaN by NaN).
+ * exactly (inf by the same inf, NaN by NaN); so is a finite truth that PyTorch's float32
+ * overflows to infinity or turns into NaN (exp(100) is inf in float32): API.md's "NaN and
+ * infinities exactly as PyTorch's float32 would give them".
  */
 public final class Tolerance {
     private Tolerance() {}
@@ -32,6 +34,9 @@ public final class Tolerance {
     public static boolean matches(float got, double t, double t32, double scale) {
         if (!Double.isFinite(t)) {
             return Double.isNaN(t) ? Float.isNaN(got) : got == t;
+        }
+        if (!Double.isFinite(t32)) {
+            return Double.isNaN(t32) ? Float.isNaN(got) : got == t32;
         }
         return Math.abs(got - t) <= allowed(t, t32, scale);
     }

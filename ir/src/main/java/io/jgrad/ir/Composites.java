@@ -54,16 +54,15 @@ public final class Composites {
     public static int square(Builder b, int x) { return b.binary(Prim.MUL, x, x); }
 
     /**
-     * relu(x) = select(x > 0, x, stop_gradient(max(x, 0))).
-     * The derivative flows only where x > 0: relu'(0) = 0 and relu'(NaN) = 0, as PyTorch's
-     * threshold_backward. The value elsewhere is max(x, 0): 0 for x ≤ 0 and NaN for NaN (a plain
-     * select(x > 0, x, 0) would turn NaN into 0; torch.relu keeps NaN).
+     * relu(x) = select(x ≤ 0, 0, x). The derivative is ḡ where x > 0 or x is NaN and 0
+     * elsewhere, as PyTorch's threshold_backward (result ≤ 0 ? 0 : ḡ): relu'(0) = 0,
+     * relu'(NaN) = ḡ. The value keeps NaN (NaN ≤ 0 is false). relu(−0.0) is +0.0 here and
+     * −0.0 in PyTorch: equal as numbers.
      */
     public static int relu(Builder b, int x) {
         Type t = b.type(x);
         int zero = splat(b, 0, t);
-        int rest = b.unary(Prim.STOP_GRADIENT, b.binary(Prim.MAX, x, zero));
-        return b.select(b.binary(Prim.GT, x, zero), x, rest);
+        return b.select(b.binary(Prim.LE, x, zero), zero, x);
     }
 
     /**
