@@ -22,8 +22,12 @@ public final class Arg {
     /** A differentiable input of the given shape; {@code Arg.of()} is a scalar. */
     public static Arg of(int... shape) {
         if (shape == null) throw new IllegalArgumentException("Arg.of: shape is null");
+        long size = 1;
         for (int d : shape) {
             if (d <= 0) throw new IllegalArgumentException("Arg.of: every dimension must be positive, got " + Arrays.toString(shape));
+            size *= d;
+            if (size > Integer.MAX_VALUE)
+                throw new IllegalArgumentException("Arg.of: shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
         }
         return new Arg(shape.clone(), true, null);
     }

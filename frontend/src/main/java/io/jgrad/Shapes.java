@@ -19,8 +19,10 @@ final class Shapes {
 
     static int size(int[] shape) {
         long n = 1;
-        for (int d : shape) n *= d;
-        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("a tensor of shape " + str(shape) + " has more than 2^31-1 elements");
+        for (int d : shape) {
+            n *= d;   // checked at every step: n < 2^31 and d < 2^31, so the product cannot wrap a long
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("a tensor of shape " + str(shape) + " has more than 2^31-1 elements");
+        }
         return (int) n;
     }
 

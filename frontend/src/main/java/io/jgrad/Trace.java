@@ -26,6 +26,10 @@ final class Trace {
         open = false;
     }
 
+    boolean isOpen() {
+        return open;
+    }
+
     Tensor tensor(int value) {
         return new Tensor(builder.type(value).shape(), new Traced(this, value));
     }

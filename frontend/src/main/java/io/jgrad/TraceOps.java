@@ -126,6 +126,11 @@ final class TraceOps {
      * the call, e.g. "item()").
      */
     static IllegalStateException noValue(Tensor t, String what) {
+        if (!t.traced.trace.isOpen()) {
+            return new IllegalStateException(what + ": this tensor (shape " + Shapes.str(t.shape) + ") was traced by a"
+                    + " Grad.compile call that has returned: it never holds values. Read values and gradients from the"
+                    + " Compiled that Grad.compile returned (value, valueAndGrad, vjp)" + at());
+        }
         return new IllegalStateException(what + ": this tensor (shape " + Shapes.str(t.shape)
                 + ") is being traced by Grad.compile, so it has no values, gradient or autograd state:"
                 + " values do not exist while a function is being traced. Use only tensor operations inside"

@@ -43,7 +43,8 @@ class TracingErrorTest {
         assertTrue(e.getMessage().contains("Grad.compile call that has returned"), e.getMessage());
         IllegalStateException e2 = assertThrows(IllegalStateException.class, () -> t.add(Tensor.ones(2)));
         assertTrue(e2.getMessage().contains("has returned"), e2.getMessage());
-        assertThrows(IllegalStateException.class, t::toArray);
+        IllegalStateException e3 = assertThrows(IllegalStateException.class, t::toArray);
+        assertTrue(e3.getMessage().startsWith("toArray(): this tensor (shape [2]) was traced by a Grad.compile call that has returned"), e3.getMessage());
     }
 
     @Test
@@ -137,5 +138,23 @@ class TracingErrorTest {
             Tracer.Lowered inside = Tracer.lower(in -> in[0].mul(in[0]), new Arg[] {Arg.scalar()});
             assertEquals(6f, Interpreter.run(inside.valueAndGrad, new float[][] {{3f}})[1][0]);
         }
+    }
+
+    @Test
+    void shapesWhoseSizeOverflowsAreRejectedNotWrapped() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(65536, 65536, 65536, 65536));
+        assertTrue(e.getMessage().contains("more than 2^31-1 elements"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[0], 65536, 65536, 65536, 65536));
+        assertThrows(IllegalArgumentException.class, () -> Arg.of(65536, 65536, 65536, 65536));
+    }
+
+    @Test
+    void aWorkspaceLargerThanAJavaArrayIsRejectedAtCompileTime() {
+        // exp(x) and sin(x) are each read twice, so both are stored: 2 x 2^30 floats of workspace
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Grad.compile(x -> {
+            Tensor a = x.exp(), b = x.sin();
+            return a.mul(a).add(b.mul(b)).sum();
+        }, Arg.of(1 << 30)));
+        assertTrue(e.getMessage().contains("needs a workspace of more than"), e.getMessage());
     }
 }

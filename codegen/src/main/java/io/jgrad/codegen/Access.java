@@ -45,29 +45,33 @@ final class Access {
      * {@code argIsBuffer}: the operand is read from a row-major array, so a flat form suffices.
      */
     static Access ofArg(Node v, Type result, Type arg, Access acc, int[] ext, boolean argIsBuffer) {
-        switch (v.prim()) {
-            case BROADCAST: {
+        return switch (v.prim()) {
+            case BROADCAST -> {
                 int off = result.rank() - arg.rank();
                 int loops = ext.length;
                 int[][] c = new int[arg.rank()][];
                 for (int a = 0; a < arg.rank(); a++) c[a] = arg.dim(a) == 1 ? new int[loops] : acc.coords[a + off];
-                return new Access(c, null);
+                yield new Access(c, null);
             }
-            case TRANSPOSE: {
+            case TRANSPOSE -> {
                 int[] perm = v.ints();
                 int[][] c = new int[arg.rank()][];
                 for (int i = 0; i < perm.length; i++) c[perm[i]] = acc.coords[i];
-                return new Access(c, null);
+                yield new Access(c, null);
             }
-            case RESHAPE: {
+            case RESHAPE -> {
                 int[] f = acc.flatForm(result);
                 int[][] c = decompose(f, ext, arg);
-                if (c != null) return new Access(c, null);
-                return argIsBuffer ? new Access(null, f) : null;
+                if (c != null) yield new Access(c, null);
+                yield argIsBuffer ? new Access(null, f) : null;
             }
-            default:
-                return acc; // elementwise: same element
-        }
+            // elementwise: the operand's element is the result's element
+            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
+                 ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT -> acc;
+            // never fused through: leaves have no operands; sums and products are kernels of their own
+            case INPUT, CONST, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                    throw new IllegalStateException("no fused access through " + v.prim().text + " (" + v + ")");
+        };
     }
 
     /**

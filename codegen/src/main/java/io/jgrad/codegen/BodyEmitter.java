@@ -27,6 +27,8 @@ import static org.objectweb.asm.Opcodes.*;
  */
 final class BodyEmitter {
     static final int CHUNK_BYTES = 2500;
+    /** HotSpot compiles methods of at most 8000 bytecode bytes (DontCompileHugeMethods). */
+    static final int JIT_METHOD_LIMIT = 8000;
     /** Calls per driver method: ~9 bytes each keeps a driver under 8000 bytes. */
     static final int CALLS_PER_DRIVER = 200;
     /** Reductions of fused expressions up to this size get four accumulators (body emitted 5 times). */
@@ -105,6 +107,13 @@ final class BodyEmitter {
     }
 
     private void endChunk(int lastStmt, boolean last) {
+        // Chunks are cut between statements; one statement's loop nest cannot be split. Fail
+        // loudly rather than emit a method HotSpot would leave interpreted (30-40x slower).
+        if (offset() > JIT_METHOD_LIMIT) {
+            throw new IllegalStateException("a loop body of this function needs about " + offset() + " bytes of bytecode, over the "
+                    + JIT_METHOD_LIMIT + " HotSpot JIT-compiles (statement " + p.stmts.get(lastStmt) + "): very high-rank tensors"
+                    + " with many operands in one expression; split the expression");
+        }
         if (last) {
             int out = p.g.output(0);
             if (p.scalar[out]) {
@@ -174,7 +183,8 @@ final class BodyEmitter {
                 switch (p.node(v).prim().family) {
                     case REDUCE -> reduceKernel(v, false);
                     case MATMUL -> matmulKernel(v, false);
-                    default -> elementwiseKernel(v, true, ownBuffer(v));
+                    case UNARY, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
+                    case LEAF -> throw new IllegalStateException("a leaf has no kernel: " + p.node(v));
                 }
             }
             case COPY -> elementwiseKernel(v, false, outputArray(st.output()));
@@ -212,7 +222,8 @@ final class BodyEmitter {
                 mv.visitInsn(FMUL);
                 mv.visitInsn(FADD);
             }
-            default -> expand(v, null, null);
+            case UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
+            case LEAF -> throw new IllegalStateException("a leaf is not a scalar statement: " + nd);
         }
         sealed = false;
         int l = nextLocal++;
@@ -715,14 +726,19 @@ final class BodyEmitter {
         value(nd.arg(0), argAccess(c, nd.arg(0), acc, nest), nest);
         value(nd.arg(1), argAccess(c, nd.arg(1), acc, nest), nest);
         // As javac compiles them: NaN makes every comparison false (fcmpl gives -1, fcmpg 1).
-        switch (nd.prim()) {
-            case GT -> { mv.visitInsn(FCMPL); mv.visitJumpInsn(IFLE, no); }
-            case GE -> { mv.visitInsn(FCMPL); mv.visitJumpInsn(IFLT, no); }
-            case LT -> { mv.visitInsn(FCMPG); mv.visitJumpInsn(IFGE, no); }
-            case LE -> { mv.visitInsn(FCMPG); mv.visitJumpInsn(IFGT, no); }
-            case EQ -> { mv.visitInsn(FCMPL); mv.visitJumpInsn(IFNE, no); }
-            default -> throw new AssertionError(nd);
-        }
+        // {compare instruction, jump-if-false}; a switch expression, so a new primitive must be listed
+        int[] insns = switch (nd.prim()) {
+            case GT -> new int[] {FCMPL, IFLE};
+            case GE -> new int[] {FCMPL, IFLT};
+            case LT -> new int[] {FCMPG, IFGE};
+            case LE -> new int[] {FCMPG, IFGT};
+            case EQ -> new int[] {FCMPL, IFNE};
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
+                 ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                    throw new IllegalStateException("not a comparison: " + nd);
+        };
+        mv.visitInsn(insns[0]);
+        mv.visitJumpInsn(insns[1], no);
     }
 
     /** The arithmetic of an elementwise primitive whose operands are on the stack. */

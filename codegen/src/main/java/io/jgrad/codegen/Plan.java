@@ -109,8 +109,13 @@ final class Plan {
         return nd.prim() == Prim.INPUT || (nd.prim() == Prim.CONST && !nd.isUniformConst()) || mat[v];
     }
 
+    /** A primitive that only re-indexes (or passes through) its operand's elements. */
     private static boolean isView(Prim p) {
-        return p == Prim.BROADCAST || p == Prim.RESHAPE || p == Prim.TRANSPOSE || p == Prim.STOP_GRADIENT;
+        return switch (p) {
+            case BROADCAST, RESHAPE, TRANSPOSE, STOP_GRADIENT -> true;
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW,
+                 ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, REDUCE_SUM, REDUCE_MAX, MATMUL -> false;
+        };
     }
 
     private boolean cheapView(int v) {
@@ -178,7 +183,7 @@ final class Plan {
         return switch (nd.prim().family) {
             case REDUCE -> type(nd.arg(0)).shape();
             case MATMUL -> new int[] {type(nd.arg(0)).dim(0), type(nd.arg(0)).dim(1), type(nd.arg(1)).dim(1)};
-            default -> type(v).shape();
+            case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
         };
     }
 
@@ -186,22 +191,16 @@ final class Plan {
     int walkKernel(int v, LeafSink sink) {
         Node nd = g.node(v);
         int[] ext = kernelExtents(v);
-        switch (nd.prim().family) {
-            case REDUCE: {
-                int[] vars = new int[ext.length];
-                for (int a = 0; a < vars.length; a++) vars[a] = a;
-                return walk(nd.arg(0), Access.axes(ext.length, vars), ext, sink);
-            }
-            case MATMUL: {
+        int[] vars = new int[ext.length];
+        for (int a = 0; a < vars.length; a++) vars[a] = a;
+        return switch (nd.prim().family) {
+            case REDUCE -> walk(nd.arg(0), Access.axes(ext.length, vars), ext, sink);
+            case MATMUL -> {
                 int r = walk(nd.arg(0), Access.axes(3, 0, 1), ext, sink);
-                return r >= 0 ? r : walk(nd.arg(1), Access.axes(3, 1, 2), ext, sink);
+                yield r >= 0 ? r : walk(nd.arg(1), Access.axes(3, 1, 2), ext, sink);
             }
-            default: {
-                int[] vars = new int[ext.length];
-                for (int a = 0; a < vars.length; a++) vars[a] = a;
-                return expand(v, Access.axes(ext.length, vars), ext, sink);
-            }
-        }
+            case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
+        };
     }
 
     int walk(int v, Access acc, int[] ext, LeafSink sink) {
@@ -269,6 +268,9 @@ final class Plan {
         lastUse[c] = Math.max(lastUse[c], s);
     }
 
+    /** The largest workspace (one float[]), leaving room for the chunks' scalar slots. */
+    static final int MAX_WORKSPACE_FLOATS = Integer.MAX_VALUE - 1_000_000;
+
     /** Linear scan over the statements: a buffer is freed after its last reader, first fit. */
     private void planWorkspace() {
         List<int[]> free = new ArrayList<>(); // {offset, length}, sorted by offset
@@ -298,6 +300,10 @@ final class Plan {
             }
             if (off < 0) {
                 off = top;
+                if ((long) top + size > MAX_WORKSPACE_FLOATS) {
+                    throw new IllegalArgumentException("this function needs a workspace of more than " + MAX_WORKSPACE_FLOATS
+                            + " floats (its intermediate values); a Java float[] holds at most that many: use smaller shapes");
+                }
                 top += size;
             }
             wsOffset[v] = off;

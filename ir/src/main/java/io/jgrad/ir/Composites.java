@@ -164,7 +164,9 @@ public final class Composites {
             } else if (s[i] <= 0) {
                 throw new IllegalArgumentException("reshape: invalid dimension " + s[i] + " in " + Arrays.toString(shape));
             } else {
-                known *= s[i];
+                known *= s[i];   // checked at every step, so it cannot wrap
+                if (known > Integer.MAX_VALUE)
+                    throw new IllegalArgumentException("reshape: shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
             }
         }
         if (infer >= 0) {

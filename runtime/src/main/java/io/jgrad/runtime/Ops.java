@@ -1,10 +1,12 @@
 package io.jgrad.runtime;
 
 /**
- * The float32 definitions of jgrad's transcendental primitives, shared by the generated code
- * and (so that they agree bit for bit) the IR interpreter. Each computes in double and rounds
- * once to float. These are the seam for a faster (Vector API) implementation later: generated
- * code reaches them only through {@code invokestatic}, and the JIT inlines them.
+ * The float32 definitions of jgrad's transcendental primitives, called by the generated code
+ * and by the eager engine's {@code pow}. Each computes in double and rounds once to float:
+ * the same rule as the IR interpreter's ({@code Prim.apply}, which does not depend on this
+ * module), and the codegen tests compare the two bit for bit. These are the seam for a faster
+ * (Vector API) implementation later: generated code reaches them only through
+ * {@code invokestatic}, and the JIT inlines them.
  */
 public final class Ops {
     private Ops() {}
