@@ -343,11 +343,12 @@ final class BodyEmitter {
         int result = toLocal ? nextLocal++ : -1;
         if (accMode) {
             int innerExt = firstReduced < groups ? nest.ext[groups - 1] : 0;
-            // The order is a function of the reduced shape only (Plan stores an operand too big to unroll).
+            // The order is a function of the reduced shape only (Plan stores an operand too big to
+            // unroll): over each run of the innermost axis's E >= 8 elements, element j goes to
+            // accumulator j % 4 (the last E % 4 to accumulator 0); the result is (a0 + a1) + (a2 + a3).
             int accs = prim == Prim.REDUCE_SUM && innerExt >= UNROLL_MIN_TRIPS ? 4 : 1;
             int acc0 = nextLocal;
             nextLocal += accs;
-            if (accs == 4) p.unrolled[v] = innerExt;
             sealed = true;
             nest.open(0, firstReduced);
             for (int i = 0; i < accs; i++) {

@@ -33,8 +33,6 @@ public final class CodeGen {
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final String PACKAGE = CodeGen.class.getPackageName().replace('.', '/');
 
-    /** Tests only: sees each graph's summation schedule ({@link Plan#unrolled}) after emission. */
-    static volatile java.util.function.BiConsumer<Graph, int[]> scheduleObserver;
 
     public static Compiled compile(CompileRequest r) {
         int n = r.inputCount();
@@ -57,11 +55,6 @@ public final class CodeGen {
         BodyEmitter vjp = new BodyEmitter(cg, new Plan(r.vjp, n, gradInput), "vjp$");
         BodyEmitter vag = r.valueAndGrad == null ? null : new BodyEmitter(cg, new Plan(r.valueAndGrad, -1, gradInput), "valueAndGrad$");
         String fwdBody = fwd.emit(), vjpBody = vjp.emit(), vagBody = vag == null ? null : vag.emit();
-        var observer = scheduleObserver;
-        if (observer != null) {
-            for (BodyEmitter b : new BodyEmitter[] {fwd, vjp, vag})
-                if (b != null) observer.accept(b.plan().g, b.plan().unrolled.clone());
-        }
         int wsFloats = Math.max(fwd.workspaceFloats(), Math.max(vjp.workspaceFloats(), vag == null ? 0 : vag.workspaceFloats()));
         boolean needsWs = wsFloats > 0;
         boolean scalarOut = Type.f32(r.outputShape).size() == 1;

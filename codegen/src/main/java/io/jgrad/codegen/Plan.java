@@ -59,13 +59,6 @@ final class Plan {
     final List<Stmt> stmts = new ArrayList<>();
     /** Index of the last statement reading each value; stmts.size() for the returned value. */
     final int[] lastUse;
-    /**
-     * For a sum emitted with four accumulators: the trip count E of its innermost loop, over
-     * the last E elements (row-major) of each output's reduced set. Element j of such a run
-     * goes to accumulator j % 4 (the last E % 4 to accumulator 0); the result is
-     * (a0 + a1) + (a2 + a3). 0 for sums in plain index order.
-     */
-    final int[] unrolled;
     int tensorFloats;
 
     Plan(Graph g, int seedInput, int[] gradInput) {
@@ -81,7 +74,6 @@ final class Plan {
         this.wsOffset = new int[n];
         this.fusedSize = new int[n];
         this.lastUse = new int[n];
-        this.unrolled = new int[n];
         java.util.Arrays.fill(destOutput, -1);
         java.util.Arrays.fill(wsOffset, -1);
         java.util.Arrays.fill(lastUse, -1);

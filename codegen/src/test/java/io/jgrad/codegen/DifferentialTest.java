@@ -17,8 +17,6 @@ class DifferentialTest {
         long base = Long.getLong("jgrad.fuzz.seed", 20240601L);
         int failures = 0;
         StringBuilder report = new StringBuilder();
-        java.util.Map<io.jgrad.ir.Graph, int[]> schedules = new java.util.IdentityHashMap<>();
-        CodeGen.scheduleObserver = schedules::put;
         for (int i = 0; i < count; i++) {
             long seed = base + i;
             RandomPrograms rp = new RandomPrograms(seed);
@@ -33,14 +31,13 @@ class DifferentialTest {
                 Compiled c = CodeGen.compile(req);
                 Harness.checkClass(c);
                 err = null;
-                for (int trial = 0; trial < 2 && err == null; trial++) err = Harness.check(req, c, rp.inputs(true), schedules);
+                for (int trial = 0; trial < 2 && err == null; trial++) err = Harness.check(req, c, rp.inputs(true));
             } catch (Throwable t) {
                 java.io.StringWriter sw = new java.io.StringWriter();
                 t.printStackTrace(new java.io.PrintWriter(sw));
                 String[] lines = sw.toString().split("\n");
                 err = String.join("\n", java.util.Arrays.copyOf(lines, Math.min(lines.length, 12)));
             }
-            schedules.clear();
             if (err != null) {
                 failures++;
                 if (failures <= 3) report.append("\n--- seed ").append(seed).append(": ").append(err)
@@ -49,7 +46,6 @@ class DifferentialTest {
                         .append(req.valueAndGrad == null ? "" : "valueAndGrad:\n" + io.jgrad.ir.Printer.print(req.valueAndGrad));
             }
         }
-        CodeGen.scheduleObserver = null;
         if (failures > 0) fail(failures + " of " + count + " programs disagree:" + report);
     }
 }

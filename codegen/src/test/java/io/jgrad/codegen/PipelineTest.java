@@ -10,8 +10,6 @@ import io.jgrad.runtime.Compiled;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -36,22 +34,19 @@ class PipelineTest {
     void randomFunctionsAgreeWithTheInterpreter() {
         int count = Integer.getInteger("jgrad.fuzz", 1000);
         long base = Long.getLong("jgrad.fuzz.seed", 90210L);
-        Map<Graph, int[]> schedules = new IdentityHashMap<>();
-        CodeGen.scheduleObserver = schedules::put;
         int failures = 0;
         StringBuilder report = new StringBuilder();
-        try {
+        {
             for (int i = 0; i < count; i++) {
                 long seed = base + i;
                 RandomPrograms rp = new RandomPrograms(seed);
                 CompileRequest req = request(rp);
-                schedules.clear();
                 String err;
                 try {
                     Compiled c = CodeGen.compile(req);
                     Harness.checkClass(c);
                     float[][] inSeed = rp.inputs(true);
-                    err = Harness.check(req, c, inSeed, schedules);
+                    err = Harness.check(req, c, inSeed);
                     if (err == null) err = againstInterpreter(req, c, inSeed);
                 } catch (Throwable t) {
                     String[] lines = t.toString().split("\n");
@@ -62,8 +57,6 @@ class PipelineTest {
                 if (err != null && ++failures <= 3)
                     report.append("\n--- seed ").append(seed).append(": ").append(err).append("\nvjp:\n").append(Printer.print(req.vjp));
             }
-        } finally {
-            CodeGen.scheduleObserver = null;
         }
         if (failures > 0) fail(failures + " of " + count + " functions disagree:" + report);
     }

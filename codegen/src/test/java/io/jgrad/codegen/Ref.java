@@ -9,15 +9,14 @@ import io.jgrad.runtime.Ops;
 
 /**
  * A naive reference executor for tests: every primitive by its definition, element by element
- * with explicit coordinates, sums in index order from -0.0 in float. In f32 mode each result is rounded to
- * float (for + - * / and sqrt a double result rounded once equals the float operation) and
- * transcendentals use {@link Ops}, the shared definitions; in f64 mode everything stays double
- * (the "truth" used to judge reassociated sums). Also records which values depend on a sum the
- * generated code may reassociate (several accumulators).
+ * with explicit coordinates, sums from -0.0 in float in the backend's documented order (in
+ * index order, or four accumulators: {@link #fourAccumulatorRun}). In f32 mode each result is
+ * rounded to float (for + - * / and sqrt a double result rounded once equals the float
+ * operation) and transcendentals use {@link Ops}; in f64 mode everything stays double (the
+ * "truth", and the magnitudes rounding errors scale with).
  */
 final class Ref {
     final double[][] values;
-    final boolean[] reassociated;
     /**
      * A magnitude per element: what rounding errors scale with. |value| for leaves and
      * nonlinear primitives; linear ones combine their operands' magnitudes (a sum's is the sum
@@ -27,7 +26,6 @@ final class Ref {
 
     private Ref(int n) {
         values = new double[n][];
-        reassociated = new boolean[n];
         magnitudes = new double[n][];
     }
 
@@ -68,18 +66,12 @@ final class Ref {
         magnitudes[nd.id()] = m;
     }
 
-    /** Sums in plain index order. */
-    static Ref run(Graph g, float[][] inputs, boolean f32) {
-        return run(g, inputs, f32, null);
-    }
-
     /**
-     * {@code unrolled[v] = E > 0}: the sum v uses the generated code's four-accumulator order
-     * over runs of E elements (see Plan.unrolled); the value is then exact, not reassociated.
+     * Evaluates g in float32 ({@code f32}) in the generated code's documented summation order,
+     * so results are exact, not reassociated; or in double.
      */
-    static Ref run(Graph g, float[][] inputs, boolean f32, int[] unrolled) {
+    static Ref run(Graph g, float[][] inputs, boolean f32) {
         Ref r = new Ref(g.size());
-        r.unrolled = unrolled;
         for (Node nd : g.nodes()) {
             r.eval(nd, g, inputs, f32);
             if (!f32) r.magnitude(nd, g);
@@ -87,7 +79,25 @@ final class Ref {
         return r;
     }
 
-    private int[] unrolled;
+    /**
+     * The backend's documented rule (BodyEmitter.reduceKernel), applied here from the shape
+     * alone and not taken from the compiler: a sum whose reduced axes all come after its kept
+     * ones (axes of extent 1 ignored) and whose innermost axis has E >= 8 elements uses four
+     * accumulators over each run of E; returns E, or 0 for a plain in-order sum.
+     */
+    static int fourAccumulatorRun(Type xt, boolean[] reduced) {
+        int innermost = -1;
+        boolean seenReduced = false;
+        for (int a = 0; a < xt.rank(); a++) {
+            if (xt.dim(a) == 1) continue;
+            if (reduced[a]) seenReduced = true;
+            else if (seenReduced) return 0;   // a kept axis inside a reduced one: accumulated in order
+            innermost = a;
+        }
+        if (innermost < 0 || !reduced[innermost]) return 0;
+        int e = xt.dim(innermost);
+        return e >= 8 ? e : 0;
+    }
 
     double[] output(Graph g, int k) { return values[g.output(k)]; }
 
@@ -96,8 +106,6 @@ final class Ref {
         Type t = nd.type();
         int size = t.size();
         double[] out = new double[size];
-        boolean taint = false;
-        for (int a : nd.args()) taint |= reassociated[a];
         switch (nd.prim()) {
             case INPUT -> {
                 float[] in = inputs[nd.inputIndex()];
@@ -161,9 +169,8 @@ final class Ref {
                     for (int a = 0, k = 0; a < xt.rank(); a++) if (!red[a]) j += c[a] * os[k++];
                     out[j] = sum ? round(out[j] + x[i], f32) : max(out[j], x[i]);
                 }
-                int e = unrolled == null ? 0 : unrolled[id];
+                int e = sum ? fourAccumulatorRun(xt, red) : 0;
                 if (e > 0 && f32) fourAccumulators(out, x, xt, red, os, e);
-                else if (sum && xt.size() / size >= 8 && unrolled == null) taint = true;
             }
             case MATMUL -> {
                 Type at = g.type(nd.arg(0)), bt = g.type(nd.arg(1));
@@ -178,10 +185,9 @@ final class Ref {
             }
         }
         values[id] = out;
-        reassociated[id] = taint;
     }
 
-    /** Plan.unrolled's order: within each run of e, element j to accumulator j % 4 (tail to 0). */
+    /** The four-accumulator order: within each run of e, element j to accumulator j % 4 (tail to 0). */
     private static void fourAccumulators(double[] out, double[] x, Type xt, boolean[] red, int[] os, int e) {
         int size = out.length;
         float[][] acc = new float[size][4];
