@@ -96,7 +96,7 @@ final class Shapes {
                     + " (only 1-D and 2-D operands are supported)");
         }
         int k1 = a[a.length - 1];
-        int k2 = b.length == 1 ? b[0] : b[0];
+        int k2 = b[0];   // the contracted dimension: a 1-D b's only one, a 2-D b's rows
         if (k1 != k2) {
             String rows = (a.length == 1 ? 1 : a[0]) + "x" + k1;
             String cols = b.length == 1 ? String.valueOf(k2) : k2 + "x" + b[1];

@@ -21,6 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Shared data shares a version counter: a node whose saved input was changed in place
  * refuses to run, with PyTorch's message.
  *
+ * <p>Like PyTorch's, eager tensors are not thread-safe: {@code backward()} keeps per-pass state
+ * on the graph and adds into leaves' {@code grad()}, so two threads must not run backward over
+ * graphs that share tensors at the same time. A {@link io.jgrad.runtime.Compiled} is the
+ * thread-safe way to share a function.
+ *
  * <p>Inside {@code Grad.compile} a tensor is traced instead ({@link #traced} is set, no
  * data): every operation then goes to {@link TraceOps}, and anything that needs values
  * throws {@link TraceOps#noValue}.

@@ -47,12 +47,21 @@ final class Tracer {
         boolean[] requiresGrad = new boolean[args.length];
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
-            names[i] = args[i].name() != null ? args[i].name() : "in" + i;
-            if (!seen.add(names[i])) {
-                throw new IllegalArgumentException("Grad.compile: two inputs are named '" + names[i] + "'; give each Arg its own name");
+            if (args[i].name() != null && !seen.add(args[i].name())) {
+                throw new IllegalArgumentException("Grad.compile: two inputs are named '" + args[i].name() + "'; give each Arg its own name");
             }
             shapes[i] = args[i].shape();
             requiresGrad[i] = args[i].requiresGrad();
+        }
+        for (int i = 0; i < args.length; i++) {
+            // an unnamed input is in<i>, or in<i>_<k> where the user named another input in<i>
+            String name = args[i].name();
+            if (name == null) {
+                name = "in" + i;
+                for (int k = 2; seen.contains(name); k++) name = "in" + i + "_" + k;
+                seen.add(name);
+            }
+            names[i] = name;
         }
         Trace trace = new Trace();
         Tensor[] inputs = new Tensor[args.length];

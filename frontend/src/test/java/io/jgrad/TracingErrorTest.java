@@ -157,4 +157,10 @@ class TracingErrorTest {
         }, Arg.of(1 << 30)));
         assertTrue(e.getMessage().contains("needs a workspace of more than"), e.getMessage());
     }
+
+    @Test
+    void defaultInputNamesStepAsideForNamesTheUserChose() {
+        Tracer.Lowered l = Tracer.lower(in -> in[0].add(in[1]), new Arg[] {Arg.scalar().named("in1"), Arg.scalar()});
+        assertArrayEquals(new String[] {"in1", "in1_2"}, l.names);
+    }
 }

@@ -71,9 +71,8 @@ final class BodyEmitter {
     /** Workspace floats this body needs: its planned tensors, then its spill slots. */
     int workspaceFloats() { return p.tensorFloats + slotCount; }
 
-    /** Emits everything; returns the name of the driver method. */
-    Plan plan() { return p; }
 
+    /** Emits everything; returns the name of the driver method. */
     String emit() {
         startChunk();
         List<Plan.Stmt> stmts = p.stmts;

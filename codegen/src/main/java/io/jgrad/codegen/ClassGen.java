@@ -210,7 +210,7 @@ final class ClassGen {
     private static void workspaceArray(MethodVisitor m, int ws, boolean needsWs) {
         if (ws >= 0) {
             m.visitVarInsn(ALOAD, ws);
-            m.visitFieldInsn(GETFIELD, WORKSPACE, "f32", "[F");
+            m.visitMethodInsn(INVOKESTATIC, COMPILED, "workspaceArray", "(L" + WORKSPACE + ";)[F", false);
         } else if (needsWs) {
             m.visitVarInsn(ALOAD, 0);
             m.visitMethodInsn(INVOKEVIRTUAL, COMPILED, "threadWorkspace", "()[F", false);

@@ -36,7 +36,7 @@ class LoweringTest {
         String asm = Disassembly.of(c.bytecode(), "forward$$0");
         assertEquals(1, count(asm, "GOTO"), "one loop:\n" + asm);
         assertEquals(1, count(asm, "FASTORE"), asm);
-        assertEquals(0, c.newWorkspace().f32.length, "nothing stored but the output");
+        assertEquals(0, c.newWorkspace().size(), "nothing stored but the output");
     }
 
     @Test
@@ -44,7 +44,7 @@ class LoweringTest {
         Builder b = new Builder();
         int x = b.input(0, "x0", Type.f32(64, 1)), y = b.input(1, "x1", Type.f32(1, 64)), s = b.input(2, "x2", Type.f32());
         Compiled c = forwardOnly(b.build(Composites.mul(b, Composites.add(b, x, y), s)), new int[3][]);
-        assertEquals(0, c.newWorkspace().f32.length, "no broadcast copies");
+        assertEquals(0, c.newWorkspace().size(), "no broadcast copies");
         float[][] in = Pipelines.data(new Random(3), 64, 64, 1);
         float[] out = new float[64 * 64];
         c.forward(in, out);
@@ -62,7 +62,7 @@ class LoweringTest {
         String asm = Disassembly.of(c.bytecode(), "forward$$0");
         assertFalse(asm.contains("ALOAD 1\n"), "forward touches no workspace: exp(x)*y is never stored\n" + asm);
         // valueAndGrad keeps exp(x) (its gradient is exp(x)*y) in one planned buffer, nothing else.
-        assertEquals(1000, c.newWorkspace().f32.length);
+        assertEquals(1000, c.newWorkspace().size());
         float[][] in = Pipelines.data(new Random(4), 1000, 1000);
         float[] out = new float[1];
         c.forward(in, out);
@@ -88,7 +88,7 @@ class LoweringTest {
         int x = b.input(0, "x0", Type.f32(8, 16)), w = b.input(1, "x1", Type.f32(32, 16));
         Graph g = b.build(b.binary(Prim.MATMUL, x, b.transpose(w, 1, 0)));
         Compiled c = forwardOnly(g, new int[2][]);
-        assertEquals(16 * 32, c.newWorkspace().f32.length, "one planned copy of w^T");
+        assertEquals(16 * 32, c.newWorkspace().size(), "one planned copy of w^T");
         float[][] in = Pipelines.data(new Random(5), 8 * 16, 32 * 16);
         float[] out = new float[8 * 32];
         c.forward(in, out);
@@ -104,7 +104,7 @@ class LoweringTest {
         int h = x;
         for (int i = 0; i < 6; i++) h = Composites.tanh(b, b.binary(Prim.MATMUL, h, x));
         Compiled c = forwardOnly(b.build(Composites.sum(b, h)), new int[1][]);
-        int ws = c.newWorkspace().f32.length;
+        int ws = c.newWorkspace().size();
         assertTrue(ws <= 3 * 256, "six 16x16 intermediates share space: " + ws + " floats");
         float[][] in = Pipelines.data(new Random(6), 256);
         for (int i = 0; i < 256; i++) in[0][i] *= 0.2f;

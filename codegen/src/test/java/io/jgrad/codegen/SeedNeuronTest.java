@@ -47,7 +47,7 @@ class SeedNeuronTest {
         System.out.println("seed neuron valueAndGrad body: " + body + " bytecode bytes; all methods: " + sizes);
         assertTrue(body < 400, "the neuron's value and gradient should be a few hundred bytes, is " + body);
         assertTrue(!sizes.containsKey("valueAndGrad$$1([[F[F[F[F[[F)F"), "one chunk");
-        assertEquals(0, c.newWorkspace().f32.length, "no workspace for scalar code");
+        assertEquals(0, c.newWorkspace().size(), "no workspace for scalar code");
         String asm = Disassembly.of(c.bytecode(), "valueAndGrad$$0");
         // Arrays appear only to read the four inputs and write the two gradients.
         assertEquals(2, asm.split("FASTORE", -1).length - 1, "writes only grads[0][0] and grads[1][0]:\n" + asm);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,9 +29,14 @@ class UnloadTest {
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "-XX:MaxMetaspaceSize=64m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), UnloadTest.class.getName()));
         pb.redirectErrorStream(true);
+        File log = File.createTempFile("jgrad-unload", ".log");
+        log.deleteOnExit();
+        pb.redirectOutput(log);   // to a file, so that waitFor below really bounds the wait
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "forked JVM did not finish");
+        boolean finished = p.waitFor(5, TimeUnit.MINUTES);
+        if (!finished) p.destroyForcibly();
+        String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        assertTrue(finished, "forked JVM did not finish in 5 minutes:\n" + out);
         System.out.println(out.trim());
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("defined " + CYCLES), out);

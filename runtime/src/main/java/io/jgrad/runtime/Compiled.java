@@ -81,6 +81,14 @@ public abstract class Compiled {
         return w.f32;
     }
 
+    /**
+     * The array of a workspace that {@code Checks.workspace} accepted: for generated
+     * subclasses only, so that users cannot reach (or pass around) a workspace's insides.
+     */
+    protected static float[] workspaceArray(Workspace ws) {
+        return ws.f32;
+    }
+
     public final String ir() { return sig.ir; }
 
     public final byte[] bytecode() { return sig.bytecode.clone(); }

@@ -12,11 +12,16 @@ public final class Workspace {
      * reachable forever (the classic ThreadLocal leak).
      */
     final Object owner;
-    /** The planned float buffer. Generated code reads this field directly. */
-    public final float[] f32;
+    /** The planned float buffer; generated code gets it through {@link Compiled#workspaceArray}. */
+    final float[] f32;
 
     Workspace(Object owner, int floats) {
         this.owner = owner;
         this.f32 = new float[floats];
+    }
+
+    /** How many floats this workspace holds (what the code generator planned). */
+    public int size() {
+        return f32.length;
     }
 }
