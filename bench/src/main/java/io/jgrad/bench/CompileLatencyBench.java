@@ -22,17 +22,11 @@ import java.util.concurrent.TimeUnit;
  * hidden class; they are unreferenced and unloadable, so metaspace stays flat. The first compile
  * in a fresh JVM is {@link CompileLatencyColdBench}.
  *
- * <p>TODO(merge, once ir and codegen expose their stage entry points): one benchmark per stage,
- * each fed the previous stage's output prepared in {@code @Setup}, so that the five times add up
- * to {@link #mlp()}:
- * <ol>
- *   <li>{@code trace}: run the model with traced tensors into the forward graph;</li>
- *   <li>{@code adjoint}: {@code Adjoint.of(forward, wrt)};</li>
- *   <li>{@code optimise}: DCE, CSE, folding on the forward+adjoint graph;</li>
- *   <li>{@code codegen}: schedule, fuse, plan buffers and emit the class bytes with ASM;</li>
- *   <li>{@code define}: {@code Lookup.defineHiddenClass(bytes, true)} and instantiate.</li>
- * </ol>
- * Their names are not fixed yet (ir and codegen are being built), so they are not guessed here.
+ * <p>Not yet measured: one benchmark per stage (trace; {@code Adjoint.of}; {@code Optimizer.optimize};
+ * {@code CodeGen.compile}, which plans, emits and defines the class with
+ * {@code defineHiddenClassWithClassData}), each fed the previous stage's output prepared in
+ * {@code @Setup}. The adjoint, optimiser and backend entry points are public; the tracer is
+ * package-private in {@code io.jgrad}, so the trace stage needs an entry point first.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
