@@ -1,6 +1,6 @@
 package io.jgrad.codegen;
 
-import io.jgrad.ir.DType;
+import io.jgrad.runtime.DType;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;

@@ -1,5 +1,6 @@
 package io.jgrad.codegen;
 
+import io.jgrad.runtime.DType;
 import io.jgrad.ir.Dot;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Node;
@@ -124,7 +125,7 @@ public final class CodeGen {
                 throw new IllegalArgumentException(what + " graph: output " + k + " (gradient of input " + diff[k - 1] + ") is " + g.type(g.output(k)) + ", expected " + want);
         }
         for (Node nd : g.nodes())
-            if (nd.prim() == Prim.INPUT && nd.type().dtype() != io.jgrad.ir.DType.F32)
+            if (nd.prim() == Prim.INPUT && nd.type().dtype() != DType.F32)
                 throw new IllegalArgumentException(what + " graph: input " + nd.inputIndex() + " must be f32");
     }
 }

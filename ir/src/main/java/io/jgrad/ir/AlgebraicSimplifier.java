@@ -1,5 +1,7 @@
 package io.jgrad.ir;
 
+import io.jgrad.runtime.DType;
+
 /**
  * Algebraic rewrites that are exact in IEEE-754 for every input, NaN, ±inf and -0.0 included
  * (up to which NaN payload comes out). Each rule carries its one-line proof. Rules that look

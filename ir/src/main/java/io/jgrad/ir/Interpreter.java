@@ -1,5 +1,6 @@
 package io.jgrad.ir;
 
+import io.jgrad.runtime.DType;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.jgrad.ir;
 
+import io.jgrad.runtime.DType;
 import java.util.Arrays;
 
 /** The type of an IR value: element type and shape (row-major; {@code []} is a scalar). Immutable. */

@@ -1,5 +1,6 @@
 package io.jgrad.ir;
 
+import io.jgrad.runtime.DType;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
