@@ -168,12 +168,12 @@ final class Shapes {
     }
 
     /** The shape of a data array given to Tensor.of: the lengths must agree. */
-    static int[] data(String op, float[] data, int[] shape) {
+    static int[] data(String op, Object data, int length, int[] shape) {
         notNull(op, "data", data);
         int[] s = creation(op, shape);
-        if (size(s) != data.length) {
-            throw new IllegalArgumentException(op + ": " + data.length + " values do not fill shape " + str(s)
-                    + " (shape '" + str(s) + "' is invalid for input of size " + data.length + ")");
+        if (size(s) != length) {
+            throw new IllegalArgumentException(op + ": " + length + " values do not fill shape " + str(s)
+                    + " (shape '" + str(s) + "' is invalid for input of size " + length + ")");
         }
         return s;
     }

@@ -1,5 +1,6 @@
 package io.jgrad;
 
+import io.jgrad.runtime.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,8 +33,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Tensor {
     final int[] shape;
-    /** Row-major values; null for a traced tensor. */
-    final float[] data;
+    /** F32 (the default), F64, F16 or BOOL; known for traced tensors too. */
+    final DType dtype;
+    /**
+     * Row-major values, one Java array type per dtype (see {@link Storage}): {@code float[]} for
+     * F32 and F16 (binary16 values), {@code double[]} for F64, {@code boolean[]} for BOOL; null
+     * for a traced tensor.
+     */
+    final Object data;
     /** Set only while tracing; see {@link Traced}. */
     final Traced traced;
     /** Shared by every tensor that shares {@link #data}; bumped by each in-place write. */
@@ -55,19 +62,29 @@ public final class Tensor {
     private long visitedBy;
     private static final AtomicLong BACKWARD_PASSES = new AtomicLong();
 
-    private Tensor(int[] shape, float[] data, int[] version) {
+    private Tensor(DType dtype, int[] shape, Object data, int[] version) {
+        this.dtype = dtype;
         this.shape = shape;
         this.data = data;
         this.traced = null;
         this.version = version;
     }
 
+    private Tensor(int[] shape, float[] data, int[] version) {
+        this(DType.F32, shape, data, version);
+    }
+
     private Tensor(int[] shape, float[] data) {
         this(shape, data, new int[1]);
     }
 
-    /** A traced tensor: a shape and a place in the trace, no data. */
-    Tensor(int[] shape, Traced traced) {
+    private Tensor(DType dtype, int[] shape, Object data) {
+        this(dtype, shape, data, new int[1]);
+    }
+
+    /** A traced tensor: a dtype, a shape and a place in the trace, no data. */
+    Tensor(DType dtype, int[] shape, Traced traced) {
+        this.dtype = Shapes.notNull("Tensor", "dtype", dtype);
         this.shape = Shapes.notNull("Tensor", "shape", shape).clone();
         this.data = null;
         this.traced = Shapes.notNull("Tensor", "traced", traced);
@@ -78,42 +95,90 @@ public final class Tensor {
         return traced != null;
     }
 
+    /** The values as float32; the engine's float kernels accept nothing else yet. */
+    private float[] f32() {
+        if (dtype != DType.F32) {
+            throw new UnsupportedOperationException("this eager operation runs on F32 tensors only until the evaluating engine"
+                    + " lands; this tensor is " + dtype + " (convert with to(DType.F32))");
+        }
+        return (float[]) data;
+    }
+
     // ------------------------------------------------------------------ creation
 
+    /** A float32 scalar. */
     public static Tensor scalar(float value) {
         return new Tensor(Shapes.SCALAR, new float[] {value});
     }
 
-    /** A 1-D tensor of the given values (copied). */
+    /** A float64 scalar: the Java type decides the dtype. */
+    public static Tensor scalar(double value) {
+        return new Tensor(DType.F64, Shapes.SCALAR, new double[] {value});
+    }
+
+    /** A 1-D float32 tensor of the given values (copied). */
     public static Tensor of(float... values) {
         Shapes.notNull("Tensor.of", "values", values);
         return new Tensor(new int[] {values.length}, values.clone());
     }
 
-    /** A tensor of the given shape holding a copy of {@code data} (row-major). */
+    /** A 1-D float64 tensor of the given values (copied). */
+    public static Tensor of(double... values) {
+        Shapes.notNull("Tensor.of", "values", values);
+        return new Tensor(DType.F64, new int[] {values.length}, values.clone());
+    }
+
+    /** A float32 tensor of the given shape holding a copy of {@code data} (row-major). */
     public static Tensor of(float[] data, int... shape) {
-        int[] s = Shapes.data("Tensor.of", data, shape);
+        int[] s = Shapes.data("Tensor.of", data, data == null ? 0 : data.length, shape);
         return new Tensor(s, data.clone());
     }
 
+    /** A float64 tensor of the given shape holding a copy of {@code data} (row-major). */
+    public static Tensor of(double[] data, int... shape) {
+        int[] s = Shapes.data("Tensor.of", data, data == null ? 0 : data.length, shape);
+        return new Tensor(DType.F64, s, data.clone());
+    }
+
+    /** float32 zeros. */
     public static Tensor zeros(int... shape) {
-        int[] s = Shapes.creation("Tensor.zeros", shape);
-        return new Tensor(s, new float[Shapes.size(s)]);
+        return fill("Tensor.zeros", DType.F32, 0, shape);
     }
 
+    /** float32 ones. */
     public static Tensor ones(int... shape) {
-        return fill("Tensor.ones", 1f, shape);
+        return fill("Tensor.ones", DType.F32, 1, shape);
     }
 
+    /** float32, every element {@code value}. */
     public static Tensor full(float value, int... shape) {
-        return fill("Tensor.full", value, shape);
+        return fill("Tensor.full", DType.F32, value, shape);
     }
 
-    private static Tensor fill(String op, float value, int[] shape) {
+    /** float64, every element {@code value}. */
+    public static Tensor full(double value, int... shape) {
+        return fill("Tensor.full", DType.F64, value, shape);
+    }
+
+    /** Zeros of any dtype (BOOL: false). */
+    public static Tensor zeros(DType dtype, int... shape) {
+        return fill("Tensor.zeros", dtype, 0, shape);
+    }
+
+    /** Ones of any dtype (BOOL: true). */
+    public static Tensor ones(DType dtype, int... shape) {
+        return fill("Tensor.ones", dtype, 1, shape);
+    }
+
+    /** Every element {@code value} converted to {@code dtype} (rounded to float for F32, to the nearest half for F16; BOOL: value != 0). */
+    public static Tensor full(double value, DType dtype, int... shape) {
+        return fill("Tensor.full", dtype, value, shape);
+    }
+
+    private static Tensor fill(String op, DType dtype, double value, int[] shape) {
+        Shapes.notNull(op, "dtype", dtype);
         int[] s = Shapes.creation(op, shape);
-        float[] d = new float[Shapes.size(s)];
-        Arrays.fill(d, value);
-        return new Tensor(s, d);
+        return new Tensor(dtype, s, Storage.filled(dtype, Shapes.size(s), value));
     }
 
     // ------------------------------------------------------------------ introspection
@@ -131,27 +196,66 @@ public final class Tensor {
         return Shapes.size(shape);
     }
 
-    /** The value of a one-element tensor. */
+    /** The element type; known for traced tensors too. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /**
+     * The value of a one-element tensor as a float: exact for F32 and F16 (BOOL gives 1 or 0).
+     * An F64 tensor refuses, rather than round silently: use {@link #doubleItem()}.
+     */
     public float item() {
         if (traced != null) throw TraceOps.noValue(this, "item()");
-        if (data.length != 1) {
-            throw new IllegalArgumentException("item: a Tensor with " + data.length + " elements cannot be converted to Scalar"
+        if (dtype == DType.F64) {
+            throw new IllegalStateException("item(): this tensor is F64 and a float would round its value;"
+                    + " use doubleItem() (or to(DType.F32).item() to round on purpose)");
+        }
+        return (float) oneElement("item");
+    }
+
+    /** The value of a one-element tensor as a double, for every dtype (exact; BOOL gives 1 or 0). */
+    public double doubleItem() {
+        if (traced != null) throw TraceOps.noValue(this, "doubleItem()");
+        return oneElement("doubleItem");
+    }
+
+    private double oneElement(String op) {
+        int n = Storage.length(data);
+        if (n != 1) {
+            throw new IllegalArgumentException(op + ": a Tensor with " + n + " elements cannot be converted to Scalar"
                     + " (only one element tensors can be converted to Python scalars); shape " + Shapes.str(shape));
         }
-        return data[0];
+        return Storage.get(data, 0);
     }
 
-    /** A copy of the data, row-major. */
+    /**
+     * A copy of the data, row-major, as floats: F32 and F16 exactly (BOOL as 1 and 0). An F64
+     * tensor refuses, rather than round silently: use {@link #toDoubleArray()}.
+     */
     public float[] toArray() {
         if (traced != null) throw TraceOps.noValue(this, "toArray()");
-        return data.clone();
+        if (dtype == DType.F64) {
+            throw new IllegalStateException("toArray(): this tensor is F64 and floats would round its values;"
+                    + " use toDoubleArray() (or to(DType.F32).toArray() to round on purpose)");
+        }
+        return Storage.toFloats(data);
     }
 
-    /** PyTorch's repr: {@code tensor([1., 2.], requires_grad=True)}. */
+    /** A copy of the data, row-major, as doubles, for every dtype (exact; BOOL gives 1 and 0). */
+    public double[] toDoubleArray() {
+        if (traced != null) throw TraceOps.noValue(this, "toDoubleArray()");
+        return Storage.toDoubles(data);
+    }
+
+    /**
+     * PyTorch's repr: {@code tensor([1., 2.], requires_grad=True)}; F64 and F16 add
+     * {@code dtype=torch.float64}/{@code dtype=torch.float16}, BOOL prints {@code tensor([ True, False])}.
+     */
     @Override
     public String toString() {
-        if (traced != null) return "tensor(<traced>, shape=" + Shapes.str(shape) + ")";
-        return TensorFormat.repr(shape, data, gradFn == null ? null : gradFn.name, requiresGrad);
+        if (traced != null) return "tensor(<traced>, shape=" + Shapes.str(shape) + ", dtype=" + dtype + ")";
+        return TensorFormat.repr(dtype, shape, data, gradFn == null ? null : gradFn.name, requiresGrad);
     }
 
     // ------------------------------------------------------------------ autograd state
@@ -169,6 +273,10 @@ public final class Tensor {
             throw new IllegalStateException("requiresGrad(false): you can only change requires_grad flags of leaf variables."
                     + " If you want to use a computed variable in a subgraph that doesn't require differentiation use"
                     + " var_no_grad = var.detach().");
+        }
+        if (flag && !dtype.isFloat()) {
+            throw new IllegalArgumentException("requiresGrad(true): only Tensors of floating point dtype can require gradients;"
+                    + " this tensor is " + dtype + " (convert it with to(DType.F32) first)");
         }
         requiresGrad = flag;
         return this;
@@ -193,9 +301,28 @@ public final class Tensor {
     /** The same data, no history, requires no gradient. Shares the data, like PyTorch. */
     public Tensor detach() {
         if (traced != null) return TraceOps.detach(this);
-        Tensor d = new Tensor(shape, data, version);
+        Tensor d = new Tensor(dtype, shape, data, version);
         d.transposedLayout = transposedLayout;
         return d;
+    }
+
+    /**
+     * This tensor converted to {@code dtype} (this tensor itself when it has that dtype, as
+     * PyTorch's {@code .to}): between float dtypes each value is rounded to the nearest of the
+     * target (F16: ties to even, subnormals, overflow to inf); BOOL gives 0/1; float to BOOL
+     * is x != 0. Differentiable between float dtypes: ToCopyBackward0 converts the gradient back.
+     */
+    public Tensor to(DType dtype) {
+        Shapes.notNull("to", "dtype", dtype);
+        if (dtype == this.dtype) return this;
+        if (traced != null) {
+            throw new UnsupportedOperationException("to(" + dtype + "): a traced conversion needs ir's CONVERT primitive, not merged yet");
+        }
+        if (recording(this)) {
+            throw new UnsupportedOperationException("to(" + dtype + "): a recorded conversion (ToCopyBackward0) arrives with the"
+                    + " evaluating engine; convert inside Grad.noGrad() or before requiresGrad(true)");
+        }
+        return new Tensor(dtype, shape, Storage.convert(data, dtype));
     }
 
     /**
@@ -214,7 +341,7 @@ public final class Tensor {
             throw new IllegalStateException("zero(): this tensor has a grad_fn (" + gradFn.name + ") and jgrad records no"
                     + " in-place operations; use detach().zero() or Tensor.zeros(...) instead.");
         }
-        Arrays.fill(data, 0f);
+        Storage.zero(data);
         version[0]++;
         return this;
     }
@@ -223,7 +350,7 @@ public final class Tensor {
     public void backward() {
         if (traced != null) throw TraceOps.noValue(this, "backward()");
         requireGraph();
-        if (data.length != 1) {
+        if (size() != 1) {
             throw new IllegalStateException("backward(): grad can be implicitly created only for scalar outputs;"
                     + " this tensor has shape " + Shapes.str(shape) + ", pass the seed with backward(gradient)");
         }
@@ -237,7 +364,7 @@ public final class Tensor {
         if (gradient.traced != null) throw TraceOps.noValue(gradient, "backward(gradient)");
         Shapes.seed(shape, gradient.shape);  // PyTorch checks the seed's shape before anything else
         requireGraph();
-        runBackward(gradient.data.clone());
+        runBackward(gradient.f32().clone());
     }
 
     private void requireGraph() {
@@ -339,7 +466,7 @@ public final class Tensor {
 
     /** The gradient being gathered for {@code t} in this backward pass (zeros at first). */
     private static float[] sink(Tensor t) {
-        if (t.pending == null) t.pending = new float[t.data.length];
+        if (t.pending == null) t.pending = new float[t.size()];
         return t.pending;
     }
 
@@ -378,21 +505,22 @@ public final class Tensor {
 
     /** The values of {@code t} repeated to shape {@code out} (the array itself if the shapes agree). */
     private static float[] expand(Tensor t, int[] out) {
-        if (Arrays.equals(t.shape, out)) return t.data;
+        float[] td = t.f32();
+        if (Arrays.equals(t.shape, out)) return td;
         float[] dst = new float[Shapes.size(out)];
-        if (t.data.length == 1) {
-            Arrays.fill(dst, t.data[0]);
+        if (td.length == 1) {
+            Arrays.fill(dst, td[0]);
             return dst;
         }
         if (isTrailingBlock(t.shape, out)) {  // a bias row: copy it once per block
-            for (int off = 0; off < dst.length; off += t.data.length) System.arraycopy(t.data, 0, dst, off, t.data.length);
+            for (int off = 0; off < dst.length; off += td.length) System.arraycopy(td, 0, dst, off, td.length);
             return dst;
         }
         int[] strides = broadcastStrides(t.shape, out);
         int[] idx = new int[out.length];
         int off = 0;
         for (int i = 0; i < dst.length; i++) {
-            dst[i] = t.data[off];
+            dst[i] = td[off];
             off = step(idx, out, strides, off);
         }
         return dst;
@@ -459,7 +587,7 @@ public final class Tensor {
             grad = new Tensor(shape, g);
             return;
         }
-        float[] d = grad.data;
+        float[] d = grad.f32();
         for (int i = 0; i < d.length; i++) d[i] += g[i];
         grad.version[0]++;
     }
@@ -670,7 +798,7 @@ public final class Tensor {
 
     public Tensor add(float c) {
         if (traced != null) return TraceOps.add(this, c);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = x[i] + c;
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("AddBackward0", new Tensor[] {this}, null, g -> {  // d(x+c) = ḡ
@@ -682,7 +810,7 @@ public final class Tensor {
 
     public Tensor sub(float c) {
         if (traced != null) return TraceOps.sub(this, c);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = x[i] - c;
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("SubBackward0", new Tensor[] {this}, null, g -> {  // d(x-c) = ḡ
@@ -695,7 +823,7 @@ public final class Tensor {
     /** {@code c - this}. */
     public Tensor rsub(float c) {
         if (traced != null) return TraceOps.rsub(this, c);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = c - x[i];
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("RsubBackward1", new Tensor[] {this}, null, g -> {  // d(c-x) = -ḡ
@@ -707,7 +835,7 @@ public final class Tensor {
 
     public Tensor mul(float c) {
         if (traced != null) return TraceOps.mul(this, c);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = x[i] * c;
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("MulBackward0", new Tensor[] {this}, SAVES_ONLY_CONSTANTS, g -> {  // d(x·c) = ḡ·c
@@ -719,7 +847,7 @@ public final class Tensor {
 
     public Tensor div(float c) {
         if (traced != null) return TraceOps.div(this, c);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = x[i] / c;
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("DivBackward0", new Tensor[] {this}, SAVES_ONLY_CONSTANTS, g -> {  // d(x/c) = ḡ/c
@@ -732,7 +860,7 @@ public final class Tensor {
     /** {@code c / this}; PyTorch computes it as {@code reciprocal(x) * c}, hence its node's name. */
     public Tensor rdiv(float c) {
         if (traced != null) return TraceOps.rdiv(this, c);
-        float[] x = data, r = new float[x.length], y = new float[x.length];
+        float[] x = f32(), r = new float[x.length], y = new float[x.length];
         for (int i = 0; i < y.length; i++) {
             r[i] = 1f / x[i];
             y[i] = r[i] * c;
@@ -750,7 +878,7 @@ public final class Tensor {
     public Tensor pow(float exponent) {
         if (traced != null) return TraceOps.pow(this, exponent);
         float p = exponent;
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         // runtime.Ops.pow is PyTorch's rule (±0.5 via sqrt: (−0)^0.5 = −0, (−inf)^0.5 = NaN), shared with compiled code
         for (int i = 0; i < y.length; i++) y[i] = io.jgrad.runtime.Ops.pow(x[i], p);
         Tensor out = unaryResult(y);
@@ -773,7 +901,7 @@ public final class Tensor {
     /** min(max(x, min), max); the gradient passes where min ≤ x ≤ max (bounds included), as in PyTorch. */
     public Tensor clamp(float min, float max) {
         if (traced != null) return TraceOps.clamp(this, min, max);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = Math.min(Math.max(x[i], min), max);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("ClampBackward1", new Tensor[] {this}, new Tensor[] {this}, g -> {
@@ -784,11 +912,25 @@ public final class Tensor {
         return out;
     }
 
+    // The double overloads: the constant takes the tensor's dtype (PyTorch converts a Python
+    // scalar to the tensor's dtype; it never promotes). On an F32 tensor that is the float.
+
+    public Tensor add(double c) { return add((float) c); }
+    public Tensor sub(double c) { return sub((float) c); }
+    /** {@code c - this}. */
+    public Tensor rsub(double c) { return rsub((float) c); }
+    public Tensor mul(double c) { return mul((float) c); }
+    public Tensor div(double c) { return div((float) c); }
+    /** {@code c / this}. */
+    public Tensor rdiv(double c) { return rdiv((float) c); }
+    public Tensor pow(double exponent) { return pow((float) exponent); }
+    public Tensor clamp(double min, double max) { return clamp((float) min, (float) max); }
+
     // ------------------------------------------------------------------ elementwise: one operand
 
     public Tensor neg() {
         if (traced != null) return TraceOps.neg(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = -x[i];
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("NegBackward0", new Tensor[] {this}, null, g -> {  // d(-x) = -ḡ
@@ -800,7 +942,7 @@ public final class Tensor {
 
     public Tensor exp() {
         if (traced != null) return TraceOps.exp(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.exp(x[i]);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("ExpBackward0", new Tensor[] {this}, new Tensor[] {out}, g -> {  // d eˣ = ḡ·eˣ
@@ -812,7 +954,7 @@ public final class Tensor {
 
     public Tensor log() {
         if (traced != null) return TraceOps.log(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.log(x[i]);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("LogBackward0", new Tensor[] {this}, new Tensor[] {this}, g -> {  // d ln x = ḡ/x
@@ -824,7 +966,7 @@ public final class Tensor {
 
     public Tensor log1p() {
         if (traced != null) return TraceOps.log1p(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.log1p(x[i]);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("Log1PBackward0", new Tensor[] {this}, new Tensor[] {this}, g -> {  // d ln(1+x) = ḡ/(x+1)
@@ -836,7 +978,7 @@ public final class Tensor {
 
     public Tensor sin() {
         if (traced != null) return TraceOps.sin(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.sin(x[i]);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("SinBackward0", new Tensor[] {this}, new Tensor[] {this}, g -> {  // d sin x = ḡ·cos x
@@ -848,7 +990,7 @@ public final class Tensor {
 
     public Tensor cos() {
         if (traced != null) return TraceOps.cos(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.cos(x[i]);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("CosBackward0", new Tensor[] {this}, new Tensor[] {this}, g -> {  // d cos x = -ḡ·sin x
@@ -860,7 +1002,7 @@ public final class Tensor {
 
     public Tensor tanh() {
         if (traced != null) return TraceOps.tanh(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.tanh(x[i]);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("TanhBackward0", new Tensor[] {this}, new Tensor[] {out}, g -> {  // d tanh x = ḡ·(1 - y²)
@@ -872,7 +1014,7 @@ public final class Tensor {
 
     public Tensor sigmoid() {
         if (traced != null) return TraceOps.sigmoid(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         // in float, as PyTorch computes it, so printed values agree to the last digit
         for (int i = 0; i < y.length; i++) y[i] = 1f / (1f + (float) Math.exp(-x[i]));
         Tensor out = unaryResult(y);
@@ -886,7 +1028,7 @@ public final class Tensor {
     /** max(x, 0); relu'(0) = 0, as in PyTorch. */
     public Tensor relu() {
         if (traced != null) return TraceOps.relu(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = Math.max(x[i], 0f);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("ReluBackward0", new Tensor[] {this}, new Tensor[] {out}, g -> {  // d relu = ḡ·[y > 0]
@@ -899,7 +1041,7 @@ public final class Tensor {
     /** ln(1 + eˣ), and x itself above 20 (PyTorch's beta 1, threshold 20). */
     public Tensor softplus() {
         if (traced != null) return TraceOps.softplus(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = x[i] > 20f ? x[i] : (float) Math.log1p(Math.exp(x[i]));
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("SoftplusBackward0", new Tensor[] {this}, new Tensor[] {this}, g -> {
@@ -920,7 +1062,7 @@ public final class Tensor {
     /** √x; the gradient at 0 is +inf, as in PyTorch. */
     public Tensor sqrt() {
         if (traced != null) return TraceOps.sqrt(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.sqrt(x[i]);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("SqrtBackward0", new Tensor[] {this}, new Tensor[] {out}, g -> {  // d √x = ḡ/(2√x)
@@ -933,7 +1075,7 @@ public final class Tensor {
     /** |x|; abs'(0) = 0, as in PyTorch. */
     public Tensor abs() {
         if (traced != null) return TraceOps.abs(this);
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int i = 0; i < y.length; i++) y[i] = Math.abs(x[i]);
         Tensor out = unaryResult(y);
         if (recording(this)) out.record("AbsBackward0", new Tensor[] {this}, new Tensor[] {this}, g -> {  // d|x| = ḡ·sign(x)
@@ -949,7 +1091,7 @@ public final class Tensor {
     /** The sum of all elements, a scalar. */
     public Tensor sum() {
         if (traced != null) return TraceOps.sum(this);
-        Tensor out = result(Shapes.SCALAR, new float[] {(float) sumOf(data)});
+        Tensor out = result(Shapes.SCALAR, new float[] {(float) sumOf(f32())});
         if (recording(this)) out.record("SumBackward0", new Tensor[] {this}, null, g -> {  // d Σx = ḡ everywhere
             float[] gx = sink(this);
             for (int i = 0; i < gx.length; i++) gx[i] += g[0];
@@ -960,8 +1102,8 @@ public final class Tensor {
     /** The mean of all elements, a scalar (NaN when empty). */
     public Tensor mean() {
         if (traced != null) return TraceOps.mean(this);
-        int n = data.length;
-        Tensor out = result(Shapes.SCALAR, new float[] {(float) (sumOf(data) / n)});
+        int n = size();
+        Tensor out = result(Shapes.SCALAR, new float[] {(float) (sumOf(f32()) / n)});
         if (recording(this)) out.record("MeanBackward0", new Tensor[] {this}, null, g -> {  // d mean = ḡ/n everywhere
             float[] gx = sink(this);
             float share = g[0] / n;
@@ -1008,7 +1150,7 @@ public final class Tensor {
         int ax = Shapes.axis(op, shape, axis);
         int[] oli = around(ax);
         int outer = oli[0], len = oli[1], inner = oli[2];
-        float[] x = data;
+        float[] x = f32();
         double[] acc = new double[outer * inner];
         for (int o = 0; o < outer; o++) {
             for (int k = 0; k < len; k++) {
@@ -1051,7 +1193,7 @@ public final class Tensor {
         int ax = Shapes.axis(op, shape, axis);
         int[] oli = around(ax);
         int outer = oli[0], len = oli[1], inner = oli[2];
-        float[] x = data, y = new float[x.length];
+        float[] x = f32(), y = new float[x.length];
         for (int o = 0; o < outer; o++) {
             for (int j = 0; j < inner; j++) {
                 int base = o * len * inner + j;
@@ -1120,7 +1262,7 @@ public final class Tensor {
         int n = shape.length == 2 ? shape[0] : 1;
         int k = shape[shape.length - 1];
         int m = o.shape.length == 2 ? o.shape[1] : 1;
-        float[] a = data, b = o.data, y = new float[n * m];
+        float[] a = f32(), b = o.f32(), y = new float[n * m];
         matmulInto(a, b, y, n, k, m);
         Tensor out = result(outShape, y);
         if (recording(this, o)) {
@@ -1183,17 +1325,17 @@ public final class Tensor {
         int[] s = Shapes.transpose("t", shape);
         Tensor out;
         if (shape.length < 2 || shape[0] == 1 || shape[1] == 1) {
-            out = new Tensor(s, data, version);
+            out = new Tensor(dtype, s, data, version);
             out.transposedLayout = shape.length < 2 && transposedLayout;
         } else {
             int rows = shape[0], cols = shape[1];
-            float[] x = data, y = new float[x.length];
+            float[] x = f32(), y = new float[x.length];
             for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) y[j * rows + i] = x[i * cols + j];
             out = result(s, y);
             out.transposedLayout = rows > 1 && cols > 1 && !transposedLayout;
         }
         if (recording(this)) {
-            int rows = shape.length == 2 ? shape[0] : 1, cols = data.length / Math.max(rows, 1);
+            int rows = shape.length == 2 ? shape[0] : 1, cols = size() / Math.max(rows, 1);
             out.record("TBackward0", new Tensor[] {this}, null, g -> {  // d xᵀ = ḡᵀ
                 float[] gx = sink(this);
                 for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) gx[i * cols + j] += g[j * rows + i];
@@ -1211,7 +1353,7 @@ public final class Tensor {
         if (traced != null) return TraceOps.reshape(this, shape);
         int[] s = Shapes.reshape("reshape", this.shape, shape);
         boolean view = !transposedLayout || Arrays.equals(nonUnitDims(this.shape), nonUnitDims(s));
-        Tensor out = view ? new Tensor(s, data, version) : result(s, data.clone());
+        Tensor out = view ? new Tensor(dtype, s, data, version) : result(s, f32().clone());
         out.transposedLayout = view && transposedLayout;
         if (recording(this)) {
             out.record(view ? "ReshapeAliasBackward0" : "UnsafeViewBackward0", new Tensor[] {this}, null, g -> {

@@ -54,6 +54,19 @@ final class Tracer {
             requiresGrad[i] = args[i].requiresGrad();
         }
         for (int i = 0; i < args.length; i++) {
+            String which = "input " + i + (args[i].name() == null ? "" : " (" + args[i].name() + ")");
+            switch (args[i].dtype()) {
+                case F32 -> { }
+                case F16 -> throw new IllegalArgumentException("Grad.compile: " + which + " is F16, and compiled functions run in"
+                        + " F32 or F64 only (float16 exists eagerly); declare it F32 (Arg.dtype(DType.F32)) and convert the"
+                        + " data with to(DType.F32)");
+                case F64 -> throw new UnsupportedOperationException("Grad.compile: " + which + " is F64; F64 code generation"
+                        + " is not merged yet");
+                case BOOL -> throw new IllegalArgumentException("Grad.compile: " + which + " is BOOL; compiled functions take"
+                        + " F32 or F64 inputs (convert with to(DType.F32))");
+            }
+        }
+        for (int i = 0; i < args.length; i++) {
             // an unnamed input is in<i>, or in<i>_<k> where the user named another input in<i>
             String name = args[i].name();
             if (name == null) {
