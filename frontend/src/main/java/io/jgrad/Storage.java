@@ -1,12 +1,16 @@
 package io.jgrad;
 
+import io.jgrad.ir.Eval;
+import io.jgrad.ir.Prim;
+import io.jgrad.ir.Type;
 import io.jgrad.runtime.DType;
 
 /**
- * The plumbing of an eager tensor's row-major array, one Java array type per dtype: F32 a
- * {@code float[]}, F16 a {@code float[]} whose every element is a binary16 value, F64 a
- * {@code double[]}, BOOL a {@code boolean[]}. Only creation, copies and exact widening live here
- * (what a user call needs to get values in and out); no operation's arithmetic does.
+ * The plumbing of an eager tensor's row-major array, one Java array type per dtype (as ir's
+ * {@link Eval} holds values): F32 a {@code float[]}, F16 a {@code float[]} whose every element is
+ * a binary16 value, F64 a {@code double[]}, BOOL a {@code boolean[]}. Only creation, copies and
+ * exact widening live here (what a user call needs to get values in and out); where arithmetic
+ * is needed (accumulating a gradient, converting a seed) it is a primitive's kernel, run on an Eval.
  */
 final class Storage {
     private Storage() {}
@@ -21,7 +25,7 @@ final class Storage {
             }
             case F16 -> {
                 float[] a = new float[n];
-                float h = half((float) value);
+                float h = io.jgrad.runtime.Half.round((float) value);
                 if (Float.floatToRawIntBits(h) != 0) java.util.Arrays.fill(a, h);
                 return a;
             }
@@ -76,42 +80,21 @@ final class Storage {
         return out;
     }
 
-    /**
-     * The binary16 value nearest to x (ties to even, subnormals, overflow to inf), as a float.
-     * Temporary: runtime.Half.round (being written in ir's branch) replaces it.
-     */
-    private static float half(float x) {
-        if (Float.isNaN(x)) return x;
-        int bits = Float.floatToRawIntBits(x), sign = bits & 0x80000000;
-        float a = Math.abs(x);
-        if (a >= 65520f) return Float.intBitsToFloat(sign | 0x7f800000);     // past max half + half an ulp: inf
-        if (a < 0x1p-14f) return Float.intBitsToFloat(sign | Float.floatToRawIntBits((float) Math.rint(a * 0x1p24f) * 0x1p-24f));
-        int m = bits & 0x7fffffff;
-        m = (m + 0xfff + ((m >> 13) & 1)) & ~0x1fff;                            // keep 10 of 23 fraction bits, ties to even
-        return Float.intBitsToFloat(sign | m);
+    /** {@code a + b} for two arrays of type t, a new array: the ADD primitive's kernel (its rounding per dtype). */
+    static Object add(Type t, Object a, Object b) {
+        Eval e = new Eval();
+        return e.value(e.binary(Prim.ADD, e.input(t, a), e.input(t, b)));
     }
 
-    /** A new array holding {@code data}'s values converted to {@code to} (temporary: ir's CONVERT primitive replaces it). */
-    static Object convert(Object data, DType to) {
-        int n = length(data);
-        return switch (to) {
-            case F32 -> {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) a[i] = (float) get(data, i);
-                yield a;
-            }
-            case F16 -> {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) a[i] = half((float) get(data, i));
-                yield a;
-            }
-            case F64 -> toDoubles(data);
-            case BOOL -> {
-                boolean[] a = new boolean[n];
-                for (int i = 0; i < n; i++) a[i] = get(data, i) != 0;
-                yield a;
-            }
-        };
+    /** {@code data} (of type t) converted to dtype {@code to}, a new array: the CONVERT primitive's kernel. */
+    static Object convert(Type t, Object data, DType to) {
+        Eval e = new Eval();
+        return copy(e.value(e.convert(e.input(t, data), to)));   // a copy: the kernel may return data itself
+    }
+
+    /** Copies {@code from} into {@code to}, two arrays of one type and length. */
+    static void copyInto(Object from, Object to) {
+        System.arraycopy(from, 0, to, 0, length(to));
     }
 
     /** Fills with zeros (false) in place. */

@@ -76,9 +76,6 @@ final class Trace {
     /** The IR value of an operand: its traced value, or a constant made (once) from an eager tensor. */
     int valueOf(Tensor t) {
         if (t.traced != null) return t.traced.value;
-        if (t.dtype != io.jgrad.runtime.DType.F32) {
-            throw new UnsupportedOperationException("a captured " + t.dtype + " tensor cannot be a constant of a compiled function yet");
-        }
-        return constants.computeIfAbsent(t, k -> Composites.constant(builder, (float[]) k.data, k.shape));
+        return constants.computeIfAbsent(t, k -> builder.constant(k.type(), Storage.toDoubles(k.data)));
     }
 }

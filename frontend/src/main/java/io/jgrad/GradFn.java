@@ -1,0 +1,109 @@
+package io.jgrad;
+
+import io.jgrad.ir.Eval;
+
+/**
+ * PyTorch's {@code grad_fn}: one recorded user operation. It holds the operation's PyTorch name
+ * and its local tape, the {@link Eval} that computed it: the primitives the op's lowering ran,
+ * with their values. Its backward applies those primitives' VJP rules on the same tape
+ * ({@link Eval#backward}), so the derivative of every op is the one written beside each
+ * primitive in ir, nowhere here.
+ *
+ * <p>What PyTorch would save decides the rest, as PyTorch's autograd shows it: the saved
+ * operands' version counters are checked before backward runs, and a node that saves anything
+ * is freed by backward (a second backward through it fails with PyTorch's words); a node that
+ * saves nothing (AddBackward0, SumBackward0, ...) can run again.
+ */
+final class GradFn {
+    final String name;
+    /** The operands that required a gradient when the op ran, by position; the others are null. */
+    final Tensor[] inputs;
+    /** The tensors whose in-place change makes backward refuse (PyTorch's saved variables). */
+    private Tensor[] saved;
+    private final int[] savedVersions;
+    /** Backward frees this node (it saved something, if only a constant). */
+    private final boolean freedAfterBackward;
+    /** The op's tape: its inputs are the operands in order; null once freed. */
+    private Eval tape;
+    private final int output;
+    /** Per operand: differentiate with respect to it. */
+    private final boolean[] wrt;
+
+    /** {@code saved} null: PyTorch saves nothing; empty: only constants (freed all the same). */
+    GradFn(String name, Tensor[] inputs, Tensor[] saved, Eval tape, int output) {
+        this.name = name;
+        this.inputs = inputs;
+        this.tape = tape;
+        this.output = output;
+        this.wrt = new boolean[inputs.length];
+        for (int i = 0; i < inputs.length; i++) wrt[i] = inputs[i] != null;
+        this.freedAfterBackward = saved != null;
+        if (saved == null) {
+            this.savedVersions = null;
+            return;
+        }
+        int n = 0;
+        for (Tensor s : saved) if (s != null) n++;
+        this.saved = new Tensor[n];
+        this.savedVersions = new int[n];
+        for (Tensor s : saved) {
+            if (s != null) {
+                this.saved[--n] = s;
+                this.savedVersions[n] = s.version();
+            }
+        }
+    }
+
+    /** Throws PyTorch's errors if backward cannot run through this node; changes nothing. */
+    void checkRunnable() {
+        if (tape == null) {
+            throw new IllegalStateException("backward(): Trying to backward through the graph a second time (or directly"
+                    + " access saved tensors after they have already been freed). Saved intermediate values of the graph"
+                    + " are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to"
+                    + " backward through the graph a second time or if you need to access saved tensors after calling"
+                    + " backward. (node " + name + ")");
+        }
+        if (saved == null) return;
+        for (int i = 0; i < saved.length; i++) {
+            if (saved[i].version() != savedVersions[i]) {
+                throw new IllegalStateException("backward(): one of the variables needed for gradient computation has"
+                        + " been modified by an inplace operation: [" + torchTypeName(saved[i]) + " " + Shapes.str(saved[i].shape)
+                        + "] is at version " + saved[i].version() + "; expected version " + savedVersions[i]
+                        + " instead. (node " + name + ")");
+            }
+        }
+    }
+
+    private static String torchTypeName(Tensor t) {
+        return switch (t.dtype) {
+            case F16 -> "torch.HalfTensor";
+            case F32 -> "torch.FloatTensor";
+            case F64 -> "torch.DoubleTensor";
+            case BOOL -> "torch.BoolTensor";
+        };
+    }
+
+    /**
+     * The vector-Jacobian product: given {@code g}, the gradient of this node's result (an array
+     * of its dtype and shape, never changed here), the gradient of each operand that requires
+     * one (an array of that operand's dtype and shape; zeros where the op's derivative is zero),
+     * null for the others. The arrays may be shared with the tape: never change them.
+     */
+    Object[] apply(Object g) {
+        int[] d = tape.backward(output, g, wrt);
+        Object[] grads = new Object[inputs.length];
+        for (int i = 0; i < grads.length; i++) {
+            if (inputs[i] == null) continue;
+            grads[i] = d[i] >= 0 ? tape.value(d[i]) : Storage.filled(inputs[i].dtype, inputs[i].size(), 0);
+        }
+        return grads;
+    }
+
+    /** PyTorch frees saved tensors after backward: a second pass through this node then fails. */
+    void release() {
+        if (freedAfterBackward) {
+            tape = null;
+            saved = null;
+        }
+    }
+}
