@@ -49,6 +49,8 @@ public final class Tensor {
     final Object data;
     /** Set only while tracing; see {@link Traced}. */
     final Traced traced;
+    /** {@link #type()}, made on first use (results of an Eval get theirs from it). */
+    private Type type;
     /** Shared by every tensor that shares {@link #data}; bumped by each in-place write. */
     private final int[] version;
 
@@ -100,7 +102,9 @@ public final class Tensor {
 
     /** The IR type of this tensor's values. */
     Type type() {
-        return Type.of(dtype, shape);
+        Type t = type;
+        if (t == null) type = t = Type.of(dtype, shape);
+        return t;
     }
 
     // ------------------------------------------------------------------ creation
@@ -471,21 +475,27 @@ public final class Tensor {
      */
     private static Tensor result(Eval e, int id, Tensor a, Tensor b, Layout layout) {
         Type t = e.type(id);
-        if (layout == Layout.VIEW) return new Tensor(t.dtype(), t.shape(), a.data, a.version);
-        Object v = e.value(id);
-        if (v == a.data || (b != null && v == b.data)) v = Storage.copy(v);
-        Tensor out = new Tensor(t.dtype(), t.shape(), v);
+        int[] shape = t.isScalar() ? Shapes.SCALAR : t.shape();
+        Tensor out;
+        if (layout == Layout.VIEW) {
+            out = new Tensor(t.dtype(), shape, a.data, a.version);
+        } else {
+            Object v = e.value(id);
+            if (v == a.data || (b != null && v == b.data)) v = Storage.copy(v);
+            out = new Tensor(t.dtype(), shape, v);
+        }
+        out.type = t;
+        if (layout == Layout.VIEW) return out;
         out.transposedLayout = switch (layout) {
             case FRESH, VIEW -> false;
             case KEEP -> a.transposedLayout;
-            case OPERANDS -> layoutOf(a, b, t);
+            case OPERANDS -> layoutOf(a, b, shape);
         };
         return out;
     }
 
     /** The layout PyTorch's TensorIterator gives: the first operand not broadcast decides. */
-    private static boolean layoutOf(Tensor a, Tensor b, Type out) {
-        int[] s = out.shape();
+    private static boolean layoutOf(Tensor a, Tensor b, int[] s) {
         if (Arrays.equals(a.shape, s)) return a.transposedLayout;
         return Arrays.equals(b.shape, s) && b.transposedLayout;
     }
