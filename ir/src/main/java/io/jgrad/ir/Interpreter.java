@@ -12,8 +12,9 @@ import java.util.List;
  *
  * <p>Each value has its dtype's semantics ({@link Kernels}): F32 results are the float nearest
  * the double rule, F64 is computed in double without other rounding, F16 rounds each F32 result
- * to half, BOOL is true/false; REDUCE_SUM and MATMUL accumulate in double in row-major order
- * from -0.0 and round once; REDUCE_MAX starts from -inf and propagates NaN.
+ * to half, BOOL is true/false; REDUCE_SUM and MATMUL add in the element type in
+ * {@link io.jgrad.runtime.Summation}'s order (the compiled code's); REDUCE_MAX starts from -inf
+ * and propagates NaN.
  *
  * <p>Entry points: {@link #evaluate} over typed arrays (float[] for F32/F16, double[] for F64,
  * boolean[] for BOOL); {@link #run(Graph, float[][])} and {@link #run(Graph, double[][])}

@@ -2,6 +2,7 @@ package io.jgrad.ir;
 
 import io.jgrad.runtime.DType;
 import io.jgrad.runtime.Half;
+import io.jgrad.runtime.Summation;
 import java.util.Arrays;
 
 /**
@@ -24,9 +25,9 @@ import java.util.Arrays;
  *       float kernel does (its last bit, and its 0 below about -88; runtime.Ops.sigmoid too).</li>
  *   <li>F16: the F32 kernel, then each result rounded to the nearest half ({@link Half#round}),
  *       as PyTorch's CPU half computes in float32 and rounds once per op.</li>
- *   <li>REDUCE_SUM and MATMUL accumulate each result in double, row-major order, from -0.0 (the
- *       identity of IEEE addition, so the sum of one element is that element; a sum of no
- *       elements is +0.0 as PyTorch's), and round once. REDUCE_MAX starts from -inf and
+ *   <li>REDUCE_SUM and MATMUL add in {@link Summation}'s documented order, in the element type
+ *       (the compiled code's order, so every engine gives the same bits; the error grows like
+ *       log n); a sum of no elements is +0.0 as PyTorch's. REDUCE_MAX starts from -inf and
  *       propagates NaN ({@code Math.max}, as torch.amax). MAX/MIN are Math.max/Math.min;
  *       comparisons with NaN are false.</li>
  * </ul>
@@ -493,27 +494,21 @@ public final class Kernels {
         return axes.length;
     }
 
+    /**
+     * REDUCE_SUM in {@link Summation}'s documented order (the compiled code's, so eager, the
+     * interpreter and the bytecode agree bit for bit): float additions for F32 (F16: the F32
+     * sum rounded to half), double additions for F64. A sum of no elements is +0.0, as PyTorch's
+     * (Summation's empty sum is -0.0; the compiled code never sees an empty tensor).
+     */
     static Object reduceSum(Object x, Type from, int[] axes, Type to) {
-        int n = from.size(), m = to.size();
-        double[] acc = new double[m];
-        if (m == 0) return newArray(to.dtype(), 0);
-        if (n == 0) return newArray(to.dtype(), m);   // a sum of nothing is +0.0 (PyTorch)
-        Arrays.fill(acc, -0.0);
-        int j = trailing(from.rank(), axes);
-        if (j >= 0) {   // each result element sums one contiguous block
-            int block = n / m;
-            if (x instanceof float[] f) {
-                for (int o = 0, k = 0; o < m; o++) { double s = -0.0; for (int e = 0; e < block; e++) s += f[k++]; acc[o] = s; }
-            } else {
-                double[] d = (double[]) x;
-                for (int o = 0, k = 0; o < m; o++) { double s = -0.0; for (int e = 0; e < block; e++) s += d[k++]; acc[o] = s; }
-            }
-        } else {
-            int[] dst = destinations(from.rawShape(), axes, n);
-            if (x instanceof float[] f) for (int k = 0; k < n; k++) acc[dst[k]] += f[k];
-            else { double[] d = (double[]) x; for (int k = 0; k < n; k++) acc[dst[k]] += d[k]; }
-        }
-        return fromDoubles(acc, to.dtype());
+        int m = to.size();
+        if (from.size() == 0) return newArray(to.dtype(), m);
+        return switch (to.dtype()) {
+            case F64 -> { double[] y = new double[m]; Summation.reduceSum((double[]) x, from.rawShape(), axes, y); yield y; }
+            case F32 -> { float[] y = new float[m]; Summation.reduceSum((float[]) x, from.rawShape(), axes, y); yield y; }
+            case F16 -> { float[] y = new float[m]; Summation.reduceSum((float[]) x, from.rawShape(), axes, y); yield Half.roundAll(y); }
+            case BOOL -> throw new IllegalArgumentException("reduce_sum: needs a float operand, got bool");
+        };
     }
 
     static Object reduceMax(Object x, Type from, int[] axes, Type to) {
@@ -542,35 +537,91 @@ public final class Kernels {
     }
 
     /**
-     * [m,k]·[k,n] in i-k-j order (the inner loop runs along a row of b and of the result, so it
-     * is contiguous and vectorises). Each result element accumulates its k products in double,
-     * in ascending k from -0.0 (float products are exact in double), and is rounded once.
+     * [m,k]·[k,n]: each result element is the dot product of {@link Summation} (blocks of
+     * {@value Summation#BLOCK} terms over four accumulators, blocks added pairwise; each product
+     * rounded to the element type), computed in i-k-j order so that the inner loop runs along a
+     * row of b and of the accumulators: contiguous, vectorised, one pass over b per row of a.
+     * F16 is the F32 product rounded to half. An empty inner dimension gives +0.0 (PyTorch).
      */
     static Object matmul(Object a, Object b, DType d, int m, int k, int n) {
-        if (d == DType.BOOL) throw new IllegalArgumentException("matmul: needs float operands, got bool");
-        double[] y = new double[m * n];
-        if (k > 0) Arrays.fill(y, -0.0);   // an empty sum is +0.0 (PyTorch)
-        if (a instanceof float[] fa) {
-            float[] fb = (float[]) b;
-            for (int i = 0; i < m; i++) {
-                int row = i * n;
-                for (int p = 0; p < k; p++) {
-                    double av = fa[i * k + p];
-                    int brow = p * n;
-                    for (int j = 0; j < n; j++) y[row + j] += av * fb[brow + j];
+        return switch (d) {
+            case F64 -> matmulF64((double[]) a, (double[]) b, m, k, n);
+            case F32 -> matmulF32((float[]) a, (float[]) b, m, k, n);
+            case F16 -> Half.roundAll(matmulF32((float[]) a, (float[]) b, m, k, n));
+            case BOOL -> throw new IllegalArgumentException("matmul: needs float operands, got bool");
+        };
+    }
+
+    static float[] matmulF32(float[] a, float[] b, int m, int k, int n) {
+        float[] c = new float[m * n];
+        if (k == 0 || n == 0) return c;
+        int block = Summation.BLOCK, blocks = (k + block - 1) / block, tail = k - (k & 3);   // terms q >= tail go to a0
+        float[] acc = new float[4 * n];
+        float[] sums = blocks == 1 ? null : new float[blocks * n];   // one row of block sums per block
+        for (int i = 0; i < m; i++) {
+            int arow = i * k;
+            for (int bl = 0; bl < blocks; bl++) {
+                Arrays.fill(acc, -0.0f);
+                int end = Math.min(k, (bl + 1) * block);
+                for (int q = bl * block; q < end; q++) {
+                    int r = (q >= tail ? 0 : q & 3) * n, brow = q * n;
+                    float av = a[arow + q];
+                    for (int j = 0; j < n; j++) acc[r + j] += av * b[brow + j];
                 }
+                float[] dst = sums == null ? c : sums;
+                int off = sums == null ? i * n : bl * n;
+                for (int j = 0; j < n; j++) dst[off + j] = (acc[j] + acc[n + j]) + (acc[2 * n + j] + acc[3 * n + j]);
             }
-        } else {
-            double[] da = (double[]) a, db = (double[]) b;
-            for (int i = 0; i < m; i++) {
-                int row = i * n;
-                for (int p = 0; p < k; p++) {
-                    double av = da[i * k + p];
-                    int brow = p * n;
-                    for (int j = 0; j < n; j++) y[row + j] += av * db[brow + j];
-                }
+            if (sums != null) {
+                pairwise(sums, 0, blocks, n);
+                System.arraycopy(sums, 0, c, i * n, n);
             }
         }
-        return fromDoubles(y, d);
+        return c;
+    }
+
+    /** Rows first..first+count-1 of {@code rows} (n wide) added pairwise as Summation's block tree; the result in row first. */
+    private static void pairwise(float[] rows, int first, int count, int n) {
+        if (count == 1) return;
+        int h = Integer.highestOneBit(count - 1);   // the largest power of two below count
+        pairwise(rows, first, h, n);
+        pairwise(rows, first + h, count - h, n);
+        for (int j = 0, l = first * n, r = (first + h) * n; j < n; j++) rows[l + j] += rows[r + j];
+    }
+
+    static double[] matmulF64(double[] a, double[] b, int m, int k, int n) {
+        double[] c = new double[m * n];
+        if (k == 0 || n == 0) return c;
+        int block = Summation.BLOCK, blocks = (k + block - 1) / block, tail = k - (k & 3);
+        double[] acc = new double[4 * n];
+        double[] sums = blocks == 1 ? null : new double[blocks * n];
+        for (int i = 0; i < m; i++) {
+            int arow = i * k;
+            for (int bl = 0; bl < blocks; bl++) {
+                Arrays.fill(acc, -0.0);
+                int end = Math.min(k, (bl + 1) * block);
+                for (int q = bl * block; q < end; q++) {
+                    int r = (q >= tail ? 0 : q & 3) * n, brow = q * n;
+                    double av = a[arow + q];
+                    for (int j = 0; j < n; j++) acc[r + j] += av * b[brow + j];
+                }
+                double[] dst = sums == null ? c : sums;
+                int off = sums == null ? i * n : bl * n;
+                for (int j = 0; j < n; j++) dst[off + j] = (acc[j] + acc[n + j]) + (acc[2 * n + j] + acc[3 * n + j]);
+            }
+            if (sums != null) {
+                pairwise(sums, 0, blocks, n);
+                System.arraycopy(sums, 0, c, i * n, n);
+            }
+        }
+        return c;
+    }
+
+    private static void pairwise(double[] rows, int first, int count, int n) {
+        if (count == 1) return;
+        int h = Integer.highestOneBit(count - 1);
+        pairwise(rows, first, h, n);
+        pairwise(rows, first + h, count - h, n);
+        for (int j = 0, l = first * n, r = (first + h) * n; j < n; j++) rows[l + j] += rows[r + j];
     }
 }
