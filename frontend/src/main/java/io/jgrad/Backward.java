@@ -53,27 +53,31 @@ final class Backward {
     private static List<Tensor> topologicalOrder(Tensor root) {
         long pass = PASSES.incrementAndGet();
         List<Tensor> order = new ArrayList<>();
-        List<Tensor> stack = new ArrayList<>();
-        List<Boolean> expanded = new ArrayList<>();
-        stack.add(root);
-        expanded.add(false);
-        while (!stack.isEmpty()) {
-            int top = stack.size() - 1;
-            Tensor t = stack.remove(top);
-            boolean done = expanded.remove(top);
-            if (done) {
+        Tensor[] stack = new Tensor[16];
+        boolean[] expanded = new boolean[16];   // true: its operands are done, emit it
+        int top = 0;
+        stack[top++] = root;
+        while (top > 0) {
+            Tensor t = stack[--top];
+            if (expanded[top]) {
                 order.add(t);
                 continue;
             }
             if (t.visitedBy == pass) continue;
             t.visitedBy = pass;
-            stack.add(t);
-            expanded.add(true);
+            int need = top + 1 + (t.gradFn == null ? 0 : t.gradFn.inputs.length);
+            if (need > stack.length) {
+                int n = need > 2 * stack.length ? need : 2 * stack.length;
+                stack = java.util.Arrays.copyOf(stack, n);
+                expanded = java.util.Arrays.copyOf(expanded, n);
+            }
+            stack[top] = t;
+            expanded[top++] = true;
             if (t.gradFn != null) {
                 for (Tensor in : t.gradFn.inputs) {
                     if (in != null && in.visitedBy != pass) {
-                        stack.add(in);
-                        expanded.add(false);
+                        stack[top] = in;
+                        expanded[top++] = false;
                     }
                 }
             }

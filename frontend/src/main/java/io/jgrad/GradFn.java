@@ -35,8 +35,7 @@ final class GradFn {
         this.inputs = inputs;
         this.tape = tape;
         this.output = output;
-        this.wrt = new boolean[inputs.length];
-        for (int i = 0; i < inputs.length; i++) wrt[i] = inputs[i] != null;
+        this.wrt = wrt(inputs);
         this.freedAfterBackward = saved != null;
         if (saved == null) {
             this.savedVersions = null;
@@ -52,6 +51,22 @@ final class GradFn {
                 this.savedVersions[n] = s.version();
             }
         }
+    }
+
+    private static final boolean[] T = {true}, TT = {true, true}, TF = {true, false}, FT = {false, true};
+
+    /** Which operands to differentiate: those that required a gradient (shared arrays for the usual arities). */
+    private static boolean[] wrt(Tensor[] inputs) {
+        if (inputs.length == 1 && inputs[0] != null) return T;
+        if (inputs.length == 2) {
+            boolean a = inputs[0] != null, b = inputs[1] != null;
+            if (a && b) return TT;
+            if (a) return TF;
+            if (b) return FT;
+        }
+        boolean[] w = new boolean[inputs.length];
+        for (int i = 0; i < inputs.length; i++) w[i] = inputs[i] != null;
+        return w;
     }
 
     /** Throws PyTorch's errors if backward cannot run through this node; changes nothing. */
