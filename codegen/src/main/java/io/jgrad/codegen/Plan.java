@@ -1,6 +1,5 @@
 package io.jgrad.codegen;
 
-import io.jgrad.runtime.DType;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
@@ -77,9 +76,6 @@ final class Plan {
         java.util.Arrays.fill(destOutput, -1);
         java.util.Arrays.fill(wsOffset, -1);
         java.util.Arrays.fill(lastUse, -1);
-        for (Node nd : g.nodes()) {
-            if (nd.type().dtype() == DType.F64) throw new IllegalArgumentException("codegen computes f32 only; " + nd + " is f64");
-        }
         decideStorage();
         while (fixReshapes()) { /* each round gives one more operand a buffer */ }
         schedule();
@@ -260,7 +256,7 @@ final class Plan {
         lastUse[c] = Math.max(lastUse[c], s);
     }
 
-    /** The largest workspace (one float[]), leaving room for the chunks' scalar slots. */
+    /** The largest workspace (one float[] or double[]), leaving room for the chunks' scalar slots. */
     static final int MAX_WORKSPACE_FLOATS = Integer.MAX_VALUE - 1_000_000;
 
     /** Linear scan over the statements: a buffer is freed after its last reader, first fit. */
@@ -294,7 +290,7 @@ final class Plan {
                 off = top;
                 if ((long) top + size > MAX_WORKSPACE_FLOATS) {
                     throw new IllegalArgumentException("this function needs a workspace of more than " + MAX_WORKSPACE_FLOATS
-                            + " floats (its intermediate values); a Java float[] holds at most that many: use smaller shapes");
+                            + " elements (its intermediate values); a Java array holds at most that many: use smaller shapes");
                 }
                 top += size;
             }
