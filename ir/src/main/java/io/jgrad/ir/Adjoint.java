@@ -37,30 +37,13 @@ public final class Adjoint {
             throw new IllegalArgumentException("adjoint: without a seed the output must be a scalar, it is " + outType + " (use a seed: the vjp)");
 
         Builder b = new Builder();
-        for (Node n : forward.nodes()) {
+        for (Node n : forward.nodes()) {   // the copy keeps every id, so forward values are reused by id
             int id = b.add(n.prim(), n.rawArgs(), n.type(), n.rawInts(), n.rawData(), n.name());
             if (id != n.id()) throw new AssertionError("copy must keep ids");
         }
         int seed = withSeed ? b.input(inputCount, "seed", outType) : b.constant(outType, 1.0);
 
-        boolean[] active = active(forward, wrt, output);
-        int[] adjoint = new int[forward.size()];
-        Arrays.fill(adjoint, -1);
-        if (active[output]) adjoint[output] = seed;
-        for (int id = output; id >= 0; id--) {
-            int gbar = adjoint[id];
-            if (gbar < 0) continue;
-            Node n = forward.node(id);
-            boolean[] want = new boolean[n.arity()];
-            for (int i = 0; i < want.length; i++) want[i] = active[n.arg(i)];
-            int[] contributions = n.prim().vjp(b, n, gbar, want);
-            for (int i = 0; i < contributions.length; i++) {
-                int c = contributions[i];
-                if (c < 0) continue;
-                int a = n.arg(i);
-                adjoint[a] = adjoint[a] < 0 ? c : b.binary(Prim.ADD, adjoint[a], c);
-            }
-        }
+        int[] adjoint = backward(b, forward.nodes(), output, seed, wrt);
 
         int gradients = 0;
         for (boolean w : wrt) if (w) gradients++;
@@ -72,7 +55,7 @@ public final class Adjoint {
         int k = 1;
         for (Node in : forward.inputs()) {
             if (!wrt[in.inputIndex()]) continue;
-            int d = adjoint[in.id()];
+            int d = in.id() < adjoint.length ? adjoint[in.id()] : -1;   // an input defined after the output does not reach it
             outputs[k] = d >= 0 ? d : Prim.splat(b, 0, in.type());
             String name = "d_" + in.name();
             // two inputs of one name (or an output called d_x) still give distinct output names
@@ -83,31 +66,72 @@ public final class Adjoint {
     }
 
     /**
+     * The reverse walk, shared by {@link #of} (over a graph being built) and the eager engine
+     * (over an {@link Eval}, after one user op): for every value 0..output of {@code nodes}
+     * that needs one, the id of its adjoint, emitted into {@code e} by the VJP rules
+     * ({@link Prim#vjp}) from {@code seed}, the adjoint of {@code output}; -1 where the adjoint
+     * is zero. Contributions to a value's adjoint are added, never overwritten. An INPUT with
+     * parameter index i is differentiated when {@code wrt[i]} (an index past wrt's end is not).
+     * {@code nodes} must be the node list of {@code e} (or its first output+1 nodes): the rules
+     * name forward values by id and append new ones; the walk reads only ids up to output, so
+     * the list may grow while it runs.
+     */
+    public static int[] backward(Emitter e, java.util.List<Node> nodes, int output, int seed, boolean[] wrt) {
+        if (output < 0 || output >= nodes.size()) throw new IllegalArgumentException("adjoint: no value %" + output + " to differentiate");
+        if (!e.type(seed).equals(nodes.get(output).type()))
+            throw new IllegalArgumentException("adjoint: the seed is " + e.type(seed) + ", the output " + nodes.get(output).type());
+        boolean[] active = active(nodes, wrt, output);
+        int[] adjoint = new int[output + 1];
+        Arrays.fill(adjoint, -1);
+        if (active[output]) adjoint[output] = seed;
+        for (int id = output; id >= 0; id--) {
+            int gbar = adjoint[id];
+            if (gbar < 0) continue;
+            Node n = nodes.get(id);
+            int[] args = n.rawArgs();
+            if (args.length == 0) continue;
+            boolean[] want = new boolean[args.length];
+            for (int i = 0; i < want.length; i++) want[i] = active[args[i]];
+            int[] contributions = n.prim().vjp(e, n, gbar, want);
+            for (int i = 0; i < contributions.length; i++) {
+                int c = contributions[i];
+                if (c < 0) continue;
+                int a = args[i];
+                adjoint[a] = adjoint[a] < 0 ? c : e.binary(Prim.ADD, adjoint[a], c);
+            }
+        }
+        return adjoint;
+    }
+
+    /**
      * Values that need an adjoint: they depend on a requested input through differentiable
      * operands, and the output depends on them.
      */
-    private static boolean[] active(Graph g, boolean[] wrt, int output) {
-        boolean[] depends = new boolean[g.size()];
-        for (Node n : g.nodes()) depends[n.id()] = dependsOnWrt(n, depends, wrt);
-        boolean[] reaches = new boolean[g.size()];
+    private static boolean[] active(java.util.List<Node> nodes, boolean[] wrt, int output) {
+        int count = output + 1;
+        boolean[] depends = new boolean[count];
+        for (int id = 0; id < count; id++) depends[id] = dependsOnWrt(nodes.get(id), depends, wrt);
+        boolean[] reaches = new boolean[count];
         reaches[output] = true;
         for (int id = output; id >= 0; id--) {
             if (!reaches[id] || !depends[id]) continue;
-            Node n = g.node(id);
-            for (int a : n.rawArgs()) reaches[a] = true;
+            for (int a : nodes.get(id).rawArgs()) reaches[a] = true;
         }
-        boolean[] active = new boolean[g.size()];
-        for (int id = 0; id < active.length; id++) active[id] = depends[id] && reaches[id];
+        boolean[] active = new boolean[count];
+        for (int id = 0; id < count; id++) active[id] = depends[id] && reaches[id];
         return active;
     }
 
     private static boolean dependsOnWrt(Node n, boolean[] depends, boolean[] wrt) {
         return switch (n.prim()) {
-            case INPUT -> wrt[n.inputIndex()];
+            // a BOOL input has no derivative
+            case INPUT -> n.inputIndex() < wrt.length && wrt[n.inputIndex()] && n.type().dtype().isFloat();
             case CONST, STOP_GRADIENT, GT, GE, LT, LE, EQ -> false;
             case SELECT -> depends[n.arg(1)] || depends[n.arg(2)];
             // POW with exponent 0 is constant (its VJP is zero): nothing flows through it
             case POW -> n.exponent() != 0 && depends[n.arg(0)];
+            // a conversion to or from BOOL carries no derivative
+            case CONVERT -> n.type().dtype().isFloat() && depends[n.arg(0)];
             case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS,
                  ADD, SUB, MUL, DIV, MAX, MIN, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL -> {
                 boolean any = false;

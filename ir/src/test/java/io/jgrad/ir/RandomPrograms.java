@@ -1,5 +1,6 @@
 package io.jgrad.ir;
 
+import io.jgrad.runtime.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,7 +98,7 @@ final class RandomPrograms {
     private enum Op {
         ADD, SUB, MUL, DIV, ADD_C, SUB_C, MUL_C, DIV_C, RSUB, RDIV, POW, NEG, EXP, LOG, LOG1P, SIN, COS, TANH,
         SIGMOID, RELU, SOFTPLUS, SQRT, ABS, SQUARE, CLAMP, MAXIMUM, MINIMUM, SUM, MEAN, SUM_AXIS, MEAN_AXIS,
-        MATMUL, DOT, T, RESHAPE, SOFTMAX, LOG_SOFTMAX, DETACH,
+        MATMUL, DOT, T, RESHAPE, SOFTMAX, LOG_SOFTMAX, DETACH, TO_OTHER,
         // primitives the Composites do not reach directly
         RAW_SELECT, RAW_REDUCE_MAX, RAW_TRANSPOSE, RAW_BROADCAST
     }
@@ -171,12 +172,12 @@ final class RandomPrograms {
             case MATMUL -> {
                 if (tx.rank() < 1 || tx.rank() > 2) yield -1;
                 int k = tx.dim(tx.rank() - 1);
-                int y = pickWhere(t -> t.rank() >= 1 && t.rank() <= 2 && t.dim(0) == k);
+                int y = pickWhere(t -> t.rank() >= 1 && t.rank() <= 2 && t.dim(0) == k && t.dtype() == tx.dtype());
                 yield y < 0 ? -1 : Composites.matmul(b, x, y);
             }
             case DOT -> {
                 if (tx.rank() != 1) yield -1;
-                int y = pickWhere(t -> t.equals(tx));
+                int y = pickWhere(t -> t.equals(tx));   // one dtype too: matmul does not promote
                 yield y < 0 ? -1 : Composites.dot(b, x, y);
             }
             case T -> tx.rank() == 2 ? Composites.t(b, x) : -1;
@@ -188,13 +189,16 @@ final class RandomPrograms {
             // finite differences see through a detach, the adjoint does not: detach only what no
             // differentiated input reaches (softmax's internal detach is exact either way)
             case DETACH -> differentiable.get(x) ? -1 : Composites.detach(b, x);
+            // to the other float dtype: later binary ops then promote (f32[3] + f64[] stays f32, f32[3] + f64[3] is f64)
+            case TO_OTHER -> Composites.to(b, x, tx.dtype() == DType.F64 ? DType.F32 : DType.F64);
             case RAW_SELECT -> {
                 int y = pickBroadcastable(tx.shape());
+                if (y >= 0 && b.type(y).dtype() != tx.dtype()) yield -1;   // the primitives take one dtype
                 if (y < 0) yield -1;
                 int[] shape = Composites.broadcastShapes("gen", tx.shape(), b.type(y).shape());
                 if (!apart(broadcastValues(x, shape), broadcastValues(y, shape))) yield -1;
                 int u = pickBroadcastable(shape), w = pickBroadcastable(shape);
-                if (u < 0 || w < 0 || !Arrays.equals(Composites.broadcastShapes("gen", shape, b.type(u).shape()), shape)
+                if (u < 0 || w < 0 || b.type(u).dtype() != b.type(w).dtype() || !Arrays.equals(Composites.broadcastShapes("gen", shape, b.type(u).shape()), shape)
                         || !Arrays.equals(Composites.broadcastShapes("gen", shape, b.type(w).shape()), shape)) yield -1;
                 Prim cmp = new Prim[] {Prim.GT, Prim.GE, Prim.LT, Prim.LE, Prim.EQ}[rng.nextInt(5)];
                 int cond = b.binary(cmp, Composites.broadcastTo(b, x, shape), Composites.broadcastTo(b, y, shape));
@@ -253,7 +257,7 @@ final class RandomPrograms {
         Type from = b.type(id);
         if (Arrays.equals(from.shape(), shape)) return values.get(id);
         Node n = new Node(-1, Prim.BROADCAST, new int[] {id}, from.withShape(shape), null, null, null);
-        return Interpreter.evalNode(n, new double[][] {values.get(id)}, new Type[] {from}, false);
+        return evalF64(n, new double[][] {values.get(id)}, new Type[] {from});
     }
 
     private void evaluateNew(int from) {
@@ -265,11 +269,23 @@ final class RandomPrograms {
                 args[i] = values.get(n.arg(i));
                 types[i] = b.type(n.arg(i));
             }
-            values.add(Interpreter.evalNode(n, args, types, false));
+            values.add(evalF64(n, args, types));
             boolean d = false;
             for (int a : n.rawArgs()) d |= differentiable.get(a);
             differentiable.add(d);
         }
+    }
+
+    /** Node n evaluated as if every float dtype were F64 (the interpreter's runF64 semantics), operands and result as doubles. */
+    static double[] evalF64(Node n, double[][] args, Type[] types) {
+        Object[] a = new Object[args.length];
+        Type[] wide = new Type[args.length];
+        for (int i = 0; i < args.length; i++) {
+            wide[i] = types[i].dtype().isFloat() ? types[i].withDType(DType.F64) : types[i];
+            a[i] = Kernels.constant(wide[i], args[i]);
+        }
+        Type t = n.type().dtype().isFloat() ? n.type().withDType(DType.F64) : n.type();
+        return Kernels.toDoubles(Kernels.apply(n.prim(), t, n.rawInts(), n.rawData(), a, wide));
     }
 
     private static boolean inRange(double[] v) {
