@@ -188,9 +188,8 @@ final class BodyEmitter {
                 switch (p.node(v).prim().family) {
                     case REDUCE -> reduceKernel(v, false);
                     case MATMUL -> matmulKernel(v, false);
-                    case UNARY, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
+                    case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
                     case LEAF -> throw new IllegalStateException("a leaf has no kernel: " + p.node(v));
-                    case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
                 }
             }
             case COPY -> elementwiseKernel(v, false, outputArray(st.output()));
@@ -230,9 +229,8 @@ final class BodyEmitter {
                 mv.visitInsn(k.mul);
                 mv.visitInsn(k.add);
             }
-            case UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
+            case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
             case LEAF -> throw new IllegalStateException("a leaf is not a scalar statement: " + nd);
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         }
         sealed = false;
         int l = newLocal(v);
@@ -730,8 +728,11 @@ final class BodyEmitter {
                 mv.visitLabel(done);
             }
             case SHAPE -> value(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest);
+            case CONVERT -> {
+                value(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest);
+                convert(nd.arg(0), v);
+            }
             case LEAF, REDUCE, MATMUL -> throw new AssertionError(nd + " is always stored, never fused");
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         }
     }
 
@@ -760,10 +761,9 @@ final class BodyEmitter {
             case LT -> new int[] {k.cmpg, IFGE};
             case LE -> new int[] {k.cmpg, IFGT};
             case EQ -> new int[] {k.cmpl, IFNE};
-            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT, CONVERT,
                  ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new IllegalStateException("not a comparison: " + nd);
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
         mv.visitInsn(insns[0]);
         mv.visitJumpInsn(insns[1], no);
@@ -796,11 +796,31 @@ final class BodyEmitter {
             case DIV -> insn(k.div);
             case MAX -> math("max", k.binary());
             case MIN -> math("min", k.binary());
-            case INPUT, CONST, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+            case INPUT, CONST, CONVERT, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new AssertionError(nd.prim() + " is not elementwise arithmetic");
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
         assert done;
+    }
+
+    /**
+     * CONVERT of the value of {@code from} on the stack to {@code to}'s dtype, as the IR's kernel:
+     * float to double exact, double to float rounded (d2f), a bool to 0/1, a float to bool
+     * x != 0 (NaN is true).
+     */
+    private void convert(int from, int to) {
+        boolean fromBool = isBool(from), toBool = isBool(to);
+        if (fromBool && toBool) return;
+        if (fromBool) {
+            mv.visitInsn(num(to).fromInt);
+        } else if (toBool) {
+            Num k = num(from);
+            k.constant(mv, 0);
+            mv.visitInsn(k.cmpl);      // -1, 0 or 1 (-1 for NaN)
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IAND);        // 0 only for ±0: a bool is the int 0 or 1
+        } else {
+            num(from).convert(mv, num(to));
+        }
     }
 
     private boolean insn(int opcode) {

@@ -171,8 +171,7 @@ final class Plan {
         return switch (nd.prim().family) {
             case REDUCE -> type(nd.arg(0)).shape();
             case MATMUL -> new int[] {type(nd.arg(0)).dim(0), type(nd.arg(0)).dim(1), type(nd.arg(1)).dim(1)};
-            case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
+            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
         };
     }
 
@@ -188,8 +187,7 @@ final class Plan {
                 int r = walk(nd.arg(0), Access.axes(3, 0, 1), ext, sink);
                 yield r >= 0 ? r : walk(nd.arg(1), Access.axes(3, 1, 2), ext, sink);
             }
-            case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
+            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
         };
     }
 

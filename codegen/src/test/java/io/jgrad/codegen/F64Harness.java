@@ -85,14 +85,14 @@ final class F64Harness {
     }
 
     /**
-     * Generated output k of an all-f64 graph against the IR Interpreter's double run (the
-     * reference semantics: every value the double rule, sums in row-major order): bit-identical,
+     * Generated output k of an F64 graph against the IR Interpreter (the reference semantics:
+     * every value its dtype's kernel, sums in the Interpreter's order): bit-identical,
      * or, for a value depending on a sum (the generated code sums in the documented
      * four-accumulator order), within 8 times the distance between the interpreter and Ref's
      * run in that order, plus 1e-13 of the magnitude of the terms and of the output's scale.
      */
     static String compareInterpreter(String what, double[] got, Graph g, int k, double[][] in) {
-        double[] want = Interpreter.runF64(g, in)[k];
+        double[] want = Interpreter.run(g, in)[k];
         boolean loose = Harness.dependsOnSums(g)[g.output(k)];
         double[] ordered = Ref.run(g, in, true).output(g, k);
         double[] magnitude = Ref.run(g, in, false).magnitudes[g.output(k)];

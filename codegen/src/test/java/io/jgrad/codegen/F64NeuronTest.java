@@ -47,7 +47,7 @@ class F64NeuronTest {
         assertGolden(6.701229964451243, loss);
         assertGolden(6.6917628371679205, grads[0][0]);
         assertGolden(0.9987706011445215, grads[1][0]);
-        double[][] ref = Interpreter.runF64(req.valueAndGrad, INPUTS);
+        double[][] ref = Interpreter.run(req.valueAndGrad, INPUTS);
         assertEquals(ref[0][0], loss, 0.0, "value as the interpreter");
         assertEquals(ref[1][0], grads[0][0], 0.0, "dw as the interpreter");
         assertEquals(ref[2][0], grads[1][0], 0.0, "db as the interpreter");

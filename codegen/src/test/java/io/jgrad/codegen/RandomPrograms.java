@@ -156,6 +156,10 @@ final class RandomPrograms {
     }
 
     private void step() {
+        if (rnd.nextInt(12) == 0) {
+            pool.add(conversion());
+            return;
+        }
         int r = rnd.nextInt(100);
         int v;
         if (r < 22) {
@@ -215,6 +219,37 @@ final class RandomPrograms {
             v = constant(shape());
         }
         pool.add(v);
+    }
+
+    /**
+     * A value of the program's dtype made through CONVERT: a trip through the other float dtype
+     * (an op or a sum computed there), a comparison's bools as 0/1, or a value through bool.
+     */
+    private int conversion() {
+        DType other = dtype == DType.F32 ? DType.F64 : DType.F32;
+        int kind = rnd.nextInt(5);
+        int x = pick();
+        if (kind < 3) {
+            int y = b.convert(x, other);
+            Type t = b.type(y);
+            y = switch (rnd.nextInt(4)) {
+                case 0 -> b.unary(UNARY[rnd.nextInt(UNARY.length - 2)], y);   // NEG .. ABS (not POW, STOP_GRADIENT)
+                case 1 -> b.binary(Prim.MUL, y, broadcastTo(b.constant(t.withShape(), 0.1), t.shape()));
+                case 2 -> t.rank() == 0 ? b.binary(Prim.ADD, y, y) : b.reduce(Prim.REDUCE_SUM, y, all(t.rank()));
+                default -> { // divided by the sum of another value, taken in the other dtype
+                    int z = b.convert(pick(), other);
+                    int s = b.type(z).rank() == 0 ? z : b.reduce(Prim.REDUCE_SUM, z, all(b.type(z).rank()));
+                    yield b.binary(Prim.DIV, y, broadcastTo(s, t.shape()));
+                }
+            };
+            return b.convert(y, dtype);
+        }
+        if (kind == 3) {
+            int[] ab = compatible(x, pick());
+            return b.convert(b.binary(COMPARE[rnd.nextInt(COMPARE.length)], ab[0], ab[1]), dtype);
+        }
+        int c = b.convert(x, DType.BOOL);   // x != 0, NaN true
+        return rnd.nextBoolean() ? b.convert(c, dtype) : b.select(c, x, b.unary(Prim.NEG, x));
     }
 
     private int matmul() {

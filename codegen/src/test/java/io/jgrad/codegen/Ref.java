@@ -13,7 +13,7 @@ import io.jgrad.runtime.Ops;
  * or four accumulators: {@link #fourAccumulatorRun}). In exact mode ({@code f32}) each result
  * is rounded to its own dtype: an f32 one to float (for + - * / and sqrt a double result
  * rounded once equals the float operation; transcendentals use {@link Ops}), an f64 one stays
- * the double rule of the IR ({@link Prim#apply}, {@link Prim#pow}). Otherwise everything stays
+ * the double rule of the IR ({@link io.jgrad.ir.Kernels#unaryRule}, {@link io.jgrad.ir.Kernels#pow}). Otherwise everything stays
  * double (the "truth", and the magnitudes rounding errors scale with).
  */
 final class Ref {
@@ -158,6 +158,10 @@ final class Ref {
                 }
             }
             case RESHAPE -> System.arraycopy(values[nd.arg(0)], 0, out, 0, size);
+            case CONVERT -> { // to bool: x != 0 (NaN is true); to a float dtype: rounded to it (bools are 0/1 already)
+                double[] x = values[nd.arg(0)];
+                for (int i = 0; i < size; i++) out[i] = t.dtype() == DType.BOOL ? (x[i] != 0 ? 1 : 0) : round(x[i], f32);
+            }
             case TRANSPOSE -> {
                 Type xt = g.type(nd.arg(0));
                 double[] x = values[nd.arg(0)];
@@ -293,7 +297,7 @@ final class Ref {
             case SOFTPLUS -> x > 20 ? x : Math.log1p(Math.exp(x));
             case SQRT -> Math.sqrt(x);
             case ABS -> Math.abs(x);
-            case POW -> Prim.pow(x, nd.exponent());
+            case POW -> io.jgrad.ir.Kernels.pow(x, nd.exponent());
             case STOP_GRADIENT -> x;
             default -> throw new AssertionError(nd);
         };

@@ -95,7 +95,7 @@ class ScalarChainTest {
         assertEquals(ref[0], v, 1e-12 * Math.abs(ref[0]), "value");
         assertEquals(ref[1], grads[0][0], 1e-10 * Math.abs(ref[1]) + 1e-14, "d/dx");
         assertEquals(ref[2], grads[1][0], 1e-10 * Math.abs(ref[2]) + 1e-14, "d/dw");
-        double[][] ig = io.jgrad.ir.Interpreter.runF64(req.valueAndGrad, in);
+        double[][] ig = io.jgrad.ir.Interpreter.run(req.valueAndGrad, in);
         assertEquals(ig[0][0], v, 0.0, "bit-identical to the interpreter");
         assertEquals(ig[1][0], grads[0][0], 0.0);
         assertEquals(ig[2][0], grads[1][0], 0.0);
