@@ -18,12 +18,18 @@ import static org.objectweb.asm.Opcodes.*;
  * Writes one {@link Plan} as a chain of private static chunk methods of about
  * {@link #CHUNK_BYTES} bytes each (C2 compiles methods up to 8000 bytes only, and compiles
  * small ones fast), plus a driver that calls them in order. Every chunk has the signature
- * {@link ClassGen#BODY_DESC}: {@code (inputs, workspace, seed, output, grads) -> value}.
+ * {@link ClassGen#bodyDesc}: {@code (inputs, workspace, seed, output, grads) -> value}.
  *
  * <p>One-element values live in JVM locals; a value still needed after its chunk ends is
  * spilled to a workspace slot and reloaded by the chunk that reads it. Tensors are counted
- * loops over float[]: a fused expression is evaluated per element, with broadcasting,
+ * loops over arrays: a fused expression is evaluated per element, with broadcasting,
  * transposition and reshapes as index arithmetic (see {@link Access}).
+ *
+ * <p>Every value is computed in its own dtype ({@link Num}: float, double, or an int 0/1 for
+ * a bool); arrays hold the function's dtype (inputs, seed, outputs, gradients), the
+ * workspace's kind ({@link ClassGen#ws}), or a constant's own; a value crossing between a
+ * local and an array of another kind is converted exactly (float to double) or holds a value
+ * of that kind already (a double array storing an f32 value gives it back bit for bit).
  */
 final class BodyEmitter {
     static final int CHUNK_BYTES = 2500;
@@ -68,8 +74,8 @@ final class BodyEmitter {
         Arrays.fill(spill, -1);
     }
 
-    /** Workspace floats this body needs: its planned tensors, then its spill slots. */
-    int workspaceFloats() { return p.tensorFloats + slotCount; }
+    /** Workspace elements this body needs: its planned tensors, then its spill slots. */
+    int workspaceSize() { return p.tensorFloats + slotCount; }
 
 
     /** Emits everything; returns the name of the driver method. */
@@ -119,7 +125,7 @@ final class BodyEmitter {
                 prepareScalar(out);
                 pushScalar(out);
             } else {
-                mv.visitInsn(FCONST_0);
+                cg.io.constant(mv, 0);
             }
         } else {
             // Values computed here and read by a later chunk go to workspace slots.
@@ -130,9 +136,9 @@ final class BodyEmitter {
                 spilled.add(v);
                 mv.visitVarInsn(ALOAD, P_WS);
                 iconst(spill[v]);
-                mv.visitVarInsn(isBool(v) ? ILOAD : FLOAD, local[v]);
-                if (isBool(v)) mv.visitInsn(I2F);
-                mv.visitInsn(FASTORE);
+                load(v, local[v]);
+                toArray(v, cg.ws);
+                mv.visitInsn(cg.ws.astore);
             }
             for (int i = spilled.size() - 1; i >= 0; i--) {
                 int v = spilled.get(i);
@@ -141,9 +147,9 @@ final class BodyEmitter {
                     spilled.remove(i);
                 }
             }
-            mv.visitInsn(FCONST_0);
+            cg.io.constant(mv, 0);
         }
-        mv.visitInsn(FRETURN);
+        mv.visitInsn(cg.io.ret);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
@@ -163,10 +169,10 @@ final class BodyEmitter {
         d.visitCode();
         for (int i = 0; i < callees.size(); i++) {
             for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
-            d.visitMethodInsn(INVOKESTATIC, cg.name, callees.get(i), ClassGen.BODY_DESC, false);
-            if (i + 1 < callees.size()) d.visitInsn(POP);
+            d.visitMethodInsn(INVOKESTATIC, cg.name, callees.get(i), cg.bodyDesc, false);
+            if (i + 1 < callees.size()) d.visitInsn(cg.io.pop);
         }
-        d.visitInsn(FRETURN);
+        d.visitInsn(cg.io.ret);
         d.visitMaxs(0, 0);
         d.visitEnd();
         return driverName;
@@ -182,9 +188,8 @@ final class BodyEmitter {
                 switch (p.node(v).prim().family) {
                     case REDUCE -> reduceKernel(v, false);
                     case MATMUL -> matmulKernel(v, false);
-                    case UNARY, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
+                    case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
                     case LEAF -> throw new IllegalStateException("a leaf has no kernel: " + p.node(v));
-                    case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
                 }
             }
             case COPY -> elementwiseKernel(v, false, outputArray(st.output()));
@@ -195,7 +200,8 @@ final class BodyEmitter {
                 t.pushArray();
                 mv.visitInsn(ICONST_0);
                 pushScalar(v);
-                mv.visitInsn(FASTORE);
+                toArray(v, t.kind());
+                mv.visitInsn(t.kind().astore);
             }
         }
     }
@@ -211,24 +217,24 @@ final class BodyEmitter {
         sealed = true;
         switch (nd.prim().family) {
             case REDUCE -> {
-                reduceInit(nd.prim());
+                reduceInit(nd.prim(), num(v));
                 pushScalar(nd.arg(0));
-                reduceOp(nd.prim());
+                reduceOp(nd.prim(), num(v));
             }
             case MATMUL -> {
-                mv.visitLdcInsn(-0.0f);
+                Num k = num(v);
+                k.constant(mv, -0.0);
                 pushScalar(nd.arg(0));
                 pushScalar(nd.arg(1));
-                mv.visitInsn(FMUL);
-                mv.visitInsn(FADD);
+                mv.visitInsn(k.mul);
+                mv.visitInsn(k.add);
             }
-            case UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
+            case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
             case LEAF -> throw new IllegalStateException("a leaf is not a scalar statement: " + nd);
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         }
         sealed = false;
-        int l = nextLocal++;
-        mv.visitVarInsn(isBool(v) ? ISTORE : FSTORE, l);
+        int l = newLocal(v);
+        store(v, l);
         local[v] = l;
         chunkValues.add(v);
     }
@@ -246,6 +252,9 @@ final class BodyEmitter {
         }
 
         int offset() { return output >= 0 ? 0 : p.wsOffset[node]; }
+
+        /** The element kind of the array: the function's dtype for an output, else the workspace's. */
+        Num kind() { return output >= 0 ? cg.io : cg.ws; }
 
         void prepare() {
             if (output > 0) gradArray(output);
@@ -307,8 +316,8 @@ final class BodyEmitter {
         nest.index(t.offset(), store);
         if (expandRoot) expand(v, id, nest);
         else value(v, id, nest);
-        if (type.dtype() == DType.BOOL) mv.visitInsn(I2F);
-        mv.visitInsn(FASTORE);
+        toArray(v, t.kind());
+        mv.visitInsn(t.kind().astore);
         nest.close(0, nest.groups());
         sealed = false;
     }
@@ -341,20 +350,22 @@ final class BodyEmitter {
             if (r && firstReduced == groups) firstReduced = g;
             if (!r && firstReduced < groups) accMode = false;
         }
-        int result = toLocal ? nextLocal++ : -1;
+        Num k = num(v);
+        int result = toLocal ? newLocal(v) : -1;
         if (accMode) {
             int innerExt = firstReduced < groups ? nest.ext[groups - 1] : 0;
             // The order is a function of the reduced shape only (Plan stores an operand too big to
             // unroll): over each run of the innermost axis's E >= 8 elements, element j goes to
             // accumulator j % 4 (the last E % 4 to accumulator 0); the result is (a0 + a1) + (a2 + a3).
+            // The same order in float and in double, each in the sum's own dtype.
             int accs = prim == Prim.REDUCE_SUM && innerExt >= UNROLL_MIN_TRIPS ? 4 : 1;
-            int acc0 = nextLocal;
-            nextLocal += accs;
+            int[] acc = new int[accs];
+            for (int i = 0; i < accs; i++) acc[i] = newLocal(v);
             sealed = true;
             nest.open(0, firstReduced);
             for (int i = 0; i < accs; i++) {
-                reduceInit(prim);
-                mv.visitVarInsn(FSTORE, acc0 + i);
+                reduceInit(prim, k);
+                mv.visitVarInsn(k.store, acc[i]);
             }
             if (accs == 4) {
                 nest.open(firstReduced, groups - 1);
@@ -370,10 +381,10 @@ final class BodyEmitter {
                 mv.visitJumpInsn(IF_ICMPGE, tail);
                 for (int d = 0; d < 4; d++) {
                     nest.delta = d;
-                    mv.visitVarInsn(FLOAD, acc0 + d);
+                    mv.visitVarInsn(k.load, acc[d]);
                     value(x, id, nest);
-                    mv.visitInsn(FADD);
-                    mv.visitVarInsn(FSTORE, acc0 + d);
+                    mv.visitInsn(k.add);
+                    mv.visitVarInsn(k.store, acc[d]);
                 }
                 nest.delta = 0;
                 mv.visitIincInsn(var, 4);
@@ -382,47 +393,49 @@ final class BodyEmitter {
                 mv.visitVarInsn(ILOAD, var);
                 iconst(innerExt);
                 mv.visitJumpInsn(IF_ICMPGE, end);
-                mv.visitVarInsn(FLOAD, acc0);
+                mv.visitVarInsn(k.load, acc[0]);
                 value(x, id, nest);
-                mv.visitInsn(FADD);
-                mv.visitVarInsn(FSTORE, acc0);
+                mv.visitInsn(k.add);
+                mv.visitVarInsn(k.store, acc[0]);
                 mv.visitIincInsn(var, 1);
                 mv.visitJumpInsn(GOTO, tail);
                 mv.visitLabel(end);
                 nest.close(firstReduced, groups - 1);
                 // Fixed combination order: (a0 + a1) + (a2 + a3).
-                mv.visitVarInsn(FLOAD, acc0);
-                mv.visitVarInsn(FLOAD, acc0 + 1);
-                mv.visitInsn(FADD);
-                mv.visitVarInsn(FLOAD, acc0 + 2);
-                mv.visitVarInsn(FLOAD, acc0 + 3);
-                mv.visitInsn(FADD);
-                mv.visitInsn(FADD);
+                mv.visitVarInsn(k.load, acc[0]);
+                mv.visitVarInsn(k.load, acc[1]);
+                mv.visitInsn(k.add);
+                mv.visitVarInsn(k.load, acc[2]);
+                mv.visitVarInsn(k.load, acc[3]);
+                mv.visitInsn(k.add);
+                mv.visitInsn(k.add);
             } else {
                 nest.open(firstReduced, groups);
-                mv.visitVarInsn(FLOAD, acc0);
+                mv.visitVarInsn(k.load, acc[0]);
                 value(x, id, nest);
-                reduceOp(prim);
-                mv.visitVarInsn(FSTORE, acc0);
+                reduceOp(prim, k);
+                mv.visitVarInsn(k.store, acc[0]);
                 nest.close(firstReduced, groups);
-                mv.visitVarInsn(FLOAD, acc0);
+                mv.visitVarInsn(k.load, acc[0]);
             }
             if (toLocal) {
-                mv.visitVarInsn(FSTORE, result);
+                mv.visitVarInsn(k.store, result);
             } else {
                 // The store sits in the kept loops only: reduced variables have coefficient 0.
-                int tmp = nextLocal++;
-                mv.visitVarInsn(FSTORE, tmp);
+                int tmp = newLocal(v);
+                mv.visitVarInsn(k.store, tmp);
                 t.pushArray();
                 nest.index(t.offset(), store);
-                mv.visitVarInsn(FLOAD, tmp);
-                mv.visitInsn(FASTORE);
+                mv.visitVarInsn(k.load, tmp);
+                k.convert(mv, t.kind());
+                mv.visitInsn(t.kind().astore);
             }
             nest.close(0, firstReduced);
             sealed = false;
         } else {
             // A kept axis inside a reduced one: accumulate in the result buffer, in order.
             sealed = true;
+            Num arr = t.kind();
             int size = p.type(v).size();
             int i = nextLocal++;
             Label head = new Label(), end = new Label();
@@ -436,8 +449,9 @@ final class BodyEmitter {
             iconst(t.offset());
             mv.visitVarInsn(ILOAD, i);
             mv.visitInsn(IADD);
-            reduceInit(prim);
-            mv.visitInsn(FASTORE);
+            reduceInit(prim, k);
+            k.convert(mv, arr);
+            mv.visitInsn(arr.astore);
             mv.visitIincInsn(i, 1);
             mv.visitJumpInsn(GOTO, head);
             mv.visitLabel(end);
@@ -445,10 +459,12 @@ final class BodyEmitter {
             t.pushArray();
             nest.index(t.offset(), store);
             mv.visitInsn(DUP2);
-            mv.visitInsn(FALOAD);
+            mv.visitInsn(arr.aload);
+            arr.convert(mv, k);   // exact: the array holds a value of the sum's dtype
             value(x, id, nest);
-            reduceOp(prim);
-            mv.visitInsn(FASTORE);
+            reduceOp(prim, k);
+            k.convert(mv, arr);
+            mv.visitInsn(arr.astore);
             nest.close(0, groups);
             sealed = false;
         }
@@ -475,53 +491,59 @@ final class BodyEmitter {
         if (t != null) t.prepare();
         Nest nest = new Nest(p.kernelExtents(v), forms, false);
         Access accA = Access.axes(3, 0, 1), accB = Access.axes(3, 1, 2);
-        int result = toLocal ? nextLocal++ : -1;
+        Num k = num(v);
+        int result = toLocal ? newLocal(v) : -1;
         sealed = true;
         if (n == 1) {
-            int acc = nextLocal++;
+            int acc = newLocal(v);
             nest.openVar(0);
-            mv.visitLdcInsn(-0.0f);
-            mv.visitVarInsn(FSTORE, acc);
+            k.constant(mv, -0.0);
+            mv.visitVarInsn(k.store, acc);
             nest.openVar(1);
-            mv.visitVarInsn(FLOAD, acc);
+            mv.visitVarInsn(k.load, acc);
             value(a, accA, nest);
             value(b, accB, nest);
-            mv.visitInsn(FMUL);
-            mv.visitInsn(FADD);
-            mv.visitVarInsn(FSTORE, acc);
+            mv.visitInsn(k.mul);
+            mv.visitInsn(k.add);
+            mv.visitVarInsn(k.store, acc);
             nest.closeVar(1);
             if (toLocal) {
-                mv.visitVarInsn(FLOAD, acc);
-                mv.visitVarInsn(FSTORE, result);
+                mv.visitVarInsn(k.load, acc);
+                mv.visitVarInsn(k.store, result);
             } else {
                 t.pushArray();
                 nest.index(t.offset(), store);
-                mv.visitVarInsn(FLOAD, acc);
-                mv.visitInsn(FASTORE);
+                mv.visitVarInsn(k.load, acc);
+                k.convert(mv, t.kind());
+                mv.visitInsn(t.kind().astore);
             }
             nest.closeVar(0);
         } else {
-            int aik = nextLocal++;
+            Num arr = t.kind();
+            int aik = newLocal(v);
             nest.openVar(0);
             nest.openVar(2);
             t.pushArray();
             nest.index(t.offset(), store);
-            mv.visitLdcInsn(-0.0f);
-            mv.visitInsn(FASTORE);
+            k.constant(mv, -0.0);
+            k.convert(mv, arr);
+            mv.visitInsn(arr.astore);
             nest.closeVar(2);
             nest.openVar(1);
             value(a, accA, nest);
-            mv.visitVarInsn(FSTORE, aik);
+            mv.visitVarInsn(k.store, aik);
             nest.openVar(2);
             t.pushArray();
             nest.index(t.offset(), store);
             mv.visitInsn(DUP2);
-            mv.visitInsn(FALOAD);
-            mv.visitVarInsn(FLOAD, aik);
+            mv.visitInsn(arr.aload);
+            arr.convert(mv, k);   // exact: the array holds a value of the product's dtype
+            mv.visitVarInsn(k.load, aik);
             value(b, accB, nest);
-            mv.visitInsn(FMUL);
-            mv.visitInsn(FADD);
-            mv.visitInsn(FASTORE);
+            mv.visitInsn(k.mul);
+            mv.visitInsn(k.add);
+            k.convert(mv, arr);
+            mv.visitInsn(arr.astore);
             nest.closeVar(2);
             nest.closeVar(1);
             nest.closeVar(0);
@@ -534,14 +556,13 @@ final class BodyEmitter {
     }
 
     /** -0.0 is the identity of IEEE addition (a sum of one -0.0 stays -0.0), as the interpreter's. */
-    private void reduceInit(Prim prim) {
-        if (prim == Prim.REDUCE_SUM) mv.visitLdcInsn(-0.0f);
-        else mv.visitLdcInsn(Float.NEGATIVE_INFINITY);
+    private void reduceInit(Prim prim, Num k) {
+        k.constant(mv, prim == Prim.REDUCE_SUM ? -0.0 : Double.NEGATIVE_INFINITY);
     }
 
-    private void reduceOp(Prim prim) {
-        if (prim == Prim.REDUCE_SUM) mv.visitInsn(FADD);
-        else mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(FF)F", false);
+    private void reduceOp(Prim prim, Num k) {
+        if (prim == Prim.REDUCE_SUM) mv.visitInsn(k.add);
+        else mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", k.binary(), false);
     }
 
     /**
@@ -707,8 +728,11 @@ final class BodyEmitter {
                 mv.visitLabel(done);
             }
             case SHAPE -> value(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest);
+            case CONVERT -> {
+                value(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest);
+                convert(nd.arg(0), v);
+            }
             case LEAF, REDUCE, MATMUL -> throw new AssertionError(nd + " is always stored, never fused");
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         }
     }
 
@@ -728,50 +752,75 @@ final class BodyEmitter {
         Node nd = p.node(c);
         value(nd.arg(0), argAccess(c, nd.arg(0), acc, nest), nest);
         value(nd.arg(1), argAccess(c, nd.arg(1), acc, nest), nest);
-        // As javac compiles them: NaN makes every comparison false (fcmpl gives -1, fcmpg 1).
+        // As javac compiles them: NaN makes every comparison false (xcmpl gives -1, xcmpg 1).
         // {compare instruction, jump-if-false}; a switch expression, so a new primitive must be listed
+        Num k = num(nd.arg(0));
         int[] insns = switch (nd.prim()) {
-            case GT -> new int[] {FCMPL, IFLE};
-            case GE -> new int[] {FCMPL, IFLT};
-            case LT -> new int[] {FCMPG, IFGE};
-            case LE -> new int[] {FCMPG, IFGT};
-            case EQ -> new int[] {FCMPL, IFNE};
-            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
+            case GT -> new int[] {k.cmpl, IFLE};
+            case GE -> new int[] {k.cmpl, IFLT};
+            case LT -> new int[] {k.cmpg, IFGE};
+            case LE -> new int[] {k.cmpg, IFGT};
+            case EQ -> new int[] {k.cmpl, IFNE};
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT, CONVERT,
                  ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new IllegalStateException("not a comparison: " + nd);
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
         mv.visitInsn(insns[0]);
         mv.visitJumpInsn(insns[1], no);
     }
 
-    /** The arithmetic of an elementwise primitive whose operands are on the stack. */
+    /**
+     * The arithmetic of an elementwise primitive whose operands are on the stack, in the
+     * result's dtype. Transcendentals are the IR's rule: in float32 {@code Ops} (double, rounded
+     * once); in float64 {@code Math} itself, and {@code Ops}' double forms where Math has none.
+     */
     private void arithmetic(Node nd) {
+        Num k = num(nd.id());
         boolean done = switch (nd.prim()) {
-            case NEG -> insn(FNEG);
-            case EXP -> ops("exp");
-            case LOG -> ops("log");
-            case LOG1P -> ops("log1p");
-            case SIN -> ops("sin");
-            case COS -> ops("cos");
-            case TANH -> ops("tanh");
-            case SIGMOID -> ops("sigmoid");
-            case SOFTPLUS -> ops("softplus");
-            case SQRT -> ops("sqrt");
-            case ABS -> math("abs", "(F)F");
-            case POW -> pow(nd.exponent());
+            case NEG -> insn(k.neg);
+            case EXP -> transcendental("exp", k);
+            case LOG -> transcendental("log", k);
+            case LOG1P -> transcendental("log1p", k);
+            case SIN -> transcendental("sin", k);
+            case COS -> transcendental("cos", k);
+            case TANH -> transcendental("tanh", k);
+            case SIGMOID -> ops("sigmoid", k);
+            case SOFTPLUS -> ops("softplus", k);
+            case SQRT -> transcendental("sqrt", k);
+            case ABS -> math("abs", k.unary());
+            case POW -> pow(nd.exponent(), k);
             case STOP_GRADIENT -> true;
-            case ADD -> insn(FADD);
-            case SUB -> insn(FSUB);
-            case MUL -> insn(FMUL);
-            case DIV -> insn(FDIV);
-            case MAX -> math("max", "(FF)F");
-            case MIN -> math("min", "(FF)F");
-            case INPUT, CONST, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+            case ADD -> insn(k.add);
+            case SUB -> insn(k.sub);
+            case MUL -> insn(k.mul);
+            case DIV -> insn(k.div);
+            case MAX -> math("max", k.binary());
+            case MIN -> math("min", k.binary());
+            case INPUT, CONST, CONVERT, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new AssertionError(nd.prim() + " is not elementwise arithmetic");
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
         assert done;
+    }
+
+    /**
+     * CONVERT of the value of {@code from} on the stack to {@code to}'s dtype, as the IR's kernel:
+     * float to double exact, double to float rounded (d2f), a bool to 0/1, a float to bool
+     * x != 0 (NaN is true).
+     */
+    private void convert(int from, int to) {
+        boolean fromBool = isBool(from), toBool = isBool(to);
+        if (fromBool && toBool) return;
+        if (fromBool) {
+            mv.visitInsn(num(to).fromInt);
+        } else if (toBool) {
+            Num k = num(from);
+            k.constant(mv, 0);
+            mv.visitInsn(k.cmpl);      // -1, 0 or 1 (-1 for NaN)
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IAND);        // 0 only for ±0: a bool is the int 0 or 1
+        } else {
+            num(from).convert(mv, num(to));
+        }
     }
 
     private boolean insn(int opcode) {
@@ -779,9 +828,14 @@ final class BodyEmitter {
         return true;
     }
 
-    private boolean ops(String fn) {
-        mv.visitMethodInsn(INVOKESTATIC, ClassGen.OPS, fn, "(F)F", false);
+    private boolean ops(String fn, Num k) {
+        mv.visitMethodInsn(INVOKESTATIC, ClassGen.OPS, fn, k.unary(), false);
         return true;
+    }
+
+    /** A function java.lang.Math has in double: called directly in F64, through Ops' float form in F32. */
+    private boolean transcendental(String fn, Num k) {
+        return k == Num.F64 ? math(fn, k.unary()) : ops(fn, k);
     }
 
     private boolean math(String fn, String desc) {
@@ -790,17 +844,17 @@ final class BodyEmitter {
     }
 
     /** Exponents with an exactly equal cheaper form; Ops.pow (the IR's pow rule) for the rest. */
-    private boolean pow(double e) {
+    private boolean pow(double e, Num k) {
         if (e == 1) return true; // Math.pow(x, 1) is x
         if (e == 0) { // x^0 is 1 for every x, NaN included
-            mv.visitInsn(POP);
-            mv.visitInsn(FCONST_1);
-        } else if (e == 2) { // (double) x * x is exact; rounding it equals the float product
-            mv.visitInsn(DUP);
-            mv.visitInsn(FMUL);
+            mv.visitInsn(k.pop);
+            k.constant(mv, 1);
+        } else if (e == 2) { // the rule's x*x; in float, (double) x * x rounded equals the float product
+            mv.visitInsn(k.dup);
+            mv.visitInsn(k.mul);
         } else {
             mv.visitLdcInsn(e);
-            mv.visitMethodInsn(INVOKESTATIC, ClassGen.OPS, "pow", "(FD)F", false);
+            mv.visitMethodInsn(INVOKESTATIC, ClassGen.OPS, "pow", "(" + k.desc + "D)" + k.desc, false);
         }
         return true;
     }
@@ -817,20 +871,59 @@ final class BodyEmitter {
         }
         pushArray(v);
         nest.index(bufferOffset(v), acc.flatForm(p.type(v)));
-        mv.visitInsn(FALOAD);
-        if (isBool(v)) { // stored as 0f / 1f
-            mv.visitInsn(FCONST_0);
-            mv.visitInsn(FCMPL);
-        }
+        Num arr = arrayKind(v);
+        mv.visitInsn(arr.aload);
+        fromArray(v, arr);
     }
 
     private void constant(Node c, int i) {
         double d = c.constAt(i);
         if (c.type().dtype() == DType.BOOL) mv.visitInsn(d != 0 ? ICONST_1 : ICONST_0);
-        else fconst((float) d);
+        else Num.of(c.type().dtype()).constant(mv, d);
     }
 
     private boolean isBool(int v) { return p.type(v).dtype() == DType.BOOL; }
+
+    /** The JVM kind of a float value (not for a bool, which is an int). */
+    private Num num(int v) { return Num.of(p.type(v).dtype()); }
+
+    /** A new local for value v: one slot for a float or a bool, two for a double. */
+    private int newLocal(int v) {
+        int l = nextLocal;
+        nextLocal += isBool(v) ? 1 : num(v).slots;
+        return l;
+    }
+
+    private void load(int v, int l) { mv.visitVarInsn(isBool(v) ? ILOAD : num(v).load, l); }
+
+    private void store(int v, int l) { mv.visitVarInsn(isBool(v) ? ISTORE : num(v).store, l); }
+
+    /**
+     * The element kind of the array a buffer v is read from: the function's dtype for an
+     * INPUT or an output, the constant's own for a CONST, the workspace's for the rest.
+     */
+    private Num arrayKind(int v) {
+        Node nd = p.node(v);
+        if (nd.prim() == Prim.INPUT || p.destOutput[v] >= 0) return cg.io;
+        if (nd.prim() == Prim.CONST) return ClassGen.constantKind(nd);
+        return cg.ws;
+    }
+
+    /** Converts value v on the stack for storing in an array of kind arr (a bool as 0/1). */
+    private void toArray(int v, Num arr) {
+        if (isBool(v)) mv.visitInsn(arr.fromInt);
+        else num(v).convert(mv, arr);
+    }
+
+    /** Converts an element just loaded from an array of kind arr back into value v's kind (a bool: x != 0). */
+    private void fromArray(int v, Num arr) {
+        if (isBool(v)) { // stored as 0 / 1: compare with 0 gives the int 0 / 1
+            arr.constant(mv, 0);
+            mv.visitInsn(arr.cmpl);
+        } else {
+            arr.convert(mv, num(v));
+        }
+    }
 
     // ---------------------------------------------------------------- values and arrays
 
@@ -850,17 +943,17 @@ final class BodyEmitter {
                 mv.visitInsn(AALOAD);
             }
             mv.visitInsn(ICONST_0);
-            mv.visitInsn(FALOAD);
-            if (isBool(c)) { mv.visitInsn(FCONST_0); mv.visitInsn(FCMPL); }
+            mv.visitInsn(cg.io.aload);
+            fromArray(c, cg.io);
         } else {
             if (spill[c] < 0) throw new AssertionError("%" + c + " is neither in this chunk nor spilled");
             mv.visitVarInsn(ALOAD, P_WS);
             iconst(spill[c]);
-            mv.visitInsn(FALOAD);
-            if (isBool(c)) { mv.visitInsn(FCONST_0); mv.visitInsn(FCMPL); }
+            mv.visitInsn(cg.ws.aload);
+            fromArray(c, cg.ws);
         }
-        int l = nextLocal++;
-        mv.visitVarInsn(isBool(c) ? ISTORE : FSTORE, l);
+        int l = newLocal(c);
+        store(c, l);
         local[c] = l;
     }
 
@@ -872,7 +965,7 @@ final class BodyEmitter {
             return;
         }
         if (local[c] < 0) throw new AssertionError("%" + c + " was not prepared");
-        mv.visitVarInsn(isBool(c) ? ILOAD : FLOAD, local[c]);
+        load(c, local[c]);
     }
 
     private void prepareArray(int v) {
@@ -909,7 +1002,7 @@ final class BodyEmitter {
             if (nd.inputIndex() == p.seedInput) mv.visitVarInsn(ALOAD, P_SEED);
             else mv.visitVarInsn(ALOAD, arrayLocal[v]);
         } else if (nd.prim() == Prim.CONST) {
-            mv.visitFieldInsn(GETSTATIC, cg.name, cg.constantField(nd), "[F");
+            mv.visitFieldInsn(GETSTATIC, cg.name, cg.constantField(nd), ClassGen.constantKind(nd).array);
         } else if (p.destOutput[v] == 0) {
             mv.visitVarInsn(ALOAD, P_OUT);
         } else if (p.destOutput[v] > 0) {
@@ -932,13 +1025,5 @@ final class BodyEmitter {
         else if (i >= Byte.MIN_VALUE && i <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, i);
         else if (i >= Short.MIN_VALUE && i <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, i);
         else mv.visitLdcInsn(i);
-    }
-
-    private void fconst(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        if (bits == 0) mv.visitInsn(FCONST_0);
-        else if (bits == Float.floatToRawIntBits(1f)) mv.visitInsn(FCONST_1);
-        else if (bits == Float.floatToRawIntBits(2f)) mv.visitInsn(FCONST_2);
-        else mv.visitLdcInsn(f);
     }
 }

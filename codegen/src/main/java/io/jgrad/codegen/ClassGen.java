@@ -1,6 +1,7 @@
 package io.jgrad.codegen;
 
 import io.jgrad.ir.Node;
+import io.jgrad.runtime.DType;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
@@ -24,28 +25,32 @@ final class ClassGen {
     static final String SIGNATURE = "io/jgrad/runtime/Signature";
     static final String OPS = "io/jgrad/runtime/Ops";
 
-    /** Every body and chunk: (inputs, workspace, seed, output, grads) -> the scalar value, or 0. */
-    static final String BODY_DESC = "([[F[F[F[F[[F)F";
     static final String CTOR_DESC = "(L" + SIGNATURE + ";)V";
     static final String C = "L" + COMPILED + ";";
     static final String W = "L" + WORKSPACE + ";";
-    static final String CHECK_FORWARD = "(" + C + "[[F[F)V";
-    static final String CHECK_VALUE = "(" + C + "[[F)V";
-    static final String CHECK_VAG = "(" + C + "[[F[[F)V";
-    static final String CHECK_VJP = "(" + C + "[[F[F[F[[F)V";
     static final String CHECK_WS = "(" + C + W + ")V";
 
     final String name;
+    /** The function's dtype: inputs, seed, output and gradients are arrays of it. */
+    final Num io;
+    /** The workspace's element kind: F64 when any value is f64 (it then holds every value exactly). */
+    final Num ws;
+    /** Every body and chunk: (inputs, workspace, seed, output, grads) -> the scalar value, or 0. */
+    final String bodyDesc;
     private final ClassWriter cw;
-    private final List<float[]> constants = new ArrayList<>();
+    private final List<Object> constants = new ArrayList<>();
+    private final List<String> constantTypes = new ArrayList<>();
     private final Map<Node, String> constantFields = new IdentityHashMap<>();
 
-    ClassGen(String name) {
+    ClassGen(String name, Num io, Num ws) {
         this.name = name;
+        this.io = io;
+        this.ws = ws;
+        this.bodyDesc = "(" + io.arrays + ws.array + io.array + io.array + io.arrays + ")" + io.desc;
         this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
-                // Generated code holds only primitives and float arrays: a merge of two
+                // Generated code holds only primitives and number arrays: a merge of two
                 // reference types means a code generator bug.
                 throw new IllegalStateException("unexpected frame merge of " + a + " and " + b + " in " + name);
             }
@@ -55,17 +60,36 @@ final class ClassGen {
 
     /** A private static method with the body signature; the caller writes its code. */
     MethodVisitor staticBody(String method) {
-        return cw.visitMethod(ACC_PRIVATE | ACC_STATIC, method, BODY_DESC, null, null);
+        return cw.visitMethod(ACC_PRIVATE | ACC_STATIC, method, bodyDesc, null, null);
     }
 
-    /** The static field holding a non-uniform constant tensor (class data, not ldc sequences). */
+    /** The element kind of a constant tensor's array: its own dtype's, float 0/1 for a BOOL one. */
+    static Num constantKind(Node c) {
+        return c.type().dtype() == DType.F64 ? Num.F64 : Num.F32;
+    }
+
+    /**
+     * The static field holding a non-uniform constant tensor (class data, not ldc sequences):
+     * a {@code float[]} or {@code double[]} as {@link #constantKind}.
+     */
     String constantField(Node c) {
         return constantFields.computeIfAbsent(c, k -> {
-            float[] data = new float[k.type().size()];
-            for (int i = 0; i < data.length; i++) data[i] = (float) k.constAt(i);
+            int n = k.type().size();
+            Num kind = constantKind(k);
+            Object data;
+            if (kind == Num.F64) {
+                double[] d = new double[n];
+                for (int i = 0; i < n; i++) d[i] = k.constAt(i);
+                data = d;
+            } else {
+                float[] f = new float[n];
+                for (int i = 0; i < n; i++) f[i] = (float) k.constAt(i);
+                data = f;
+            }
             String f = "k" + constants.size();
             constants.add(data);
-            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, f, "[F", null, null).visitEnd();
+            constantTypes.add(kind.array);
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, f, kind.array, null, null).visitEnd();
             return f;
         });
     }
@@ -100,32 +124,49 @@ final class ClassGen {
             m.visitVarInsn(ALOAD, 0);
             m.visitLdcInsn(i);
             m.visitInsn(AALOAD);
-            m.visitTypeInsn(CHECKCAST, "[F");
-            m.visitFieldInsn(PUTSTATIC, name, "k" + i, "[F");
+            m.visitTypeInsn(CHECKCAST, constantTypes.get(i));
+            m.visitFieldInsn(PUTSTATIC, name, "k" + i, constantTypes.get(i));
         }
         m.visitInsn(RETURN);
         m.visitMaxs(0, 0);
         m.visitEnd();
     }
 
+    /** A method descriptor over this class's arrays: a parameter "[[" is io.arrays, "[" io.array, others as written. */
+    private String desc(String ret, String... params) {
+        StringBuilder sb = new StringBuilder("(");
+        for (String p : params) sb.append(p.equals("[[") ? io.arrays : p.equals("[") ? io.array : p);
+        return sb.append(')').append(ret).toString();
+    }
+
+    /** The parameters with a leading workspace when {@code explicit}. */
+    private static String[] withWs(boolean explicit, String... params) {
+        if (!explicit) return params;
+        String[] r = new String[params.length + 1];
+        r[0] = W;
+        System.arraycopy(params, 0, r, 1, params.length);
+        return r;
+    }
+
     /** forward(inputs, output) and forward(ws, inputs, output). */
     void forward(String body, boolean scalarOut, boolean needsWs) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, out = in + 1;
-            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "forward", explicit ? "(" + W + "[[F[F)V" : "([[F[F)V", null, null);
+            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "forward", desc("V", withWs(explicit, "[[", "[")), null, null);
             m.visitCode();
             m.visitVarInsn(ALOAD, 0);
             m.visitVarInsn(ALOAD, in);
             m.visitVarInsn(ALOAD, out);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "forward", CHECK_FORWARD, false);
+            m.visitMethodInsn(INVOKESTATIC, CHECKS, "forward", desc("V", C, "[[", "["), false);
             checkWorkspace(m, ws);
+            scalarDestination(m, scalarOut, out);
             m.visitVarInsn(ALOAD, in);
             workspaceArray(m, ws, needsWs);
             m.visitInsn(ACONST_NULL);
             m.visitVarInsn(ALOAD, out);
             m.visitInsn(ACONST_NULL);
-            m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-            storeScalar(m, scalarOut, out);
+            m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+            storeScalar(m, scalarOut);
             m.visitInsn(RETURN);
             m.visitMaxs(0, 0);
             m.visitEnd();
@@ -134,18 +175,18 @@ final class ClassGen {
 
     /** value(inputs): scalar outputs only (the base class throws otherwise). */
     void value(String body, boolean needsWs) {
-        MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "value", "([[F)F", null, null);
+        MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "value", desc(String.valueOf(io.desc), "[["), null, null);
         m.visitCode();
         m.visitVarInsn(ALOAD, 0);
         m.visitVarInsn(ALOAD, 1);
-        m.visitMethodInsn(INVOKESTATIC, CHECKS, "value", CHECK_VALUE, false);
+        m.visitMethodInsn(INVOKESTATIC, CHECKS, "value", desc("V", C, "[["), false);
         m.visitVarInsn(ALOAD, 1);
         workspaceArray(m, -1, needsWs);
         m.visitInsn(ACONST_NULL);
         m.visitInsn(ACONST_NULL);
         m.visitInsn(ACONST_NULL);
-        m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-        m.visitInsn(FRETURN);
+        m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+        m.visitInsn(io.ret);
         m.visitMaxs(0, 0);
         m.visitEnd();
     }
@@ -154,20 +195,20 @@ final class ClassGen {
     void valueAndGrad(String body, boolean needsWs) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, grads = in + 1;
-            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "valueAndGrad", explicit ? "(" + W + "[[F[[F)F" : "([[F[[F)F", null, null);
+            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "valueAndGrad", desc(String.valueOf(io.desc), withWs(explicit, "[[", "[[")), null, null);
             m.visitCode();
             m.visitVarInsn(ALOAD, 0);
             m.visitVarInsn(ALOAD, in);
             m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "valueAndGrad", CHECK_VAG, false);
+            m.visitMethodInsn(INVOKESTATIC, CHECKS, "valueAndGrad", desc("V", C, "[[", "[["), false);
             checkWorkspace(m, ws);
             m.visitVarInsn(ALOAD, in);
             workspaceArray(m, ws, needsWs);
             m.visitInsn(ACONST_NULL);
             m.visitInsn(ACONST_NULL);
             m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-            m.visitInsn(FRETURN);
+            m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+            m.visitInsn(io.ret);
             m.visitMaxs(0, 0);
             m.visitEnd();
         }
@@ -177,22 +218,23 @@ final class ClassGen {
     void vjp(String body, boolean scalarOut, boolean needsWs) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, seed = in + 1, out = in + 2, grads = in + 3;
-            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "vjp", explicit ? "(" + W + "[[F[F[F[[F)V" : "([[F[F[F[[F)V", null, null);
+            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "vjp", desc("V", withWs(explicit, "[[", "[", "[", "[[")), null, null);
             m.visitCode();
             m.visitVarInsn(ALOAD, 0);
             m.visitVarInsn(ALOAD, in);
             m.visitVarInsn(ALOAD, seed);
             m.visitVarInsn(ALOAD, out);
             m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "vjp", CHECK_VJP, false);
+            m.visitMethodInsn(INVOKESTATIC, CHECKS, "vjp", desc("V", C, "[[", "[", "[", "[["), false);
             checkWorkspace(m, ws);
+            scalarDestination(m, scalarOut, out);
             m.visitVarInsn(ALOAD, in);
             workspaceArray(m, ws, needsWs);
             m.visitVarInsn(ALOAD, seed);
             m.visitVarInsn(ALOAD, out);
             m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-            storeScalar(m, scalarOut, out);
+            m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+            storeScalar(m, scalarOut);
             m.visitInsn(RETURN);
             m.visitMaxs(0, 0);
             m.visitEnd();
@@ -207,29 +249,29 @@ final class ClassGen {
     }
 
     /** Pushes the workspace array: the explicit one, the thread's own, or null when none is planned. */
-    private static void workspaceArray(MethodVisitor m, int ws, boolean needsWs) {
-        if (ws >= 0) {
-            m.visitVarInsn(ALOAD, ws);
-            m.visitMethodInsn(INVOKESTATIC, COMPILED, "workspaceArray", "(L" + WORKSPACE + ";)[F", false);
+    private void workspaceArray(MethodVisitor m, int wsArg, boolean needsWs) {
+        boolean doubles = ws == Num.F64;
+        if (wsArg >= 0) {
+            m.visitVarInsn(ALOAD, wsArg);
+            m.visitMethodInsn(INVOKESTATIC, COMPILED, doubles ? "workspaceDoubles" : "workspaceArray", "(L" + WORKSPACE + ";)" + ws.array, false);
         } else if (needsWs) {
             m.visitVarInsn(ALOAD, 0);
-            m.visitMethodInsn(INVOKEVIRTUAL, COMPILED, "threadWorkspace", "()[F", false);
+            m.visitMethodInsn(INVOKEVIRTUAL, COMPILED, doubles ? "threadWorkspaceDoubles" : "threadWorkspace", "()" + ws.array, false);
         } else {
             m.visitInsn(ACONST_NULL);
         }
     }
 
-    /** A one-element output comes back as the body's return value. */
-    private static void storeScalar(MethodVisitor m, boolean scalarOut, int out) {
-        if (!scalarOut) {
-            m.visitInsn(POP);
-            return;
-        }
+    /** A one-element output comes back as the body's return value: output and index 0 go under it. */
+    private static void scalarDestination(MethodVisitor m, boolean scalarOut, int out) {
+        if (!scalarOut) return;
         m.visitVarInsn(ALOAD, out);
-        m.visitInsn(SWAP);
         m.visitInsn(ICONST_0);
-        m.visitInsn(SWAP);
-        m.visitInsn(FASTORE);
+    }
+
+    /** Stores the body's returned value into output[0], or drops it for a tensor output (written by the body). */
+    private void storeScalar(MethodVisitor m, boolean scalarOut) {
+        m.visitInsn(scalarOut ? io.astore : io.pop);
     }
 
     byte[] toBytes() {

@@ -38,16 +38,21 @@ public final class CodeGen {
     public static Compiled compile(CompileRequest r) {
         int n = r.inputCount();
         int[] diff = differentiable(r);
-        check(r.forward, "forward", r, false, new int[0]);
-        check(r.vjp, "vjp", r, true, diff);
+        DType dtype = dtype(r);
+        check(r.forward, "forward", r, dtype, false, new int[0]);
+        check(r.vjp, "vjp", r, dtype, true, diff);
         if (r.outputShape.length == 0 && r.valueAndGrad == null)
             throw new IllegalArgumentException("the output is a scalar: a valueAndGrad graph is required");
         if (r.outputShape.length != 0 && r.valueAndGrad != null)
             throw new IllegalArgumentException("the output has shape " + Arrays.toString(r.outputShape) + ": valueAndGrad needs a scalar output, pass null");
-        if (r.valueAndGrad != null) check(r.valueAndGrad, "valueAndGrad", r, false, diff);
+        if (r.valueAndGrad != null) check(r.valueAndGrad, "valueAndGrad", r, dtype, false, diff);
 
         String name = PACKAGE + "/JgradFn" + COUNTER.incrementAndGet();
-        ClassGen cg = new ClassGen(name);
+        Num io = Num.of(dtype);
+        // A double workspace holds every float and bool value exactly; a float one cannot hold a double.
+        Num ws = io == Num.F64 || computesInDouble(r.forward) || computesInDouble(r.vjp)
+                || (r.valueAndGrad != null && computesInDouble(r.valueAndGrad)) ? Num.F64 : Num.F32;
+        ClassGen cg = new ClassGen(name, io, ws);
         int[] gradInput = new int[diff.length + 1];
         gradInput[0] = -1;
         System.arraycopy(diff, 0, gradInput, 1, diff.length);
@@ -56,8 +61,8 @@ public final class CodeGen {
         BodyEmitter vjp = new BodyEmitter(cg, new Plan(r.vjp, n, gradInput), "vjp$");
         BodyEmitter vag = r.valueAndGrad == null ? null : new BodyEmitter(cg, new Plan(r.valueAndGrad, -1, gradInput), "valueAndGrad$");
         String fwdBody = fwd.emit(), vjpBody = vjp.emit(), vagBody = vag == null ? null : vag.emit();
-        int wsFloats = Math.max(fwd.workspaceFloats(), Math.max(vjp.workspaceFloats(), vag == null ? 0 : vag.workspaceFloats()));
-        boolean needsWs = wsFloats > 0;
+        int wsSize = Math.max(fwd.workspaceSize(), Math.max(vjp.workspaceSize(), vag == null ? 0 : vag.workspaceSize()));
+        boolean needsWs = wsSize > 0;
         boolean scalarOut = Type.f32(r.outputShape).size() == 1;
         cg.constructor();
         cg.staticInit();
@@ -71,7 +76,8 @@ public final class CodeGen {
 
         Graph shown = r.valueAndGrad != null ? r.valueAndGrad : r.vjp;
         String ir = Printer.print(shown);
-        Signature sig = new Signature(r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape, wsFloats, ir, Dot.print(shown), bytes);
+        Signature sig = new Signature(dtype, r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape,
+                ws == Num.F32 ? wsSize : 0, ws == Num.F64 ? wsSize : 0, ir, Dot.print(shown), bytes);
         dump(name, bytes, ir);
         return define(bytes, cg.classData(), sig);
     }
@@ -106,13 +112,37 @@ public final class CodeGen {
         return java.util.stream.IntStream.range(0, r.inputCount()).filter(i -> r.requiresGrad[i]).toArray();
     }
 
-    /** The graph's inputs and outputs agree with the request (PIPELINE.md's contract). */
-    private static void check(Graph g, String what, CompileRequest r, boolean withSeed, int[] diff) {
+    /**
+     * The function's dtype, its forward output's: F32 or F64 (API.md: inputs, output, seed and
+     * gradients share it). F16 is computed eagerly only; every other value's dtype is checked
+     * against it by {@link #check}.
+     */
+    private static DType dtype(CompileRequest r) {
+        DType d = r.forward.type(r.forward.output(0)).dtype();
+        return switch (d) {
+            case F32, F64 -> d;
+            case F16 -> throw new IllegalArgumentException("compiled functions are F32 or F64; this one computes in F16:"
+                    + " compile it over F32 inputs (to(DType.F32)) and convert the result where needed");
+            case BOOL -> throw new IllegalArgumentException("the output is bool: a compiled function returns F32 or F64 values");
+        };
+    }
+
+    /** Whether any value of g is f64: its workspace must then hold doubles. */
+    private static boolean computesInDouble(Graph g) {
+        for (Node nd : g.nodes()) if (nd.type().dtype() == DType.F64) return true;
+        return false;
+    }
+
+    /** The graph's inputs and outputs agree with the request (PIPELINE.md's contract), all of the function's dtype. */
+    private static void check(Graph g, String what, CompileRequest r, DType dtype, boolean withSeed, int[] diff) {
         int n = r.inputCount();
-        Type out = Type.f32(r.outputShape);
+        Type out = Type.of(dtype, r.outputShape);
+        for (Node nd : g.nodes())
+            if (nd.type().dtype() == DType.F16)
+                throw new IllegalArgumentException(what + " graph: " + nd + " is f16; compiled code computes in F32 or F64, use F32");
         for (Node in : g.inputs()) {
             int i = in.inputIndex();
-            Type want = i < n ? Type.f32(r.inputShapes[i]) : withSeed && i == n ? out : null;
+            Type want = i < n ? Type.of(dtype, r.inputShapes[i]) : withSeed && i == n ? out : null;
             if (want == null) throw new IllegalArgumentException(what + " graph: " + in + " has no matching input (there are " + n + ")");
             if (!want.equals(in.type())) throw new IllegalArgumentException(what + " graph: input " + i + " is " + in.type() + ", expected " + want);
         }
@@ -120,12 +150,9 @@ public final class CodeGen {
         if (g.outputCount() != outputs) throw new IllegalArgumentException(what + " graph has " + g.outputCount() + " outputs, expected " + outputs);
         if (!g.type(g.output(0)).equals(out)) throw new IllegalArgumentException(what + " graph: output is " + g.type(g.output(0)) + ", expected " + out);
         for (int k = 1; k < outputs; k++) {
-            Type want = Type.f32(r.inputShapes[diff[k - 1]]);
+            Type want = Type.of(dtype, r.inputShapes[diff[k - 1]]);
             if (!g.type(g.output(k)).equals(want))
                 throw new IllegalArgumentException(what + " graph: output " + k + " (gradient of input " + diff[k - 1] + ") is " + g.type(g.output(k)) + ", expected " + want);
         }
-        for (Node nd : g.nodes())
-            if (nd.prim() == Prim.INPUT && nd.type().dtype() != DType.F32)
-                throw new IllegalArgumentException(what + " graph: input " + nd.inputIndex() + " must be f32");
     }
 }

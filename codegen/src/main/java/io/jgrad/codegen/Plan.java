@@ -1,6 +1,5 @@
 package io.jgrad.codegen;
 
-import io.jgrad.runtime.DType;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
@@ -77,9 +76,6 @@ final class Plan {
         java.util.Arrays.fill(destOutput, -1);
         java.util.Arrays.fill(wsOffset, -1);
         java.util.Arrays.fill(lastUse, -1);
-        for (Node nd : g.nodes()) {
-            if (nd.type().dtype() == DType.F64) throw new IllegalArgumentException("codegen computes f32 only; " + nd + " is f64");
-        }
         decideStorage();
         while (fixReshapes()) { /* each round gives one more operand a buffer */ }
         schedule();
@@ -175,8 +171,7 @@ final class Plan {
         return switch (nd.prim().family) {
             case REDUCE -> type(nd.arg(0)).shape();
             case MATMUL -> new int[] {type(nd.arg(0)).dim(0), type(nd.arg(0)).dim(1), type(nd.arg(1)).dim(1)};
-            case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
+            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
         };
     }
 
@@ -192,8 +187,7 @@ final class Plan {
                 int r = walk(nd.arg(0), Access.axes(3, 0, 1), ext, sink);
                 yield r >= 0 ? r : walk(nd.arg(1), Access.axes(3, 1, 2), ext, sink);
             }
-            case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
+            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
         };
     }
 
@@ -262,7 +256,7 @@ final class Plan {
         lastUse[c] = Math.max(lastUse[c], s);
     }
 
-    /** The largest workspace (one float[]), leaving room for the chunks' scalar slots. */
+    /** The largest workspace (one float[] or double[]), leaving room for the chunks' scalar slots. */
     static final int MAX_WORKSPACE_FLOATS = Integer.MAX_VALUE - 1_000_000;
 
     /** Linear scan over the statements: a buffer is freed after its last reader, first fit. */
@@ -296,7 +290,7 @@ final class Plan {
                 off = top;
                 if ((long) top + size > MAX_WORKSPACE_FLOATS) {
                     throw new IllegalArgumentException("this function needs a workspace of more than " + MAX_WORKSPACE_FLOATS
-                            + " floats (its intermediate values); a Java float[] holds at most that many: use smaller shapes");
+                            + " elements (its intermediate values); a Java array holds at most that many: use smaller shapes");
                 }
                 top += size;
             }

@@ -9,11 +9,12 @@ import io.jgrad.runtime.Ops;
 
 /**
  * A naive reference executor for tests: every primitive by its definition, element by element
- * with explicit coordinates, sums from -0.0 in float in the backend's documented order (in
- * index order, or four accumulators: {@link #fourAccumulatorRun}). In f32 mode each result is
- * rounded to float (for + - * / and sqrt a double result rounded once equals the float
- * operation) and transcendentals use {@link Ops}; in f64 mode everything stays double (the
- * "truth", and the magnitudes rounding errors scale with).
+ * with explicit coordinates, sums from -0.0 in the backend's documented order (in index order,
+ * or four accumulators: {@link #fourAccumulatorRun}). In exact mode ({@code f32}) each result
+ * is rounded to its own dtype: an f32 one to float (for + - * / and sqrt a double result
+ * rounded once equals the float operation; transcendentals use {@link Ops}), an f64 one stays
+ * the double rule of the IR ({@link io.jgrad.ir.Kernels#unaryRule}, {@link io.jgrad.ir.Kernels#pow}). Otherwise everything stays
+ * double (the "truth", and the magnitudes rounding errors scale with).
  */
 final class Ref {
     final double[][] values;
@@ -71,10 +72,20 @@ final class Ref {
      * so results are exact, not reassociated; or in double.
      */
     static Ref run(Graph g, float[][] inputs, boolean f32) {
+        double[][] in = new double[inputs.length][];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = new double[inputs[i].length];
+            for (int k = 0; k < in[i].length; k++) in[i][k] = inputs[i][k];
+        }
+        return run(g, in, f32);
+    }
+
+    /** The same over double inputs (an F64 graph's), each value rounded to its dtype when {@code exact}. */
+    static Ref run(Graph g, double[][] inputs, boolean exact) {
         Ref r = new Ref(g.size());
         for (Node nd : g.nodes()) {
-            r.eval(nd, g, inputs, f32);
-            if (!f32) r.magnitude(nd, g);
+            r.eval(nd, g, inputs, exact);
+            if (!exact) r.magnitude(nd, g);
         }
         return r;
     }
@@ -101,18 +112,22 @@ final class Ref {
 
     double[] output(Graph g, int k) { return values[g.output(k)]; }
 
-    private void eval(Node nd, Graph g, float[][] inputs, boolean f32) {
+    private void eval(Node nd, Graph g, double[][] inputs, boolean exact) {
         int id = nd.id();
         Type t = nd.type();
         int size = t.size();
         double[] out = new double[size];
+        boolean f32 = exact && t.dtype() == DType.F32;   // round this value to float
         switch (nd.prim()) {
             case INPUT -> {
-                float[] in = inputs[nd.inputIndex()];
+                double[] in = inputs[nd.inputIndex()];
                 for (int i = 0; i < size; i++) out[i] = in[i];
             }
             case CONST -> {
-                for (int i = 0; i < size; i++) out[i] = t.dtype() == DType.BOOL ? (nd.constAt(i) != 0 ? 1 : 0) : (float) nd.constAt(i);
+                for (int i = 0; i < size; i++) {
+                    double c = nd.constAt(i);
+                    out[i] = t.dtype() == DType.BOOL ? (c != 0 ? 1 : 0) : t.dtype() == DType.F32 ? (float) c : c;
+                }
             }
             case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT -> {
                 double[] x = values[nd.arg(0)];
@@ -143,6 +158,10 @@ final class Ref {
                 }
             }
             case RESHAPE -> System.arraycopy(values[nd.arg(0)], 0, out, 0, size);
+            case CONVERT -> { // to bool: x != 0 (NaN is true); to a float dtype: rounded to it (bools are 0/1 already)
+                double[] x = values[nd.arg(0)];
+                for (int i = 0; i < size; i++) out[i] = t.dtype() == DType.BOOL ? (x[i] != 0 ? 1 : 0) : round(x[i], f32);
+            }
             case TRANSPOSE -> {
                 Type xt = g.type(nd.arg(0));
                 double[] x = values[nd.arg(0)];
@@ -170,7 +189,7 @@ final class Ref {
                     out[j] = sum ? round(out[j] + x[i], f32) : max(out[j], x[i]);
                 }
                 int e = sum ? fourAccumulatorRun(xt, red) : 0;
-                if (e > 0 && f32) fourAccumulators(out, x, xt, red, os, e);
+                if (e > 0 && exact) fourAccumulators(out, x, xt, red, os, e, f32);
             }
             case MATMUL -> {
                 Type at = g.type(nd.arg(0)), bt = g.type(nd.arg(1));
@@ -187,11 +206,15 @@ final class Ref {
         values[id] = out;
     }
 
-    /** The four-accumulator order: within each run of e, element j to accumulator j % 4 (tail to 0). */
-    private static void fourAccumulators(double[] out, double[] x, Type xt, boolean[] red, int[] os, int e) {
+    /**
+     * The four-accumulator order: within each run of e, element j to accumulator j % 4 (tail to
+     * 0), each addition rounded to float when {@code f32} (the double sum of two floats rounded
+     * once is their float sum).
+     */
+    private static void fourAccumulators(double[] out, double[] x, Type xt, boolean[] red, int[] os, int e, boolean f32) {
         int size = out.length;
-        float[][] acc = new float[size][4];
-        for (float[] a : acc) java.util.Arrays.fill(a, -0.0f);
+        double[][] acc = new double[size][4];
+        for (double[] a : acc) java.util.Arrays.fill(a, -0.0);
         int[] ordinal = new int[size];
         for (int i = 0; i < xt.size(); i++) {
             int[] c = coords(i, xt);
@@ -199,9 +222,10 @@ final class Ref {
             for (int a = 0, k = 0; a < xt.rank(); a++) if (!red[a]) j += c[a] * os[k++];
             int r = ordinal[j]++ % e;
             int which = r < e - e % 4 ? r % 4 : 0;
-            acc[j][which] = acc[j][which] + (float) x[i];
+            acc[j][which] = round(acc[j][which] + x[i], f32);
         }
-        for (int j = 0; j < size; j++) out[j] = (acc[j][0] + acc[j][1]) + (acc[j][2] + acc[j][3]);
+        for (int j = 0; j < size; j++)
+            out[j] = round(round(acc[j][0] + acc[j][1], f32) + round(acc[j][2] + acc[j][3], f32), f32);
     }
 
     static int[] coords(int flat, Type t) {
@@ -273,7 +297,7 @@ final class Ref {
             case SOFTPLUS -> x > 20 ? x : Math.log1p(Math.exp(x));
             case SQRT -> Math.sqrt(x);
             case ABS -> Math.abs(x);
-            case POW -> Math.pow(x, nd.exponent());
+            case POW -> io.jgrad.ir.Kernels.pow(x, nd.exponent());
             case STOP_GRADIENT -> x;
             default -> throw new AssertionError(nd);
         };
