@@ -19,6 +19,8 @@ JSON that `io.jgrad.bench.adbench.Generate` writes for generated inputs.
     /usr/bin/python3 bench/pytorch/adbench.py ../shared/adbench/data/gmm/1k/gmm_d10_K25.txt --time
     /usr/bin/python3 bench/pytorch/adbench.py input.json --out result.json
     /usr/bin/python3 bench/pytorch/adbench.py input.json --golden golden.json   # input + expected outputs
+    /usr/bin/python3 bench/pytorch/adbench.py --real-values ../shared/adbench/data \
+        --out bench/src/test/resources/adbench/real_values.json
 
 Derivatives are PyTorch autograd: reverse mode for GMM and LSTM gradients and BA's Jacobian
 blocks (two backward passes give every observation's 2 x 15 block, since observation i's
@@ -515,23 +517,28 @@ PROBLEMS = dict(
 
 
 def measure(fn, min_batch, time_limit, max_batches):
-    """ADBench's methodology: batches of repeated calls, each >= min_batch seconds; the minimum per call.
+    """ADBench's methodology: batches of repeated calls, each at least min_batch seconds; the minimum per call.
 
-    The first call (untimed) sizes the batch and warms up; then batches run until time_limit
-    seconds are spent or max_batches are done (at least one)."""
-    start = time.perf_counter()
+    One untimed call warms up; then batches (each repeating the call until min_batch seconds have
+    passed) run until time_limit seconds are spent or max_batches are done (at least one). Reports
+    wall-clock seconds (ADBench's measure) and this process's CPU seconds (time.process_time; one
+    thread, so on a machine shared with other work it shows the work done, where wall time also
+    counts waiting for a core)."""
     fn()
-    first = time.perf_counter() - start
-    repeats = max(1, math.ceil(min_batch / max(first, 1e-9)))
-    best, batches, begin = math.inf, 0, time.perf_counter()
+    best, best_cpu, batches, begin = math.inf, math.inf, 0, time.perf_counter()
     while True:
-        t0 = time.perf_counter()
-        for _ in range(repeats):
+        t0, c0, calls = time.perf_counter(), time.process_time(), 0
+        while True:
             fn()
-        best = min(best, (time.perf_counter() - t0) / repeats)
+            calls += 1
+            elapsed = time.perf_counter() - t0
+            if elapsed >= min_batch:
+                break
+        best = min(best, elapsed / calls)
+        best_cpu = min(best_cpu, (time.process_time() - c0) / calls)
         batches += 1
         if batches >= max_batches or time.perf_counter() - begin >= time_limit:
-            return dict(seconds=best, repeats=repeats, batches=batches)
+            return dict(seconds=best, cpu_seconds=best_cpu, calls_per_batch=calls, batches=batches)
 
 
 def derivative_json(problem, derivative):
@@ -568,8 +575,8 @@ def fmt_time(seconds):
     return f"{seconds * 1e9:.4g} ns"
 
 
-def run(path, args):
-    inp = load(path, args.problem, args.model)
+def compute(inp):
+    """(tensors, objective, derivative) of an input; GMM and LSTM return the gradient pass's value too."""
     problem = inp["problem"]
     make_tensors, objective_fn, derivative_fn = PROBLEMS[problem]
     tensors = make_tensors(inp)
@@ -579,6 +586,14 @@ def run(path, args):
         value_from_gradient, derivative = derivative
         if not math.isclose(value_from_gradient, objective, rel_tol=1e-12, abs_tol=1e-12):
             raise AssertionError(f"objective {objective!r} and the gradient pass's value {value_from_gradient!r} differ")
+    return tensors, objective, derivative
+
+
+def run(path, args):
+    inp = load(path, args.problem, args.model)
+    problem = inp["problem"]
+    _, objective_fn, derivative_fn = PROBLEMS[problem]
+    tensors, objective, derivative = compute(inp)
     values = derivative_values(problem, derivative)
     result = dict(input=path, problem=problem, sizes=sizes_of(inp), torch=torch.__version__,
                   objective=objective if isinstance(objective, float) else objective.tolist(),
@@ -597,9 +612,10 @@ def run(path, args):
         t_obj = measure(lambda: objective_fn(inp, tensors), args.min_batch, args.time_limit, args.max_batches)
         t_der = measure(lambda: derivative_fn(inp, tensors), args.min_batch, args.time_limit, args.max_batches)
         result["times"] = dict(objective=t_obj, derivative=t_der)
-        print(f"  objective time     {fmt_time(t_obj['seconds'])}  (min of {t_obj['batches']} batches x {t_obj['repeats']})")
-        print(f"  derivative time    {fmt_time(t_der['seconds'])}  (min of {t_der['batches']} batches x {t_der['repeats']})"
-              f"  ratio {t_der['seconds'] / t_obj['seconds']:.3g}")
+        for name, t in (("objective", t_obj), ("derivative", t_der)):
+            print(f"  {name + ' time':18} {fmt_time(t['seconds'])}  (cpu {fmt_time(t['cpu_seconds'])}; "
+                  f"min of {t['batches']} batches, the last of {t['calls_per_batch']} calls)")
+        print(f"  derivative/objective {t_der['seconds'] / t_obj['seconds']:.3g}  (cpu {t_der['cpu_seconds'] / t_obj['cpu_seconds']:.3g})")
     sys.stdout.flush()
     if args.out:
         write_json(args.out if len(args.inputs) == 1 else f"{args.out}.{os.path.basename(path)}.json", result)
@@ -609,6 +625,40 @@ def run(path, args):
                                   made_by=f"bench/pytorch/adbench.py, PyTorch {torch.__version__}, float64")
         write_json(args.golden, golden, compact=True)
     return result
+
+
+# ADBench's own check value for lstm/lstm_l2_c1024.txt, 8 digits
+# (microsoft/ADBench, test/python/modules/common/lstm_tests.py)
+ADBENCH_LSTM_L2_C1024_OBJECTIVE = 0.66666518
+
+
+def real_values(data, out):
+    """The numbers RealFilesTest compares with, from the smallest of ADBench's real inputs."""
+    values = {"about": "Values bench/pytorch/adbench.py --real-values computed for the smallest of ADBench's real inputs "
+                       f"(PyTorch {torch.__version__}, float64, one thread); the files themselves are not committed. "
+                       "lstm adbench_objective is ADBench's own check value for that file "
+                       "(microsoft/ADBench test/python/modules/common/lstm_tests.py, 8 digits)."}
+    for path in ("gmm/1k/gmm_d2_K5.txt", "gmm/10k/gmm_d2_K5.txt", "lstm/lstm_l2_c1024.txt"):
+        _, objective, gradient = compute(load(os.path.join(data, path)))
+        values[path] = dict(objective=objective, gradient=gradient.tolist())
+    values["lstm/lstm_l2_c1024.txt"]["adbench_objective"] = ADBENCH_LSTM_L2_C1024_OBJECTIVE
+    path = "ba/ba1_n49_m7776_p31843.txt"
+    inp = load(os.path.join(data, path))
+    _, residuals, j = compute(inp)
+    p = inp["p"]
+    values[path] = dict(reproj_err_first=residuals[:2].tolist(), w_err_first=residuals[2 * p].item(),
+                        residual_sum=residuals.sum().item(), jacobian_rows=j["rows"], jacobian_cols=j["cols"],
+                        jacobian_nonzeros=j["values"].numel(), jacobian_first_two_rows=j["values"][:30].tolist(),
+                        jacobian_first_two_rows_columns=j["columns"][:30].tolist(),
+                        jacobian_last_value=j["values"][-1].item(), jacobian_sum=j["values"].sum().item(),
+                        jacobian_abs_sum=j["values"].abs().sum().item())
+    for path in ("hand/simple_small/hand1_t26_c100.txt", "hand/complicated_small/hand1_t26_c100.txt"):
+        _, residuals, j = compute(load(os.path.join(data, path)))
+        values[path] = dict(residuals=residuals.tolist(), jacobian_rows=j.shape[0], jacobian_cols=j.shape[1],
+                            jacobian_first_rows=j[:6].reshape(-1).tolist(), jacobian_sum=j.sum().item(),
+                            jacobian_abs_sum=j.abs().sum().item())
+    write_json(out, values, compact=True)
+    print(f"wrote {out}")
 
 
 def write_json(path, data, compact=False):
@@ -621,7 +671,7 @@ def write_json(path, data, compact=False):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("inputs", nargs="+", help="ADBench text files or Generate's JSON")
+    parser.add_argument("inputs", nargs="*", help="ADBench text files or Generate's JSON")
     parser.add_argument("--problem", choices=PROBLEMS, help="for text files whose path does not name it")
     parser.add_argument("--model", help="hand model folder (default: the file's sibling model/)")
     parser.add_argument("--time", action="store_true", help="time objective and derivative")
@@ -630,7 +680,16 @@ def main():
     parser.add_argument("--max-batches", type=int, default=5)
     parser.add_argument("--out", help="write objective, derivative (and times) as JSON")
     parser.add_argument("--golden", help="write the input with the expected objective and derivative (one input)")
+    parser.add_argument("--real-values", metavar="DATA",
+                        help="write the values RealFilesTest checks (smallest real inputs under ADBench's data folder DATA) to --out")
     args = parser.parse_args()
+    if args.real_values:
+        if not args.out:
+            parser.error("--real-values needs --out")
+        real_values(args.real_values, args.out)
+        return
+    if not args.inputs:
+        parser.error("no input given")
     if args.golden and len(args.inputs) != 1:
         parser.error("--golden takes one input")
     for path in args.inputs:
