@@ -78,13 +78,43 @@ public final class Adjoint {
      */
     public static int[] backward(Emitter e, java.util.List<Node> nodes, int output, int seed, boolean[] wrt) {
         if (output < 0 || output >= nodes.size()) throw new IllegalArgumentException("adjoint: no value %" + output + " to differentiate");
-        if (!e.type(seed).equals(nodes.get(output).type()))
-            throw new IllegalArgumentException("adjoint: the seed is " + e.type(seed) + ", the output " + nodes.get(output).type());
-        boolean[] active = active(nodes, wrt, output);
-        int[] adjoint = new int[output + 1];
+        boolean[] wrtNode = new boolean[output + 1];
+        for (int id = 0; id <= output; id++) {
+            Node n = nodes.get(id);
+            // a BOOL input has no derivative
+            wrtNode[id] = n.prim() == Prim.INPUT && n.inputIndex() < wrt.length && wrt[n.inputIndex()] && n.type().dtype().isFloat();
+        }
+        return backward(e, nodes, new int[] {output}, new int[] {seed}, wrtNode);
+    }
+
+    /**
+     * The general reverse walk: the adjoints of several values at once, each output seeded by its
+     * own seed (an output listed twice gets both seeds added), differentiated with respect to the
+     * values marked in {@code wrtNode} (by id; any float value, not only an INPUT: a marked value
+     * is treated as an independent variable, and its adjoint is final once the walk is below it).
+     * Returns, per id 0..max(outputs), the id of its adjoint in {@code e}, or -1 where it is zero.
+     * This is what makes the other derivatives of {@link Derivatives} out of the VJP rules alone:
+     * seeding the outputs of a linear computation and walking back to its input is its transpose.
+     */
+    public static int[] backward(Emitter e, java.util.List<Node> nodes, int[] outputs, int[] seeds, boolean[] wrtNode) {
+        if (outputs.length != seeds.length)
+            throw new IllegalArgumentException("adjoint: one seed per output, got " + seeds.length + " for " + outputs.length);
+        int last = -1;
+        for (int k = 0; k < outputs.length; k++) {
+            int o = outputs[k];
+            if (o < 0 || o >= nodes.size()) throw new IllegalArgumentException("adjoint: no value %" + o + " to differentiate");
+            if (!e.type(seeds[k]).equals(nodes.get(o).type()))
+                throw new IllegalArgumentException("adjoint: the seed is " + e.type(seeds[k]) + ", the output " + nodes.get(o).type());
+            last = Math.max(last, o);
+        }
+        boolean[] active = active(nodes, wrtNode, outputs, last);
+        int[] adjoint = new int[last + 1];
         Arrays.fill(adjoint, -1);
-        if (active[output]) adjoint[output] = seed;
-        for (int id = output; id >= 0; id--) {
+        for (int k = 0; k < outputs.length; k++) {
+            int o = outputs[k];
+            if (active[o]) adjoint[o] = adjoint[o] < 0 ? seeds[k] : e.binary(Prim.ADD, adjoint[o], seeds[k]);
+        }
+        for (int id = last; id >= 0; id--) {
             int gbar = adjoint[id];
             if (gbar < 0) continue;
             Node n = nodes.get(id);
@@ -103,17 +133,23 @@ public final class Adjoint {
         return adjoint;
     }
 
+    private static final boolean[] NO_INPUT = new boolean[0];
+
     /**
-     * Values that need an adjoint: they depend on a requested input through differentiable
-     * operands, and the output depends on them.
+     * Values that need an adjoint: they depend on a marked value through differentiable
+     * operands, and an output depends on them.
      */
-    private static boolean[] active(java.util.List<Node> nodes, boolean[] wrt, int output) {
-        int count = output + 1;
+    private static boolean[] active(java.util.List<Node> nodes, boolean[] wrtNode, int[] outputs, int last) {
+        int count = last + 1;
         boolean[] depends = new boolean[count];
-        for (int id = 0; id < count; id++) depends[id] = dependsOnWrt(nodes.get(id), depends, wrt);
+        for (int id = 0; id < count; id++) {
+            boolean marked = id < wrtNode.length && wrtNode[id] && nodes.get(id).type().dtype().isFloat();
+            // the per-primitive rule, with no INPUT requested by index: inputs depend only when marked
+            depends[id] = marked || dependsOnWrt(nodes.get(id), depends, NO_INPUT);
+        }
         boolean[] reaches = new boolean[count];
-        reaches[output] = true;
-        for (int id = output; id >= 0; id--) {
+        for (int o : outputs) reaches[o] = true;
+        for (int id = last; id >= 0; id--) {
             if (!reaches[id] || !depends[id]) continue;
             for (int a : nodes.get(id).rawArgs()) reaches[a] = true;
         }

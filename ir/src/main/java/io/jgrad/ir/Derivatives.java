@@ -1,0 +1,236 @@
+package io.jgrad.ir;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Forward mode and second derivatives as IR → IR passes, made from the VJP rules alone
+ * ({@link Prim#vjp}): no primitive has a second rule to keep in step with its first.
+ *
+ * <p>The one idea is transposition. A VJP graph computes {@code v ↦ Jᵀv}, a map that is linear
+ * in the cotangent v: every VJP rule is linear in ḡ (ḡ·cos x, ḡ/b, select(c, ḡ, 0), a sum, a
+ * matmul with a forward value). Walking that linear computation backwards — the ordinary
+ * reverse walk ({@link Adjoint#backward}) seeded at its outputs and differentiated with respect
+ * to v — computes its transpose {@code u ↦ (Jᵀ)ᵀu = J·u}, the forward-mode tangent. The transposed
+ * rules only ever multiply by forward values (the derivative of ḡ·cos x with respect to ḡ is
+ * cos x), so the v-dependent nodes of the VJP graph become dead and dead code elimination
+ * leaves the forward computation, each rule's coefficient once, and the tangents flowing in
+ * input-to-output order: the operation count of a hand-written JVP. Any primitive added later
+ * with a linear VJP rule gets forward mode for free, and forward and reverse mode agree by
+ * construction (⟨u, Jᵀv⟩ = ⟨Ju, v⟩ up to rounding).
+ *
+ * <p>Graphs returned here are not optimised (as {@link Adjoint#of}); run {@link Optimizer} on them.
+ */
+public final class Derivatives {
+    private Derivatives() {}
+
+    /** How {@link #hvp} builds the Hessian-vector product. */
+    public enum HvpMode {
+        /** The gradient of ⟨∇f, v⟩: reverse mode applied to the reverse-mode graph (H symmetric). */
+        REVERSE_OVER_REVERSE,
+        /** The tangent of ∇f along v: the transpose of reverse-over-reverse, i.e. forward over reverse. */
+        FORWARD_OVER_REVERSE
+    }
+
+    /**
+     * The forward-mode graph of {@code forward} (one output, any shape).
+     * <ul>
+     *   <li>inputs: the forward's inputs (indices 0..n-1), then one tangent per input i with
+     *       {@code wrt[i]}, in input order, at indices n, n+1, ..., of that input's type, named
+     *       {@code t_<input name>};</li>
+     *   <li>outputs: the value, then {@code jvp} = Σ_i (d output / d input i) · tangent_i, of the
+     *       output's type (a zero constant when the output depends on no differentiated input).</li>
+     * </ul>
+     */
+    public static Graph jvp(Graph forward, boolean[] wrt) {
+        int n = check(forward, wrt, false);
+        int output = forward.output(0);
+        Type outType = forward.type(output);
+        int k = count(wrt);
+        Builder b = copy(forward);
+        // The cotangent v of v ↦ Jᵀv: an input for the duration of the pass, dead at its end.
+        int cotangent = b.input(n + k, "cotangent", outType);
+        int[] adjoint = Adjoint.backward(b, forward.nodes(), output, cotangent, wrt);
+        List<Integer> linearOutputs = new ArrayList<>(), tangents = new ArrayList<>();
+        int j = 0;
+        for (Node in : forward.inputs()) {
+            if (!wrt[in.inputIndex()]) continue;
+            int t = b.input(n + j++, "t_" + in.name(), in.type());
+            int d = in.id() < adjoint.length ? adjoint[in.id()] : -1;
+            if (d >= 0) {
+                linearOutputs.add(d);
+                tangents.add(t);
+            }
+        }
+        int tangent = transpose(b, linearOutputs, tangents, new int[] {cotangent})[0];
+        if (tangent < 0) tangent = Prim.splat(b, 0, outType);
+        Graph g = b.build(new int[] {output, tangent}, distinct(forward.outputName(0), List.of("jvp")));
+        return strip(g, n + k);
+    }
+
+    /**
+     * The Hessian-vector product of a scalar {@code forward}.
+     * <ul>
+     *   <li>inputs: the forward's inputs (0..n-1), then one direction v_i per input i with
+     *       {@code wrt[i]}, in input order, at indices n, n+1, ..., named {@code v_<input name>};</li>
+     *   <li>outputs: the value, then for each input i with wrt[i], in input order,
+     *       {@code hv_<name>} = Σ_j (d² f / d input_i d input_j) · v_j over the differentiated j
+     *       (zero where f does not depend on input i).</li>
+     * </ul>
+     */
+    public static Graph hvp(Graph forward, boolean[] wrt, HvpMode mode) {
+        if (mode == null) throw new IllegalArgumentException("hvp: mode is null");
+        int n = check(forward, wrt, true);
+        int output = forward.output(0);
+        int k = count(wrt);
+        Builder b = copy(forward);
+        int one = b.constant(forward.type(output), 1.0);
+        int[] gradient = Adjoint.backward(b, forward.nodes(), output, one, wrt);
+        List<Node> diff = new ArrayList<>();
+        for (Node in : forward.inputs()) if (wrt[in.inputIndex()]) diff.add(in);
+        // gradient nodes and their directions, where the gradient is not zero
+        List<Integer> grads = new ArrayList<>(), dirs = new ArrayList<>();
+        int[] v = new int[k];
+        for (int j = 0; j < k; j++) {
+            Node in = diff.get(j);
+            v[j] = b.input(n + j, "v_" + in.name(), in.type());
+            int d = in.id() < gradient.length ? gradient[in.id()] : -1;
+            if (d >= 0) {
+                grads.add(d);
+                dirs.add(v[j]);
+            }
+        }
+        int[] inputIds = new int[k];
+        for (int j = 0; j < k; j++) inputIds[j] = diff.get(j).id();
+        int[] hv;
+        if (mode == HvpMode.REVERSE_OVER_REVERSE) {
+            // H·v = ∇⟨∇f, v⟩ (H is symmetric, so this is also Hᵀ·v)
+            hv = transpose(b, grads, dirs, inputIds);
+        } else {
+            // w ↦ H·w by reverse over reverse with stand-in directions w, then transposed along v:
+            // the directions now flow forward through f and back through its adjoint.
+            List<Integer> ws = new ArrayList<>();
+            for (int j = 0; j < k; j++) {
+                Node in = diff.get(j);
+                int w = b.input(n + k + j, "w_" + in.name(), in.type());
+                if (gradient.length > in.id() && gradient[in.id()] >= 0) ws.add(w);
+            }
+            int[] hw = transpose(b, grads, ws, inputIds);
+            List<Integer> hwOut = new ArrayList<>(), vIn = new ArrayList<>();
+            for (int j = 0; j < k; j++) {
+                if (hw[j] < 0) continue;
+                hwOut.add(hw[j]);
+                vIn.add(v[j]);
+            }
+            int[] wIds = new int[k];
+            for (int j = 0; j < k; j++) wIds[j] = firstInput(b, n + k + j);
+            hv = transpose(b, hwOut, vIn, wIds);
+        }
+        int[] outs = new int[1 + k];
+        List<String> names = new ArrayList<>();
+        outs[0] = output;
+        for (int j = 0; j < k; j++) {
+            Node in = diff.get(j);
+            outs[1 + j] = hv[j] >= 0 ? hv[j] : Prim.splat(b, 0, in.type());
+            names.add("hv_" + in.name());
+        }
+        return strip(b.build(outs, distinct(forward.outputName(0), names)), n + k);
+    }
+
+    /**
+     * The transpose of a computation linear in the values {@code of}: seeds each of
+     * {@code outputs} with the matching {@code cotangents} and walks back (ids in b), returning per
+     * entry of {@code of} its adjoint (Σ over outputs of the transposed map), or -1 for zero.
+     */
+    static int[] transpose(Builder b, List<Integer> outputs, List<Integer> cotangents, int[] of) {
+        int[] result = new int[of.length];
+        java.util.Arrays.fill(result, -1);
+        if (outputs.isEmpty()) return result;
+        boolean[] marked = new boolean[b.size()];
+        for (int id : of) marked[id] = true;
+        int[] adjoint = Adjoint.backward(b, b.nodes(), toArray(outputs), toArray(cotangents), marked);
+        for (int i = 0; i < of.length; i++) result[i] = of[i] < adjoint.length ? adjoint[of[i]] : -1;
+        return result;
+    }
+
+    /** The forward graph's input count, after checking it has one output (a scalar if asked) and a flag per input. */
+    private static int check(Graph forward, boolean[] wrt, boolean scalar) {
+        if (forward == null) throw new IllegalArgumentException("derivatives: the forward graph is null");
+        int n = forward.inputs().size();
+        if (forward.outputCount() != 1)
+            throw new IllegalArgumentException("derivatives: the forward graph needs exactly one output, has " + forward.outputCount());
+        if (wrt == null || wrt.length != n)
+            throw new IllegalArgumentException("derivatives: wrt needs one flag per input (" + n + "), got " + (wrt == null ? "null" : wrt.length));
+        Type out = forward.type(forward.output(0));
+        if (scalar && !out.isScalar())
+            throw new IllegalArgumentException("hvp: the function must have a scalar output, it is " + out
+                    + " (a Hessian-vector product is of a scalar function; reduce the output first)");
+        return n;
+    }
+
+    private static Builder copy(Graph forward) {
+        Builder b = new Builder();
+        for (Node nd : forward.nodes()) {   // the copy keeps every id, as Adjoint.of
+            int id = b.add(nd.prim(), nd.rawArgs(), nd.type(), nd.rawInts(), nd.rawData(), nd.name());
+            if (id != nd.id()) throw new AssertionError("copy must keep ids");
+        }
+        return b;
+    }
+
+    private static int firstInput(Builder b, int index) {
+        for (Node nd : b.nodes()) if (nd.prim() == Prim.INPUT && nd.inputIndex() == index) return nd.id();
+        throw new AssertionError("no input " + index);
+    }
+
+    private static int count(boolean[] wrt) {
+        int c = 0;
+        for (boolean w : wrt) if (w) c++;
+        return c;
+    }
+
+    private static int[] toArray(List<Integer> l) {
+        int[] a = new int[l.size()];
+        for (int i = 0; i < a.length; i++) a[i] = l.get(i);
+        return a;
+    }
+
+    /** The value's name, then the others made distinct from it and from each other. */
+    private static String[] distinct(String value, List<String> others) {
+        String[] names = new String[1 + others.size()];
+        names[0] = value;
+        Set<String> taken = new HashSet<>(List.of(value));
+        for (int i = 0; i < others.size(); i++) {
+            String name = others.get(i);
+            for (int s = 1; !taken.add(name); s++) name = others.get(i) + "_" + s;
+            names[1 + i] = name;
+        }
+        return names;
+    }
+
+    /**
+     * g without its inputs of index {@code keep} and above: the stand-ins a transposition used,
+     * which nothing reads once the dead nodes are gone.
+     */
+    private static Graph strip(Graph g, int keep) {
+        Graph live = DeadCodeElimination.run(g);
+        Builder b = new Builder();
+        int[] map = new int[live.size()];
+        for (Node nd : live.nodes()) {
+            if (nd.prim() == Prim.INPUT && nd.inputIndex() >= keep) {
+                map[nd.id()] = -1;
+                continue;
+            }
+            int[] args = Rebuild.remap(nd, map);
+            for (int a : args) if (a < 0) throw new AssertionError("a transposition left a stand-in input in use: " + nd);
+            map[nd.id()] = b.add(nd.prim(), args, nd.type(), nd.rawInts(), nd.rawData(), nd.name());
+        }
+        int[] outs = live.outputs();
+        for (int i = 0; i < outs.length; i++) {
+            outs[i] = map[outs[i]];
+            if (outs[i] < 0) throw new AssertionError("a transposition returned a stand-in input");
+        }
+        return b.build(outs, live.outputNames());
+    }
+}
