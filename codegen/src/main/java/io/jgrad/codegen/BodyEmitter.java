@@ -80,6 +80,7 @@ final class BodyEmitter {
 
     /** Emits everything; returns the name of the driver method. */
     String emit() {
+        if (p.splitAt >= 0) throw new IllegalStateException("a split plan is emitted by emitSplit");
         startChunk();
         List<Plan.Stmt> stmts = p.stmts;
         for (int s = 0; s < stmts.size(); s++) {
@@ -93,12 +94,47 @@ final class BodyEmitter {
         return driver(name, chunks);
     }
 
+    /**
+     * Emits a split plan ({@link Plan#splitAt}): returns {prefix driver, pass driver}. The prefix
+     * computes everything that does not depend on the pass inputs, once; the pass driver the
+     * rest, and returns the value output when it is one element. The chunk boundary falls
+     * exactly at the split, so every prefix scalar the passes read is spilled there.
+     */
+    String[] emitSplit() {
+        if (p.splitAt < 0) throw new IllegalStateException("not a split plan");
+        List<Plan.Stmt> stmts = p.stmts;
+        startChunk();
+        for (int s = 0; s < p.splitAt; s++) {
+            statement(stmts.get(s));
+            if (s + 1 < p.splitAt && offset() > CHUNK_BYTES) {
+                endChunk(s, false);
+                startChunk();
+            }
+        }
+        endChunk(p.splitAt - 1, false);
+        String prefix = driver(name + "pre", new ArrayList<>(chunks));
+        chunks.clear();
+        startChunk();
+        for (int s = p.splitAt; s < stmts.size(); s++) {
+            statement(stmts.get(s));
+            if (s + 1 < stmts.size() && offset() > CHUNK_BYTES) {
+                endChunk(s, false);
+                startChunk();
+            }
+        }
+        endChunk(stmts.size() - 1, true);
+        return new String[] {prefix, driver(name + "pass", chunks)};
+    }
+
     // ---------------------------------------------------------------- chunks
 
+    private int chunkCount;
+
     private void startChunk() {
-        counter = new SizeCounter(cg.staticBody(name + "$" + chunks.size()));
+        String chunk = name + "$" + chunkCount++;
+        counter = new SizeCounter(cg.staticBody(chunk));
         mv = counter;
-        chunks.add(name + "$" + chunks.size());
+        chunks.add(chunk);
         mv.visitCode();
         nextLocal = FIRST_LOCAL;
         Arrays.fill(local, -1);

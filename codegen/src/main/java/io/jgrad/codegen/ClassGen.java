@@ -24,6 +24,9 @@ final class ClassGen {
     static final String WORKSPACE = "io/jgrad/runtime/Workspace";
     static final String SIGNATURE = "io/jgrad/runtime/Signature";
     static final String OPS = "io/jgrad/runtime/Ops";
+    static final String DERIVED = "io/jgrad/runtime/Derived";
+    /** Derived(int workspaceSize, boolean workspaceDoubles, boolean reverse). */
+    static final String DERIVED_CTOR_DESC = "(IZZ)V";
 
     static final String CTOR_DESC = "(L" + SIGNATURE + ";)V";
     static final String C = "L" + COMPILED + ";";
@@ -42,8 +45,16 @@ final class ClassGen {
     private final List<String> constantTypes = new ArrayList<>();
     private final Map<Node, String> constantFields = new IdentityHashMap<>();
 
+    /** The super class: Compiled, or Derived for a lazily made derivative kernel. */
+    private final String superName;
+
     ClassGen(String name, Num io, Num ws) {
+        this(name, io, ws, COMPILED);
+    }
+
+    ClassGen(String name, Num io, Num ws, String superName) {
         this.name = name;
+        this.superName = superName;
         this.io = io;
         this.ws = ws;
         this.bodyDesc = "(" + io.arrays + ws.array + io.array + io.array + io.arrays + ")" + io.desc;
@@ -55,7 +66,12 @@ final class ClassGen {
                 throw new IllegalStateException("unexpected frame merge of " + a + " and " + b + " in " + name);
             }
         };
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, COMPILED, null);
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, superName, null);
+    }
+
+    /** Any member method; the caller writes its code (see {@link DerivedGen}). */
+    MethodVisitor method(int access, String method, String desc) {
+        return cw.visitMethod(access, method, desc, null, null);
     }
 
     /** A private static method with the body signature; the caller writes its code. */
@@ -98,11 +114,19 @@ final class ClassGen {
     Object[] classData() { return constants.toArray(); }
 
     void constructor() {
-        MethodVisitor m = cw.visitMethod(ACC_PUBLIC, "<init>", CTOR_DESC, null, null);
+        boolean derived = superName.equals(DERIVED);
+        String desc = derived ? DERIVED_CTOR_DESC : CTOR_DESC;
+        MethodVisitor m = cw.visitMethod(ACC_PUBLIC, "<init>", desc, null, null);
         m.visitCode();
         m.visitVarInsn(ALOAD, 0);
-        m.visitVarInsn(ALOAD, 1);
-        m.visitMethodInsn(INVOKESPECIAL, COMPILED, "<init>", CTOR_DESC, false);
+        if (derived) {
+            m.visitVarInsn(ILOAD, 1);
+            m.visitVarInsn(ILOAD, 2);
+            m.visitVarInsn(ILOAD, 3);
+        } else {
+            m.visitVarInsn(ALOAD, 1);
+        }
+        m.visitMethodInsn(INVOKESPECIAL, superName, "<init>", desc, false);
         m.visitInsn(RETURN);
         m.visitMaxs(0, 0);
         m.visitEnd();

@@ -76,15 +76,22 @@ public final class CodeGen {
 
         Graph shown = r.valueAndGrad != null ? r.valueAndGrad : r.vjp;
         String ir = Printer.print(shown);
+        // jvp, jacobian and hvp are generated on their first call (DerivedCode), not here
+        DerivedCode derived = new DerivedCode(name, dtype, r.forward, r.requiresGrad, r.inputShapes, r.outputShape);
         Signature sig = new Signature(dtype, r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape,
-                ws == Num.F32 ? wsSize : 0, ws == Num.F64 ? wsSize : 0, ir, Dot.print(shown), bytes);
+                ws == Num.F32 ? wsSize : 0, ws == Num.F64 ? wsSize : 0, ir, Dot.print(shown), bytes, derived);
         dump(name, bytes, ir);
         return define(bytes, cg.classData(), sig);
     }
 
+    /** Defines a generated class of this package as a hidden class with its constants as class data (not STRONG). */
+    static MethodHandles.Lookup defineHidden(byte[] bytes, Object[] data) throws IllegalAccessException {
+        return LOOKUP.defineHiddenClassWithClassData(bytes, data, true);
+    }
+
     private static Compiled define(byte[] bytes, Object[] data, Signature sig) {
         try {
-            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClassWithClassData(bytes, data, true);
+            MethodHandles.Lookup hidden = defineHidden(bytes, data);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Signature.class));
             return (Compiled) ctor.invoke(sig);
         } catch (RuntimeException | Error e) {
@@ -94,7 +101,7 @@ public final class CodeGen {
         }
     }
 
-    private static void dump(String name, byte[] bytes, String ir) {
+    static void dump(String name, byte[] bytes, String ir) {
         String dir = System.getProperty("jgrad.dump");
         if (dir == null || dir.isEmpty()) return;
         try {
@@ -128,7 +135,7 @@ public final class CodeGen {
     }
 
     /** Whether any value of g is f64: its workspace must then hold doubles. */
-    private static boolean computesInDouble(Graph g) {
+    static boolean computesInDouble(Graph g) {
         for (Node nd : g.nodes()) if (nd.type().dtype() == DType.F64) return true;
         return false;
     }

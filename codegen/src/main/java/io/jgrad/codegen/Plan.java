@@ -56,12 +56,27 @@ final class Plan {
     final int[] wsOffset;
     final int[] fusedSize;
     final List<Stmt> stmts = new ArrayList<>();
+    /**
+     * A split plan (the Jacobian's passes): values that depend on an INPUT of index
+     * {@code passFrom} or above are the pass part, recomputed each pass; the others are the
+     * prefix, computed once. The prefix statements come first ({@code stmts[0, splitAt)}); a
+     * prefix value the pass part reads stays live to the end (its buffer or spill slot is never
+     * reused), and a one-element value output is stored by a statement too. -1: not split.
+     */
+    final int passFrom;
+    final boolean[] dependent;
+    int splitAt = -1;
     /** Index of the last statement reading each value; stmts.size() for the returned value. */
     final int[] lastUse;
     int tensorFloats;
 
     Plan(Graph g, int seedInput, int[] gradInput) {
+        this(g, seedInput, gradInput, -1);
+    }
+
+    Plan(Graph g, int seedInput, int[] gradInput, int passFrom) {
         this.g = g;
+        this.passFrom = passFrom;
         this.n = g.size();
         this.seedInput = seedInput;
         this.gradInput = gradInput.clone();
@@ -73,6 +88,15 @@ final class Plan {
         this.wsOffset = new int[n];
         this.fusedSize = new int[n];
         this.lastUse = new int[n];
+        this.dependent = new boolean[n];
+        if (passFrom >= 0) {
+            for (int v = 0; v < n; v++) {
+                Node nd = g.node(v);
+                boolean d = nd.prim() == Prim.INPUT && nd.inputIndex() >= passFrom;
+                for (int a : nd.args()) d |= dependent[a];
+                dependent[v] = d;
+            }
+        }
         java.util.Arrays.fill(destOutput, -1);
         java.util.Arrays.fill(wsOffset, -1);
         java.util.Arrays.fill(lastUse, -1);
@@ -212,13 +236,15 @@ final class Plan {
     }
 
     private void schedule() {
+        List<Stmt> pass = new ArrayList<>();
         for (int v = 0; v < n; v++) {
             Node nd = g.node(v);
             if (nd.prim() == Prim.INPUT || nd.prim() == Prim.CONST) continue;
+            List<Stmt> into = dependent[v] ? pass : stmts;
             if (scalar[v]) {
-                if (canon[v] == v) stmts.add(new Stmt(Kind.SCALAR, v, -1));
+                if (canon[v] == v) into.add(new Stmt(Kind.SCALAR, v, -1));
             } else if (mat[v]) {
-                stmts.add(new Stmt(Kind.KERNEL, v, -1));
+                into.add(new Stmt(Kind.KERNEL, v, -1));
             }
         }
         // Outputs: a stored tensor's first occurrence is computed straight into its array.
@@ -228,12 +254,16 @@ final class Plan {
         }
         for (int k = 0; k < g.outputCount(); k++) {
             int o = g.output(k);
+            List<Stmt> into = dependent[o] ? pass : stmts;
             if (scalar[o]) {
-                if (k > 0) stmts.add(new Stmt(Kind.STORE, o, k));
+                // a one-element value is returned by the body, unless split: the prefix stores it
+                if (k > 0 || passFrom >= 0) into.add(new Stmt(Kind.STORE, o, k));
             } else if (destOutput[o] != k) {
-                stmts.add(new Stmt(Kind.COPY, o, k));
+                into.add(new Stmt(Kind.COPY, o, k));
             }
         }
+        if (passFrom >= 0) splitAt = stmts.size();
+        stmts.addAll(pass);
         for (int s = 0; s < stmts.size(); s++) {
             final int at = s;
             LeafSink mark = (leaf, acc) -> use(leaf, at);
@@ -253,6 +283,8 @@ final class Plan {
 
     private void use(int v, int s) {
         int c = scalar[v] ? canon[v] : v;
+        // a prefix value read by the passes is read again by every pass: it lives to the end
+        if (splitAt >= 0 && s >= splitAt && !dependent[c]) s = stmts.size();
         lastUse[c] = Math.max(lastUse[c], s);
     }
 

@@ -156,6 +156,179 @@ public final class Checks {
         }
     }
 
+
+    // ---- forward mode, Jacobians and Hessian-vector products (float[])
+
+    public static void jvp(Compiled c, float[][] inputs, float[][] tangents, float[] output, float[] outputTangent) {
+        inputs(c, inputs);
+        Signature s = c.sig;
+        perInput(s, "tangents", tangents, "a zero tangent");
+        for (int i = 0; i < tangents.length; i++) {
+            if (!s.requiresGrad[i] || tangents[i] == null) continue;
+            float[] t = tangents[i];
+            if (t.length != s.sizes[i])
+                throw new IllegalArgumentException("tangents[" + i + "] for " + input(s, i) + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + t.length);
+        }
+        output(c, inputs, output, null);
+        for (int i = 0; i < tangents.length; i++)
+            if (s.requiresGrad[i] && tangents[i] == output) throw new IllegalArgumentException("output is the same array as tangents[" + i + "]: tangents are read after the output is written");
+        if (outputTangent == null) throw new IllegalArgumentException("outputTangent is null: expected length " + s.outputSize + shape(s.outputShape));
+        if (outputTangent.length != s.outputSize)
+            throw new IllegalArgumentException("outputTangent: expected length " + s.outputSize + shape(s.outputShape) + ", got " + outputTangent.length);
+        if (outputTangent == output) throw new IllegalArgumentException("outputTangent is the same array as output");
+        for (int j = 0; j < inputs.length; j++)
+            if (outputTangent == inputs[j]) throw new IllegalArgumentException("outputTangent is the same array as " + input(s, j) + ": inputs are never written");
+        for (int i = 0; i < tangents.length; i++)
+            if (s.requiresGrad[i] && tangents[i] == outputTangent) throw new IllegalArgumentException("outputTangent is the same array as tangents[" + i + "]: tangents are never written");
+    }
+
+    public static void jacobian(Compiled c, float[][] inputs, float[] output, float[][] jacobian) {
+        inputs(c, inputs);
+        output(c, inputs, output, null);
+        Signature s = c.sig;
+        perInput(s, "jacobian", jacobian, "a block that is not computed");
+        for (int i = 0; i < jacobian.length; i++) {
+            float[] b = jacobian[i];
+            if (!s.requiresGrad[i] || b == null) continue;
+            long want = (long) s.outputSize * s.sizes[i];
+            String what = "jacobian[" + i + "] for " + input(s, i) + " (d output / d " + s.names[i] + ", [" + s.outputSize + " x " + s.sizes[i] + "] row-major)";
+            if (want > Integer.MAX_VALUE) throw new IllegalArgumentException(what + " would need " + want + " elements, more than a Java array holds");
+            if (b.length != want) throw new IllegalArgumentException(what + ": expected length " + want + ", got " + b.length);
+            for (int j = 0; j < inputs.length; j++)
+                if (b == inputs[j]) throw new IllegalArgumentException(what + " is the same array as " + input(s, j) + ": inputs are never written");
+            if (b == output) throw new IllegalArgumentException(what + " is the same array as output");
+            for (int k = 0; k < i; k++)
+                if (s.requiresGrad[k] && jacobian[k] == b) throw new IllegalArgumentException(what + " is the same array as jacobian[" + k + "]");
+        }
+    }
+
+    public static void hvp(Compiled c, float[][] inputs, float[][] v, float[][] hv) {
+        scalarForHvp(c);
+        inputs(c, inputs);
+        Signature s = c.sig;
+        perInput(s, "v", v, "a zero direction");
+        for (int i = 0; i < v.length; i++) {
+            if (!s.requiresGrad[i] || v[i] == null) continue;
+            if (v[i].length != s.sizes[i])
+                throw new IllegalArgumentException("v[" + i + "] for " + input(s, i) + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + v[i].length);
+        }
+        if (hv == null) throw new IllegalArgumentException("hv is null: expected " + s.names.length + " arrays (null allowed for inputs that do not require grad)");
+        if (hv.length != s.names.length)
+            throw new IllegalArgumentException("hv: expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names) + ", got " + hv.length);
+        for (int i = 0; i < hv.length; i++) {
+            if (!s.requiresGrad[i]) continue;
+            float[] h = hv[i];
+            String what = "hv[" + i + "] for " + input(s, i);
+            if (h == null) throw new IllegalArgumentException(what + " is null: expected length " + s.sizes[i] + shape(s.shapes[i]));
+            if (h.length != s.sizes[i]) throw new IllegalArgumentException(what + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + h.length);
+            for (int j = 0; j < inputs.length; j++)
+                if (h == inputs[j]) throw new IllegalArgumentException(what + " is the same array as " + input(s, j) + ": inputs are never written");
+            for (int j = 0; j < v.length; j++)
+                if (s.requiresGrad[j] && h == v[j]) throw new IllegalArgumentException(what + " is the same array as v[" + j + "]: directions are read after hv is written");
+            for (int k = 0; k < i; k++)
+                if (s.requiresGrad[k] && hv[k] == h) throw new IllegalArgumentException(what + " is the same array as hv[" + k + "]");
+        }
+    }
+
+    /** An array with one entry per input (the entries for inputs without a gradient are not read). */
+    private static void perInput(Signature s, String name, float[][] arrays, String nullMeans) {
+        if (arrays == null)
+            throw new IllegalArgumentException(name + " is null: expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names)
+                    + " (an entry may be null: " + nullMeans + ")");
+        if (arrays.length != s.names.length)
+            throw new IllegalArgumentException(name + ": expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names) + ", got " + arrays.length);
+    }
+
+    // ---- forward mode, Jacobians and Hessian-vector products (double[])
+
+    public static void jvp(Compiled c, double[][] inputs, double[][] tangents, double[] output, double[] outputTangent) {
+        inputs(c, inputs);
+        Signature s = c.sig;
+        perInput(s, "tangents", tangents, "a zero tangent");
+        for (int i = 0; i < tangents.length; i++) {
+            if (!s.requiresGrad[i] || tangents[i] == null) continue;
+            double[] t = tangents[i];
+            if (t.length != s.sizes[i])
+                throw new IllegalArgumentException("tangents[" + i + "] for " + input(s, i) + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + t.length);
+        }
+        output(c, inputs, output, null);
+        for (int i = 0; i < tangents.length; i++)
+            if (s.requiresGrad[i] && tangents[i] == output) throw new IllegalArgumentException("output is the same array as tangents[" + i + "]: tangents are read after the output is written");
+        if (outputTangent == null) throw new IllegalArgumentException("outputTangent is null: expected length " + s.outputSize + shape(s.outputShape));
+        if (outputTangent.length != s.outputSize)
+            throw new IllegalArgumentException("outputTangent: expected length " + s.outputSize + shape(s.outputShape) + ", got " + outputTangent.length);
+        if (outputTangent == output) throw new IllegalArgumentException("outputTangent is the same array as output");
+        for (int j = 0; j < inputs.length; j++)
+            if (outputTangent == inputs[j]) throw new IllegalArgumentException("outputTangent is the same array as " + input(s, j) + ": inputs are never written");
+        for (int i = 0; i < tangents.length; i++)
+            if (s.requiresGrad[i] && tangents[i] == outputTangent) throw new IllegalArgumentException("outputTangent is the same array as tangents[" + i + "]: tangents are never written");
+    }
+
+    public static void jacobian(Compiled c, double[][] inputs, double[] output, double[][] jacobian) {
+        inputs(c, inputs);
+        output(c, inputs, output, null);
+        Signature s = c.sig;
+        perInput(s, "jacobian", jacobian, "a block that is not computed");
+        for (int i = 0; i < jacobian.length; i++) {
+            double[] b = jacobian[i];
+            if (!s.requiresGrad[i] || b == null) continue;
+            long want = (long) s.outputSize * s.sizes[i];
+            String what = "jacobian[" + i + "] for " + input(s, i) + " (d output / d " + s.names[i] + ", [" + s.outputSize + " x " + s.sizes[i] + "] row-major)";
+            if (want > Integer.MAX_VALUE) throw new IllegalArgumentException(what + " would need " + want + " elements, more than a Java array holds");
+            if (b.length != want) throw new IllegalArgumentException(what + ": expected length " + want + ", got " + b.length);
+            for (int j = 0; j < inputs.length; j++)
+                if (b == inputs[j]) throw new IllegalArgumentException(what + " is the same array as " + input(s, j) + ": inputs are never written");
+            if (b == output) throw new IllegalArgumentException(what + " is the same array as output");
+            for (int k = 0; k < i; k++)
+                if (s.requiresGrad[k] && jacobian[k] == b) throw new IllegalArgumentException(what + " is the same array as jacobian[" + k + "]");
+        }
+    }
+
+    public static void hvp(Compiled c, double[][] inputs, double[][] v, double[][] hv) {
+        scalarForHvp(c);
+        inputs(c, inputs);
+        Signature s = c.sig;
+        perInput(s, "v", v, "a zero direction");
+        for (int i = 0; i < v.length; i++) {
+            if (!s.requiresGrad[i] || v[i] == null) continue;
+            if (v[i].length != s.sizes[i])
+                throw new IllegalArgumentException("v[" + i + "] for " + input(s, i) + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + v[i].length);
+        }
+        if (hv == null) throw new IllegalArgumentException("hv is null: expected " + s.names.length + " arrays (null allowed for inputs that do not require grad)");
+        if (hv.length != s.names.length)
+            throw new IllegalArgumentException("hv: expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names) + ", got " + hv.length);
+        for (int i = 0; i < hv.length; i++) {
+            if (!s.requiresGrad[i]) continue;
+            double[] h = hv[i];
+            String what = "hv[" + i + "] for " + input(s, i);
+            if (h == null) throw new IllegalArgumentException(what + " is null: expected length " + s.sizes[i] + shape(s.shapes[i]));
+            if (h.length != s.sizes[i]) throw new IllegalArgumentException(what + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + h.length);
+            for (int j = 0; j < inputs.length; j++)
+                if (h == inputs[j]) throw new IllegalArgumentException(what + " is the same array as " + input(s, j) + ": inputs are never written");
+            for (int j = 0; j < v.length; j++)
+                if (s.requiresGrad[j] && h == v[j]) throw new IllegalArgumentException(what + " is the same array as v[" + j + "]: directions are read after hv is written");
+            for (int k = 0; k < i; k++)
+                if (s.requiresGrad[k] && hv[k] == h) throw new IllegalArgumentException(what + " is the same array as hv[" + k + "]");
+        }
+    }
+
+    /** An array with one entry per input (the entries for inputs without a gradient are not read). */
+    private static void perInput(Signature s, String name, double[][] arrays, String nullMeans) {
+        if (arrays == null)
+            throw new IllegalArgumentException(name + " is null: expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names)
+                    + " (an entry may be null: " + nullMeans + ")");
+        if (arrays.length != s.names.length)
+            throw new IllegalArgumentException(name + ": expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names) + ", got " + arrays.length);
+    }
+
+    /** hvp is for scalar functions (as valueAndGrad). */
+    private static void scalarForHvp(Compiled c) {
+        Signature s = c.sig;
+        if (s.outputShape.length != 0)
+            throw new IllegalStateException("hvp needs a scalar output (a Hessian-vector product is of a scalar function); this function's output has shape "
+                    + Arrays.toString(s.outputShape) + ": reduce it inside the function (sum, mean, a dot with weights), or use jacobian for its first derivatives");
+    }
+
     private static String input(Signature s, int i) {
         return "input " + i + " '" + s.names[i] + "'";
     }

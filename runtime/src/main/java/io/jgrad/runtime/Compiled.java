@@ -117,6 +117,173 @@ public abstract class Compiled {
         throw notScalar();
     }
 
+    // ---- version 2: forward mode, Jacobians, Hessian-vector products. Not generated with the
+    // class: each kind's kernel is made on the first call (DerivedFactory), once, so compiling
+    // costs nothing for derivatives nobody asks for. Every check runs before anything is made
+    // or written.
+
+    /**
+     * Forward mode: {@code output} receives the value, {@code outputTangent} the directional
+     * derivative J · tangents = Σ_i (d output / d input i) · tangents[i] over the differentiable
+     * inputs; {@code tangents[i]} may be null (a zero tangent) and is not read for an input
+     * that does not require a gradient.
+     */
+    public final void jvp(float[][] inputs, float[][] tangents, float[] output, float[] outputTangent) {
+        requireDType(DType.F32, "jvp(double[][] inputs, double[][] tangents, double[] output, double[] outputTangent)");
+        Checks.jvp(this, inputs, tangents, output, outputTangent);
+        DerivedCalls.jvp(this, thread(), inputs, tangents, output, outputTangent);
+    }
+
+    public final void jvp(Workspace ws, float[][] inputs, float[][] tangents, float[] output, float[] outputTangent) {
+        requireDType(DType.F32, "jvp(Workspace ws, double[][] inputs, double[][] tangents, double[] output, double[] outputTangent)");
+        Checks.workspace(this, ws);
+        Checks.jvp(this, inputs, tangents, output, outputTangent);
+        DerivedCalls.jvp(this, ws, inputs, tangents, output, outputTangent);
+    }
+
+    /**
+     * The Jacobian: {@code output} receives the value and {@code jacobian[i]} d output / d input i,
+     * row-major [output size x input i size], for every differentiable input whose block is not
+     * null (a null block is neither computed nor counted). Computed by reverse passes (one per
+     * output element) or forward passes (one per element of the requested inputs), whichever
+     * are fewer (reverse on a tie), looping inside generated code.
+     */
+    public final void jacobian(float[][] inputs, float[] output, float[][] jacobian) {
+        requireDType(DType.F32, "jacobian(double[][] inputs, double[] output, double[][] jacobian)");
+        Checks.jacobian(this, inputs, output, jacobian);
+        DerivedCalls.jacobian(this, thread(), inputs, output, jacobian);
+    }
+
+    public final void jacobian(Workspace ws, float[][] inputs, float[] output, float[][] jacobian) {
+        requireDType(DType.F32, "jacobian(Workspace ws, double[][] inputs, double[] output, double[][] jacobian)");
+        Checks.workspace(this, ws);
+        Checks.jacobian(this, inputs, output, jacobian);
+        DerivedCalls.jacobian(this, ws, inputs, output, jacobian);
+    }
+
+    /**
+     * Scalar functions: the Hessian-vector product, {@code hv[i]} = Σ_j (d²f / d input i d input j) · v[j]
+     * over the differentiable inputs; {@code v[j]} may be null (zero), {@code hv[i]} is required
+     * for every differentiable input (both are left alone for the others).
+     */
+    public final void hvp(float[][] inputs, float[][] v, float[][] hv) {
+        requireDType(DType.F32, "hvp(double[][] inputs, double[][] v, double[][] hv)");
+        Checks.hvp(this, inputs, v, hv);
+        DerivedCalls.hvp(this, thread(), inputs, v, hv);
+    }
+
+    public final void hvp(Workspace ws, float[][] inputs, float[][] v, float[][] hv) {
+        requireDType(DType.F32, "hvp(Workspace ws, double[][] inputs, double[][] v, double[][] hv)");
+        Checks.workspace(this, ws);
+        Checks.hvp(this, inputs, v, hv);
+        DerivedCalls.hvp(this, ws, inputs, v, hv);
+    }
+
+    public final void jvp(double[][] inputs, double[][] tangents, double[] output, double[] outputTangent) {
+        requireDType(DType.F64, "jvp(float[][] inputs, float[][] tangents, float[] output, float[] outputTangent)");
+        Checks.jvp(this, inputs, tangents, output, outputTangent);
+        DerivedCalls.jvp(this, thread(), inputs, tangents, output, outputTangent);
+    }
+
+    public final void jvp(Workspace ws, double[][] inputs, double[][] tangents, double[] output, double[] outputTangent) {
+        requireDType(DType.F64, "jvp(Workspace ws, float[][] inputs, float[][] tangents, float[] output, float[] outputTangent)");
+        Checks.workspace(this, ws);
+        Checks.jvp(this, inputs, tangents, output, outputTangent);
+        DerivedCalls.jvp(this, ws, inputs, tangents, output, outputTangent);
+    }
+
+    public final void jacobian(double[][] inputs, double[] output, double[][] jacobian) {
+        requireDType(DType.F64, "jacobian(float[][] inputs, float[] output, float[][] jacobian)");
+        Checks.jacobian(this, inputs, output, jacobian);
+        DerivedCalls.jacobian(this, thread(), inputs, output, jacobian);
+    }
+
+    public final void jacobian(Workspace ws, double[][] inputs, double[] output, double[][] jacobian) {
+        requireDType(DType.F64, "jacobian(Workspace ws, float[][] inputs, float[] output, float[][] jacobian)");
+        Checks.workspace(this, ws);
+        Checks.jacobian(this, inputs, output, jacobian);
+        DerivedCalls.jacobian(this, ws, inputs, output, jacobian);
+    }
+
+    public final void hvp(double[][] inputs, double[][] v, double[][] hv) {
+        requireDType(DType.F64, "hvp(float[][] inputs, float[][] v, float[][] hv)");
+        Checks.hvp(this, inputs, v, hv);
+        DerivedCalls.hvp(this, thread(), inputs, v, hv);
+    }
+
+    public final void hvp(Workspace ws, double[][] inputs, double[][] v, double[][] hv) {
+        requireDType(DType.F64, "hvp(Workspace ws, float[][] inputs, float[][] v, float[][] hv)");
+        Checks.workspace(this, ws);
+        Checks.hvp(this, inputs, v, hv);
+        DerivedCalls.hvp(this, ws, inputs, v, hv);
+    }
+
+    private void requireDType(DType d, String otherOverload) {
+        if (sig.dtype != d) throw wrongDType(otherOverload);
+    }
+
+    // ---- the lazily made kernels: double-checked under one lock, published through volatile fields
+
+    /** A Jacobian kernel and the blocks it computes (by input index). */
+    record JacobianKernel(boolean[] blocks, Derived kernel) {}
+
+    private final Object kernelLock = new Object();
+    private volatile Derived jvpKernel, hvpKernel;
+    /** Copy-on-write: one entry per set of requested blocks seen so far (usually one). */
+    private volatile JacobianKernel[] jacobianKernels = new JacobianKernel[0];
+
+    Derived jvpKernel() {
+        Derived d = jvpKernel;
+        if (d != null) return d;
+        synchronized (kernelLock) {
+            if (jvpKernel == null) jvpKernel = factory().jvp();
+            return jvpKernel;
+        }
+    }
+
+    Derived hvpKernel() {
+        Derived d = hvpKernel;
+        if (d != null) return d;
+        synchronized (kernelLock) {
+            if (hvpKernel == null) hvpKernel = factory().hvp();
+            return hvpKernel;
+        }
+    }
+
+    /** The kernel for the non-null blocks of {@code jacobian} (differentiable inputs only); allocates nothing once made. */
+    JacobianKernel jacobianKernel(Object[] jacobian) {
+        JacobianKernel k = findJacobian(jacobianKernels, jacobian);
+        if (k != null) return k;
+        synchronized (kernelLock) {
+            JacobianKernel[] known = jacobianKernels;
+            k = findJacobian(known, jacobian);
+            if (k != null) return k;
+            boolean[] blocks = new boolean[jacobian.length];
+            for (int i = 0; i < blocks.length; i++) blocks[i] = sig.requiresGrad[i] && jacobian[i] != null;
+            k = new JacobianKernel(blocks, factory().jacobian(blocks.clone()));
+            JacobianKernel[] grown = Arrays.copyOf(known, known.length + 1);
+            grown[known.length] = k;
+            jacobianKernels = grown;
+            return k;
+        }
+    }
+
+    private JacobianKernel findJacobian(JacobianKernel[] known, Object[] jacobian) {
+        search:
+        for (JacobianKernel k : known) {
+            for (int i = 0; i < jacobian.length; i++)
+                if (k.blocks[i] != (sig.requiresGrad[i] && jacobian[i] != null)) continue search;
+            return k;
+        }
+        return null;
+    }
+
+    private DerivedFactory factory() {
+        if (sig.derived == null)
+            throw new UnsupportedOperationException("this compiled function was made without derivative kernels (no DerivedFactory in its Signature)");
+        return sig.derived;
+    }
+
     /** A call over the other dtype's arrays: names the overload that fits this function. */
     private IllegalArgumentException wrongDType(String overload) {
         String arrays = sig.dtype == DType.F64 ? "double[]" : "float[]";
@@ -150,7 +317,7 @@ public abstract class Compiled {
         return thread().f64;
     }
 
-    private Workspace thread() {
+    Workspace thread() {
         Workspace w = local.get();
         if (w == null) {
             w = newWorkspace();

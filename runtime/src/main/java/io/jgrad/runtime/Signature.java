@@ -21,6 +21,8 @@ public final class Signature {
     final String ir;
     final String dot;
     final byte[] bytecode;
+    /** Makes the derivative kernels on first use; null: jvp, jacobian and hvp are unsupported. */
+    final DerivedFactory derived;
 
     /** An F32 function whose workspace holds floats. */
     public Signature(String[] names, int[][] shapes, boolean[] requiresGrad, int[] outputShape,
@@ -34,6 +36,12 @@ public final class Signature {
      */
     public Signature(DType dtype, String[] names, int[][] shapes, boolean[] requiresGrad, int[] outputShape,
                      int workspaceFloats, int workspaceDoubles, String ir, String dot, byte[] bytecode) {
+        this(dtype, names, shapes, requiresGrad, outputShape, workspaceFloats, workspaceDoubles, ir, dot, bytecode, null);
+    }
+
+    /** As above, with the factory of the kernels of jvp, jacobian and hvp, made when first called. */
+    public Signature(DType dtype, String[] names, int[][] shapes, boolean[] requiresGrad, int[] outputShape,
+                     int workspaceFloats, int workspaceDoubles, String ir, String dot, byte[] bytecode, DerivedFactory derived) {
         if (dtype != DType.F32 && dtype != DType.F64)
             throw new IllegalArgumentException("a compiled function is F32 or F64, got " + dtype);
         if (names.length != shapes.length || names.length != requiresGrad.length)
@@ -56,6 +64,7 @@ public final class Signature {
         this.ir = ir;
         this.dot = dot;
         this.bytecode = bytecode.clone();
+        this.derived = derived;
     }
 
     private static int size(int[] shape) {

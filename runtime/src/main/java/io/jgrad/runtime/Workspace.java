@@ -32,6 +32,26 @@ public final class Workspace {
         this.f64 = doubles == 0 ? NO_DOUBLES : new double[doubles];
     }
 
+    /**
+     * The scratch of each derivative kernel ({@link Derived}) used with this workspace, made on
+     * the kernel's first use here (a Workspace is used by one thread at a time, so no lock).
+     */
+    private Scratch[] scratch = NO_SCRATCH;
+    private static final Scratch[] NO_SCRATCH = new Scratch[0];
+
+    /** The scratch of kernel d in this workspace, or null before its first use here. */
+    Scratch scratch(Derived d) {
+        for (Scratch s : scratch) if (s.kernel == d) return s;
+        return null;
+    }
+
+    Scratch add(Scratch s) {
+        Scratch[] grown = java.util.Arrays.copyOf(scratch, scratch.length + 1);
+        grown[scratch.length] = s;
+        scratch = grown;
+        return s;
+    }
+
     /** How many elements (floats or doubles) this workspace holds: what the code generator planned. */
     public int size() {
         return f32.length + f64.length;

@@ -1,0 +1,135 @@
+package io.jgrad.codegen;
+
+import io.jgrad.ir.Adjoint;
+import io.jgrad.ir.Derivatives;
+import io.jgrad.ir.Graph;
+import io.jgrad.ir.Optimizer;
+import io.jgrad.ir.Printer;
+import io.jgrad.ir.Type;
+import io.jgrad.runtime.DType;
+import io.jgrad.runtime.Derived;
+import io.jgrad.runtime.DerivedFactory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Makes a compiled function's derivative kernels when the runtime first asks (each once, under
+ * the Compiled's lock): derives the graph from the optimised forward graph (ir
+ * {@link Derivatives}, {@link Adjoint}), optimises it, and generates a hidden class extending
+ * {@link Derived} with the same backend as the function itself. Holds only the forward graph
+ * and the signature, so {@link CodeGen#compile} pays nothing for it.
+ *
+ * <ul>
+ *   <li>jvp: the forward-mode graph; tangents are inputs n.. (the runtime passes the inputs and
+ *       the tangents in one array), the output tangent goes to grads[0].</li>
+ *   <li>hvp: by {@link #HVP_MODE}; directions are inputs n.., H·v goes to grads[i].</li>
+ *   <li>jacobian: reverse passes (the VJP graph, seed = e_r) when the output has no more
+ *       elements than the requested inputs together, else forward passes (the JVP graph,
+ *       one tangent = e_c); a split plan computes the forward values once.</li>
+ * </ul>
+ */
+final class DerivedCode implements DerivedFactory {
+    /**
+     * How Hessian-vector products are built. Reverse over reverse measured faster on the MLP
+     * loss (bench HvpBench; both modes give the same values to rounding, DerivativesTest);
+     * {@code -Djgrad.hvp=forward} selects forward over reverse, for measuring.
+     */
+    static final Derivatives.HvpMode HVP_MODE = "forward".equals(System.getProperty("jgrad.hvp"))
+            ? Derivatives.HvpMode.FORWARD_OVER_REVERSE : Derivatives.HvpMode.REVERSE_OVER_REVERSE;
+
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private final String name;
+    private final DType dtype;
+    private final Graph forward;
+    private final boolean[] requiresGrad;
+    private final int[] sizes;
+    private final int outputSize;
+
+    DerivedCode(String name, DType dtype, Graph forward, boolean[] requiresGrad, int[][] shapes, int[] outputShape) {
+        this.name = name;
+        this.dtype = dtype;
+        this.forward = forward;
+        this.requiresGrad = requiresGrad.clone();
+        this.sizes = new int[shapes.length];
+        for (int i = 0; i < shapes.length; i++) sizes[i] = Type.of(dtype, shapes[i]).size();
+        this.outputSize = Type.of(dtype, outputShape).size();
+    }
+
+    @Override
+    public Derived jvp() {
+        Graph g = Optimizer.optimize(Derivatives.jvp(forward, requiresGrad));
+        return make("jvp", g, new Plan(g, -1, new int[] {-1, 0}), null);
+    }
+
+    @Override
+    public Derived hvp() {
+        Graph g = Optimizer.optimize(Derivatives.hvp(forward, requiresGrad, HVP_MODE));
+        return make("hvp", g, new Plan(g, -1, gradInputs(requiresGrad)), null);
+    }
+
+    @Override
+    public Derived jacobian(boolean[] blocks) {
+        int n = sizes.length, forwardPasses = 0, count = 0;
+        for (int i = 0; i < n; i++) {
+            if (!blocks[i]) continue;
+            forwardPasses += sizes[i];
+            count++;
+        }
+        int[] which = new int[count], blockSizes = new int[count];
+        for (int i = 0, b = 0; i < n; i++) {
+            if (!blocks[i]) continue;
+            which[b] = i;
+            blockSizes[b++] = sizes[i];
+        }
+        boolean reverse = outputSize <= forwardPasses;
+        if (reverse) {
+            Graph g = Optimizer.optimize(Adjoint.of(forward, blocks, true));
+            Plan plan = new Plan(g, n, gradInputs(blocks), n);
+            return make("jacobianRev", g, plan, (cg, drivers) -> DerivedGen.reverseJacobian(cg, drivers[0], drivers[1], outputSize, which, blockSizes));
+        }
+        Graph g = Optimizer.optimize(Derivatives.jvp(forward, blocks));
+        Plan plan = new Plan(g, -1, new int[] {-1, 0}, n);
+        return make("jacobianFwd", g, plan, (cg, drivers) -> DerivedGen.forwardJacobian(cg, drivers[0], drivers[1], n, outputSize, which, blockSizes));
+    }
+
+    /** Output k >= 1 goes to grads[i] for the k-th input with flags[i]. */
+    private static int[] gradInputs(boolean[] flags) {
+        int k = 1;
+        for (boolean f : flags) if (f) k++;
+        int[] g = new int[k];
+        g[0] = -1;
+        for (int i = 0, j = 1; i < flags.length; i++) if (flags[i]) g[j++] = i;
+        return g;
+    }
+
+    private interface Loop {
+        void emit(ClassGen cg, String[] drivers);
+    }
+
+    /** Generates and instantiates one kernel: {@code run} over the plan, or with {@code loop} the Jacobian over its split. */
+    private Derived make(String kind, Graph g, Plan plan, Loop loop) {
+        String className = name + "$" + kind + COUNTER.incrementAndGet();
+        Num io = Num.of(dtype);
+        Num ws = io == Num.F64 || CodeGen.computesInDouble(g) ? Num.F64 : Num.F32;
+        ClassGen cg = new ClassGen(className, io, ws, ClassGen.DERIVED);
+        BodyEmitter body = new BodyEmitter(cg, plan, kind + "$");
+        if (loop == null) DerivedGen.run(cg, body.emit());
+        else loop.emit(cg, body.emitSplit());
+        cg.constructor();
+        cg.staticInit();
+        byte[] bytes = cg.toBytes();
+        CodeGen.dump(className, bytes, Printer.print(g));
+        try {
+            MethodHandles.Lookup hidden = CodeGen.defineHidden(bytes, cg.classData());
+            return (Derived) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, boolean.class, boolean.class))
+                    .invoke(body.workspaceSize(), ws == Num.F64, loop != null && kind.equals("jacobianRev"));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not define the generated " + kind + " kernel", t);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.jgrad.codegen;
+
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+import static org.objectweb.asm.Opcodes.*;
+
+/**
+ * The entry methods of a derivative kernel (a subclass of {@code io.jgrad.runtime.Derived}):
+ * {@code run}, one call of a body, and {@code jacobian}, the prefix once and then the passes,
+ * looping here in generated code. Arguments were checked by the runtime before the call.
+ */
+final class DerivedGen {
+    private DerivedGen() {}
+
+    // locals of both methods
+    private static final int IN = 1, WS = 2, SEED = 3, OUT = 4, GRADS = 5, JAC = 6, WS_ARRAY = 7, PASS = 8, TANGENT = 9,
+            ROW = 10, COLUMN = 11, BLOCK = 12;
+
+    /** run(inputs, Object ws, seed, output, grads): the body's driver on the kernel's workspace array. */
+    static void run(ClassGen cg, String driver) {
+        Num io = cg.io;
+        String desc = "(" + io.arrays + "Ljava/lang/Object;" + io.array + io.array + io.arrays + ")" + io.desc;
+        MethodVisitor m = cg.method(ACC_PROTECTED | ACC_FINAL, "run", desc);
+        m.visitCode();
+        m.visitVarInsn(ALOAD, WS);
+        m.visitTypeInsn(CHECKCAST, cg.ws.array);
+        m.visitVarInsn(ASTORE, WS_ARRAY);
+        call(m, cg, driver);
+        m.visitInsn(io.ret);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+    }
+
+    /**
+     * jacobian(inputs, Object ws, seed, output, grads, jacobian) by reverse passes: after the
+     * prefix, pass r sets seed[r] = 1, runs the pass body (the VJP along e_r) and copies each
+     * requested grads[i] into row r of jacobian[i]. {@code blocks} are the requested input
+     * indices, {@code sizes} their element counts, {@code m} the output's.
+     */
+    static void reverseJacobian(ClassGen cg, String prefix, String pass, int m, int[] blocks, int[] sizes) {
+        MethodVisitor mv = jacobianMethod(cg, prefix);
+        Num io = cg.io;
+        Label head = new Label(), end = new Label();
+        iconst(mv, 0);
+        mv.visitVarInsn(ISTORE, PASS);
+        mv.visitLabel(head);
+        mv.visitVarInsn(ILOAD, PASS);
+        iconst(mv, m);
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        setElement(mv, io, SEED, PASS, 1);
+        call(mv, cg, pass);
+        mv.visitInsn(io.pop);
+        setElement(mv, io, SEED, PASS, 0);
+        for (int b = 0; b < blocks.length; b++) {
+            // System.arraycopy(grads[i], 0, jacobian[i], r * size, size): row r is contiguous
+            mv.visitVarInsn(ALOAD, GRADS);
+            iconst(mv, blocks[b]);
+            mv.visitInsn(AALOAD);
+            iconst(mv, 0);
+            mv.visitVarInsn(ALOAD, JAC);
+            iconst(mv, blocks[b]);
+            mv.visitInsn(AALOAD);
+            mv.visitVarInsn(ILOAD, PASS);
+            iconst(mv, sizes[b]);
+            mv.visitInsn(IMUL);
+            iconst(mv, sizes[b]);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
+        }
+        mv.visitIincInsn(PASS, 1);
+        mv.visitJumpInsn(GOTO, head);
+        mv.visitLabel(end);
+        finish(mv);
+    }
+
+    /**
+     * jacobian(...) by forward passes: inputs[n + b] is the zero tangent array of the b-th
+     * requested input; the pass for its element c sets it to 1, runs the pass body (the JVP
+     * along e_c) and copies grads[0] (the output tangent) into column c of jacobian[i].
+     */
+    static void forwardJacobian(ClassGen cg, String prefix, String pass, int n, int m, int[] blocks, int[] sizes) {
+        MethodVisitor mv = jacobianMethod(cg, prefix);
+        Num io = cg.io;
+        mv.visitVarInsn(ALOAD, GRADS);
+        iconst(mv, 0);
+        mv.visitInsn(AALOAD);
+        mv.visitVarInsn(ASTORE, COLUMN);
+        for (int b = 0; b < blocks.length; b++) {
+            int size = sizes[b];
+            mv.visitVarInsn(ALOAD, IN);
+            iconst(mv, n + b);
+            mv.visitInsn(AALOAD);
+            mv.visitVarInsn(ASTORE, TANGENT);
+            mv.visitVarInsn(ALOAD, JAC);
+            iconst(mv, blocks[b]);
+            mv.visitInsn(AALOAD);
+            mv.visitVarInsn(ASTORE, BLOCK);
+            Label head = new Label(), end = new Label();
+            iconst(mv, 0);
+            mv.visitVarInsn(ISTORE, PASS);
+            mv.visitLabel(head);
+            mv.visitVarInsn(ILOAD, PASS);
+            iconst(mv, size);
+            mv.visitJumpInsn(IF_ICMPGE, end);
+            setElement(mv, io, TANGENT, PASS, 1);
+            call(mv, cg, pass);
+            mv.visitInsn(io.pop);
+            setElement(mv, io, TANGENT, PASS, 0);
+            // jacobian[i][q * size + c] = column[q] for every output element q
+            Label rows = new Label(), rowsEnd = new Label();
+            iconst(mv, 0);
+            mv.visitVarInsn(ISTORE, ROW);
+            mv.visitLabel(rows);
+            mv.visitVarInsn(ILOAD, ROW);
+            iconst(mv, m);
+            mv.visitJumpInsn(IF_ICMPGE, rowsEnd);
+            mv.visitVarInsn(ALOAD, BLOCK);
+            mv.visitVarInsn(ILOAD, ROW);
+            iconst(mv, size);
+            mv.visitInsn(IMUL);
+            mv.visitVarInsn(ILOAD, PASS);
+            mv.visitInsn(IADD);
+            mv.visitVarInsn(ALOAD, COLUMN);
+            mv.visitVarInsn(ILOAD, ROW);
+            mv.visitInsn(io.aload);
+            mv.visitInsn(io.astore);
+            mv.visitIincInsn(ROW, 1);
+            mv.visitJumpInsn(GOTO, rows);
+            mv.visitLabel(rowsEnd);
+            mv.visitIincInsn(PASS, 1);
+            mv.visitJumpInsn(GOTO, head);
+            mv.visitLabel(end);
+        }
+        finish(mv);
+    }
+
+    /** Opens jacobian(...), casts the workspace and runs the prefix once. */
+    private static MethodVisitor jacobianMethod(ClassGen cg, String prefix) {
+        Num io = cg.io;
+        String desc = "(" + io.arrays + "Ljava/lang/Object;" + io.array + io.array + io.arrays + io.arrays + ")V";
+        MethodVisitor mv = cg.method(ACC_PROTECTED | ACC_FINAL, "jacobian", desc);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, WS);
+        mv.visitTypeInsn(CHECKCAST, cg.ws.array);
+        mv.visitVarInsn(ASTORE, WS_ARRAY);
+        call(mv, cg, prefix);
+        mv.visitInsn(io.pop);
+        return mv;
+    }
+
+    private static void finish(MethodVisitor mv) {
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Calls a body driver with (inputs, workspace array, seed, output, grads); leaves its value on the stack. */
+    private static void call(MethodVisitor mv, ClassGen cg, String driver) {
+        mv.visitVarInsn(ALOAD, IN);
+        mv.visitVarInsn(ALOAD, WS_ARRAY);
+        mv.visitVarInsn(ALOAD, SEED);
+        mv.visitVarInsn(ALOAD, OUT);
+        mv.visitVarInsn(ALOAD, GRADS);
+        mv.visitMethodInsn(INVOKESTATIC, cg.name, driver, cg.bodyDesc, false);
+    }
+
+    /** array[index] = value (0 or 1) in the function's dtype. */
+    private static void setElement(MethodVisitor mv, Num io, int array, int index, double value) {
+        mv.visitVarInsn(ALOAD, array);
+        mv.visitVarInsn(ILOAD, index);
+        io.constant(mv, value);
+        mv.visitInsn(io.astore);
+    }
+
+    private static void iconst(MethodVisitor mv, int i) {
+        if (i >= -1 && i <= 5) mv.visitInsn(ICONST_0 + i);
+        else if (i >= Byte.MIN_VALUE && i <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, i);
+        else if (i >= Short.MIN_VALUE && i <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, i);
+        else mv.visitLdcInsn(i);
+    }
+}
