@@ -50,7 +50,7 @@ final class Backward {
     }
 
     /** Post-order DFS without recursion: every tensor comes after the operands it was made from. */
-    private static List<Tensor> topologicalOrder(Tensor root) {
+    static List<Tensor> topologicalOrder(Tensor root) {
         long pass = PASSES.incrementAndGet();
         List<Tensor> order = new ArrayList<>();
         Tensor[] stack = new Tensor[16];

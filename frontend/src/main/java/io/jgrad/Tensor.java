@@ -508,6 +508,12 @@ public final class Tensor {
         gradFn = new GradFn(name, edges, saved, e, output);
     }
 
+    /** Marks this new tensor (a gradient made with history by {@code Grad.grad}) as made by {@code fn}. */
+    void recordGradient(GradFn fn) {
+        requiresGrad = true;
+        gradFn = fn;
+    }
+
     private static boolean recording(Tensor a) {
         return a.requiresGrad && !NoGrad.active();
     }

@@ -76,6 +76,30 @@ final class Trace {
     /** The IR value of an operand: its traced value, or a constant made (once) from an eager tensor. */
     int valueOf(Tensor t) {
         if (t.traced != null) return t.traced.value;
-        return constants.computeIfAbsent(t, k -> builder.constant(k.type(), Storage.toDoubles(k.data)));
+        return constants.computeIfAbsent(t, k -> {
+            if (k.requiresGrad) {
+                captured.add("tensor " + k.type() + (k.gradFn == null ? " (a leaf" : " (made by " + k.gradFn.name)
+                        + ", requires_grad=True) captured" + TraceOps.at());
+            }
+            return builder.constant(k.type(), Storage.toDoubles(k.data));
+        });
+    }
+
+    /** Eager tensors that require a gradient and became constants, described for the warning. */
+    private final java.util.List<String> captured = new java.util.ArrayList<>();
+
+    private static final System.Logger LOG = System.getLogger("io.jgrad.Grad");
+
+    /**
+     * Issue 11's item 6: a captured tensor that requires a gradient silently gets none. Capturing
+     * stays as it is (its value at compile time, a constant), but a compile that did it says so
+     * once, through System.Logger at WARNING.
+     */
+    void warnAboutCapturedGradients() {
+        if (captured.isEmpty()) return;
+        LOG.log(System.Logger.Level.WARNING, "Grad.compile: the compiled function uses " + captured.size() + " eager tensor"
+                + (captured.size() == 1 ? "" : "s") + " that require" + (captured.size() == 1 ? "s" : "") + " grad as a constant"
+                + " (its value now; it receives no gradient): " + String.join("; ", captured)
+                + ". Pass it as an Arg to differentiate it, or detach() it to silence this");
     }
 }

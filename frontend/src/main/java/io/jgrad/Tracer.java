@@ -123,6 +123,7 @@ final class Tracer {
             throw new IllegalArgumentException("Grad.compile: the function returns " + outType + "; a compiled function returns F32 or F64"
                     + " (convert the result with to(DType.F32))");
         }
+        trace.warnAboutCapturedGradients();
         Graph graph = trace.builder.build(new int[] {out}, new String[] {"out"});
         return new Lowered(names, shapes, requiresGrad, graph);
     }
