@@ -76,13 +76,15 @@ final class Trace {
     /** The IR value of an operand: its traced value, or a constant made (once) from an eager tensor. */
     int valueOf(Tensor t) {
         if (t.traced != null) return t.traced.value;
-        return constants.computeIfAbsent(t, k -> {
-            if (k.requiresGrad) {
-                captured.add("tensor " + k.type() + (k.gradFn == null ? " (a leaf" : " (made by " + k.gradFn.name)
-                        + ", requires_grad=True) captured" + TraceOps.at());
-            }
-            return builder.constant(k.type(), Storage.toDoubles(k.data));
-        });
+        Integer known = constants.get(t);
+        if (known != null) return known;
+        if (t.requiresGrad) {
+            captured.add("tensor " + t.type() + (t.gradFn == null ? " (a leaf" : " (made by " + t.gradFn.name)
+                    + ", requires_grad=True) captured" + TraceOps.at());
+        }
+        int c = builder.constant(t.type(), Storage.toDoubles(t.data));
+        constants.put(t, c);
+        return c;
     }
 
     /** Eager tensors that require a gradient and became constants, described for the warning. */
@@ -100,6 +102,6 @@ final class Trace {
         LOG.log(System.Logger.Level.WARNING, "Grad.compile: the compiled function uses " + captured.size() + " eager tensor"
                 + (captured.size() == 1 ? "" : "s") + " that require" + (captured.size() == 1 ? "s" : "") + " grad as a constant"
                 + " (its value now; it receives no gradient): " + String.join("; ", captured)
-                + ". Pass it as an Arg to differentiate it, or detach() it to silence this");
+                + "; pass it as an Arg to differentiate it, or detach() it to silence this");
     }
 }

@@ -41,6 +41,11 @@ final class DerivedCode implements DerivedFactory {
 
     private static final AtomicLong COUNTER = new AtomicLong();
 
+    /** How many kernels this JVM has generated so far (their class names count up; tools and tests read it). */
+    static long made() {
+        return COUNTER.get();
+    }
+
     private final String name;
     private final DType dtype;
     private final Graph forward;

@@ -191,14 +191,13 @@ public final class Checks {
             float[] b = jacobian[i];
             if (!s.requiresGrad[i] || b == null) continue;
             long want = (long) s.outputSize * s.sizes[i];
-            String what = "jacobian[" + i + "] for " + input(s, i) + " (d output / d " + s.names[i] + ", [" + s.outputSize + " x " + s.sizes[i] + "] row-major)";
-            if (want > Integer.MAX_VALUE) throw new IllegalArgumentException(what + " would need " + want + " elements, more than a Java array holds");
-            if (b.length != want) throw new IllegalArgumentException(what + ": expected length " + want + ", got " + b.length);
+            if (want > Integer.MAX_VALUE) throw new IllegalArgumentException(block(s, i) + " would need " + want + " elements, more than a Java array holds");
+            if (b.length != want) throw new IllegalArgumentException(block(s, i) + ": expected length " + want + ", got " + b.length);
             for (int j = 0; j < inputs.length; j++)
-                if (b == inputs[j]) throw new IllegalArgumentException(what + " is the same array as " + input(s, j) + ": inputs are never written");
-            if (b == output) throw new IllegalArgumentException(what + " is the same array as output");
+                if (b == inputs[j]) throw new IllegalArgumentException(block(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
+            if (b == output) throw new IllegalArgumentException(block(s, i) + " is the same array as output");
             for (int k = 0; k < i; k++)
-                if (s.requiresGrad[k] && jacobian[k] == b) throw new IllegalArgumentException(what + " is the same array as jacobian[" + k + "]");
+                if (s.requiresGrad[k] && jacobian[k] == b) throw new IllegalArgumentException(block(s, i) + " is the same array as jacobian[" + k + "]");
         }
     }
 
@@ -218,15 +217,16 @@ public final class Checks {
         for (int i = 0; i < hv.length; i++) {
             if (!s.requiresGrad[i]) continue;
             float[] h = hv[i];
-            String what = "hv[" + i + "] for " + input(s, i);
-            if (h == null) throw new IllegalArgumentException(what + " is null: expected length " + s.sizes[i] + shape(s.shapes[i]));
-            if (h.length != s.sizes[i]) throw new IllegalArgumentException(what + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + h.length);
+            if (h == null) throw new IllegalArgumentException("hv[" + i + "] for " + input(s, i) + " is null: expected length " + s.sizes[i] + shape(s.shapes[i]));
+            if (h.length != s.sizes[i])
+                throw new IllegalArgumentException("hv[" + i + "] for " + input(s, i) + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + h.length);
             for (int j = 0; j < inputs.length; j++)
-                if (h == inputs[j]) throw new IllegalArgumentException(what + " is the same array as " + input(s, j) + ": inputs are never written");
+                if (h == inputs[j]) throw new IllegalArgumentException("hv[" + i + "] for " + input(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
             for (int j = 0; j < v.length; j++)
-                if (s.requiresGrad[j] && h == v[j]) throw new IllegalArgumentException(what + " is the same array as v[" + j + "]: directions are read after hv is written");
+                if (s.requiresGrad[j] && h == v[j])
+                    throw new IllegalArgumentException("hv[" + i + "] for " + input(s, i) + " is the same array as v[" + j + "]: directions are read after hv is written");
             for (int k = 0; k < i; k++)
-                if (s.requiresGrad[k] && hv[k] == h) throw new IllegalArgumentException(what + " is the same array as hv[" + k + "]");
+                if (s.requiresGrad[k] && hv[k] == h) throw new IllegalArgumentException("hv[" + i + "] for " + input(s, i) + " is the same array as hv[" + k + "]");
         }
     }
 
@@ -273,14 +273,13 @@ public final class Checks {
             double[] b = jacobian[i];
             if (!s.requiresGrad[i] || b == null) continue;
             long want = (long) s.outputSize * s.sizes[i];
-            String what = "jacobian[" + i + "] for " + input(s, i) + " (d output / d " + s.names[i] + ", [" + s.outputSize + " x " + s.sizes[i] + "] row-major)";
-            if (want > Integer.MAX_VALUE) throw new IllegalArgumentException(what + " would need " + want + " elements, more than a Java array holds");
-            if (b.length != want) throw new IllegalArgumentException(what + ": expected length " + want + ", got " + b.length);
+            if (want > Integer.MAX_VALUE) throw new IllegalArgumentException(block(s, i) + " would need " + want + " elements, more than a Java array holds");
+            if (b.length != want) throw new IllegalArgumentException(block(s, i) + ": expected length " + want + ", got " + b.length);
             for (int j = 0; j < inputs.length; j++)
-                if (b == inputs[j]) throw new IllegalArgumentException(what + " is the same array as " + input(s, j) + ": inputs are never written");
-            if (b == output) throw new IllegalArgumentException(what + " is the same array as output");
+                if (b == inputs[j]) throw new IllegalArgumentException(block(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
+            if (b == output) throw new IllegalArgumentException(block(s, i) + " is the same array as output");
             for (int k = 0; k < i; k++)
-                if (s.requiresGrad[k] && jacobian[k] == b) throw new IllegalArgumentException(what + " is the same array as jacobian[" + k + "]");
+                if (s.requiresGrad[k] && jacobian[k] == b) throw new IllegalArgumentException(block(s, i) + " is the same array as jacobian[" + k + "]");
         }
     }
 
@@ -300,15 +299,16 @@ public final class Checks {
         for (int i = 0; i < hv.length; i++) {
             if (!s.requiresGrad[i]) continue;
             double[] h = hv[i];
-            String what = "hv[" + i + "] for " + input(s, i);
-            if (h == null) throw new IllegalArgumentException(what + " is null: expected length " + s.sizes[i] + shape(s.shapes[i]));
-            if (h.length != s.sizes[i]) throw new IllegalArgumentException(what + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + h.length);
+            if (h == null) throw new IllegalArgumentException("hv[" + i + "] for " + input(s, i) + " is null: expected length " + s.sizes[i] + shape(s.shapes[i]));
+            if (h.length != s.sizes[i])
+                throw new IllegalArgumentException("hv[" + i + "] for " + input(s, i) + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + h.length);
             for (int j = 0; j < inputs.length; j++)
-                if (h == inputs[j]) throw new IllegalArgumentException(what + " is the same array as " + input(s, j) + ": inputs are never written");
+                if (h == inputs[j]) throw new IllegalArgumentException("hv[" + i + "] for " + input(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
             for (int j = 0; j < v.length; j++)
-                if (s.requiresGrad[j] && h == v[j]) throw new IllegalArgumentException(what + " is the same array as v[" + j + "]: directions are read after hv is written");
+                if (s.requiresGrad[j] && h == v[j])
+                    throw new IllegalArgumentException("hv[" + i + "] for " + input(s, i) + " is the same array as v[" + j + "]: directions are read after hv is written");
             for (int k = 0; k < i; k++)
-                if (s.requiresGrad[k] && hv[k] == h) throw new IllegalArgumentException(what + " is the same array as hv[" + k + "]");
+                if (s.requiresGrad[k] && hv[k] == h) throw new IllegalArgumentException("hv[" + i + "] for " + input(s, i) + " is the same array as hv[" + k + "]");
         }
     }
 
@@ -319,6 +319,11 @@ public final class Checks {
                     + " (an entry may be null: " + nullMeans + ")");
         if (arrays.length != s.names.length)
             throw new IllegalArgumentException(name + ": expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names) + ", got " + arrays.length);
+    }
+
+    /** How a Jacobian block is named in messages (built only when one is thrown). */
+    private static String block(Signature s, int i) {
+        return "jacobian[" + i + "] for " + input(s, i) + " (d output / d " + s.names[i] + ", [" + s.outputSize + " x " + s.sizes[i] + "] row-major)";
     }
 
     /** hvp is for scalar functions (as valueAndGrad). */
