@@ -28,25 +28,14 @@ final class GradFn {
     private final int output;
     /** Per operand: differentiate with respect to it. */
     private final boolean[] wrt;
-    /**
-     * Per operand, its parameter index on the tape; null: operand i is parameter i (an op's
-     * own node). A gradient made by {@link #applyWithHistory} shares its op's tape, where the
-     * seed it was made from is a later parameter.
-     */
-    private final int[] params;
 
     /** {@code saved} null: PyTorch saves nothing; empty: only constants (freed all the same). */
     GradFn(String name, Tensor[] inputs, Tensor[] saved, Eval tape, int output) {
-        this(name, inputs, saved, tape, output, null);
-    }
-
-    private GradFn(String name, Tensor[] inputs, Tensor[] saved, Eval tape, int output, int[] params) {
         this.name = name;
         this.inputs = inputs;
         this.tape = tape;
         this.output = output;
-        this.params = params;
-        this.wrt = params == null ? wrt(inputs) : wrtByParam(inputs, params);
+        this.wrt = wrt(inputs);
         this.freedAfterBackward = saved != null;
         if (saved == null) {
             this.savedVersions = null;
@@ -77,14 +66,6 @@ final class GradFn {
         }
         boolean[] w = new boolean[inputs.length];
         for (int i = 0; i < inputs.length; i++) w[i] = inputs[i] != null;
-        return w;
-    }
-
-    private static boolean[] wrtByParam(Tensor[] inputs, int[] params) {
-        int max = -1;
-        for (int p : params) max = Math.max(max, p);
-        boolean[] w = new boolean[max + 1];
-        for (int i = 0; i < inputs.length; i++) w[params[i]] = inputs[i] != null;
         return w;
     }
 
@@ -128,47 +109,18 @@ final class GradFn {
         Object[] grads = new Object[inputs.length];
         for (int i = 0; i < grads.length; i++) {
             if (inputs[i] == null) continue;
-            int id = d[params == null ? i : params[i]];
-            grads[i] = id >= 0 ? tape.value(id) : Storage.filled(inputs[i].dtype, inputs[i].size(), 0);
+            grads[i] = d[i] >= 0 ? tape.value(d[i]) : Storage.filled(inputs[i].dtype, inputs[i].size(), 0);
         }
         return grads;
     }
 
-    /**
-     * The vector-Jacobian product as tensors that carry history (PyTorch's create_graph=True,
-     * for {@code Grad.grad}): the same VJP rules run on the same tape ({@link Eval#backward}
-     * appends them, with {@code g} as a new parameter), and each operand's gradient is a tensor
-     * whose own node is that part of the tape, with the operands and {@code g} as its inputs: so
-     * differentiating it again applies the VJP rules of the VJP rules. Null for the operands that
-     * need no gradient. The node is kept (retain_graph): {@code Grad.grad} frees nothing.
-     */
-    Tensor[] applyWithHistory(Tensor g) {
-        int seedParam = tape.inputCount();
-        int[] d = tape.backward(output, g.data, wrt);
-        int operands = inputs.length;
-        Tensor[] edges = java.util.Arrays.copyOf(inputs, operands + 1);
-        edges[operands] = g.requiresGrad ? g : null;
-        int[] edgeParams = new int[operands + 1];
-        for (int i = 0; i < operands; i++) edgeParams[i] = params == null ? i : params[i];
-        edgeParams[operands] = seedParam;
-        Tensor[] saved = new Tensor[operands + 1];
-        for (int i = 0; i <= operands; i++) saved[i] = edges[i];
-        Tensor[] grads = new Tensor[operands];
-        for (int i = 0; i < operands; i++) {
-            if (inputs[i] == null) continue;
-            int id = d[edgeParams[i]];
-            Tensor t = inputs[i];
-            // the tape may share arrays with its operands and the seed: the result owns a copy
-            Object data = id >= 0 ? Storage.copy(tape.value(id)) : Storage.filled(t.dtype, t.size(), 0);
-            Tensor r = new Tensor(t.dtype, t.shape.clone(), data);
-            if (id >= 0) {
-                boolean any = false;
-                for (Tensor e : edges) any |= e != null;
-                if (any) r.recordGradient(new GradFn(name + "Backward", edges.clone(), saved.clone(), tape, id, edgeParams));
-            }
-            grads[i] = r;
-        }
-        return grads;
+    /** The op's tape (null once freed) and its result's id there: Grad.grad replays them with history ({@link Gradients}). */
+    Eval tape() {
+        return tape;
+    }
+
+    int output() {
+        return output;
     }
 
     /** PyTorch frees saved tensors after backward: a second pass through this node then fails. */

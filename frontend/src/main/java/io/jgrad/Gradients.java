@@ -3,6 +3,9 @@ package io.jgrad;
 import io.jgrad.ir.Adjoint;
 import io.jgrad.ir.Builder;
 import io.jgrad.ir.Composites;
+import io.jgrad.ir.Eval;
+import io.jgrad.ir.Node;
+import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
 
 import java.util.IdentityHashMap;
@@ -134,7 +137,7 @@ final class Gradients {
             if (wanted.containsKey(t)) found.put(t, g);
             if (t.gradFn == null) continue;
             Tensor[] inputs = t.gradFn.inputs;
-            Tensor[] grads = history ? t.gradFn.applyWithHistory(g) : plain(t.gradFn, inputs, g);
+            Tensor[] grads = history ? withHistory(t.gradFn, g) : plain(t.gradFn, inputs, g);
             for (int i = 0; i < inputs.length; i++) {
                 Tensor in = inputs[i];
                 if (in == null || !leads.get(in)) continue;
@@ -148,6 +151,52 @@ final class Gradients {
             result[i] = g != null ? g : new Tensor(wrt[i].dtype, wrt[i].shape.clone(), Storage.filled(wrt[i].dtype, wrt[i].size(), 0));
         }
         return result;
+    }
+
+    /**
+     * The VJP of one node as tensors that carry history (create_graph=True): the op's tape is
+     * replayed on a new {@link Eval} whose inputs are the operands then {@code g}, and the VJP
+     * rules run there ({@link Eval#backward}, which puts {@code g} as the next input); each
+     * operand's gradient is then a tensor whose node is that Eval, with the operands and
+     * {@code g} as its inputs in that order. Differentiating it again applies the VJP rules of
+     * the VJP rules. (Replaying recomputes the op's forward values once; only eager
+     * higher-order code pays it.)
+     */
+    private static Tensor[] withHistory(GradFn fn, Tensor g) {
+        Eval tape = fn.tape();
+        int out = fn.output();
+        Tensor[] inputs = fn.inputs;
+        Eval e = new Eval();
+        int[] map = new int[out + 1];
+        for (int id = 0; id <= out; id++) {
+            Node nd = tape.node(id);
+            if (nd.prim() == Prim.INPUT) {
+                if (nd.inputIndex() != e.inputCount()) throw new AssertionError("an op's tape takes its operands in order");
+                map[id] = e.input(nd.type(), tape.value(id));
+            } else {
+                int[] args = nd.args();
+                for (int i = 0; i < args.length; i++) args[i] = map[args[i]];
+                map[id] = e.apply(nd.prim(), args, nd.type(), nd.ints(), nd.data());
+            }
+        }
+        int operands = inputs.length;
+        if (e.inputCount() != operands) throw new AssertionError("an op's tape has one input per operand");
+        boolean[] wrt = new boolean[operands];
+        for (int i = 0; i < operands; i++) wrt[i] = inputs[i] != null;
+        int[] d = e.backward(map[out], g.data, wrt);   // g becomes input number `operands`
+        Tensor[] edges = java.util.Arrays.copyOf(inputs, operands + 1);
+        edges[operands] = g.requiresGrad ? g : null;
+        Tensor[] grads = new Tensor[operands];
+        for (int i = 0; i < operands; i++) {
+            Tensor t = inputs[i];
+            if (t == null) continue;
+            // the Eval may share arrays with the operands and g: each result owns a copy
+            Object data = d[i] >= 0 ? Storage.copy(e.value(d[i])) : Storage.filled(t.dtype, t.size(), 0);
+            Tensor r = new Tensor(t.dtype, t.shape.clone(), data);
+            if (d[i] >= 0) r.recordGradient(new GradFn(fn.name + "Backward", edges.clone(), edges.clone(), e, d[i]));
+            grads[i] = r;
+        }
+        return grads;
     }
 
     /** The VJP of one node as tensors without history (grad mode off). */
