@@ -289,13 +289,18 @@ final class Plan {
                 wsOffset[v] = allocate(free, type(v).size());
                 live.add(v);
             }
-            int scratch = kernel ? scratchFloats(v) : 0;
-            if (scratch > 0) { // used by this statement only: free again for the next one
-                scratchOffset[v] = allocate(free, scratch);
-                release(free, scratchOffset[v], scratch);
-            }
+            if (kernel && scratchFloats(v) > 0) scratchOffset[v] = 0; // placed below
         }
-        tensorFloats = top;
+        // Cascade states live during their own statement only: they share one region after the
+        // buffers, so the buffers keep the offsets (and the alignment) they would have without.
+        int scratch = 0;
+        for (int v = 0; v < n; v++) {
+            if (scratchOffset[v] < 0) continue;
+            scratchOffset[v] = top;
+            scratch = Math.max(scratch, scratchFloats(v));
+        }
+        checkWorkspace((long) top + scratch);
+        tensorFloats = top + scratch;
     }
 
     private int top;
@@ -312,12 +317,16 @@ final class Plan {
             }
         }
         int off = top;
-        if ((long) top + size > MAX_WORKSPACE_FLOATS) {
+        checkWorkspace((long) top + size);
+        top += size;
+        return off;
+    }
+
+    private static void checkWorkspace(long floats) {
+        if (floats > MAX_WORKSPACE_FLOATS) {
             throw new IllegalArgumentException("this function needs a workspace of more than " + MAX_WORKSPACE_FLOATS
                     + " floats (its intermediate values); a Java float[] holds at most that many: use smaller shapes");
         }
-        top += size;
-        return off;
     }
 
     // ---------------------------------------------------------------- sums (Summation's order)
