@@ -22,6 +22,11 @@ import java.util.List;
  * more than once (unless it is a free view of a buffer), the right operand of a matmul (read
  * m times), a fused expression grown past {@link #FUSE_CAP} operations, or the operand of a
  * RESHAPE whose index cannot be expressed as coordinates of that operand.
+ *
+ * <p>Sums and matmuls add in {@link Summation}'s order; a kernel that keeps part of that
+ * order's state in memory ({@link Cascade}: block-sum stacks, accumulator rows of lanes) gets
+ * {@link #scratchFloats} floats at {@link #scratchOffset}, one region after all buffers that
+ * every such statement reuses.
  */
 final class Plan {
     enum Kind {
