@@ -25,8 +25,8 @@ final class ClassGen {
     static final String SIGNATURE = "io/jgrad/runtime/Signature";
     static final String OPS = "io/jgrad/runtime/Ops";
     static final String DERIVED = "io/jgrad/runtime/Derived";
-    /** Derived(int workspaceSize, boolean workspaceDoubles, boolean reverse). */
-    static final String DERIVED_CTOR_DESC = "(IZZ)V";
+    /** Derived(int workspaceFloats, int workspaceDoubles, boolean reverse). */
+    static final String DERIVED_CTOR_DESC = "(IIZ)V";
 
     static final String CTOR_DESC = "(L" + SIGNATURE + ";)V";
     static final String C = "L" + COMPILED + ";";
@@ -36,10 +36,13 @@ final class ClassGen {
     final String name;
     /** The function's dtype: inputs, seed, output and gradients are arrays of it. */
     final Num io;
-    /** The workspace's element kind: F64 when any value is f64 (it then holds every value exactly). */
-    final Num ws;
-    /** Every body and chunk: (inputs, workspace, seed, output, grads) -> the scalar value, or 0. */
+    /**
+     * Every body and chunk: (inputs, workspace floats, workspace doubles, seed, output, grads)
+     * -> the scalar value, or 0. A region the function does not use is passed as null.
+     */
     final String bodyDesc;
+    /** Elements of the workspace's float and double regions (set before the entry points are written). */
+    int wsFloats, wsDoubles;
     private final ClassWriter cw;
     private final List<Object> constants = new ArrayList<>();
     private final List<String> constantTypes = new ArrayList<>();
@@ -48,16 +51,15 @@ final class ClassGen {
     /** The super class: Compiled, or Derived for a lazily made derivative kernel. */
     private final String superName;
 
-    ClassGen(String name, Num io, Num ws) {
-        this(name, io, ws, COMPILED);
+    ClassGen(String name, Num io) {
+        this(name, io, COMPILED);
     }
 
-    ClassGen(String name, Num io, Num ws, String superName) {
+    ClassGen(String name, Num io, String superName) {
         this.name = name;
         this.superName = superName;
         this.io = io;
-        this.ws = ws;
-        this.bodyDesc = "(" + io.arrays + ws.array + io.array + io.array + io.arrays + ")" + io.desc;
+        this.bodyDesc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + ")" + io.desc;
         this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -173,7 +175,7 @@ final class ClassGen {
     }
 
     /** forward(inputs, output) and forward(ws, inputs, output). */
-    void forward(String body, boolean scalarOut, boolean needsWs) {
+    void forward(String body, boolean scalarOut) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, out = in + 1;
             MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "forward", desc("V", withWs(explicit, "[[", "[")), null, null);
@@ -185,7 +187,7 @@ final class ClassGen {
             checkWorkspace(m, ws);
             scalarDestination(m, scalarOut, out);
             m.visitVarInsn(ALOAD, in);
-            workspaceArray(m, ws, needsWs);
+            workspaceArrays(m, ws);
             m.visitInsn(ACONST_NULL);
             m.visitVarInsn(ALOAD, out);
             m.visitInsn(ACONST_NULL);
@@ -198,14 +200,14 @@ final class ClassGen {
     }
 
     /** value(inputs): scalar outputs only (the base class throws otherwise). */
-    void value(String body, boolean needsWs) {
+    void value(String body) {
         MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "value", desc(String.valueOf(io.desc), "[["), null, null);
         m.visitCode();
         m.visitVarInsn(ALOAD, 0);
         m.visitVarInsn(ALOAD, 1);
         m.visitMethodInsn(INVOKESTATIC, CHECKS, "value", desc("V", C, "[["), false);
         m.visitVarInsn(ALOAD, 1);
-        workspaceArray(m, -1, needsWs);
+        workspaceArrays(m, -1);
         m.visitInsn(ACONST_NULL);
         m.visitInsn(ACONST_NULL);
         m.visitInsn(ACONST_NULL);
@@ -216,7 +218,7 @@ final class ClassGen {
     }
 
     /** valueAndGrad(inputs, grads) and valueAndGrad(ws, inputs, grads): scalar outputs only. */
-    void valueAndGrad(String body, boolean needsWs) {
+    void valueAndGrad(String body) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, grads = in + 1;
             MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "valueAndGrad", desc(String.valueOf(io.desc), withWs(explicit, "[[", "[[")), null, null);
@@ -227,7 +229,7 @@ final class ClassGen {
             m.visitMethodInsn(INVOKESTATIC, CHECKS, "valueAndGrad", desc("V", C, "[[", "[["), false);
             checkWorkspace(m, ws);
             m.visitVarInsn(ALOAD, in);
-            workspaceArray(m, ws, needsWs);
+            workspaceArrays(m, ws);
             m.visitInsn(ACONST_NULL);
             m.visitInsn(ACONST_NULL);
             m.visitVarInsn(ALOAD, grads);
@@ -239,7 +241,7 @@ final class ClassGen {
     }
 
     /** vjp(inputs, seed, output, grads) and vjp(ws, inputs, seed, output, grads). */
-    void vjp(String body, boolean scalarOut, boolean needsWs) {
+    void vjp(String body, boolean scalarOut) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, seed = in + 1, out = in + 2, grads = in + 3;
             MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "vjp", desc("V", withWs(explicit, "[[", "[", "[", "[[")), null, null);
@@ -253,7 +255,7 @@ final class ClassGen {
             checkWorkspace(m, ws);
             scalarDestination(m, scalarOut, out);
             m.visitVarInsn(ALOAD, in);
-            workspaceArray(m, ws, needsWs);
+            workspaceArrays(m, ws);
             m.visitVarInsn(ALOAD, seed);
             m.visitVarInsn(ALOAD, out);
             m.visitVarInsn(ALOAD, grads);
@@ -272,17 +274,24 @@ final class ClassGen {
         m.visitMethodInsn(INVOKESTATIC, CHECKS, "workspace", CHECK_WS, false);
     }
 
-    /** Pushes the workspace array: the explicit one, the thread's own, or null when none is planned. */
-    private void workspaceArray(MethodVisitor m, int wsArg, boolean needsWs) {
-        boolean doubles = ws == Num.F64;
-        if (wsArg >= 0) {
-            m.visitVarInsn(ALOAD, wsArg);
-            m.visitMethodInsn(INVOKESTATIC, COMPILED, doubles ? "workspaceDoubles" : "workspaceArray", "(L" + WORKSPACE + ";)" + ws.array, false);
-        } else if (needsWs) {
-            m.visitVarInsn(ALOAD, 0);
-            m.visitMethodInsn(INVOKEVIRTUAL, COMPILED, doubles ? "threadWorkspaceDoubles" : "threadWorkspace", "()" + ws.array, false);
-        } else {
+    /**
+     * Pushes the workspace's float and double arrays: the explicit workspace's (argument
+     * {@code wsArg}), or the thread's own; null for a region the function does not use.
+     */
+    private void workspaceArrays(MethodVisitor m, int wsArg) {
+        workspaceArray(m, wsArg, wsFloats > 0, "workspaceArray", "threadWorkspace", "[F");
+        workspaceArray(m, wsArg, wsDoubles > 0, "workspaceDoubles", "threadWorkspaceDoubles", "[D");
+    }
+
+    private static void workspaceArray(MethodVisitor m, int wsArg, boolean used, String of, String thread, String array) {
+        if (!used) {
             m.visitInsn(ACONST_NULL);
+        } else if (wsArg >= 0) {
+            m.visitVarInsn(ALOAD, wsArg);
+            m.visitMethodInsn(INVOKESTATIC, COMPILED, of, "(L" + WORKSPACE + ";)" + array, false);
+        } else {
+            m.visitVarInsn(ALOAD, 0);
+            m.visitMethodInsn(INVOKEVIRTUAL, COMPILED, thread, "()" + array, false);
         }
     }
 

@@ -49,28 +49,29 @@ public final class CodeGen {
 
         String name = PACKAGE + "/JgradFn" + COUNTER.incrementAndGet();
         Num io = Num.of(dtype);
-        // A double workspace holds every float and bool value exactly; a float one cannot hold a double.
-        Num ws = io == Num.F64 || computesInDouble(r.forward) || computesInDouble(r.vjp)
-                || (r.valueAndGrad != null && computesInDouble(r.valueAndGrad)) ? Num.F64 : Num.F32;
-        ClassGen cg = new ClassGen(name, io, ws);
+        ClassGen cg = new ClassGen(name, io);
         int[] gradInput = new int[diff.length + 1];
         gradInput[0] = -1;
         System.arraycopy(diff, 0, gradInput, 1, diff.length);
 
-        BodyEmitter fwd = new BodyEmitter(cg, new Plan(r.forward, -1, new int[] {-1}), "forward$");
-        BodyEmitter vjp = new BodyEmitter(cg, new Plan(r.vjp, n, gradInput), "vjp$");
-        BodyEmitter vag = r.valueAndGrad == null ? null : new BodyEmitter(cg, new Plan(r.valueAndGrad, -1, gradInput), "valueAndGrad$");
+        BodyEmitter fwd = new BodyEmitter(cg, new Plan(r.forward, -1, new int[] {-1}, io), "forward$");
+        BodyEmitter vjp = new BodyEmitter(cg, new Plan(r.vjp, n, gradInput, io), "vjp$");
+        BodyEmitter vag = r.valueAndGrad == null ? null : new BodyEmitter(cg, new Plan(r.valueAndGrad, -1, gradInput, io), "valueAndGrad$");
         String fwdBody = fwd.emit(), vjpBody = vjp.emit(), vagBody = vag == null ? null : vag.emit();
-        int wsSize = Math.max(fwd.workspaceSize(), Math.max(vjp.workspaceSize(), vag == null ? 0 : vag.workspaceSize()));
-        boolean needsWs = wsSize > 0;
+        // One workspace serves the three bodies: each region as large as the largest body needs.
+        for (BodyEmitter b : new BodyEmitter[] {fwd, vjp, vag}) {
+            if (b == null) continue;
+            cg.wsFloats = Math.max(cg.wsFloats, b.workspaceSize(Num.F32));
+            cg.wsDoubles = Math.max(cg.wsDoubles, b.workspaceSize(Num.F64));
+        }
         boolean scalarOut = Type.f32(r.outputShape).size() == 1;
         cg.constructor();
         cg.staticInit();
-        cg.forward(fwdBody, scalarOut, needsWs);
-        cg.vjp(vjpBody, scalarOut, needsWs);
+        cg.forward(fwdBody, scalarOut);
+        cg.vjp(vjpBody, scalarOut);
         if (vag != null) {
-            cg.value(fwdBody, needsWs);
-            cg.valueAndGrad(vagBody, needsWs);
+            cg.value(fwdBody);
+            cg.valueAndGrad(vagBody);
         }
         byte[] bytes = cg.toBytes();
 
@@ -79,7 +80,7 @@ public final class CodeGen {
         // jvp, jacobian and hvp are generated on their first call (DerivedCode), not here
         DerivedCode derived = new DerivedCode(name, dtype, r.forward, r.requiresGrad, r.inputShapes, r.outputShape);
         Signature sig = new Signature(dtype, r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape,
-                ws == Num.F32 ? wsSize : 0, ws == Num.F64 ? wsSize : 0, ir, Dot.print(shown), bytes, derived);
+                cg.wsFloats, cg.wsDoubles, ir, Dot.print(shown), bytes, derived);
         dump(name, bytes, ir);
         return define(bytes, cg.classData(), sig);
     }
@@ -132,12 +133,6 @@ public final class CodeGen {
                     + " compile it over F32 inputs (to(DType.F32)) and convert the result where needed");
             case BOOL -> throw new IllegalArgumentException("the output is bool: a compiled function returns F32 or F64 values");
         };
-    }
-
-    /** Whether any value of g is f64: its workspace must then hold doubles. */
-    static boolean computesInDouble(Graph g) {
-        for (Node nd : g.nodes()) if (nd.type().dtype() == DType.F64) return true;
-        return false;
     }
 
     /** The graph's inputs and outputs agree with the request (PIPELINE.md's contract), all of the function's dtype. */

@@ -66,13 +66,13 @@ final class DerivedCode implements DerivedFactory {
     @Override
     public Derived jvp() {
         Graph g = Optimizer.optimize(Derivatives.jvp(forward, requiresGrad));
-        return make("jvp", g, new Plan(g, -1, new int[] {-1, 0}), null);
+        return make("jvp", g, new Plan(g, -1, new int[] {-1, 0}, io()), null);
     }
 
     @Override
     public Derived hvp() {
         Graph g = Optimizer.optimize(Derivatives.hvp(forward, requiresGrad, HVP_MODE));
-        return make("hvp", g, new Plan(g, -1, gradInputs(requiresGrad)), null);
+        return make("hvp", g, new Plan(g, -1, gradInputs(requiresGrad), io()), null);
     }
 
     @Override
@@ -92,12 +92,16 @@ final class DerivedCode implements DerivedFactory {
         boolean reverse = outputSize <= forwardPasses;
         if (reverse) {
             Graph g = Optimizer.optimize(Adjoint.of(forward, blocks, true));
-            Plan plan = new Plan(g, n, gradInputs(blocks), n);
+            Plan plan = new Plan(g, n, gradInputs(blocks), io(), n);
             return make("jacobianRev", g, plan, (cg, drivers) -> DerivedGen.reverseJacobian(cg, drivers[0], drivers[1], outputSize, which, blockSizes));
         }
         Graph g = Optimizer.optimize(Derivatives.jvp(forward, blocks));
-        Plan plan = new Plan(g, -1, new int[] {-1, 0}, n);
+        Plan plan = new Plan(g, -1, new int[] {-1, 0}, io(), n);
         return make("jacobianFwd", g, plan, (cg, drivers) -> DerivedGen.forwardJacobian(cg, drivers[0], drivers[1], n, outputSize, which, blockSizes));
+    }
+
+    private Num io() {
+        return Num.of(dtype);
     }
 
     /** Output k >= 1 goes to grads[i] for the k-th input with flags[i]. */
@@ -117,9 +121,7 @@ final class DerivedCode implements DerivedFactory {
     /** Generates and instantiates one kernel: {@code run} over the plan, or with {@code loop} the Jacobian over its split. */
     private Derived make(String kind, Graph g, Plan plan, Loop loop) {
         String className = name + "$" + kind + COUNTER.incrementAndGet();
-        Num io = Num.of(dtype);
-        Num ws = io == Num.F64 || CodeGen.computesInDouble(g) ? Num.F64 : Num.F32;
-        ClassGen cg = new ClassGen(className, io, ws, ClassGen.DERIVED);
+        ClassGen cg = new ClassGen(className, io(), ClassGen.DERIVED);
         BodyEmitter body = new BodyEmitter(cg, plan, kind + "$");
         if (loop == null) DerivedGen.run(cg, body.emit());
         else loop.emit(cg, body.emitSplit());
@@ -129,8 +131,8 @@ final class DerivedCode implements DerivedFactory {
         CodeGen.dump(className, bytes, Printer.print(g));
         try {
             MethodHandles.Lookup hidden = CodeGen.defineHidden(bytes, cg.classData());
-            return (Derived) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, boolean.class, boolean.class))
-                    .invoke(body.workspaceSize(), ws == Num.F64, loop != null && kind.equals("jacobianRev"));
+            return (Derived) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class, boolean.class))
+                    .invoke(body.workspaceSize(Num.F32), body.workspaceSize(Num.F64), loop != null && kind.equals("jacobianRev"));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

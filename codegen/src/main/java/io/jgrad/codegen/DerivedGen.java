@@ -14,18 +14,15 @@ final class DerivedGen {
     private DerivedGen() {}
 
     // locals of both methods
-    private static final int IN = 1, WS = 2, SEED = 3, OUT = 4, GRADS = 5, JAC = 6, WS_ARRAY = 7, PASS = 8, TANGENT = 9,
+    private static final int IN = 1, WSF = 2, WSD = 3, SEED = 4, OUT = 5, GRADS = 6, JAC = 7, PASS = 8, TANGENT = 9,
             ROW = 10, COLUMN = 11, BLOCK = 12;
 
-    /** run(inputs, Object ws, seed, output, grads): the body's driver on the kernel's workspace array. */
+    /** run(inputs, workspace floats, workspace doubles, seed, output, grads): the body's driver. */
     static void run(ClassGen cg, String driver) {
         Num io = cg.io;
-        String desc = "(" + io.arrays + "Ljava/lang/Object;" + io.array + io.array + io.arrays + ")" + io.desc;
+        String desc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + ")" + io.desc;
         MethodVisitor m = cg.method(ACC_PROTECTED | ACC_FINAL, "run", desc);
         m.visitCode();
-        m.visitVarInsn(ALOAD, WS);
-        m.visitTypeInsn(CHECKCAST, cg.ws.array);
-        m.visitVarInsn(ASTORE, WS_ARRAY);
         call(m, cg, driver);
         m.visitInsn(io.ret);
         m.visitMaxs(0, 0);
@@ -134,15 +131,12 @@ final class DerivedGen {
         finish(mv);
     }
 
-    /** Opens jacobian(...), casts the workspace and runs the prefix once. */
+    /** Opens jacobian(...) and runs the prefix once. */
     private static MethodVisitor jacobianMethod(ClassGen cg, String prefix) {
         Num io = cg.io;
-        String desc = "(" + io.arrays + "Ljava/lang/Object;" + io.array + io.array + io.arrays + io.arrays + ")V";
+        String desc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + io.arrays + ")V";
         MethodVisitor mv = cg.method(ACC_PROTECTED | ACC_FINAL, "jacobian", desc);
         mv.visitCode();
-        mv.visitVarInsn(ALOAD, WS);
-        mv.visitTypeInsn(CHECKCAST, cg.ws.array);
-        mv.visitVarInsn(ASTORE, WS_ARRAY);
         call(mv, cg, prefix);
         mv.visitInsn(io.pop);
         return mv;
@@ -154,10 +148,11 @@ final class DerivedGen {
         mv.visitEnd();
     }
 
-    /** Calls a body driver with (inputs, workspace array, seed, output, grads); leaves its value on the stack. */
+    /** Calls a body driver with (inputs, workspace floats, workspace doubles, seed, output, grads); leaves its value on the stack. */
     private static void call(MethodVisitor mv, ClassGen cg, String driver) {
         mv.visitVarInsn(ALOAD, IN);
-        mv.visitVarInsn(ALOAD, WS_ARRAY);
+        mv.visitVarInsn(ALOAD, WSF);
+        mv.visitVarInsn(ALOAD, WSD);
         mv.visitVarInsn(ALOAD, SEED);
         mv.visitVarInsn(ALOAD, OUT);
         mv.visitVarInsn(ALOAD, GRADS);

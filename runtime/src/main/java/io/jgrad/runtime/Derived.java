@@ -7,31 +7,30 @@ package io.jgrad.runtime;
  * calls it after every argument check: the methods here trust their arguments.
  *
  * <p>A generated subclass overrides the methods of its function's dtype. Their arguments are
- * those of the generated bodies ({@code (inputs, workspace, seed, output, grads)}): {@code ws}
- * is this kernel's own workspace array ({@code float[]} or {@code double[]}, see
- * {@link #workspaceDoubles}), made per {@link Workspace} on first use.
+ * those of the generated bodies ({@code (inputs, workspace floats, workspace doubles, seed,
+ * output, grads)}): the two workspace regions are this kernel's own, made per {@link Workspace}
+ * on first use (null for a region it does not use).
  */
 public abstract class Derived {
-    /** Elements of this kernel's workspace array. */
-    final int workspaceSize;
-    /** The workspace array holds doubles (else floats). */
-    final boolean workspaceDoubles;
+    /** Elements of this kernel's float and double workspace regions. */
+    final int workspaceFloats, workspaceDoubles;
     /** A Jacobian kernel: rows by reverse passes (true) or columns by forward passes (false). */
     final boolean reverse;
 
-    protected Derived(int workspaceSize, boolean workspaceDoubles, boolean reverse) {
-        if (workspaceSize < 0) throw new IllegalArgumentException("workspace size " + workspaceSize);
-        this.workspaceSize = workspaceSize;
+    protected Derived(int workspaceFloats, int workspaceDoubles, boolean reverse) {
+        if (workspaceFloats < 0 || workspaceDoubles < 0)
+            throw new IllegalArgumentException("workspace size " + workspaceFloats + " floats, " + workspaceDoubles + " doubles");
+        this.workspaceFloats = workspaceFloats;
         this.workspaceDoubles = workspaceDoubles;
         this.reverse = reverse;
     }
 
     /** One run of the body; returns the value output when it is one element (the body then writes no output array). */
-    protected float run(float[][] inputs, Object ws, float[] seed, float[] output, float[][] grads) {
+    protected float run(float[][] inputs, float[] wsf, double[] wsd, float[] seed, float[] output, float[][] grads) {
         throw new AssertionError("not an F32 kernel");
     }
 
-    protected double run(double[][] inputs, Object ws, double[] seed, double[] output, double[][] grads) {
+    protected double run(double[][] inputs, float[] wsf, double[] wsd, double[] seed, double[] output, double[][] grads) {
         throw new AssertionError("not an F64 kernel");
     }
 
@@ -43,17 +42,11 @@ public abstract class Derived {
      * tangent array per requested block (each pass sets one element to 1 and back), and
      * {@code grads[0]} receives the output tangent, copied into the pass's column.
      */
-    protected void jacobian(float[][] inputs, Object ws, float[] seed, float[] output, float[][] grads, float[][] jacobian) {
+    protected void jacobian(float[][] inputs, float[] wsf, double[] wsd, float[] seed, float[] output, float[][] grads, float[][] jacobian) {
         throw new AssertionError("not an F32 Jacobian kernel");
     }
 
-    protected void jacobian(double[][] inputs, Object ws, double[] seed, double[] output, double[][] grads, double[][] jacobian) {
+    protected void jacobian(double[][] inputs, float[] wsf, double[] wsd, double[] seed, double[] output, double[][] grads, double[][] jacobian) {
         throw new AssertionError("not an F64 Jacobian kernel");
-    }
-
-    /** A new workspace array for this kernel. */
-    Object newWorkspace() {
-        if (workspaceSize == 0) return null;
-        return workspaceDoubles ? new double[workspaceSize] : new float[workspaceSize];
     }
 }

@@ -23,7 +23,7 @@ final class DerivedCalls {
         fill(s, all, inputs, tangents, (float[]) sc.vector);
         outs[0] = outputTangent;
         try {
-            float v = d.run(all, sc.ws, null, output, outs);
+            float v = d.run(all, sc.wsf, sc.wsd, null, output, outs);
             if (s.outputSize == 1) output[0] = v;
         } finally {
             Arrays.fill(all, null);
@@ -39,7 +39,7 @@ final class DerivedCalls {
         float[][] all = (float[][]) sc.refs;
         fill(s, all, inputs, v, (float[]) sc.vector);
         try {
-            d.run(all, sc.ws, null, null, hv);
+            d.run(all, sc.wsf, sc.wsd, null, null, hv);
         } finally {
             Arrays.fill(all, null);
         }
@@ -64,7 +64,7 @@ final class DerivedCalls {
         }
         if (d.reverse) {
             try {
-                d.jacobian(inputs, sc.ws, (float[]) sc.vector, output, (float[][]) sc.grads, jacobian);
+                d.jacobian(inputs, sc.wsf, sc.wsd, (float[]) sc.vector, output, (float[][]) sc.grads, jacobian);
             } catch (RuntimeException | Error e) {
                 Arrays.fill((float[]) sc.vector, 0);   // a pass cut short leaves its one-hot element set
                 throw e;
@@ -74,7 +74,7 @@ final class DerivedCalls {
         float[][] all = (float[][]) sc.refs;
         System.arraycopy(inputs, 0, all, 0, n);
         try {
-            d.jacobian(all, sc.ws, null, output, (float[][]) sc.grads, jacobian);
+            d.jacobian(all, sc.wsf, sc.wsd, null, output, (float[][]) sc.grads, jacobian);
         } catch (RuntimeException | Error e) {
             for (int j = n; j < all.length; j++) Arrays.fill(all[j], 0);
             throw e;
@@ -101,7 +101,7 @@ final class DerivedCalls {
         fill(s, all, inputs, tangents, (double[]) sc.vector);
         outs[0] = outputTangent;
         try {
-            double v = d.run(all, sc.ws, null, output, outs);
+            double v = d.run(all, sc.wsf, sc.wsd, null, output, outs);
             if (s.outputSize == 1) output[0] = v;
         } finally {
             Arrays.fill(all, null);
@@ -117,7 +117,7 @@ final class DerivedCalls {
         double[][] all = (double[][]) sc.refs;
         fill(s, all, inputs, v, (double[]) sc.vector);
         try {
-            d.run(all, sc.ws, null, null, hv);
+            d.run(all, sc.wsf, sc.wsd, null, null, hv);
         } finally {
             Arrays.fill(all, null);
         }
@@ -142,7 +142,7 @@ final class DerivedCalls {
         }
         if (d.reverse) {
             try {
-                d.jacobian(inputs, sc.ws, (double[]) sc.vector, output, (double[][]) sc.grads, jacobian);
+                d.jacobian(inputs, sc.wsf, sc.wsd, (double[]) sc.vector, output, (double[][]) sc.grads, jacobian);
             } catch (RuntimeException | Error e) {
                 Arrays.fill((double[]) sc.vector, 0);   // a pass cut short leaves its one-hot element set
                 throw e;
@@ -152,7 +152,7 @@ final class DerivedCalls {
         double[][] all = (double[][]) sc.refs;
         System.arraycopy(inputs, 0, all, 0, n);
         try {
-            d.jacobian(all, sc.ws, null, output, (double[][]) sc.grads, jacobian);
+            d.jacobian(all, sc.wsf, sc.wsd, null, output, (double[][]) sc.grads, jacobian);
         } catch (RuntimeException | Error e) {
             for (int j = n; j < all.length; j++) Arrays.fill(all[j], 0);
             throw e;

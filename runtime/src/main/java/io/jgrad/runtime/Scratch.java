@@ -8,8 +8,9 @@ package io.jgrad.runtime;
  */
 final class Scratch {
     final Derived kernel;
-    /** The kernel's workspace array (float[] or double[]), or null if it needs none. */
-    final Object ws;
+    /** The kernel's workspace regions (null for one it does not use). */
+    final float[] wsf;
+    final double[] wsd;
     /** float[][] or double[][]: the inputs then the extra inputs (tangents, directions). */
     final Object refs;
     /** float[][] or double[][]: where the kernel's extra outputs go. */
@@ -19,7 +20,8 @@ final class Scratch {
 
     Scratch(Derived kernel, Object refs, Object grads, Object vector) {
         this.kernel = kernel;
-        this.ws = kernel.newWorkspace();
+        this.wsf = kernel.workspaceFloats == 0 ? null : new float[kernel.workspaceFloats];
+        this.wsd = kernel.workspaceDoubles == 0 ? null : new double[kernel.workspaceDoubles];
         this.refs = refs;
         this.grads = grads;
         this.vector = vector;
