@@ -41,9 +41,14 @@ final class RandomPrograms {
         }
 
         Arg[] args() {
+            return args(io.jgrad.runtime.DType.F32);
+        }
+
+        /** The inputs as compiled-function arguments of one dtype (every constant of the program is exact in F32 and F64). */
+        Arg[] args(io.jgrad.runtime.DType dtype) {
             Arg[] a = new Arg[inputShapes.length];
             for (int i = 0; i < a.length; i++) {
-                a[i] = Arg.of(inputShapes[i]).named("x" + i);
+                a[i] = Arg.of(inputShapes[i]).dtype(dtype).named("x" + i);
                 if (!requiresGrad[i]) a[i] = a[i].noGrad();
             }
             return a;

@@ -78,13 +78,38 @@ public final class Adjoint {
      */
     public static int[] backward(Emitter e, java.util.List<Node> nodes, int output, int seed, boolean[] wrt) {
         if (output < 0 || output >= nodes.size()) throw new IllegalArgumentException("adjoint: no value %" + output + " to differentiate");
-        boolean[] wrtNode = new boolean[output + 1];
-        for (int id = 0; id <= output; id++) {
-            Node n = nodes.get(id);
-            // a BOOL input has no derivative
-            wrtNode[id] = n.prim() == Prim.INPUT && n.inputIndex() < wrt.length && wrt[n.inputIndex()] && n.type().dtype().isFloat();
-        }
-        return backward(e, nodes, new int[] {output}, new int[] {seed}, wrtNode);
+        Node[] forward = new Node[output + 1];
+        for (int id = 0; id <= output; id++) forward[id] = nodes.get(id);
+        return backward(e, new NodeTape(forward), output, seed, wrt);
+    }
+
+    /**
+     * What the reverse walk reads of the forward values 0..output: a graph's nodes
+     * ({@link NodeTape}) or an {@link Eval}'s records (which keeps no Node objects, for speed).
+     */
+    interface Tape {
+        Prim prim(int id);
+        Type type(int id);
+        /** Operand i of id, -1 when i is past its arity. */
+        int arg(int id, int i);
+        /** INPUT's [index], TRANSPOSE's perm, REDUCE_*'s axes; empty otherwise. */
+        int[] ints(int id);
+        /** CONST's values, POW's [exponent]; empty otherwise. */
+        double[] data(int id);
+    }
+
+    /** A tape over Node objects. */
+    record NodeTape(Node[] nodes) implements Tape {
+        @Override public Prim prim(int id) { return nodes[id].prim(); }
+        @Override public Type type(int id) { return nodes[id].type(); }
+        @Override public int arg(int id, int i) { int[] a = nodes[id].rawArgs(); return i < a.length ? a[i] : -1; }
+        @Override public int[] ints(int id) { return nodes[id].rawInts(); }
+        @Override public double[] data(int id) { return nodes[id].rawData(); }
+    }
+
+    /** The walk over any tape whose ids are those of {@code e}. */
+    static int[] backward(Emitter e, Tape tape, int output, int seed, boolean[] wrt) {
+        return walk(e, tape, new int[] {output}, new int[] {seed}, wrt, null);
     }
 
     /**
@@ -93,85 +118,90 @@ public final class Adjoint {
      * values marked in {@code wrtNode} (by id; any float value, not only an INPUT: a marked value
      * is treated as an independent variable, and its adjoint is final once the walk is below it).
      * Returns, per id 0..max(outputs), the id of its adjoint in {@code e}, or -1 where it is zero.
-     * This is what makes the other derivatives of {@link Derivatives} out of the VJP rules alone:
+     * {@code nodes} is as for {@link #backward(Emitter, java.util.List, int, int, boolean[])}. This
+     * is what makes the other derivatives of {@link Derivatives} out of the VJP rules alone:
      * seeding the outputs of a linear computation and walking back to its input is its transpose.
      */
     public static int[] backward(Emitter e, java.util.List<Node> nodes, int[] outputs, int[] seeds, boolean[] wrtNode) {
         if (outputs.length != seeds.length)
             throw new IllegalArgumentException("adjoint: one seed per output, got " + seeds.length + " for " + outputs.length);
         int last = -1;
-        for (int k = 0; k < outputs.length; k++) {
-            int o = outputs[k];
+        for (int o : outputs) {
             if (o < 0 || o >= nodes.size()) throw new IllegalArgumentException("adjoint: no value %" + o + " to differentiate");
-            if (!e.type(seeds[k]).equals(nodes.get(o).type()))
-                throw new IllegalArgumentException("adjoint: the seed is " + e.type(seeds[k]) + ", the output " + nodes.get(o).type());
             last = Math.max(last, o);
         }
-        boolean[] active = active(nodes, wrtNode, outputs, last);
-        int[] adjoint = new int[last + 1];
-        Arrays.fill(adjoint, -1);
-        for (int k = 0; k < outputs.length; k++) {
-            int o = outputs[k];
-            if (active[o]) adjoint[o] = adjoint[o] < 0 ? seeds[k] : e.binary(Prim.ADD, adjoint[o], seeds[k]);
-        }
-        for (int id = last; id >= 0; id--) {
-            int gbar = adjoint[id];
-            if (gbar < 0) continue;
-            Node n = nodes.get(id);
-            int[] args = n.rawArgs();
-            if (args.length == 0) continue;
-            boolean[] want = new boolean[args.length];
-            for (int i = 0; i < want.length; i++) want[i] = active[args[i]];
-            int[] contributions = n.prim().vjp(e, n, gbar, want);
-            for (int i = 0; i < contributions.length; i++) {
-                int c = contributions[i];
-                if (c < 0) continue;
-                int a = args[i];
-                adjoint[a] = adjoint[a] < 0 ? c : e.binary(Prim.ADD, adjoint[a], c);
-            }
-        }
-        return adjoint;
+        Node[] forward = new Node[last + 1];
+        for (int id = 0; id <= last; id++) forward[id] = nodes.get(id);
+        return walk(e, new NodeTape(forward), outputs, seeds, NO_INPUT, wrtNode);
     }
 
     private static final boolean[] NO_INPUT = new boolean[0];
 
     /**
-     * Values that need an adjoint: they depend on a marked value through differentiable
-     * operands, and an output depends on them.
+     * The walk itself. A value is differentiated when it is an INPUT requested by {@code wrt}
+     * (parameter indices) or is marked in {@code wrtNode} (ids; may be null).
      */
-    private static boolean[] active(java.util.List<Node> nodes, boolean[] wrtNode, int[] outputs, int last) {
-        int count = last + 1;
-        boolean[] depends = new boolean[count];
-        for (int id = 0; id < count; id++) {
-            boolean marked = id < wrtNode.length && wrtNode[id] && nodes.get(id).type().dtype().isFloat();
-            // the per-primitive rule, with no INPUT requested by index: inputs depend only when marked
-            depends[id] = marked || dependsOnWrt(nodes.get(id), depends, NO_INPUT);
+    private static int[] walk(Emitter e, Tape tape, int[] outputs, int[] seeds, boolean[] wrt, boolean[] wrtNode) {
+        int last = -1;
+        for (int k = 0; k < outputs.length; k++) {
+            Type outType = tape.type(outputs[k]);
+            if (e.type(seeds[k]) != outType && !e.type(seeds[k]).equals(outType))
+                throw new IllegalArgumentException("adjoint: the seed is " + e.type(seeds[k]) + ", the output " + outType);
+            last = Math.max(last, outputs[k]);
         }
-        boolean[] reaches = new boolean[count];
-        for (int o : outputs) reaches[o] = true;
+        // a value needs an adjoint when it depends on a requested input through differentiable
+        // operands and the output depends on it; the walk only visits values that received an
+        // adjoint from the output's side, so "depends" is the only flag it needs. One array holds
+        // both: adjoint[id] is -1 (does not depend), -2 (depends, no adjoint yet) or the adjoint's id.
+        int[] adjoint = new int[last + 1];
+        for (int id = 0; id <= last; id++) {
+            boolean marked = wrtNode != null && id < wrtNode.length && wrtNode[id] && tape.type(id).dtype().isFloat();
+            adjoint[id] = marked || dependsOnWrt(tape, id, adjoint, wrt) ? -2 : -1;
+        }
+        for (int k = 0; k < outputs.length; k++) {
+            int o = outputs[k];
+            if (adjoint[o] == -1) continue;
+            adjoint[o] = adjoint[o] == -2 ? seeds[k] : e.binary(Prim.ADD, adjoint[o], seeds[k]);
+        }
+        boolean[] want = new boolean[3];   // reused: a rule reads only the flags of its own operands
         for (int id = last; id >= 0; id--) {
-            if (!reaches[id] || !depends[id]) continue;
-            for (int a : nodes.get(id).rawArgs()) reaches[a] = true;
+            int gbar = adjoint[id];
+            if (gbar < 0) continue;
+            Prim p = tape.prim(id);
+            int arity = p.arity();
+            if (arity == 0) continue;
+            for (int i = 0; i < arity; i++) want[i] = adjoint[tape.arg(id, i)] != -1;
+            int[] contributions = p.vjp(e, id, tape.type(id), tape.arg(id, 0), tape.arg(id, 1), tape.ints(id), tape.data(id), gbar, want);
+            for (int i = 0; i < contributions.length; i++) {
+                int c = contributions[i];
+                if (c < 0) continue;
+                int a = tape.arg(id, i);
+                adjoint[a] = adjoint[a] < 0 ? c : e.binary(Prim.ADD, adjoint[a], c);
+            }
         }
-        boolean[] active = new boolean[count];
-        for (int id = 0; id < count; id++) active[id] = depends[id] && reaches[id];
-        return active;
+        for (int id = 0; id <= last; id++) if (adjoint[id] == -2) adjoint[id] = -1;
+        return adjoint;
     }
 
-    private static boolean dependsOnWrt(Node n, boolean[] depends, boolean[] wrt) {
-        return switch (n.prim()) {
+    /** Whether value id depends on a requested input; {@code adjoint} holds -1 for the earlier values that do not. */
+    private static boolean dependsOnWrt(Tape t, int id, int[] adjoint, boolean[] wrt) {
+        Prim p = t.prim(id);
+        return switch (p) {
             // a BOOL input has no derivative
-            case INPUT -> n.inputIndex() < wrt.length && wrt[n.inputIndex()] && n.type().dtype().isFloat();
+            case INPUT -> {
+                int index = t.ints(id)[0];
+                yield index < wrt.length && wrt[index] && t.type(id).dtype().isFloat();
+            }
             case CONST, STOP_GRADIENT, GT, GE, LT, LE, EQ -> false;
-            case SELECT -> depends[n.arg(1)] || depends[n.arg(2)];
+            case SELECT -> adjoint[t.arg(id, 1)] != -1 || adjoint[t.arg(id, 2)] != -1;
             // POW with exponent 0 is constant (its VJP is zero): nothing flows through it
-            case POW -> n.exponent() != 0 && depends[n.arg(0)];
+            case POW -> t.data(id)[0] != 0 && adjoint[t.arg(id, 0)] != -1;
             // a conversion to or from BOOL carries no derivative
-            case CONVERT -> n.type().dtype().isFloat() && depends[n.arg(0)];
+            case CONVERT -> t.type(id).dtype().isFloat() && adjoint[t.arg(id, 0)] != -1;
             case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS,
                  ADD, SUB, MUL, DIV, MAX, MIN, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL -> {
                 boolean any = false;
-                for (int a : n.rawArgs()) any |= depends[a];
+                for (int i = 0, n = p.arity(); i < n; i++) any |= adjoint[t.arg(id, i)] != -1;
                 yield any;
             }
         };
