@@ -8,6 +8,7 @@ Same workloads, shapes, dtype (float32) and workload names as the JMH suite in b
     /usr/bin/python3 bench/pytorch/bench.py                      # everything, ~3 minutes
     /usr/bin/python3 bench/pytorch/bench.py --quick              # a smoke run, seconds
     /usr/bin/python3 bench/pytorch/bench.py --filter logistic --json pytorch.json
+    /usr/bin/python3 bench/pytorch/bench.py --filter mlp_hvp     # the MLP loss's Hessian-vector product
 
 The data are drawn from the same distributions as the Java suite's (not the same numbers:
 those come from Java's SplittableRandom); the times do not depend on the exact values.
@@ -180,6 +181,28 @@ def main():
         ratio = f"{eager / jit:.2f}" if jit else "—"
         rows.append((name, fmt(eager), fmt(jit), ratio))
         print(f"  {name}: eager {fmt(eager)}, jit.trace {fmt(jit)}", file=sys.stderr, flush=True)
+
+    # Hessian-vector product of the MLP loss (issue 11): torch.autograd.functional.hvp beside the
+    # gradient of the same loss (torch.autograd.grad), both eager, the same parameters and v
+    for name, fn, params, data in workloads():
+        if not name.startswith("mlp[") or not re.search(args.filter, "mlp_hvp" + name[3:]):
+            continue
+        name = "mlp_hvp" + name[3:]
+        v = tuple(torch.empty_like(p).uniform_(-1, 1) for p in params)
+        loss_of = lambda *ps: fn(*ps, *data)  # noqa: E731
+
+        def gradient():
+            return torch.autograd.grad(loss_of(*params), params)
+
+        def hvp():
+            return torch.autograd.functional.hvp(loss_of, tuple(params), v)
+
+        g = time_step(gradient, warmup_s, warmup_calls, runs, run_s)
+        h = time_step(hvp, warmup_s, warmup_calls, runs, run_s)
+        results[name] = {"gradient": g, "hvp": h}
+        print(f"  {name}: gradient {fmt(g)}, torch.autograd.functional.hvp {fmt(h)} ({h / g:.2f}x the gradient)",
+              file=sys.stderr, flush=True)
+        rows.append((name, f"hvp {fmt(h)}", f"gradient {fmt(g)}", f"{h / g:.2f} (hvp/grad)"))
 
     header = ("workload", "pytorch eager", "pytorch jit.trace", "eager/jit")
     print()

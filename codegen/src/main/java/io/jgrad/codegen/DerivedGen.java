@@ -13,6 +13,9 @@ import static org.objectweb.asm.Opcodes.*;
 final class DerivedGen {
     private DerivedGen() {}
 
+    /** Blocks up to this many elements per row are copied element by element (no call). */
+    static final int SMALL_BLOCK = 4;
+
     // locals of both methods
     private static final int IN = 1, WSF = 2, WSD = 3, SEED = 4, OUT = 5, GRADS = 6, JAC = 7, PASS = 8, TANGENT = 9,
             ROW = 10, COLUMN = 11, BLOCK = 12;
@@ -50,6 +53,28 @@ final class DerivedGen {
         mv.visitInsn(io.pop);
         setElement(mv, io, SEED, PASS, 0);
         for (int b = 0; b < blocks.length; b++) {
+            if (sizes[b] <= SMALL_BLOCK) {
+                // jacobian[i][r * size + k] = grads[i][k]: a few moves beat a call to arraycopy
+                for (int k = 0; k < sizes[b]; k++) {
+                    mv.visitVarInsn(ALOAD, JAC);
+                    iconst(mv, blocks[b]);
+                    mv.visitInsn(AALOAD);
+                    mv.visitVarInsn(ILOAD, PASS);
+                    iconst(mv, sizes[b]);
+                    mv.visitInsn(IMUL);
+                    if (k > 0) {
+                        iconst(mv, k);
+                        mv.visitInsn(IADD);
+                    }
+                    mv.visitVarInsn(ALOAD, GRADS);
+                    iconst(mv, blocks[b]);
+                    mv.visitInsn(AALOAD);
+                    iconst(mv, k);
+                    mv.visitInsn(io.aload);
+                    mv.visitInsn(io.astore);
+                }
+                continue;
+            }
             // System.arraycopy(grads[i], 0, jacobian[i], r * size, size): row r is contiguous
             mv.visitVarInsn(ALOAD, GRADS);
             iconst(mv, blocks[b]);

@@ -193,11 +193,12 @@ public final class Checks {
             long want = (long) s.outputSize * s.sizes[i];
             if (want > Integer.MAX_VALUE) throw new IllegalArgumentException(block(s, i) + " would need " + want + " elements, more than a Java array holds");
             if (b.length != want) throw new IllegalArgumentException(block(s, i) + ": expected length " + want + ", got " + b.length);
+            // arrays of the lengths checked above can only be one array if those lengths are equal
             for (int j = 0; j < inputs.length; j++)
-                if (b == inputs[j]) throw new IllegalArgumentException(block(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
-            if (b == output) throw new IllegalArgumentException(block(s, i) + " is the same array as output");
+                if (s.sizes[j] == want && b == inputs[j]) throw new IllegalArgumentException(block(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
+            if (s.outputSize == want && b == output) throw new IllegalArgumentException(block(s, i) + " is the same array as output");
             for (int k = 0; k < i; k++)
-                if (s.requiresGrad[k] && jacobian[k] == b) throw new IllegalArgumentException(block(s, i) + " is the same array as jacobian[" + k + "]");
+                if (s.requiresGrad[k] && s.sizes[k] == s.sizes[i] && jacobian[k] == b) throw new IllegalArgumentException(block(s, i) + " is the same array as jacobian[" + k + "]");
         }
     }
 
@@ -275,11 +276,12 @@ public final class Checks {
             long want = (long) s.outputSize * s.sizes[i];
             if (want > Integer.MAX_VALUE) throw new IllegalArgumentException(block(s, i) + " would need " + want + " elements, more than a Java array holds");
             if (b.length != want) throw new IllegalArgumentException(block(s, i) + ": expected length " + want + ", got " + b.length);
+            // arrays of the lengths checked above can only be one array if those lengths are equal
             for (int j = 0; j < inputs.length; j++)
-                if (b == inputs[j]) throw new IllegalArgumentException(block(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
-            if (b == output) throw new IllegalArgumentException(block(s, i) + " is the same array as output");
+                if (s.sizes[j] == want && b == inputs[j]) throw new IllegalArgumentException(block(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
+            if (s.outputSize == want && b == output) throw new IllegalArgumentException(block(s, i) + " is the same array as output");
             for (int k = 0; k < i; k++)
-                if (s.requiresGrad[k] && jacobian[k] == b) throw new IllegalArgumentException(block(s, i) + " is the same array as jacobian[" + k + "]");
+                if (s.requiresGrad[k] && s.sizes[k] == s.sizes[i] && jacobian[k] == b) throw new IllegalArgumentException(block(s, i) + " is the same array as jacobian[" + k + "]");
         }
     }
 
