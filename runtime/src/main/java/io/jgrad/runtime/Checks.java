@@ -187,18 +187,20 @@ public final class Checks {
         output(c, inputs, output, null);
         Signature s = c.sig;
         perInput(s, "jacobian", jacobian, "a block that is not computed");
+        int[] sizes = s.sizes;
+        boolean[] rg = s.requiresGrad;
         for (int i = 0; i < jacobian.length; i++) {
             float[] b = jacobian[i];
-            if (!s.requiresGrad[i] || b == null) continue;
-            long want = (long) s.outputSize * s.sizes[i];
+            if (b == null || !rg[i]) continue;
+            long want = (long) s.outputSize * sizes[i];
             if (want > Integer.MAX_VALUE) throw new IllegalArgumentException(block(s, i) + " would need " + want + " elements, more than a Java array holds");
             if (b.length != want) throw new IllegalArgumentException(block(s, i) + ": expected length " + want + ", got " + b.length);
-            // arrays of the lengths checked above can only be one array if those lengths are equal
+            // a reference comparison first: the common case finds no alias at the cost of one compare
             for (int j = 0; j < inputs.length; j++)
-                if (s.sizes[j] == want && b == inputs[j]) throw new IllegalArgumentException(block(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
-            if (s.outputSize == want && b == output) throw new IllegalArgumentException(block(s, i) + " is the same array as output");
+                if (b == inputs[j]) throw new IllegalArgumentException(block(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
+            if (b == output) throw new IllegalArgumentException(block(s, i) + " is the same array as output");
             for (int k = 0; k < i; k++)
-                if (s.requiresGrad[k] && s.sizes[k] == s.sizes[i] && jacobian[k] == b) throw new IllegalArgumentException(block(s, i) + " is the same array as jacobian[" + k + "]");
+                if (jacobian[k] == b && rg[k]) throw new IllegalArgumentException(block(s, i) + " is the same array as jacobian[" + k + "]");
         }
     }
 
@@ -270,18 +272,20 @@ public final class Checks {
         output(c, inputs, output, null);
         Signature s = c.sig;
         perInput(s, "jacobian", jacobian, "a block that is not computed");
+        int[] sizes = s.sizes;
+        boolean[] rg = s.requiresGrad;
         for (int i = 0; i < jacobian.length; i++) {
             double[] b = jacobian[i];
-            if (!s.requiresGrad[i] || b == null) continue;
-            long want = (long) s.outputSize * s.sizes[i];
+            if (b == null || !rg[i]) continue;
+            long want = (long) s.outputSize * sizes[i];
             if (want > Integer.MAX_VALUE) throw new IllegalArgumentException(block(s, i) + " would need " + want + " elements, more than a Java array holds");
             if (b.length != want) throw new IllegalArgumentException(block(s, i) + ": expected length " + want + ", got " + b.length);
-            // arrays of the lengths checked above can only be one array if those lengths are equal
+            // a reference comparison first: the common case finds no alias at the cost of one compare
             for (int j = 0; j < inputs.length; j++)
-                if (s.sizes[j] == want && b == inputs[j]) throw new IllegalArgumentException(block(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
-            if (s.outputSize == want && b == output) throw new IllegalArgumentException(block(s, i) + " is the same array as output");
+                if (b == inputs[j]) throw new IllegalArgumentException(block(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
+            if (b == output) throw new IllegalArgumentException(block(s, i) + " is the same array as output");
             for (int k = 0; k < i; k++)
-                if (s.requiresGrad[k] && s.sizes[k] == s.sizes[i] && jacobian[k] == b) throw new IllegalArgumentException(block(s, i) + " is the same array as jacobian[" + k + "]");
+                if (jacobian[k] == b && rg[k]) throw new IllegalArgumentException(block(s, i) + " is the same array as jacobian[" + k + "]");
         }
     }
 
