@@ -111,8 +111,7 @@ final class GradFn {
 
     /** PyTorch frees saved tensors after backward: a second pass through this node then fails. */
     void release() {
-        if (freedAfterBackward && tape != null) {
-            EagerThread.get().recycle(tape);   // nothing else refers to it: its values live on in the tensors holding them
+        if (freedAfterBackward) {
             tape = null;
             saved0 = saved1 = null;
         }

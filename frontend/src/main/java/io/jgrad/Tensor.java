@@ -455,19 +455,11 @@ public final class Tensor {
     /** An op of this tensor alone: evaluated now (eager) or recorded (traced). */
     private Tensor unary(String op, String name, Saves saves, Layout layout, Lowering1 f) {
         if (traced != null) return TraceOps.unary(op, this, f);
-        EagerThread thread = EagerThread.get();
-        Eval e = thread.eval();
+        Eval e = new Eval();
         int x = e.input(type(), data);
-        int y;
-        try {
-            y = f.emit(e, x);
-        } catch (RuntimeException bad) {
-            thread.recycle(e);
-            throw bad;
-        }
+        int y = f.emit(e, x);
         Tensor out = result(e, y, this, null, layout);
-        if (requiresGrad && thread.noGradDepth == 0) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
-        else thread.recycle(e);
+        if (requiresGrad && EagerThread.get().noGradDepth == 0) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
         return out;
     }
 
@@ -475,19 +467,11 @@ public final class Tensor {
     private Tensor binary(String op, String name, Saves saves, Layout layout, Tensor o, Lowering2 f) {
         Shapes.notNull(op, "other", o);
         if (traced != null || o.traced != null) return TraceOps.binary(op, this, o, f);
-        EagerThread thread = EagerThread.get();
-        Eval e = thread.eval();
+        Eval e = new Eval();
         int x = e.input(type(), data), y = e.input(o.type(), o.data);
-        int z;
-        try {
-            z = f.emit(e, x, y);
-        } catch (RuntimeException bad) {
-            thread.recycle(e);
-            throw bad;
-        }
+        int z = f.emit(e, x, y);
         Tensor out = result(e, z, this, o, layout);
-        if ((requiresGrad || o.requiresGrad) && thread.noGradDepth == 0) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
-        else thread.recycle(e);
+        if ((requiresGrad || o.requiresGrad) && EagerThread.get().noGradDepth == 0) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
         return out;
     }
 
