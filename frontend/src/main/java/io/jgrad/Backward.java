@@ -1,7 +1,5 @@
 package io.jgrad;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,12 +17,14 @@ final class Backward {
 
     /** Reverse-mode sweep from {@code root}, seeded with {@code seed} (an array of root's dtype and shape, owned here). */
     static void run(Tensor root, Object seed) {
-        List<Tensor> order = topologicalOrder(root);
-        for (Tensor t : order) if (t.gradFn != null) t.gradFn.checkRunnable();  // fail before anything changes
+        Order order = topologicalOrder(root);
+        Tensor[] ts = order.tensors;
+        int n = order.size;
+        for (int i = 0; i < n; i++) if (ts[i].gradFn != null) ts[i].gradFn.checkRunnable();  // fail before anything changes
         try {
             root.pending = seed;
-            for (int i = order.size() - 1; i >= 0; i--) {  // outputs before the operands that made them
-                Tensor t = order.get(i);
+            for (int i = n - 1; i >= 0; i--) {  // outputs before the operands that made them
+                Tensor t = ts[i];
                 Object g = t.pending;
                 t.pending = null;
                 if (g == null) continue;
@@ -37,9 +37,9 @@ final class Backward {
                 }
             }
         } finally {
-            for (Tensor t : order) {
-                t.pending = null;
-                if (t.gradFn != null) t.gradFn.release();
+            for (int i = 0; i < n; i++) {
+                ts[i].pending = null;
+                if (ts[i].gradFn != null) ts[i].gradFn.release();
             }
         }
     }
@@ -49,10 +49,21 @@ final class Backward {
         t.pending = t.pending == null ? g : Storage.add(t.type(), t.pending, g);
     }
 
+    /** Tensors in an order, the first {@code size} of {@code tensors}. */
+    private static final class Order {
+        Tensor[] tensors = new Tensor[8];
+        int size;
+
+        void add(Tensor t) {
+            if (size == tensors.length) tensors = java.util.Arrays.copyOf(tensors, 2 * size);
+            tensors[size++] = t;
+        }
+    }
+
     /** Post-order DFS without recursion: every tensor comes after the operands it was made from. */
-    static List<Tensor> topologicalOrder(Tensor root) {
+    private static Order topologicalOrder(Tensor root) {
         long pass = PASSES.incrementAndGet();
-        List<Tensor> order = new ArrayList<>();
+        Order order = new Order();
         Tensor[] stack = new Tensor[16];
         boolean[] expanded = new boolean[16];   // true: its operands are done, emit it
         int top = 0;

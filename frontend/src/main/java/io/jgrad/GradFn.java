@@ -18,9 +18,9 @@ final class GradFn {
     final String name;
     /** The operands that required a gradient when the op ran, by position; the others are null. */
     final Tensor[] inputs;
-    /** The tensors whose in-place change makes backward refuse (PyTorch's saved variables). */
-    private Tensor[] saved;
-    private final int[] savedVersions;
+    /** Up to two tensors whose in-place change makes backward refuse (PyTorch's saved variables), null when none. */
+    private Tensor saved0, saved1;
+    private final int version0, version1;
     /** Backward frees this node (it saved something, if only a constant). */
     private final boolean freedAfterBackward;
     /** The op's tape: its inputs are the operands in order; null once freed. */
@@ -29,28 +29,21 @@ final class GradFn {
     /** Per operand: differentiate with respect to it. */
     private final boolean[] wrt;
 
-    /** {@code saved} null: PyTorch saves nothing; empty: only constants (freed all the same). */
-    GradFn(String name, Tensor[] inputs, Tensor[] saved, Eval tape, int output) {
+    /**
+     * {@code saved0}/{@code saved1}: what PyTorch saves of the operands and result (either may be
+     * null); {@code freed}: PyTorch saves something (a constant at least), so backward frees it.
+     */
+    GradFn(String name, Tensor[] inputs, Tensor saved0, Tensor saved1, boolean freed, Eval tape, int output) {
         this.name = name;
         this.inputs = inputs;
         this.tape = tape;
         this.output = output;
         this.wrt = wrt(inputs);
-        this.freedAfterBackward = saved != null;
-        if (saved == null) {
-            this.savedVersions = null;
-            return;
-        }
-        int n = 0;
-        for (Tensor s : saved) if (s != null) n++;
-        this.saved = new Tensor[n];
-        this.savedVersions = new int[n];
-        for (Tensor s : saved) {
-            if (s != null) {
-                this.saved[--n] = s;
-                this.savedVersions[n] = s.version();
-            }
-        }
+        this.freedAfterBackward = freed;
+        this.saved0 = saved0;
+        this.saved1 = saved1;
+        this.version0 = saved0 == null ? 0 : saved0.version();
+        this.version1 = saved1 == null ? 0 : saved1.version();
     }
 
     private static final boolean[] T = {true}, TT = {true, true}, TF = {true, false}, FT = {false, true};
@@ -78,14 +71,16 @@ final class GradFn {
                     + " backward through the graph a second time or if you need to access saved tensors after calling"
                     + " backward. (node " + name + ")");
         }
-        if (saved == null) return;
-        for (int i = 0; i < saved.length; i++) {
-            if (saved[i].version() != savedVersions[i]) {
-                throw new IllegalStateException("backward(): one of the variables needed for gradient computation has"
-                        + " been modified by an inplace operation: [" + torchTypeName(saved[i]) + " " + Shapes.str(saved[i].shape)
-                        + "] is at version " + saved[i].version() + "; expected version " + savedVersions[i]
-                        + " instead. (node " + name + ")");
-            }
+        checkVersion(saved0, version0);
+        checkVersion(saved1, version1);
+    }
+
+    private void checkVersion(Tensor saved, int version) {
+        if (saved != null && saved.version() != version) {
+            throw new IllegalStateException("backward(): one of the variables needed for gradient computation has"
+                    + " been modified by an inplace operation: [" + torchTypeName(saved) + " " + Shapes.str(saved.shape)
+                    + "] is at version " + saved.version() + "; expected version " + version
+                    + " instead. (node " + name + ")");
         }
     }
 
@@ -127,7 +122,7 @@ final class GradFn {
     void release() {
         if (freedAfterBackward) {
             tape = null;
-            saved = null;
+            saved0 = saved1 = null;
         }
     }
 }

@@ -107,7 +107,7 @@ final class Gradients {
                         + "], shape " + Shapes.str(wrt[i].shape) + ")");
             }
         }
-        List<Tensor> order = Backward.topologicalOrder(output);   // operands before the results made from them
+        List<Tensor> order = topologicalOrder(output);   // operands before the results made from them
         Map<Tensor, Boolean> leads = new IdentityHashMap<>();   // leads to a wrt: its gradient is needed
         Map<Tensor, Integer> wanted = new IdentityHashMap<>();
         for (Tensor w : wrt) wanted.put(w, 0);
@@ -193,10 +193,31 @@ final class Gradients {
             // the Eval may share arrays with the operands and g: each result owns a copy
             Object data = d[i] >= 0 ? Storage.copy(e.value(d[i])) : Storage.filled(t.dtype, t.size(), 0);
             Tensor r = new Tensor(t.dtype, t.shape.clone(), data);
-            if (d[i] >= 0) r.recordGradient(new GradFn(fn.name + "Backward", edges.clone(), edges.clone(), e, d[i]));
+            // PyTorch's double-backward nodes save the operands: their in-place change makes backward refuse
+            if (d[i] >= 0) r.recordGradient(new GradFn(fn.name + "Backward", edges.clone(), inputs[0], operands > 1 ? inputs[1] : null, true, e, d[i]));
             grads[i] = r;
         }
         return grads;
+    }
+
+    /** Every tensor the output was computed from, operands before results (iterative post-order DFS). */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new java.util.ArrayList<>();
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
+        stack.push(new Object[] {root, Boolean.FALSE});
+        while (!stack.isEmpty()) {
+            Object[] top = stack.pop();
+            Tensor t = (Tensor) top[0];
+            if ((Boolean) top[1]) {
+                order.add(t);
+                continue;
+            }
+            if (seen.put(t, Boolean.TRUE) != null) continue;
+            stack.push(new Object[] {t, Boolean.TRUE});
+            if (t.gradFn != null) for (Tensor in : t.gradFn.inputs) if (in != null && !seen.containsKey(in)) stack.push(new Object[] {in, Boolean.FALSE});
+        }
+        return order;
     }
 
     /** The VJP of one node as tensors without history (grad mode off). */

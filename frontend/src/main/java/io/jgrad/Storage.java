@@ -1,6 +1,7 @@
 package io.jgrad;
 
 import io.jgrad.ir.Eval;
+import io.jgrad.ir.Kernels;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.DType;
@@ -82,8 +83,7 @@ final class Storage {
 
     /** {@code a + b} for two arrays of type t, a new array: the ADD primitive's kernel (its rounding per dtype). */
     static Object add(Type t, Object a, Object b) {
-        Eval e = new Eval();
-        return e.value(e.binary(Prim.ADD, e.input(t, a), e.input(t, b)));
+        return Kernels.apply(Prim.ADD, t, null, null, new Object[] {a, b}, new Type[] {t, t});
     }
 
     /** {@code data} (of type t) converted to dtype {@code to}, a new array: the CONVERT primitive's kernel. */

@@ -417,15 +417,22 @@ public final class Tensor {
         /** a if b needs a gradient, and b always (div: ḡ/b and -ḡ·a/b²). */
         DIVISOR;
 
-        Tensor[] of(Tensor a, Tensor b, Tensor out) {
+        /** The first saved tensor (null if none). */
+        Tensor first(Tensor a, Tensor b, Tensor out) {
             return switch (this) {
-                case NOTHING -> null;
-                case CONSTANTS -> new Tensor[0];
-                case SELF -> new Tensor[] {a};
-                case RESULT -> new Tensor[] {out};
-                case BOTH -> new Tensor[] {a, b};
-                case CROSS -> new Tensor[] {b.requiresGrad ? a : null, a.requiresGrad ? b : null};
-                case DIVISOR -> new Tensor[] {b.requiresGrad ? a : null, b};
+                case NOTHING, CONSTANTS -> null;
+                case SELF, BOTH -> a;
+                case RESULT -> out;
+                case CROSS, DIVISOR -> b.requiresGrad ? a : null;
+            };
+        }
+
+        /** The second saved tensor (null if none). */
+        Tensor second(Tensor a, Tensor b) {
+            return switch (this) {
+                case NOTHING, CONSTANTS, SELF, RESULT -> null;
+                case BOTH, DIVISOR -> b;
+                case CROSS -> a.requiresGrad ? b : null;
             };
         }
     }
@@ -452,7 +459,7 @@ public final class Tensor {
         int x = e.input(type(), data);
         int y = f.emit(e, x);
         Tensor out = result(e, y, this, null, layout);
-        if (recording(this)) out.record(name, new Tensor[] {this}, saves.of(this, null, out), e, y);
+        if (requiresGrad && EagerThread.get().noGradDepth == 0) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
         return out;
     }
 
@@ -464,7 +471,7 @@ public final class Tensor {
         int x = e.input(type(), data), y = e.input(o.type(), o.data);
         int z = f.emit(e, x, y);
         Tensor out = result(e, z, this, o, layout);
-        if (recording(this, o)) out.record(name, new Tensor[] {this, o}, saves.of(this, o, out), e, z);
+        if ((requiresGrad || o.requiresGrad) && EagerThread.get().noGradDepth == 0) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
         return out;
     }
 
@@ -496,30 +503,26 @@ public final class Tensor {
 
     /** The layout PyTorch's TensorIterator gives: the first operand not broadcast decides. */
     private static boolean layoutOf(Tensor a, Tensor b, int[] s) {
+        if (!a.transposedLayout && !b.transposedLayout) return false;
         if (Arrays.equals(a.shape, s)) return a.transposedLayout;
         return Arrays.equals(b.shape, s) && b.transposedLayout;
     }
 
-    /** Marks this new result as made by op {@code name} from {@code operands}, computed on tape {@code e}. */
-    private void record(String name, Tensor[] operands, Tensor[] saved, Eval e, int output) {
-        Tensor[] edges = new Tensor[operands.length];
-        for (int i = 0; i < operands.length; i++) edges[i] = operands[i].requiresGrad ? operands[i] : null;
+    /**
+     * Marks this new result as made by op {@code name} from {@code operands} ({@code a} and
+     * {@code b}, b null for one operand), computed on tape {@code e}; the operands that need no
+     * gradient are not edges of the graph.
+     */
+    private void record(String name, Tensor[] operands, Saves saves, Tensor a, Tensor b, Eval e, int output) {
+        for (int i = 0; i < operands.length; i++) if (!operands[i].requiresGrad) operands[i] = null;
         requiresGrad = true;
-        gradFn = new GradFn(name, edges, saved, e, output);
+        gradFn = new GradFn(name, operands, saves.first(a, b, this), saves.second(a, b), saves != Saves.NOTHING, e, output);
     }
 
     /** Marks this new tensor (a gradient made with history by {@code Grad.grad}) as made by {@code fn}. */
     void recordGradient(GradFn fn) {
         requiresGrad = true;
         gradFn = fn;
-    }
-
-    private static boolean recording(Tensor a) {
-        return a.requiresGrad && !NoGrad.active();
-    }
-
-    private static boolean recording(Tensor a, Tensor b) {
-        return (a.requiresGrad || b.requiresGrad) && !NoGrad.active();
     }
 
     // ------------------------------------------------------------------ elementwise: two operands

@@ -9,6 +9,10 @@ import java.util.Arrays;
  * The evaluation kernel of every primitive, per dtype: the one definition of what a primitive
  * computes, used by the eager engine ({@link Eval}), the {@link Interpreter} and constant folding.
  *
+ * <p>The public entry points compute one primitive on values directly, for callers that need a
+ * kernel without recording anything (the eager engine adding a gradient into a leaf's): the
+ * same code an {@link Eval} runs.
+ *
  * <p>Values are typed arrays, row-major: F32 and F16 a {@code float[]} (an F16 array holds
  * only binary16 values), F64 a {@code double[]}, BOOL a {@code boolean[]}. A kernel never writes
  * into its operands, and may return an operand itself where the result has the same elements
@@ -160,7 +164,7 @@ public final class Kernels {
     }
 
     /** A value's elements as doubles (a new array). */
-    static double[] toDoubles(Object v) {
+    public static double[] toDoubles(Object v) {
         if (v instanceof double[] d) return d.clone();
         int n = length(v);
         double[] r = new double[n];
@@ -169,7 +173,7 @@ public final class Kernels {
     }
 
     /** True when v is an array of t's dtype and size. */
-    static boolean fits(Type t, Object v) {
+    public static boolean fits(Type t, Object v) {
         return switch (t.dtype()) {
             case F16, F32 -> v instanceof float[] f && f.length == t.size();
             case F64 -> v instanceof double[] d && d.length == t.size();
@@ -188,7 +192,8 @@ public final class Kernels {
 
     // ======================================================================== leaves and conversion
 
-    static Object constant(Type t, double[] data) {
+    /** CONST: the doubles {@code data} held in t's dtype (a new typed array). */
+    public static Object constant(Type t, double[] data) {
         int n = data.length;
         return switch (t.dtype()) {
             case F64 -> data.clone();
@@ -199,7 +204,7 @@ public final class Kernels {
     }
 
     /** CONVERT: float widening is exact; narrowing rounds (F64 → F16 through float, as PyTorch); BOOL ↔ float is 0/1 and x != 0 (NaN is true). */
-    static Object convert(Object x, DType from, DType to) {
+    public static Object convert(Object x, DType from, DType to) {
         if (from == to) return x;
         int n = length(x);
         switch (to) {
@@ -229,7 +234,7 @@ public final class Kernels {
     // ======================================================================== elementwise
 
     /** A unary elementwise primitive (POW with {@code exponent}) on a value of dtype d. */
-    static Object unary(Prim p, DType d, Object x, double exponent) {
+    public static Object unary(Prim p, DType d, Object x, double exponent) {
         if (p == Prim.STOP_GRADIENT) return x;
         return switch (d) {
             case F64 -> unaryF64(p, (double[]) x, exponent);
@@ -288,7 +293,7 @@ public final class Kernels {
     }
 
     /** A binary elementwise primitive or comparison on two values of dtype d and one shape. */
-    static Object binary(Prim p, DType d, Object a, Object b) {
+    public static Object binary(Prim p, DType d, Object a, Object b) {
         if (p.family == Prim.Family.COMPARE) {
             return switch (d) {
                 case F64 -> compareF64(p, (double[]) a, (double[]) b);
