@@ -6,7 +6,7 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +38,15 @@ final class ClassGen {
     final String name;
     private final ClassWriter cw;
     private final List<float[]> constants = new ArrayList<>();
-    private final Map<Node, String> constantFields = new IdentityHashMap<>();
+    private final Map<ConstKey, String> constantFields = new HashMap<>();
+
+    /** Constants of one dtype and equal values share a field: forward, vjp and valueAndGrad each have their own node. */
+    private record ConstKey(Node c) {
+        @Override public boolean equals(Object o) {
+            return o instanceof ConstKey k && k.c.type().dtype() == c.type().dtype() && k.c.sameData(c);
+        }
+        @Override public int hashCode() { return c.dataHash(); }
+    }
 
     ClassGen(String name) {
         this.name = name;
@@ -60,7 +68,8 @@ final class ClassGen {
 
     /** The static field holding a non-uniform constant tensor (class data, not ldc sequences). */
     String constantField(Node c) {
-        return constantFields.computeIfAbsent(c, k -> {
+        return constantFields.computeIfAbsent(new ConstKey(c), key -> {
+            Node k = key.c;
             float[] data = new float[k.type().size()];
             for (int i = 0; i < data.length; i++) data[i] = (float) k.constAt(i);
             String f = "k" + constants.size();

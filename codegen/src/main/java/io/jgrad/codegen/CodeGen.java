@@ -70,9 +70,9 @@ public final class CodeGen {
         byte[] bytes = cg.toBytes();
 
         Graph shown = r.valueAndGrad != null ? r.valueAndGrad : r.vjp;
-        String ir = Printer.print(shown);
-        Signature sig = new Signature(r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape, wsFloats, ir, Dot.print(shown), bytes);
-        dump(name, bytes, ir);
+        Signature sig = new Signature(r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape, wsFloats,
+                () -> Printer.print(shown), () -> Dot.print(shown), bytes);
+        dump(name, bytes, shown);
         return define(bytes, cg.classData(), sig);
     }
 
@@ -88,9 +88,10 @@ public final class CodeGen {
         }
     }
 
-    private static void dump(String name, byte[] bytes, String ir) {
+    private static void dump(String name, byte[] bytes, Graph shown) {
         String dir = System.getProperty("jgrad.dump");
         if (dir == null || dir.isEmpty()) return;
+        String ir = Printer.print(shown);
         try {
             Path d = Path.of(dir);
             Files.createDirectories(d);

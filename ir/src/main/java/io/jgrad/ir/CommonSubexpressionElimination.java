@@ -13,14 +13,20 @@ import java.util.Map;
 public final class CommonSubexpressionElimination {
     private CommonSubexpressionElimination() {}
 
-    private record Key(Prim prim, int[] args, Type type, int[] ints, long[] dataBits) {
+    /**
+     * A node's identity for hash-consing. The data (a constant's values) enters through its
+     * cached hash: a big constant is hashed once in the whole pipeline, and its values are
+     * compared only when everything else, the hash included, matches (a true duplicate, or the
+     * same shared array, which compares at once).
+     */
+    private record Key(Prim prim, int[] args, Type type, int[] ints, Node data) {
         @Override public boolean equals(Object o) {
             return o instanceof Key k && k.prim == prim && Arrays.equals(k.args, args) && k.type.equals(type)
-                    && Arrays.equals(k.ints, ints) && Arrays.equals(k.dataBits, dataBits);
+                    && Arrays.equals(k.ints, ints) && k.data.sameData(data);
         }
         @Override public int hashCode() {
             return ((prim.hashCode() * 31 + Arrays.hashCode(args)) * 31 + type.hashCode()) * 31
-                    + Arrays.hashCode(ints) * 7 + Arrays.hashCode(dataBits);
+                    + Arrays.hashCode(ints) * 7 + data.dataHash();
         }
     }
 
@@ -44,15 +50,12 @@ public final class CommonSubexpressionElimination {
             int[] args = Rebuild.remap(n, map);
             int[] keyArgs = args.clone();
             if (commutes(n.prim())) Arrays.sort(keyArgs);
-            double[] data = n.rawData();
-            long[] bits = new long[data.length];
-            for (int i = 0; i < data.length; i++) bits[i] = Double.doubleToRawLongBits(data[i]);
-            Key key = new Key(n.prim(), keyArgs, n.type(), n.rawInts(), bits);
+            Key key = new Key(n.prim(), keyArgs, n.type(), n.rawInts(), n);
             Integer earlier = seen.get(key);
             if (earlier != null) {
                 map[n.id()] = earlier;
             } else {
-                int id = b.add(n.prim(), args, n.type(), n.rawInts(), n.rawData(), null);
+                int id = b.copy(n, args);
                 seen.put(key, id);
                 map[n.id()] = id;
             }

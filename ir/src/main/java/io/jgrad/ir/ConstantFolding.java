@@ -51,19 +51,19 @@ public final class ConstantFolding {
             }
         }
 
+        // decide before touching any values: a node that stays costs O(1), however big its constants
         int constSize = 0;
-        double[][] values = new double[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            Node a = b.node(args[i]);
-            if (a.prim() != Prim.CONST) return copy(b, n, args);
-            values[i] = Interpreter.constValues(a);   // an F32 constant is the float nearest its data
-            constSize += a.type().size();
+        for (int a : args) {
+            if (b.node(a).prim() != Prim.CONST) return copy(b, n, args);
+            constSize += b.type(a).size();
         }
         if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
-        return b.constant(t, Interpreter.evalNode(n, values, argTypes, true));
+        double[][] values = new double[args.length][];
+        for (int i = 0; i < args.length; i++) values[i] = Interpreter.constValues(b.node(args[i]));   // an F32 constant is the float nearest its data
+        return b.constantOwned(t, Interpreter.evalNode(n, values, argTypes, true));
     }
 
     private static int copy(Builder b, Node n, int[] args) {
-        return b.add(n.prim(), args, n.type(), n.rawInts(), n.rawData(), n.name());
+        return b.copy(n, args);
     }
 }
