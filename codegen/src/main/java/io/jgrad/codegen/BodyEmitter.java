@@ -10,7 +10,9 @@ import org.objectweb.asm.MethodVisitor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 import static org.objectweb.asm.Opcodes.*;
 
@@ -51,7 +53,10 @@ final class BodyEmitter {
     private final int[] gradLocal;
     private final List<Integer> chunkValues = new ArrayList<>();
     private final int[] spill;
-    private final List<Integer> spilled = new ArrayList<>();
+    /** Values in spill slots, the one whose last reader comes first on top: freed as the chunks pass it. */
+    private final PriorityQueue<Integer> spilled;
+    /** Values this chunk loaded into locals (besides chunkValues): the entries the next chunk resets. */
+    private final List<Integer> loaded = new ArrayList<>();
     private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
     private int slotCount;
     /** Set while emitting a loop body or a branch: no local may be assigned there. */
@@ -66,6 +71,9 @@ final class BodyEmitter {
         this.gradLocal = new int[p.g.outputCount()];
         this.spill = new int[p.n];
         Arrays.fill(spill, -1);
+        Arrays.fill(local, -1);
+        Arrays.fill(arrayLocal, -1);
+        this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
     }
 
     /** Workspace floats this body needs: its planned tensors, then its spill slots. */
@@ -95,10 +103,12 @@ final class BodyEmitter {
         chunks.add(name + "$" + chunks.size());
         mv.visitCode();
         nextLocal = FIRST_LOCAL;
-        Arrays.fill(local, -1);
-        Arrays.fill(arrayLocal, -1);
+        // reset only what the last chunk set: a fill of every value per chunk is quadratic
+        for (int v : chunkValues) local[v] = -1;
+        for (int v : loaded) { local[v] = -1; arrayLocal[v] = -1; }
         Arrays.fill(gradLocal, -1);
         chunkValues.clear();
+        loaded.clear();
     }
 
     private int offset() {
@@ -134,13 +144,7 @@ final class BodyEmitter {
                 if (isBool(v)) mv.visitInsn(I2F);
                 mv.visitInsn(FASTORE);
             }
-            for (int i = spilled.size() - 1; i >= 0; i--) {
-                int v = spilled.get(i);
-                if (p.lastUse[v] <= lastStmt) {
-                    freeSlots.push(spill[v] - p.tensorFloats);
-                    spilled.remove(i);
-                }
-            }
+            while (!spilled.isEmpty() && p.lastUse[spilled.peek()] <= lastStmt) freeSlots.push(spill[spilled.poll()] - p.tensorFloats);
             mv.visitInsn(FCONST_0);
         }
         mv.visitInsn(FRETURN);
@@ -857,6 +861,7 @@ final class BodyEmitter {
         int l = nextLocal++;
         mv.visitVarInsn(isBool(c) ? ISTORE : FSTORE, l);
         local[c] = l;
+        loaded.add(c);
     }
 
     private void pushScalar(int v) {
@@ -880,6 +885,7 @@ final class BodyEmitter {
             int l = nextLocal++;
             mv.visitVarInsn(ASTORE, l);
             arrayLocal[v] = l;
+            loaded.add(v);
         } else if (p.mat[v] && p.destOutput[v] > 0) {
             gradArray(p.destOutput[v]);
         }
