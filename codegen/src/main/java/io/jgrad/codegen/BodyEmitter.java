@@ -31,7 +31,7 @@ final class BodyEmitter {
     static final int CHUNK_BYTES = 2500;
     /** HotSpot compiles methods of at most 8000 bytecode bytes (DontCompileHugeMethods). */
     static final int JIT_METHOD_LIMIT = 8000;
-    /** Calls per driver method: ~9 bytes each keeps a driver under 8000 bytes. */
+    /** Calls per driver method: 9 bytes each (12 through a handle) keeps a driver under 8000 bytes. */
     static final int CALLS_PER_DRIVER = 200;
     /** Reductions of fused expressions up to this size get four accumulators (body emitted 5 times). */
     static final int UNROLL_CAP = 24;
@@ -40,10 +40,16 @@ final class BodyEmitter {
 
     private static final int P_IN = 0, P_WS = 1, P_SEED = 2, P_OUT = 3, P_GRADS = 4, FIRST_LOCAL = 5;
 
-    private final ClassGen cg;
+    private final ClassGen main;
+    /** The class the current chunk goes to: the main class, or this body's open chunk class once the main class is full. */
+    private ClassGen cg;
+    private ClassGen open;
+    private int openFrom;
     private final Plan p;
     private final String name;
-    private final List<String> chunks = new ArrayList<>();
+    private final List<ClassGen.Method> chunks = new ArrayList<>();
+    /** What the driver in the main class calls: the chunks there, then the driver of each chunk class. */
+    private final List<ClassGen.Method> top = new ArrayList<>();
 
     private MethodVisitor mv;
     private SizeCounter counter;
@@ -63,6 +69,7 @@ final class BodyEmitter {
     private boolean sealed;
 
     BodyEmitter(ClassGen cg, Plan p, String name) {
+        this.main = cg;
         this.cg = cg;
         this.p = p;
         this.name = name;
@@ -92,15 +99,19 @@ final class BodyEmitter {
             }
         }
         endChunk(stmts.size() - 1, true);
-        return driver(name, chunks);
+        closeChunkClass();
+        return driver(main, name, top);
     }
 
     // ---------------------------------------------------------------- chunks
 
     private void startChunk() {
-        counter = new SizeCounter(cg.staticBody(name + "$" + chunks.size()));
+        String method = name + "$" + chunks.size();
+        cg = open == null && main.hasRoomForChunk(method) ? main : open != null && open.hasRoomForChunk(method) ? open : newChunkClass();
+        counter = new SizeCounter(cg.staticBody(method));
         mv = counter;
-        chunks.add(name + "$" + chunks.size());
+        chunks.add(new ClassGen.Method(cg, method));
+        if (cg == main) top.add(chunks.get(chunks.size() - 1));
         mv.visitCode();
         nextLocal = FIRST_LOCAL;
         // reset only what the last chunk set: a fill of every value per chunk is quadratic
@@ -152,22 +163,51 @@ final class BodyEmitter {
         mv.visitEnd();
     }
 
-    /** A method that calls the given ones in order and returns the last one's value. */
-    private String driver(String driverName, List<String> callees) {
+    /** The main class (or the last chunk class) is full: the chunks from here on go to a new chunk class. */
+    private ClassGen newChunkClass() {
+        closeChunkClass();
+        open = main.newChunkClass();
+        openFrom = chunks.size();
+        return open;
+    }
+
+    /** Gives the open chunk class a driver calling its chunks, which the main class's driver calls; finishes it. */
+    private void closeChunkClass() {
+        if (open == null) return;
+        String run = name + "$run";
+        top.add(new ClassGen.Method(open, driver(open, run, chunks.subList(openFrom, chunks.size()))));
+        open.staticInit();
+        open.toBytes();
+        open = null;
+    }
+
+    /**
+     * A method of {@code owner} that calls the given ones in order and returns the last one's
+     * value: directly in its own class, through a handle in another.
+     */
+    private String driver(ClassGen owner, String driverName, List<ClassGen.Method> callees) {
         if (callees.size() > CALLS_PER_DRIVER) {
-            List<String> groups = new ArrayList<>();
+            List<ClassGen.Method> groups = new ArrayList<>();
             for (int i = 0; i < callees.size(); i += CALLS_PER_DRIVER) {
                 String g = driverName + "$g" + groups.size();
-                driver(g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
-                groups.add(g);
+                driver(owner, g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
+                groups.add(new ClassGen.Method(owner, g));
             }
-            return driver(driverName, groups);
+            return driver(owner, driverName, groups);
         }
-        MethodVisitor d = cg.staticBody(driverName);
+        MethodVisitor d = owner.staticBody(driverName);
         d.visitCode();
         for (int i = 0; i < callees.size(); i++) {
-            for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
-            d.visitMethodInsn(INVOKESTATIC, cg.name, callees.get(i), ClassGen.BODY_DESC, false);
+            ClassGen.Method c = callees.get(i);
+            if (c.owner() == owner) {
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                d.visitMethodInsn(INVOKESTATIC, owner.name, c.name(), ClassGen.BODY_DESC, false);
+            } else {
+                // a constant handle: the JIT inlines the call as if it were invokestatic
+                d.visitFieldInsn(GETSTATIC, owner.name, owner.handleField(c), "L" + ClassGen.HANDLE + ";");
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                d.visitMethodInsn(INVOKEVIRTUAL, ClassGen.HANDLE, "invokeExact", ClassGen.BODY_DESC, false);
+            }
             if (i + 1 < callees.size()) d.visitInsn(POP);
         }
         d.visitInsn(FRETURN);
