@@ -42,7 +42,11 @@ public final class CodeGen {
 
 
     public static Compiled compile(CompileRequest r) {
-        Generated g = generate(r);
+        return define(r, generate(r));
+    }
+
+    /** The classes {@link #generate} wrote for r, defined: the Compiled. */
+    static Compiled define(CompileRequest r, Generated g) {
         Graph shown = r.valueAndGrad != null ? r.valueAndGrad : r.vjp;
         byte[] bytes = g.main.toBytes();
         Signature sig = new Signature(r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape, g.wsFloats,
