@@ -107,7 +107,9 @@ final class BodyEmitter {
 
     private void startChunk() {
         String method = name + "$" + chunks.size();
-        cg = open == null && main.hasRoomForChunk(method) ? main : open != null && open.hasRoomForChunk(method) ? open : newChunkClass();
+        if (open == null && main.hasRoomForChunk(method)) cg = main;
+        else if (open != null && open.hasRoomForChunk(method)) cg = open;
+        else cg = newChunkClass();
         counter = new SizeCounter(cg.staticBody(method));
         mv = counter;
         chunks.add(new ClassGen.Method(cg, method));

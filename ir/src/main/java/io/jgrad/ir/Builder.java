@@ -10,6 +10,8 @@ import java.util.List;
  */
 public final class Builder {
     private final List<Node> nodes = new ArrayList<>();
+    /** Operand-type arrays by arity for {@link #copy}, which the passes call once per node. */
+    private final Type[][] copyTypes = {new Type[0], new Type[1], new Type[2], new Type[3]};
     private boolean built;
 
     public int input(int index, String name, Type type) {
@@ -98,7 +100,7 @@ public final class Builder {
      */
     int copy(Node n, int[] args) {
         if (built) throw new IllegalStateException("this Builder has built its graph already");
-        Type[] argTypes = new Type[args.length];
+        Type[] argTypes = copyTypes[args.length];   // reused: resultType keeps no reference to it
         for (int i = 0; i < args.length; i++) argTypes[i] = type(args[i]);
         Type t = n.prim().resultType(argTypes, n.rawInts(), n.rawData(), n.type());
         Node c = n.copy(nodes.size(), args, t);

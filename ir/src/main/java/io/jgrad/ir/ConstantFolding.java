@@ -32,8 +32,6 @@ public final class ConstantFolding {
         // a broadcast is index arithmetic for the backend: materialising it only costs memory
         if (p.family == Prim.Family.LEAF || p == Prim.BROADCAST) return copy(b, n, args);
         Type t = n.type();
-        Type[] argTypes = new Type[args.length];
-        for (int i = 0; i < args.length; i++) argTypes[i] = b.type(args[i]);
 
         if (p.isElementwise() && !t.isScalar()) {
             double[][] one = new double[args.length][];
@@ -41,8 +39,8 @@ public final class ConstantFolding {
             for (int i = 0; i < args.length; i++) {
                 Double v = Rebuild.splat(b, args[i]);
                 if (v == null) { one = null; break; }
-                one[i] = new double[] {Interpreter.roundTo(argTypes[i].dtype(), v)};
-                oneTypes[i] = Type.of(argTypes[i].dtype());
+                one[i] = new double[] {Interpreter.roundTo(b.type(args[i]).dtype(), v)};
+                oneTypes[i] = Type.of(b.type(args[i]).dtype());
             }
             if (one != null) {
                 Node scalarNode = new Node(-1, p, new int[args.length], Type.of(t.dtype()), n.rawInts(), n.rawData(), null);
@@ -59,7 +57,11 @@ public final class ConstantFolding {
         }
         if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
         double[][] values = new double[args.length][];
-        for (int i = 0; i < args.length; i++) values[i] = Interpreter.constValues(b.node(args[i]));   // an F32 constant is the float nearest its data
+        Type[] argTypes = new Type[args.length];
+        for (int i = 0; i < args.length; i++) {
+            values[i] = Interpreter.constValues(b.node(args[i]));   // an F32 constant is the float nearest its data
+            argTypes[i] = b.type(args[i]);
+        }
         return b.constantOwned(t, Interpreter.evalNode(n, values, argTypes, true));
     }
 

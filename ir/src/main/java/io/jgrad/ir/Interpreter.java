@@ -115,7 +115,13 @@ public final class Interpreter {
         Type t = n.type();
         double[] r = switch (p) {
             case INPUT -> throw new IllegalArgumentException("input %" + n.id() + " has no rule; its value is given");
-            case CONST -> n.data();
+            case CONST -> {
+                // the rounding copy in one pass (constant folding reads constants of 10^6 values)
+                double[] d = n.rawData(), y = new double[d.length];
+                boolean f32 = roundF32 && t.dtype() == DType.F32;
+                for (int i = 0; i < d.length; i++) y[i] = f32 ? (float) d[i] : d[i];
+                yield y;
+            }
             case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT -> {
                 double[] x = args[0], y = new double[x.length];
                 for (int i = 0; i < x.length; i++) y[i] = p.apply(x[i]);
@@ -144,7 +150,9 @@ public final class Interpreter {
             case REDUCE_MAX -> reduce(args[0], argTypes[0], n.axes(), t, true);
             case MATMUL -> matmul(args[0], args[1], argTypes[0].dim(0), argTypes[0].dim(1), argTypes[1].dim(1));
         };
-        return round(r, t, roundF32);
+        // a constant is rounded above; a view moves operand values, which are rounded already
+        boolean rounded = p == Prim.CONST || p == Prim.TRANSPOSE || p == Prim.RESHAPE || p == Prim.BROADCAST;
+        return rounded ? r : round(r, t, roundF32);
     }
 
     /** A CONST's values as the interpreter uses them (rounded to float for an F32 constant). */
