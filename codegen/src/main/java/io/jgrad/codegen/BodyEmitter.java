@@ -1,6 +1,8 @@
 package io.jgrad.codegen;
 
+import io.jgrad.runtime.Cascade;
 import io.jgrad.runtime.DType;
+import io.jgrad.runtime.Summation;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
@@ -33,10 +35,9 @@ final class BodyEmitter {
     static final int JIT_METHOD_LIMIT = 8000;
     /** Calls per driver method: 9 bytes each (12 through a handle) keeps a driver under 8000 bytes. */
     static final int CALLS_PER_DRIVER = 200;
-    /** Reductions of fused expressions up to this size get four accumulators (body emitted 5 times). */
+    /** Sums of fused expressions up to this size are emitted in place (the term's code 5 times: {@link #innerSum}). */
     static final int UNROLL_CAP = 24;
-    /** A sum whose innermost axis has at least this many elements uses four accumulators. */
-    static final int UNROLL_MIN_TRIPS = 8;
+    private static final String CASCADE = "io/jgrad/runtime/Cascade";
 
     private static final int P_IN = 0, P_WS = 1, P_SEED = 2, P_OUT = 3, P_GRADS = 4, FIRST_LOCAL = 5;
 
@@ -358,25 +359,30 @@ final class BodyEmitter {
     }
 
     private void reduceKernel(int v, boolean toLocal) {
+        if (p.node(v).prim() == Prim.REDUCE_SUM) {
+            if (p.laneAxis(v) >= 0) laneSum(v);
+            else rowSum(v, toLocal);
+        } else {
+            maxKernel(v, toLocal);
+        }
+    }
+
+    /** The order of a maximum does not matter (Math.max is commutative and associative, NaN and ±0 included). */
+    private void maxKernel(int v, boolean toLocal) {
         Node nd = p.node(v);
         Prim prim = nd.prim();
         int x = nd.arg(0);
         Type xt = p.type(x);
         int rank = xt.rank();
-        boolean[] reduced = new boolean[rank];
-        for (int a : nd.axes()) reduced[a] = true;
-        int[] resultStrides = p.type(v).strides();
-        int[] store = new int[rank];
-        for (int a = 0, k = 0; a < rank; a++) if (!reduced[a]) store[a] = resultStrides[k++];
+        boolean[] reduced = Plan.reducedAxes(nd, rank);
+        int[] store = reducedStoreForm(v, reduced);
         collect(v);
         forms.add(store);
-        int[] vars = new int[rank];
-        for (int a = 0; a < rank; a++) vars[a] = a;
-        Access id = Access.axes(rank, vars);
+        Access id = identity(rank);
         Target t = toLocal ? null : ownBuffer(v);
         prepareLeaves();
         if (t != null) t.prepare();
-        Nest nest = new Nest(xt.shape(), forms, true, true);
+        Nest nest = new Nest(xt.shape(), forms, true);
         int groups = nest.groups();
         int firstReduced = groups;
         boolean accMode = true;
@@ -387,114 +393,30 @@ final class BodyEmitter {
         }
         int result = toLocal ? nextLocal++ : -1;
         if (accMode) {
-            int innerExt = firstReduced < groups ? nest.ext[groups - 1] : 0;
-            // The order is a function of the reduced shape only (Plan stores an operand too big to
-            // unroll): over each run of the innermost axis's E >= 8 elements, element j goes to
-            // accumulator j % 4 (the last E % 4 to accumulator 0); the result is (a0 + a1) + (a2 + a3).
-            int accs = prim == Prim.REDUCE_SUM && innerExt >= UNROLL_MIN_TRIPS ? 4 : 1;
-            int acc0 = nextLocal;
-            nextLocal += accs;
+            int acc = nextLocal++;
             sealed = true;
             nest.open(0, firstReduced);
-            for (int i = 0; i < accs; i++) {
-                reduceInit(prim);
-                mv.visitVarInsn(FSTORE, acc0 + i);
-            }
-            if (accs == 4) {
-                nest.open(firstReduced, groups - 1);
-                int g = groups - 1;
-                int var = nest.local[g];
-                int main = innerExt - innerExt % 4;
-                mv.visitInsn(ICONST_0);
-                mv.visitVarInsn(ISTORE, var);
-                Label head = new Label(), tail = new Label(), end = new Label();
-                mv.visitLabel(head);
-                mv.visitVarInsn(ILOAD, var);
-                iconst(main);
-                mv.visitJumpInsn(IF_ICMPGE, tail);
-                for (int d = 0; d < 4; d++) {
-                    nest.delta = d;
-                    mv.visitVarInsn(FLOAD, acc0 + d);
-                    value(x, id, nest);
-                    mv.visitInsn(FADD);
-                    mv.visitVarInsn(FSTORE, acc0 + d);
-                }
-                nest.delta = 0;
-                mv.visitIincInsn(var, 4);
-                mv.visitJumpInsn(GOTO, head);
-                mv.visitLabel(tail);
-                mv.visitVarInsn(ILOAD, var);
-                iconst(innerExt);
-                mv.visitJumpInsn(IF_ICMPGE, end);
-                mv.visitVarInsn(FLOAD, acc0);
-                value(x, id, nest);
-                mv.visitInsn(FADD);
-                mv.visitVarInsn(FSTORE, acc0);
-                mv.visitIincInsn(var, 1);
-                mv.visitJumpInsn(GOTO, tail);
-                mv.visitLabel(end);
-                nest.close(firstReduced, groups - 1);
-                // Fixed combination order: (a0 + a1) + (a2 + a3).
-                mv.visitVarInsn(FLOAD, acc0);
-                mv.visitVarInsn(FLOAD, acc0 + 1);
-                mv.visitInsn(FADD);
-                mv.visitVarInsn(FLOAD, acc0 + 2);
-                mv.visitVarInsn(FLOAD, acc0 + 3);
-                mv.visitInsn(FADD);
-                mv.visitInsn(FADD);
-            } else {
-                nest.open(firstReduced, groups);
-                mv.visitVarInsn(FLOAD, acc0);
-                value(x, id, nest);
-                reduceOp(prim);
-                mv.visitVarInsn(FSTORE, acc0);
-                nest.close(firstReduced, groups);
-                mv.visitVarInsn(FLOAD, acc0);
-            }
+            reduceInit(prim);
+            mv.visitVarInsn(FSTORE, acc);
+            nest.open(firstReduced, groups);
+            mv.visitVarInsn(FLOAD, acc);
+            value(x, id, nest);
+            reduceOp(prim);
+            mv.visitVarInsn(FSTORE, acc);
+            nest.close(firstReduced, groups);
             if (toLocal) {
+                mv.visitVarInsn(FLOAD, acc);
                 mv.visitVarInsn(FSTORE, result);
             } else {
-                // The store sits in the kept loops only: reduced variables have coefficient 0.
-                int tmp = nextLocal++;
-                mv.visitVarInsn(FSTORE, tmp);
                 t.pushArray();
                 nest.index(t.offset(), store);
-                mv.visitVarInsn(FLOAD, tmp);
+                mv.visitVarInsn(FLOAD, acc);
                 mv.visitInsn(FASTORE);
             }
             nest.close(0, firstReduced);
             sealed = false;
         } else {
-            // A kept axis inside a reduced one: accumulate in the result buffer, in order.
-            sealed = true;
-            int size = p.type(v).size();
-            int i = nextLocal++;
-            Label head = new Label(), end = new Label();
-            mv.visitInsn(ICONST_0);
-            mv.visitVarInsn(ISTORE, i);
-            mv.visitLabel(head);
-            mv.visitVarInsn(ILOAD, i);
-            iconst(size);
-            mv.visitJumpInsn(IF_ICMPGE, end);
-            t.pushArray();
-            iconst(t.offset());
-            mv.visitVarInsn(ILOAD, i);
-            mv.visitInsn(IADD);
-            reduceInit(prim);
-            mv.visitInsn(FASTORE);
-            mv.visitIincInsn(i, 1);
-            mv.visitJumpInsn(GOTO, head);
-            mv.visitLabel(end);
-            nest.open(0, groups);
-            t.pushArray();
-            nest.index(t.offset(), store);
-            mv.visitInsn(DUP2);
-            mv.visitInsn(FALOAD);
-            value(x, id, nest);
-            reduceOp(prim);
-            mv.visitInsn(FASTORE);
-            nest.close(0, groups);
-            sealed = false;
+            inBuffer(v, x, id, nest, store, t);
         }
         if (toLocal) {
             local[v] = result;
@@ -503,14 +425,391 @@ final class BodyEmitter {
     }
 
     /**
-     * C[m,n] = A[m,k] B[k,n] as an i-k-j nest: a row of C is zeroed, then for each k gets
-     * a(i,k) * row k of B added, a contiguous inner loop the JIT vectorises. Each element
-     * sums its products in k order from -0.0 (no fma), exactly like the naive definition.
-     * With n = 1 it is one dot product per row, accumulated in a local in the same order.
+     * Accumulates into the result buffer, every output's terms in index order from the
+     * reduction's identity: a maximum; or a sum whose terms all go to accumulator 0 in
+     * {@link Summation}'s order (fewer than 4 terms).
+     */
+    private void inBuffer(int v, int x, Access id, Nest nest, int[] store, Target t) {
+        Prim prim = p.node(v).prim();
+        sealed = true;
+        int size = p.type(v).size();
+        int i = nextLocal++;
+        Label head = new Label(), end = new Label();
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, i);
+        mv.visitLabel(head);
+        mv.visitVarInsn(ILOAD, i);
+        iconst(size);
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        t.pushArray();
+        iconst(t.offset());
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitInsn(IADD);
+        reduceInit(prim);
+        mv.visitInsn(FASTORE);
+        mv.visitIincInsn(i, 1);
+        mv.visitJumpInsn(GOTO, head);
+        mv.visitLabel(end);
+        nest.open(0, nest.groups());
+        t.pushArray();
+        nest.index(t.offset(), store);
+        mv.visitInsn(DUP2);
+        mv.visitInsn(FALOAD);
+        value(x, id, nest);
+        reduceOp(prim);
+        mv.visitInsn(FASTORE);
+        nest.close(0, nest.groups());
+        sealed = false;
+    }
+
+    /** The store form of a reduction's result over its operand's loop variables (0 for reduced ones). */
+    private int[] reducedStoreForm(int v, boolean[] reduced) {
+        int[] resultStrides = p.type(v).strides();
+        int[] store = new int[reduced.length];
+        for (int a = 0, k = 0; a < reduced.length; a++) if (!reduced[a]) store[a] = resultStrides[k++];
+        return store;
+    }
+
+    private static Access identity(int rank) {
+        int[] vars = new int[rank];
+        for (int a = 0; a < rank; a++) vars[a] = a;
+        return Access.axes(rank, vars);
+    }
+
+    /**
+     * A sum, each output in locals, in {@link Summation}'s order: the kept axes loop outermost
+     * (in axis order), then the outer reduced axes (their partial sums fed one at a time to a
+     * {@link Cascade} state in the workspace), then the innermost reduced axis, summed by
+     * {@link #innerSum}. When kept axes lie inside reduced ones this reads the operand with
+     * strides; {@link Plan#laneAxis} picks lanes instead for the common one-axis case.
+     */
+    private void rowSum(int v, boolean toLocal) {
+        Node nd = p.node(v);
+        int x = nd.arg(0);
+        Type xt = p.type(x);
+        int rank = xt.rank();
+        boolean[] reduced = Plan.reducedAxes(nd, rank);
+        int[] store = reducedStoreForm(v, reduced);
+        collect(v);
+        forms.add(store);
+        Access id = identity(rank);
+        Target t = toLocal ? null : ownBuffer(v);
+        prepareLeaves();
+        if (t != null) t.prepare();
+        // Loop order: kept, outer reduced, innermost reduced; no loop merges across those borders.
+        int[] order = new int[rank];
+        boolean[] barrier = new boolean[rank];
+        int inner = -1, outerCount = 1, n = 0;
+        for (int a = rank - 1; a >= 0; a--) {
+            if (!reduced[a] || xt.dim(a) == 1) continue;
+            if (inner < 0) inner = a;
+            else outerCount *= xt.dim(a);
+        }
+        for (int a = 0; a < rank; a++) if (!reduced[a]) order[n++] = a;
+        int firstOuter = n;
+        for (int a = 0; a < rank; a++) if (reduced[a] && a != inner) order[n++] = a;
+        if (inner >= 0) {
+            order[n] = inner;
+            barrier[inner] = true;
+        }
+        if (firstOuter < rank) barrier[order[firstOuter]] = true;
+        Nest nest = new Nest(xt.shape(), forms, true, order, barrier);
+        int groups = nest.groups();
+        int keptGroups = 0;
+        while (keptGroups < groups && !reduced[nest.last[keptGroups]]) keptGroups++;
+        int innerGroup = inner >= 0 ? nest.group[inner] : -1;
+        int outerEnd = inner >= 0 ? innerGroup : groups;
+        int scratch = p.scratchOffset[v];
+        int stackOff = scratch;
+        int stateOff = inner >= 0 && xt.dim(inner) > Summation.BLOCK ? scratch + Cascade.depth(xt.dim(inner)) : scratch;
+        int result = toLocal ? nextLocal++ : -1;
+        int c = nextLocal++;
+        int q = outerCount > 1 ? nextLocal++ : -1;
+        sealed = true;
+        nest.open(0, keptGroups);
+        if (q >= 0) {
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, q);
+        }
+        nest.open(keptGroups, outerEnd);
+        if (inner >= 0) {
+            innerSum(nest, innerGroup, xt.dim(inner), stackOff, c, () -> value(x, id, nest));
+        } else { // no reduced axis of extent > 1: the one term itself
+            value(x, id, nest);
+            mv.visitVarInsn(FSTORE, c);
+        }
+        if (q >= 0) {
+            mv.visitVarInsn(ALOAD, P_WS);
+            iconst(stateOff);
+            mv.visitVarInsn(ILOAD, q);
+            iconst(outerCount);
+            mv.visitVarInsn(FLOAD, c);
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "add", "([FIIIF)V", false);
+            mv.visitIincInsn(q, 1);
+        }
+        nest.close(keptGroups, outerEnd);
+        if (q >= 0) {
+            mv.visitVarInsn(ALOAD, P_WS);
+            iconst(stateOff);
+            iconst(outerCount);
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "result", "([FII)F", false);
+            mv.visitVarInsn(FSTORE, c);
+        }
+        if (toLocal) {
+            mv.visitVarInsn(FLOAD, c);
+            mv.visitVarInsn(FSTORE, result);
+        } else {
+            t.pushArray();
+            nest.index(t.offset(), store);
+            mv.visitVarInsn(FLOAD, c);
+            mv.visitInsn(FASTORE);
+        }
+        nest.close(0, keptGroups);
+        sealed = false;
+        if (toLocal) {
+            local[v] = result;
+            chunkValues.add(v);
+        }
+    }
+
+    /**
+     * One sum of e terms along the loop of group g (not opened by the caller), into local
+     * {@code into}, in {@link Summation}'s order: blocks of BLOCK terms, term q to accumulator
+     * q % 4 (the last e % 4 to accumulator 0), block sum (a0 + a1) + (a2 + a3), blocks merged by
+     * {@link Cascade#push} into the stack at workspace[stackOff ..] (e > BLOCK only). The term
+     * (pushed by {@code term}, at the loop index plus {@link Nest#delta}) is emitted five times.
+     */
+    private void innerSum(Nest nest, int g, int e, int stackOff, int into, Runnable term) {
+        int var = nest.local[g];
+        int main = e & ~3;
+        int accs = main > 0 ? 4 : 1; // under 4 terms all go to a0, and (a0 + -0) + (-0 + -0) is a0
+        int acc0 = nextLocal;
+        nextLocal += accs;
+        boolean blocked = e > Summation.BLOCK;
+        int base = -1, mainEnd = -1, end = -1;
+        Label blockHead = new Label(), blockDone = new Label();
+        if (blocked) {
+            base = nextLocal++;
+            mainEnd = nextLocal++;
+            end = nextLocal++;
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, base);
+            mv.visitLabel(blockHead);
+            mv.visitVarInsn(ILOAD, base);
+            iconst(e);
+            mv.visitJumpInsn(IF_ICMPGE, blockDone);
+            // mainEnd = min(base + BLOCK, e & ~3), end = min(base + BLOCK, e)
+            mv.visitVarInsn(ILOAD, base);
+            iconst(Summation.BLOCK);
+            mv.visitInsn(IADD);
+            mv.visitInsn(DUP);
+            iconst(main);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+            mv.visitVarInsn(ISTORE, mainEnd);
+            iconst(e);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+            mv.visitVarInsn(ISTORE, end);
+        }
+        for (int i = 0; i < accs; i++) {
+            mv.visitLdcInsn(-0.0f);
+            mv.visitVarInsn(FSTORE, acc0 + i);
+        }
+        if (blocked) mv.visitVarInsn(ILOAD, base);
+        else mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, var);
+        if (main > 0) {
+            Label head = new Label(), done = new Label();
+            mv.visitLabel(head);
+            mv.visitVarInsn(ILOAD, var);
+            if (blocked) mv.visitVarInsn(ILOAD, mainEnd);
+            else iconst(main);
+            mv.visitJumpInsn(IF_ICMPGE, done);
+            for (int d = 0; d < 4; d++) {
+                nest.delta = d;
+                mv.visitVarInsn(FLOAD, acc0 + d);
+                term.run();
+                mv.visitInsn(FADD);
+                mv.visitVarInsn(FSTORE, acc0 + d);
+            }
+            nest.delta = 0;
+            mv.visitIincInsn(var, 4);
+            mv.visitJumpInsn(GOTO, head);
+            mv.visitLabel(done);
+        }
+        if (main < e) {
+            Label head = new Label(), done = new Label();
+            mv.visitLabel(head);
+            mv.visitVarInsn(ILOAD, var);
+            if (blocked) mv.visitVarInsn(ILOAD, end);
+            else iconst(e);
+            mv.visitJumpInsn(IF_ICMPGE, done);
+            mv.visitVarInsn(FLOAD, acc0);
+            term.run();
+            mv.visitInsn(FADD);
+            mv.visitVarInsn(FSTORE, acc0);
+            mv.visitIincInsn(var, 1);
+            mv.visitJumpInsn(GOTO, head);
+            mv.visitLabel(done);
+        }
+        if (blocked) { // push(ws, stackOff, base / BLOCK + 1, block sum)
+            mv.visitVarInsn(ALOAD, P_WS);
+            iconst(stackOff);
+            mv.visitVarInsn(ILOAD, base);
+            iconst(Cascade.LOG_BLOCK);
+            mv.visitInsn(IUSHR);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+        }
+        mv.visitVarInsn(FLOAD, acc0);
+        if (accs == 4) { // (a0 + a1) + (a2 + a3)
+            mv.visitVarInsn(FLOAD, acc0 + 1);
+            mv.visitInsn(FADD);
+            mv.visitVarInsn(FLOAD, acc0 + 2);
+            mv.visitVarInsn(FLOAD, acc0 + 3);
+            mv.visitInsn(FADD);
+            mv.visitInsn(FADD);
+        }
+        if (blocked) {
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "push", "([FIIF)V", false);
+            mv.visitIincInsn(base, Summation.BLOCK);
+            mv.visitJumpInsn(GOTO, blockHead);
+            mv.visitLabel(blockDone);
+            mv.visitVarInsn(ALOAD, P_WS);
+            iconst(stackOff);
+            iconst(Cascade.blocks(e));
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "finish", "([FII)F", false);
+        }
+        mv.visitVarInsn(FSTORE, into);
+    }
+
+    /**
+     * A sum over one axis q with kept axes after it (a column sum): the kept axes after q are
+     * lanes, looped innermost and contiguous so the JIT vectorises them; every lane is its own
+     * sum in {@link Summation}'s order, its four accumulators rows of a {@link Cascade} lane
+     * state. Under 4 terms (all to accumulator 0) the result buffer accumulates directly.
+     */
+    private void laneSum(int v) {
+        Node nd = p.node(v);
+        int x = nd.arg(0);
+        Type xt = p.type(x);
+        int rank = xt.rank();
+        int q = p.laneAxis(v);
+        boolean[] reduced = Plan.reducedAxes(nd, rank);
+        int[] store = reducedStoreForm(v, reduced);
+        collect(v);
+        forms.add(store);
+        Access id = identity(rank);
+        Target t = ownBuffer(v);
+        prepareLeaves();
+        t.prepare();
+        int[] order = new int[rank];
+        boolean[] barrier = new boolean[rank];
+        for (int a = 0; a < rank; a++) order[a] = a;
+        barrier[q] = true;
+        for (int a = q + 1; a < rank; a++) {
+            if (xt.dim(a) > 1) {
+                barrier[a] = true;
+                break;
+            }
+        }
+        Nest nest = new Nest(xt.shape(), forms, true, order, barrier);
+        if (xt.dim(q) < 4) {
+            inBuffer(v, x, id, nest, store, t);
+            return;
+        }
+        lanes(v, nest, q, xt.dim(q), store, t, () -> { }, () -> value(x, id, nest));
+    }
+
+    /**
+     * The lane loops of a column sum or a matmul over loop variable q (e terms): for each
+     * setting of the variables before q, every lane (the variables after q, flattened) is one
+     * sum. {@code perTerm} runs once per q (a matmul hoists a(i, q) there), {@code term} pushes
+     * lane j's term q.
+     */
+    private void lanes(int v, Nest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term) {
+        int vars = store.length;
+        int lanes = 1;
+        int[] laneForm = new int[vars], outerForm = new int[vars];
+        for (int a = 0; a < vars; a++) {
+            if (a > q) {
+                lanes *= nest.varExt[a];
+                laneForm[a] = store[a];
+            } else {
+                outerForm[a] = store[a];
+            }
+        }
+        int qGroup = nest.group[q];
+        int groups = nest.groups();
+        int state = p.scratchOffset[v];
+        int row = nextLocal++;
+        sealed = true;
+        nest.open(0, qGroup);
+        mv.visitVarInsn(ALOAD, P_WS);
+        iconst(state);
+        iconst(lanes);
+        mv.visitMethodInsn(INVOKESTATIC, CASCADE, "laneReset", "([FII)V", false);
+        nest.open(qGroup, qGroup + 1);
+        // row = state + lanes * accumulator(q, e)
+        mv.visitVarInsn(ILOAD, nest.local[qGroup]);
+        iconst(e);
+        mv.visitMethodInsn(INVOKESTATIC, CASCADE, "accumulator", "(II)I", false);
+        iconst(lanes);
+        mv.visitInsn(IMUL);
+        iconst(state);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, row);
+        perTerm.run();
+        nest.open(qGroup + 1, groups);
+        mv.visitVarInsn(ALOAD, P_WS);
+        nest.index(0, laneForm);
+        mv.visitVarInsn(ILOAD, row);
+        mv.visitInsn(IADD);
+        mv.visitInsn(DUP2);
+        mv.visitInsn(FALOAD);
+        term.run();
+        mv.visitInsn(FADD);
+        mv.visitInsn(FASTORE);
+        nest.close(qGroup + 1, groups);
+        if (e > Summation.BLOCK) { // after a full block: laneBlockEnd(ws, state, lanes, q / BLOCK + 1)
+            Label skip = new Label();
+            mv.visitVarInsn(ILOAD, nest.local[qGroup]);
+            iconst(Summation.BLOCK - 1);
+            mv.visitInsn(IAND);
+            iconst(Summation.BLOCK - 1);
+            mv.visitJumpInsn(IF_ICMPNE, skip);
+            mv.visitVarInsn(ALOAD, P_WS);
+            iconst(state);
+            iconst(lanes);
+            mv.visitVarInsn(ILOAD, nest.local[qGroup]);
+            iconst(Cascade.LOG_BLOCK);
+            mv.visitInsn(IUSHR);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "laneBlockEnd", "([FIII)V", false);
+            mv.visitLabel(skip);
+        }
+        nest.close(qGroup, qGroup + 1);
+        mv.visitVarInsn(ALOAD, P_WS);
+        iconst(state);
+        iconst(lanes);
+        iconst(e);
+        t.pushArray();
+        nest.index(t.offset(), outerForm);
+        mv.visitMethodInsn(INVOKESTATIC, CASCADE, "laneFinish", "([FIII[FI)V", false);
+        nest.close(0, qGroup);
+        sealed = false;
+    }
+
+    /**
+     * C[m,n] = A[m,k] B[k,n], each element the dot product of {@link Summation} over k (products
+     * rounded, no fma). With n = 1: one sum per row in locals ({@link #innerSum}). Otherwise an
+     * i-k-j nest whose j loop is contiguous and vectorised: lanes over j ({@link #lanes}); under
+     * 4 terms (all to accumulator 0) the row of C accumulates directly in k order from -0.0.
      */
     private void matmulKernel(int v, boolean toLocal) {
         Node nd = p.node(v);
         int a = nd.arg(0), b = nd.arg(1);
+        int k = p.type(a).dim(1);
         int n = p.type(b).dim(1);
         collect(v);
         int[] store = {n, 0, 1};
@@ -520,20 +819,15 @@ final class BodyEmitter {
         Nest nest = new Nest(p.kernelExtents(v), forms, false);
         Access accA = Access.axes(3, 0, 1), accB = Access.axes(3, 1, 2);
         int result = toLocal ? nextLocal++ : -1;
-        sealed = true;
-        if (n == 1) {
+        if (n == 1 && k > 1) {
             int acc = nextLocal++;
+            sealed = true;
             nest.openVar(0);
-            mv.visitLdcInsn(-0.0f);
-            mv.visitVarInsn(FSTORE, acc);
-            nest.openVar(1);
-            mv.visitVarInsn(FLOAD, acc);
-            value(a, accA, nest);
-            value(b, accB, nest);
-            mv.visitInsn(FMUL);
-            mv.visitInsn(FADD);
-            mv.visitVarInsn(FSTORE, acc);
-            nest.closeVar(1);
+            innerSum(nest, nest.group[1], k, p.scratchOffset[v], acc, () -> {
+                value(a, accA, nest);
+                value(b, accB, nest);
+                mv.visitInsn(FMUL);
+            });
             if (toLocal) {
                 mv.visitVarInsn(FLOAD, acc);
                 mv.visitVarInsn(FSTORE, result);
@@ -544,8 +838,33 @@ final class BodyEmitter {
                 mv.visitInsn(FASTORE);
             }
             nest.closeVar(0);
+            sealed = false;
+        } else if (n == 1) { // k = 1: -0.0 + a * b
+            sealed = true;
+            nest.openVar(0);
+            t.pushArray();
+            nest.index(t.offset(), store);
+            mv.visitLdcInsn(-0.0f);
+            value(a, accA, nest);
+            value(b, accB, nest);
+            mv.visitInsn(FMUL);
+            mv.visitInsn(FADD);
+            mv.visitInsn(FASTORE);
+            nest.closeVar(0);
+            sealed = false;
+        } else if (k >= 4) {
+            int aik = nextLocal++;
+            lanes(v, nest, 1, k, store, t, () -> {
+                value(a, accA, nest);
+                mv.visitVarInsn(FSTORE, aik);
+            }, () -> {
+                mv.visitVarInsn(FLOAD, aik);
+                value(b, accB, nest);
+                mv.visitInsn(FMUL);
+            });
         } else {
             int aik = nextLocal++;
+            sealed = true;
             nest.openVar(0);
             nest.openVar(2);
             t.pushArray();
@@ -569,8 +888,8 @@ final class BodyEmitter {
             nest.closeVar(2);
             nest.closeVar(1);
             nest.closeVar(0);
+            sealed = false;
         }
-        sealed = false;
         if (toLocal) {
             local[v] = result;
             chunkValues.add(v);
@@ -604,26 +923,28 @@ final class BodyEmitter {
         int delta;
 
         Nest(int[] varExt, List<int[]> forms, boolean merge) {
-            this(varExt, forms, merge, false);
+            this(varExt, forms, merge, null, new boolean[varExt.length]);
         }
 
         /**
-         * {@code keepInnermost}: the innermost axis of extent > 1 stays a loop of its own. A sum
-         * uses it so that its order depends on the reduced shape alone, not on which leaves the
-         * loop reads: the same sum then gives the same bits in forward, vjp and valueAndGrad.
+         * {@code order}: the loop order of the variables, outermost first (null: their own order);
+         * {@code barrier[l]}: variable l never merges into the loop before it (nor, when l has
+         * extent 1 and no loop, does the next variable that has one). A sum uses barriers so
+         * that its loop structure, and so its order, follows the reduced shape alone.
          */
-        Nest(int[] varExt, List<int[]> forms, boolean merge, boolean keepInnermost) {
+        Nest(int[] varExt, List<int[]> forms, boolean merge, int[] order, boolean[] barrier) {
             int vars = varExt.length;
-            int innermost = -1;
-            if (keepInnermost) for (int l = vars - 1; l >= 0 && innermost < 0; l--) if (varExt[l] != 1) innermost = l;
             this.varExt = varExt.clone();
             group = new int[vars];
             int[] lastTmp = new int[vars], extTmp = new int[vars];
             int count = 0;
-            for (int l = 0; l < vars; l++) {
+            boolean pending = false;
+            for (int i = 0; i < vars; i++) {
+                int l = order == null ? i : order[i];
                 group[l] = -1;
+                pending |= barrier[l];
                 if (varExt[l] == 1) continue;
-                if (merge && count > 0 && l != innermost && mergeable(forms, lastTmp[count - 1], l, varExt[l])) {
+                if (merge && count > 0 && !pending && mergeable(forms, lastTmp[count - 1], l, varExt[l])) {
                     group[l] = count - 1;
                     lastTmp[count - 1] = l;
                     extTmp[count - 1] *= varExt[l];
@@ -633,6 +954,7 @@ final class BodyEmitter {
                     extTmp[count] = varExt[l];
                     count++;
                 }
+                pending = false;
             }
             last = Arrays.copyOf(lastTmp, count);
             ext = Arrays.copyOf(extTmp, count);

@@ -1,6 +1,8 @@
 package io.jgrad.codegen;
 
+import io.jgrad.runtime.Cascade;
 import io.jgrad.runtime.DType;
+import io.jgrad.runtime.Summation;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
@@ -20,6 +22,11 @@ import java.util.List;
  * more than once (unless it is a free view of a buffer), the right operand of a matmul (read
  * m times), a fused expression grown past {@link #FUSE_CAP} operations, or the operand of a
  * RESHAPE whose index cannot be expressed as coordinates of that operand.
+ *
+ * <p>Sums and matmuls add in {@link Summation}'s order; a kernel that keeps part of that
+ * order's state in memory ({@link Cascade}: block-sum stacks, accumulator rows of lanes) gets
+ * {@link #scratchFloats} floats at {@link #scratchOffset}, one region after all buffers that
+ * every such statement reuses.
  */
 final class Plan {
     enum Kind {
@@ -56,6 +63,8 @@ final class Plan {
     final int[] destOutput;
     final int[] wsOffset;
     final int[] fusedSize;
+    /** Workspace offset of a sum's or matmul's {@link Cascade} state (live during its statement only), or -1. */
+    final int[] scratchOffset;
     final List<Stmt> stmts = new ArrayList<>();
     /** Index of the last statement reading each value; stmts.size() for the returned value. */
     final int[] lastUse;
@@ -74,6 +83,8 @@ final class Plan {
         this.wsOffset = new int[n];
         this.fusedSize = new int[n];
         this.lastUse = new int[n];
+        this.scratchOffset = new int[n];
+        java.util.Arrays.fill(scratchOffset, -1);
         java.util.Arrays.fill(destOutput, -1);
         java.util.Arrays.fill(wsOffset, -1);
         java.util.Arrays.fill(lastUse, -1);
@@ -267,7 +278,7 @@ final class Plan {
     private void planWorkspace() {
         List<int[]> free = new ArrayList<>(); // {offset, length}, sorted by offset
         List<Integer> live = new ArrayList<>();
-        int top = 0;
+        top = 0;
         for (int s = 0; s < stmts.size(); s++) {
             for (int i = live.size() - 1; i >= 0; i--) {
                 int v = live.get(i);
@@ -277,31 +288,110 @@ final class Plan {
                 }
             }
             Stmt st = stmts.get(s);
-            if (st.kind() != Kind.KERNEL || destOutput[st.node()] >= 0) continue;
             int v = st.node();
-            int size = type(v).size();
-            int off = -1;
-            for (int i = 0; i < free.size(); i++) {
-                int[] f = free.get(i);
-                if (f[1] >= size) {
-                    off = f[0];
-                    if (f[1] == size) free.remove(i);
-                    else { f[0] += size; f[1] -= size; }
-                    break;
-                }
+            boolean kernel = st.kind() == Kind.KERNEL || (st.kind() == Kind.SCALAR && hasKernel(v));
+            if (st.kind() == Kind.KERNEL && destOutput[v] < 0) {
+                wsOffset[v] = allocate(free, type(v).size());
+                live.add(v);
             }
-            if (off < 0) {
-                off = top;
-                if ((long) top + size > MAX_WORKSPACE_FLOATS) {
-                    throw new IllegalArgumentException("this function needs a workspace of more than " + MAX_WORKSPACE_FLOATS
-                            + " floats (its intermediate values); a Java float[] holds at most that many: use smaller shapes");
-                }
-                top += size;
-            }
-            wsOffset[v] = off;
-            live.add(v);
+            if (kernel && scratchFloats(v) > 0) scratchOffset[v] = 0; // placed below
         }
-        tensorFloats = top;
+        // Cascade states live during their own statement only: they share one region after the
+        // buffers, so the buffers keep the offsets (and the alignment) they would have without.
+        int scratch = 0;
+        for (int v = 0; v < n; v++) {
+            if (scratchOffset[v] < 0) continue;
+            scratchOffset[v] = top;
+            scratch = Math.max(scratch, scratchFloats(v));
+        }
+        checkWorkspace((long) top + scratch);
+        tensorFloats = top + scratch;
+    }
+
+    private int top;
+
+    /** First fit in the free list, else at the top. */
+    private int allocate(List<int[]> free, int size) {
+        for (int i = 0; i < free.size(); i++) {
+            int[] f = free.get(i);
+            if (f[1] >= size) {
+                int off = f[0];
+                if (f[1] == size) free.remove(i);
+                else { f[0] += size; f[1] -= size; }
+                return off;
+            }
+        }
+        int off = top;
+        checkWorkspace((long) top + size);
+        top += size;
+        return off;
+    }
+
+    private static void checkWorkspace(long floats) {
+        if (floats > MAX_WORKSPACE_FLOATS) {
+            throw new IllegalArgumentException("this function needs a workspace of more than " + MAX_WORKSPACE_FLOATS
+                    + " floats (its intermediate values); a Java float[] holds at most that many: use smaller shapes");
+        }
+    }
+
+    // ---------------------------------------------------------------- sums (Summation's order)
+
+    /**
+     * How a REDUCE_SUM kernel loops; the order of its additions is {@link Summation}'s either way.
+     * Returns the axis it sums in lanes — its one reduced axis of extent > 1, when a kept axis of
+     * extent > 1 follows it (a column sum: the loop over the kept axes after it stays innermost
+     * and contiguous, each lane a sum of its own) — or -1: every reduced axis loops inside the
+     * kept ones (the innermost reduced axis innermost), each output one sum in locals.
+     */
+    int laneAxis(int v) {
+        Node nd = g.node(v);
+        Type xt = type(nd.arg(0));
+        boolean[] reduced = reducedAxes(nd, xt.rank());
+        int only = -1, count = 0;
+        for (int a = 0; a < xt.rank(); a++) {
+            if (reduced[a] && xt.dim(a) > 1) {
+                only = a;
+                count++;
+            }
+        }
+        if (count != 1) return -1;
+        for (int a = only + 1; a < xt.rank(); a++) if (!reduced[a] && xt.dim(a) > 1) return only;
+        return -1;
+    }
+
+    static boolean[] reducedAxes(Node nd, int rank) {
+        boolean[] reduced = new boolean[rank];
+        for (int a : nd.axes()) reduced[a] = true;
+        return reduced;
+    }
+
+    /** Floats of {@link Cascade} state v's kernel needs (0: none; it accumulates in locals or in its result). */
+    int scratchFloats(int v) {
+        Node nd = g.node(v);
+        if (!hasKernel(v)) return 0;
+        if (nd.prim() == Prim.MATMUL) {
+            int k = type(nd.arg(0)).dim(1), cols = type(nd.arg(1)).dim(1);
+            if (cols == 1) return k > Summation.BLOCK ? Cascade.depth(k) : 0;
+            return k < 4 ? 0 : Cascade.laneStateSize(k, cols);
+        }
+        if (nd.prim() != Prim.REDUCE_SUM) return 0;
+        Type xt = type(nd.arg(0));
+        int lane = laneAxis(v);
+        if (lane >= 0) {
+            int e = xt.dim(lane), lanes = 1;
+            for (int a = lane + 1; a < xt.rank(); a++) lanes *= xt.dim(a);
+            return e < 4 ? 0 : Cascade.laneStateSize(e, lanes);
+        }
+        boolean[] reduced = reducedAxes(nd, xt.rank());
+        int inner = -1, outer = 1;
+        for (int a = xt.rank() - 1; a >= 0; a--) {
+            if (!reduced[a] || xt.dim(a) == 1) continue;
+            if (inner < 0) inner = a;
+            else outer *= xt.dim(a);
+        }
+        if (inner < 0) return 0;
+        int e = xt.dim(inner);
+        return (e > Summation.BLOCK ? Cascade.depth(e) : 0) + (outer > 1 ? Cascade.stateSize(outer) : 0);
     }
 
     private static void release(List<int[]> free, int off, int len) {
