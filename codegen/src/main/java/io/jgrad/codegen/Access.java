@@ -71,6 +71,7 @@ final class Access {
             // never fused through: leaves have no operands; sums and products are kernels of their own
             case INPUT, CONST, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new IllegalStateException("no fused access through " + v.prim().text + " (" + v + ")");
+            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
     }
 

@@ -231,6 +231,7 @@ final class BodyEmitter {
                     case MATMUL -> matmulKernel(v, false);
                     case UNARY, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
                     case LEAF -> throw new IllegalStateException("a leaf has no kernel: " + p.node(v));
+                    case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
                 }
             }
             case COPY -> elementwiseKernel(v, false, outputArray(st.output()));
@@ -270,6 +271,7 @@ final class BodyEmitter {
             }
             case UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
             case LEAF -> throw new IllegalStateException("a leaf is not a scalar statement: " + nd);
+            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         }
         sealed = false;
         int l = nextLocal++;
@@ -1074,6 +1076,7 @@ final class BodyEmitter {
             }
             case SHAPE -> value(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest);
             case LEAF, REDUCE, MATMUL -> throw new AssertionError(nd + " is always stored, never fused");
+            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         }
     }
 
@@ -1104,6 +1107,7 @@ final class BodyEmitter {
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
                  ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new IllegalStateException("not a comparison: " + nd);
+            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
         mv.visitInsn(insns[0]);
         mv.visitJumpInsn(insns[1], no);
@@ -1133,6 +1137,7 @@ final class BodyEmitter {
             case MIN -> math("min", "(FF)F");
             case INPUT, CONST, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new AssertionError(nd.prim() + " is not elementwise arithmetic");
+            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
         assert done;
     }

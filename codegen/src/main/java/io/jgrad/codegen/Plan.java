@@ -116,7 +116,7 @@ final class Plan {
     private static boolean isView(Prim p) {
         return switch (p) {
             case BROADCAST, RESHAPE, TRANSPOSE, STOP_GRADIENT -> true;
-            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW,
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, CONVERT,
                  ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, REDUCE_SUM, REDUCE_MAX, MATMUL -> false;
         };
     }
@@ -187,6 +187,7 @@ final class Plan {
             case REDUCE -> type(nd.arg(0)).shape();
             case MATMUL -> new int[] {type(nd.arg(0)).dim(0), type(nd.arg(0)).dim(1), type(nd.arg(1)).dim(1)};
             case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
+            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
     }
 
@@ -203,6 +204,7 @@ final class Plan {
                 yield r >= 0 ? r : walk(nd.arg(1), Access.axes(3, 1, 2), ext, sink);
             }
             case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
+            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
     }
 

@@ -14,7 +14,7 @@ public final class CommonSubexpressionElimination {
     static boolean commutes(Prim p) {
         return switch (p) {
             case ADD, MUL, MAX, MIN, EQ -> true;
-            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT, CONVERT,
                  SUB, DIV, GT, GE, LT, LE, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL -> false;
         };
     }

@@ -2,8 +2,9 @@ package io.jgrad.ir;
 
 /**
  * Evaluates at compile time every node whose operands are all constants, with the
- * interpreter's own node rule (float32 rounding for F32 values), so a folded graph computes
- * exactly what the unfolded one computed. (stop_gradient of a constant folds too: a constant
+ * primitives' own kernels ({@link Kernels}: each dtype's rounding), so a folded graph computes
+ * exactly what the unfolded one computed; a folded value is stored as the exact doubles of its
+ * dtype's values, so it prints and parses back to the same bits in F16, F32 and F64. (stop_gradient of a constant folds too: a constant
  * has no derivative either.) Two guards keep the graph small:
  * <ul>
  *   <li>an elementwise node whose operands are all splats (a uniform CONST, or one broadcast)
@@ -34,35 +35,32 @@ public final class ConstantFolding {
         Type t = n.type();
 
         if (p.isElementwise() && !t.isScalar()) {
-            double[][] one = new double[args.length][];
+            Object[] one = new Object[args.length];
             Type[] oneTypes = new Type[args.length];
             for (int i = 0; i < args.length; i++) {
                 Double v = Rebuild.splat(b, args[i]);
                 if (v == null) { one = null; break; }
-                one[i] = new double[] {Interpreter.roundTo(b.type(args[i]).dtype(), v)};
-                oneTypes[i] = Type.of(b.type(args[i]).dtype());
+                oneTypes[i] = Type.scalar(argTypes[i].dtype());
+                one[i] = Kernels.constant(oneTypes[i], new double[] {v});   // the element as its dtype holds it
             }
             if (one != null) {
-                Node scalarNode = new Node(-1, p, new int[args.length], Type.of(t.dtype()), n.rawInts(), n.rawData(), null);
-                double v = Interpreter.evalNode(scalarNode, one, oneTypes, true)[0];
-                return b.broadcast(b.constant(Type.of(t.dtype()), v), t.shape());
+                Type scalar = Type.scalar(t.dtype());
+                Object v = Kernels.apply(p, scalar, n.rawInts(), n.rawData(), one, oneTypes);
+                return b.broadcast(b.constant(scalar, Kernels.get(v, 0)), t.shape());
             }
         }
 
         // decide before touching any values: a node that stays costs O(1), however big its constants
         int constSize = 0;
-        for (int a : args) {
-            if (b.node(a).prim() != Prim.CONST) return copy(b, n, args);
-            constSize += b.type(a).size();
+        Object[] values = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            Node a = b.node(args[i]);
+            if (a.prim() != Prim.CONST) return copy(b, n, args);
+            values[i] = Kernels.constant(a.type(), a.rawData());   // a constant holds its data rounded to its dtype
+            constSize += a.type().size();
         }
         if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
-        double[][] values = new double[args.length][];
-        Type[] argTypes = new Type[args.length];
-        for (int i = 0; i < args.length; i++) {
-            values[i] = Interpreter.constValues(b.node(args[i]));   // an F32 constant is the float nearest its data
-            argTypes[i] = b.type(args[i]);
-        }
-        return b.constantOwned(t, Interpreter.evalNode(n, values, argTypes, true));
+        return b.constantOwned(t, Kernels.toDoubles(Kernels.apply(p, t, n.rawInts(), n.rawData(), values, argTypes)));
     }
 
     private static int copy(Builder b, Node n, int[] args) {

@@ -55,7 +55,7 @@ public final class Verifier {
         Attrs wanted = switch (n.prim()) {
             case INPUT, TRANSPOSE, REDUCE_SUM, REDUCE_MAX -> Attrs.INTS;
             case CONST, POW -> Attrs.DATA;
-            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT,
+            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT, CONVERT,
                  ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, MATMUL -> Attrs.NONE;
         };
         int ints = n.rawInts().length, data = n.rawData().length;
