@@ -25,8 +25,12 @@ import java.util.List;
  *
  * <p>Sums and matmuls add in {@link Summation}'s order; a kernel that keeps part of that
  * order's state in memory ({@link Cascade}: block-sum stacks, accumulator rows of lanes) gets
- * {@link #scratchFloats} floats at {@link #scratchOffset}, one region after all buffers that
+ * {@link #scratchFloats} elements at {@link #scratchOffset}, one region after all buffers that
  * every such statement reuses.
+ *
+ * <p>The workspace has two regions, a float[] and a double[]: every stored value lives in the
+ * one of its own dtype ({@link #storage}; a bool in the function's, as 0/1), so storing never
+ * rounds and an f32 sum's state is float arithmetic in any function.
  */
 final class Plan {
     enum Kind {
@@ -68,9 +72,13 @@ final class Plan {
     final List<Stmt> stmts = new ArrayList<>();
     /** Index of the last statement reading each value; stmts.size() for the returned value. */
     final int[] lastUse;
-    int tensorFloats;
+    /** The function's dtype: a bool is stored in its region. */
+    final Num io;
+    /** Elements of each region (by {@link Num#ordinal}) the planned buffers and states take. */
+    final int[] tensorSize = new int[Num.values().length];
 
-    Plan(Graph g, int seedInput, int[] gradInput) {
+    Plan(Graph g, int seedInput, int[] gradInput, Num io) {
+        this.io = io;
         this.g = g;
         this.n = g.size();
         this.seedInput = seedInput;
@@ -88,13 +96,16 @@ final class Plan {
         java.util.Arrays.fill(destOutput, -1);
         java.util.Arrays.fill(wsOffset, -1);
         java.util.Arrays.fill(lastUse, -1);
-        for (Node nd : g.nodes()) {
-            if (nd.type().dtype() == DType.F64) throw new IllegalArgumentException("codegen computes f32 only; " + nd + " is f64");
-        }
         decideStorage();
         while (fixReshapes()) { /* each round gives one more operand a buffer */ }
         schedule();
         planWorkspace();
+    }
+
+    /** The workspace region (and array kind) value v is stored in: its own dtype's; a bool's is the function's. */
+    Num storage(int v) {
+        DType d = type(v).dtype();
+        return d == DType.BOOL ? io : Num.of(d);
     }
 
     Node node(int v) { return g.node(v); }
@@ -186,8 +197,7 @@ final class Plan {
         return switch (nd.prim().family) {
             case REDUCE -> type(nd.arg(0)).shape();
             case MATMUL -> new int[] {type(nd.arg(0)).dim(0), type(nd.arg(0)).dim(1), type(nd.arg(1)).dim(1)};
-            case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
+            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
         };
     }
 
@@ -203,8 +213,7 @@ final class Plan {
                 int r = walk(nd.arg(0), Access.axes(3, 0, 1), ext, sink);
                 yield r >= 0 ? r : walk(nd.arg(1), Access.axes(3, 1, 2), ext, sink);
             }
-            case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
+            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
         };
     }
 
@@ -273,66 +282,88 @@ final class Plan {
         lastUse[c] = Math.max(lastUse[c], s);
     }
 
-    /** The largest workspace (one float[]), leaving room for the chunks' scalar slots. */
+    /** The largest workspace (one float[] or double[]), leaving room for the chunks' scalar slots. */
     static final int MAX_WORKSPACE_FLOATS = Integer.MAX_VALUE - 1_000_000;
 
-    /** Linear scan over the statements: a buffer is freed after its last reader, first fit. */
+    /** Linear scan over the statements, per region: a buffer is freed after its last reader, first fit. */
     private void planWorkspace() {
-        List<int[]> free = new ArrayList<>(); // {offset, length}, sorted by offset
+        Region[] regions = new Region[Num.values().length];
+        for (int r = 0; r < regions.length; r++) regions[r] = new Region();
         List<Integer> live = new ArrayList<>();
-        top = 0;
         for (int s = 0; s < stmts.size(); s++) {
             for (int i = live.size() - 1; i >= 0; i--) {
                 int v = live.get(i);
                 if (lastUse[v] < s) {
                     live.remove(i);
-                    release(free, wsOffset[v], type(v).size());
+                    regions[storage(v).ordinal()].release(wsOffset[v], type(v).size());
                 }
             }
             Stmt st = stmts.get(s);
             int v = st.node();
             boolean kernel = st.kind() == Kind.KERNEL || (st.kind() == Kind.SCALAR && hasKernel(v));
             if (st.kind() == Kind.KERNEL && destOutput[v] < 0) {
-                wsOffset[v] = allocate(free, type(v).size());
+                wsOffset[v] = regions[storage(v).ordinal()].allocate(type(v).size());
                 live.add(v);
             }
             if (kernel && scratchFloats(v) > 0) scratchOffset[v] = 0; // placed below
         }
         // Cascade states live during their own statement only: they share one region after the
         // buffers, so the buffers keep the offsets (and the alignment) they would have without.
-        int scratch = 0;
+        // A sum's state is of the sum's dtype.
+        int[] scratch = new int[regions.length];
         for (int v = 0; v < n; v++) {
             if (scratchOffset[v] < 0) continue;
-            scratchOffset[v] = top;
-            scratch = Math.max(scratch, scratchFloats(v));
+            int r = storage(v).ordinal();
+            scratchOffset[v] = regions[r].top;
+            scratch[r] = Math.max(scratch[r], scratchFloats(v));
         }
-        checkWorkspace((long) top + scratch);
-        tensorFloats = top + scratch;
+        for (int r = 0; r < regions.length; r++) {
+            checkWorkspace((long) regions[r].top + scratch[r]);
+            tensorSize[r] = regions[r].top + scratch[r];
+        }
     }
 
-    private int top;
+    /** One workspace region's free list ({offset, length}, sorted by offset) and top. */
+    private static final class Region {
+        final List<int[]> free = new ArrayList<>();
+        int top;
 
-    /** First fit in the free list, else at the top. */
-    private int allocate(List<int[]> free, int size) {
-        for (int i = 0; i < free.size(); i++) {
-            int[] f = free.get(i);
-            if (f[1] >= size) {
-                int off = f[0];
-                if (f[1] == size) free.remove(i);
-                else { f[0] += size; f[1] -= size; }
-                return off;
+        /** First fit in the free list, else at the top. */
+        int allocate(int size) {
+            for (int i = 0; i < free.size(); i++) {
+                int[] f = free.get(i);
+                if (f[1] >= size) {
+                    int off = f[0];
+                    if (f[1] == size) free.remove(i);
+                    else { f[0] += size; f[1] -= size; }
+                    return off;
+                }
+            }
+            int off = top;
+            checkWorkspace((long) top + size);
+            top += size;
+            return off;
+        }
+
+        void release(int off, int len) {
+            int i = 0;
+            while (i < free.size() && free.get(i)[0] < off) i++;
+            free.add(i, new int[] {off, len});
+            if (i + 1 < free.size() && free.get(i)[0] + free.get(i)[1] == free.get(i + 1)[0]) {
+                free.get(i)[1] += free.get(i + 1)[1];
+                free.remove(i + 1);
+            }
+            if (i > 0 && free.get(i - 1)[0] + free.get(i - 1)[1] == free.get(i)[0]) {
+                free.get(i - 1)[1] += free.get(i)[1];
+                free.remove(i);
             }
         }
-        int off = top;
-        checkWorkspace((long) top + size);
-        top += size;
-        return off;
     }
 
-    private static void checkWorkspace(long floats) {
-        if (floats > MAX_WORKSPACE_FLOATS) {
+    private static void checkWorkspace(long elements) {
+        if (elements > MAX_WORKSPACE_FLOATS) {
             throw new IllegalArgumentException("this function needs a workspace of more than " + MAX_WORKSPACE_FLOATS
-                    + " floats (its intermediate values); a Java float[] holds at most that many: use smaller shapes");
+                    + " elements (its intermediate values); a Java array holds at most that many: use smaller shapes");
         }
     }
 
@@ -367,7 +398,7 @@ final class Plan {
         return reduced;
     }
 
-    /** Floats of {@link Cascade} state v's kernel needs (0: none; it accumulates in locals or in its result). */
+    /** Elements (of v's dtype) of {@link Cascade} state v's kernel needs (0: none; it accumulates in locals or in its result). */
     int scratchFloats(int v) {
         Node nd = g.node(v);
         if (!hasKernel(v)) return 0;
@@ -394,19 +425,5 @@ final class Plan {
         if (inner < 0) return 0;
         int e = xt.dim(inner);
         return (e > Summation.BLOCK ? Cascade.depth(e) : 0) + (outer > 1 ? Cascade.stateSize(outer) : 0);
-    }
-
-    private static void release(List<int[]> free, int off, int len) {
-        int i = 0;
-        while (i < free.size() && free.get(i)[0] < off) i++;
-        free.add(i, new int[] {off, len});
-        if (i + 1 < free.size() && free.get(i)[0] + free.get(i)[1] == free.get(i + 1)[0]) {
-            free.get(i)[1] += free.get(i + 1)[1];
-            free.remove(i + 1);
-        }
-        if (i > 0 && free.get(i - 1)[0] + free.get(i - 1)[1] == free.get(i)[0]) {
-            free.get(i - 1)[1] += free.get(i)[1];
-            free.remove(i);
-        }
     }
 }

@@ -10,12 +10,14 @@ import io.jgrad.runtime.Summation;
 
 /**
  * A naive reference executor for tests: every primitive by its definition, element by element
- * with explicit coordinates; in f32 mode sums and matmul elements in the one documented order,
- * {@link Summation}'s (called with the shapes and axes alone, never asking the compiler how it
- * looped). In f32 mode each result is
- * rounded to float (for + - * / and sqrt a double result rounded once equals the float
- * operation) and transcendentals use {@link Ops}; in f64 mode everything stays double (the
- * "truth", and the magnitudes rounding errors scale with).
+ * with explicit coordinates. In exact mode ({@code f32}) each result is rounded to its own
+ * dtype: an f32 one to float (for + - * / and sqrt a double result rounded once equals the
+ * float operation; transcendentals use {@link Ops}), an f64 one stays the double rule of the IR
+ * ({@link io.jgrad.ir.Kernels#unaryRule}, {@link io.jgrad.ir.Kernels#pow}); sums and matmul
+ * elements add in the one documented order, {@link Summation}'s, in the value's dtype (called
+ * with the shapes and axes alone, never asking the compiler how it looped). Otherwise
+ * everything stays double in index order (the "truth", and the magnitudes rounding errors
+ * scale with).
  */
 final class Ref {
     final double[][] values;
@@ -73,28 +75,42 @@ final class Ref {
      * so results are exact, not reassociated; or in double.
      */
     static Ref run(Graph g, float[][] inputs, boolean f32) {
+        double[][] in = new double[inputs.length][];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = new double[inputs[i].length];
+            for (int k = 0; k < in[i].length; k++) in[i][k] = inputs[i][k];
+        }
+        return run(g, in, f32);
+    }
+
+    /** The same over double inputs (an F64 graph's), each value rounded to its dtype when {@code exact}. */
+    static Ref run(Graph g, double[][] inputs, boolean exact) {
         Ref r = new Ref(g.size());
         for (Node nd : g.nodes()) {
-            r.eval(nd, g, inputs, f32);
-            if (!f32) r.magnitude(nd, g);
+            r.eval(nd, g, inputs, exact);
+            if (!exact) r.magnitude(nd, g);
         }
         return r;
     }
 
     double[] output(Graph g, int k) { return values[g.output(k)]; }
 
-    private void eval(Node nd, Graph g, float[][] inputs, boolean f32) {
+    private void eval(Node nd, Graph g, double[][] inputs, boolean exact) {
         int id = nd.id();
         Type t = nd.type();
         int size = t.size();
         double[] out = new double[size];
+        boolean f32 = exact && t.dtype() == DType.F32;   // round this value to float
         switch (nd.prim()) {
             case INPUT -> {
-                float[] in = inputs[nd.inputIndex()];
+                double[] in = inputs[nd.inputIndex()];
                 for (int i = 0; i < size; i++) out[i] = in[i];
             }
             case CONST -> {
-                for (int i = 0; i < size; i++) out[i] = t.dtype() == DType.BOOL ? (nd.constAt(i) != 0 ? 1 : 0) : (float) nd.constAt(i);
+                for (int i = 0; i < size; i++) {
+                    double c = nd.constAt(i);
+                    out[i] = t.dtype() == DType.BOOL ? (c != 0 ? 1 : 0) : t.dtype() == DType.F32 ? (float) c : c;
+                }
             }
             case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT -> {
                 double[] x = values[nd.arg(0)];
@@ -125,6 +141,10 @@ final class Ref {
                 }
             }
             case RESHAPE -> System.arraycopy(values[nd.arg(0)], 0, out, 0, size);
+            case CONVERT -> { // to bool: x != 0 (NaN is true); to a float dtype: rounded to it (bools are 0/1 already)
+                double[] x = values[nd.arg(0)];
+                for (int i = 0; i < size; i++) out[i] = t.dtype() == DType.BOOL ? (x[i] != 0 ? 1 : 0) : round(x[i], f32);
+            }
             case TRANSPOSE -> {
                 Type xt = g.type(nd.arg(0));
                 double[] x = values[nd.arg(0)];
@@ -148,6 +168,10 @@ final class Ref {
                     for (int i = 0; i < size; i++) out[i] = of[i];
                     break;
                 }
+                if (sum && exact) { // an f64 sum: the same order in double
+                    Summation.reduceSum(x.clone(), xt.shape(), nd.axes(), out);
+                    break;
+                }
                 boolean[] red = new boolean[xt.rank()];
                 for (int a : nd.axes()) red[a] = true;
                 java.util.Arrays.fill(out, sum ? -0.0 : Double.NEGATIVE_INFINITY);
@@ -169,6 +193,10 @@ final class Ref {
                     for (int i = 0; i < b.length; i++) bf[i] = (float) b[i];
                     Summation.matmul(af, bf, cf, m, k, n);
                     for (int i = 0; i < size; i++) out[i] = cf[i];
+                    break;
+                }
+                if (exact) { // f64
+                    Summation.matmul(a.clone(), b.clone(), out, m, k, n);
                     break;
                 }
                 for (int i = 0; i < m; i++)
@@ -251,7 +279,7 @@ final class Ref {
             case SOFTPLUS -> x > 20 ? x : Math.log1p(Math.exp(x));
             case SQRT -> Math.sqrt(x);
             case ABS -> Math.abs(x);
-            case POW -> Math.pow(x, nd.exponent());
+            case POW -> io.jgrad.ir.Kernels.pow(x, nd.exponent());
             case STOP_GRADIENT -> x;
             default -> throw new AssertionError(nd);
         };

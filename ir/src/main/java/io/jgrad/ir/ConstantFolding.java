@@ -33,6 +33,8 @@ public final class ConstantFolding {
         // a broadcast is index arithmetic for the backend: materialising it only costs memory
         if (p.family == Prim.Family.LEAF || p == Prim.BROADCAST) return copy(b, n, args);
         Type t = n.type();
+        Type[] argTypes = new Type[args.length];
+        for (int i = 0; i < args.length; i++) argTypes[i] = b.type(args[i]);
 
         if (p.isElementwise() && !t.isScalar()) {
             Object[] one = new Object[args.length];
@@ -52,14 +54,16 @@ public final class ConstantFolding {
 
         // decide before touching any values: a node that stays costs O(1), however big its constants
         int constSize = 0;
+        for (int a : args) {
+            if (b.node(a).prim() != Prim.CONST) return copy(b, n, args);
+            constSize += b.type(a).size();
+        }
+        if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
         Object[] values = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
             Node a = b.node(args[i]);
-            if (a.prim() != Prim.CONST) return copy(b, n, args);
             values[i] = Kernels.constant(a.type(), a.rawData());   // a constant holds its data rounded to its dtype
-            constSize += a.type().size();
         }
-        if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
         return b.constantOwned(t, Kernels.toDoubles(Kernels.apply(p, t, n.rawInts(), n.rawData(), values, argTypes)));
     }
 
