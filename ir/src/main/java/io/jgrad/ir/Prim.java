@@ -121,6 +121,12 @@ public enum Prim {
      */
     public Type resultType(Type[] args, int[] ints, double[] data, Type declared) {
         if (args.length != arity()) throw error("takes " + arity() + " operands, got " + args.length);
+        return resultType(args.length > 0 ? args[0] : null, args.length > 1 ? args[1] : null, args.length > 2 ? args[2] : null,
+                ints, data, declared);
+    }
+
+    /** The shape rule for operands a0, a1, a2 (null past the arity, which the caller has checked): no array to allocate. */
+    Type resultType(Type a0, Type a1, Type a2, int[] ints, double[] data, Type declared) {
         Type result = switch (family) {
             case LEAF -> {
                 if (declared == null) throw error("needs a declared type");
@@ -130,49 +136,49 @@ public enum Prim {
                 yield declared;
             }
             case UNARY -> {
-                requireFloat(args[0]);
+                requireFloat(a0);
                 if (this == POW && data.length != 1) throw error("needs one exponent");
-                yield args[0];
+                yield a0;
             }
             case CONVERT -> {
                 if (declared == null) throw error("needs a declared result type");
-                if (!declared.sameShape(args[0])) throw error("cannot convert " + args[0] + " to " + declared + " (the shape must stay)");
+                if (!declared.sameShape(a0)) throw error("cannot convert " + a0 + " to " + declared + " (the shape must stay)");
                 yield declared;
             }
             case BINARY -> {
-                requireFloat(args[0]);
-                requireSame(args[0], args[1]);
-                yield args[0];
+                requireFloat(a0);
+                requireSame(a0, a1);
+                yield a0;
             }
             case COMPARE -> {
-                requireFloat(args[0]);
-                requireSame(args[0], args[1]);
-                yield args[0].withDType(DType.BOOL);
+                requireFloat(a0);
+                requireSame(a0, a1);
+                yield a0.withDType(DType.BOOL);
             }
             case SELECT -> {
-                if (args[0].dtype() != DType.BOOL) throw error("condition must be bool, got " + args[0]);
-                requireSame(args[1], args[2]);
-                if (!args[0].sameShape(args[1])) throw error("condition " + args[0] + " and branches " + args[1] + " differ in shape");
-                yield args[1];
+                if (a0.dtype() != DType.BOOL) throw error("condition must be bool, got " + a0);
+                requireSame(a1, a2);
+                if (!a0.sameShape(a1)) throw error("condition " + a0 + " and branches " + a1 + " differ in shape");
+                yield a1;
             }
-            case SHAPE -> shapeResult(args[0], ints, declared);
+            case SHAPE -> shapeResult(a0, ints, declared);
             case REDUCE -> {
-                requireFloat(args[0]);
-                int rank = args[0].rank();
-                int[] shape = args[0].shape();
+                requireFloat(a0);
+                int rank = a0.rank();
+                int[] shape = a0.shape();
                 boolean[] gone = new boolean[rank];
                 int prev = -1;
                 for (int a : ints) {
-                    if (a <= prev || a >= rank) throw error("axes " + Arrays.toString(ints) + " must be ascending and within rank " + rank + " of " + args[0]);
+                    if (a <= prev || a >= rank) throw error("axes " + Arrays.toString(ints) + " must be ascending and within rank " + rank + " of " + a0);
                     gone[a] = true;
                     prev = a;
                 }
                 int[] out = new int[rank - ints.length];
                 for (int i = 0, j = 0; i < rank; i++) if (!gone[i]) out[j++] = shape[i];
-                yield args[0].withShape(out);
+                yield a0.withShape(out);
             }
             case MATMUL -> {
-                Type a = args[0], b = args[1];
+                Type a = a0, b = a1;
                 requireFloat(a);
                 if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0) || a.dtype() != b.dtype())
                     throw error("needs [m,k] x [k,n] of one dtype, got " + a + " x " + b);
@@ -238,10 +244,17 @@ public enum Prim {
     public int[] vjp(Emitter e, Node node, int gbar, boolean[] want) {
         if (node.prim() != this) throw new IllegalArgumentException(text + ": vjp of a " + node.prim().text + " node");
         if (want.length != node.arity()) throw new IllegalArgumentException(text + ": want has " + want.length + " flags for " + node.arity() + " operands");
-        int out = node.id();
         int x = node.arity() > 0 ? node.arg(0) : -1;
         int y = node.arity() > 1 ? node.arg(1) : -1;
-        Type t = node.type();
+        return vjp(e, node.id(), node.type(), x, y, node.rawInts(), node.rawData(), gbar, want);
+    }
+
+    /**
+     * The same, for a node given by its parts (the eager {@link Eval} keeps no Node objects):
+     * result id {@code out} of type {@code t}, its first two operands x and y (-1 past the
+     * arity; SELECT's rule needs only its condition x), attributes ints/data.
+     */
+    int[] vjp(Emitter e, int out, Type t, int x, int y, int[] ints, double[] data, int gbar, boolean[] want) {
         boolean wx = want.length > 0 && want[0], wy = want.length > 1 && want[1];
         return switch (this) {
             // leaves: no operands
@@ -276,7 +289,7 @@ public enum Prim {
             }
             // d(x^p) = ḡ·(p·x^(p-1)); p = 0 gives zero everywhere, also at x = 0 (PyTorch's x**0)
             case POW -> {
-                double p = node.exponent();
+                double p = data[0];
                 yield one(wx && p != 0 ? mul(e, gbar, mul(e, splat(e, p, t), e.pow(x, p - 1))) : -1);
             }
             // identity forward, no derivative
@@ -317,17 +330,17 @@ public enum Prim {
             // transpose by the inverse permutation
             case TRANSPOSE -> {
                 if (!wx) yield one(-1);
-                int[] perm = node.rawInts(), inverse = new int[perm.length];
+                int[] perm = ints, inverse = new int[perm.length];
                 for (int i = 0; i < perm.length; i++) inverse[perm[i]] = i;
                 yield one(e.transpose(gbar, inverse));
             }
             // every summed element receives ḡ: reshape to keep the reduced axes as 1, broadcast back
-            case REDUCE_SUM -> one(wx ? spreadOver(e, gbar, node.rawInts(), e.type(x)) : -1);
+            case REDUCE_SUM -> one(wx ? spreadOver(e, gbar, ints, e.type(x)) : -1);
             // amax: ḡ split evenly among the positions equal to the max (PyTorch), 0 elsewhere
             case REDUCE_MAX -> {
                 if (!wx) yield one(-1);
                 Type xt = e.type(x);
-                int[] axes = node.rawInts();
+                int[] axes = ints;
                 int isMax = e.binary(EQ, x, spreadOver(e, out, axes, xt));
                 int count = e.reduce(REDUCE_SUM, e.select(isMax, splat(e, 1, xt), splat(e, 0, xt)), axes);
                 int share = spreadOver(e, div(e, gbar, count), axes, xt);
