@@ -12,7 +12,9 @@ import org.objectweb.asm.MethodVisitor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 import static org.objectweb.asm.Opcodes.*;
 
@@ -37,7 +39,7 @@ final class BodyEmitter {
     static final int CHUNK_BYTES = 2500;
     /** HotSpot compiles methods of at most 8000 bytecode bytes (DontCompileHugeMethods). */
     static final int JIT_METHOD_LIMIT = 8000;
-    /** Calls per driver method: ~9 bytes each keeps a driver under 8000 bytes. */
+    /** Calls per driver method: 9 bytes each (12 through a handle) keeps a driver under 8000 bytes. */
     static final int CALLS_PER_DRIVER = 200;
     /** Sums of fused expressions up to this size are emitted in place (the term's code 5 times: {@link #innerSum}). */
     static final int UNROLL_CAP = 24;
@@ -46,10 +48,16 @@ final class BodyEmitter {
     /** The body parameters: inputs, the workspace's float and double regions, seed, output, grads. */
     private static final int P_IN = 0, P_WSF = 1, P_WSD = 2, P_SEED = 3, P_OUT = 4, P_GRADS = 5, FIRST_LOCAL = 6;
 
-    private final ClassGen cg;
+    private final ClassGen main;
+    /** The class the current chunk goes to: the main class, or this body's open chunk class once the main class is full. */
+    private ClassGen cg;
+    private ClassGen open;
+    private int openFrom;
     private final Plan p;
     private final String name;
-    private final List<String> chunks = new ArrayList<>();
+    private final List<ClassGen.Method> chunks = new ArrayList<>();
+    /** What the driver in the main class calls: the chunks there, then the driver of each chunk class. */
+    private final List<ClassGen.Method> top = new ArrayList<>();
 
     private MethodVisitor mv;
     private SizeCounter counter;
@@ -59,7 +67,10 @@ final class BodyEmitter {
     private final int[] gradLocal;
     private final List<Integer> chunkValues = new ArrayList<>();
     private final int[] spill;
-    private final List<Integer> spilled = new ArrayList<>();
+    /** Values in spill slots, the one whose last reader comes first on top: freed as the chunks pass it. */
+    private final PriorityQueue<Integer> spilled;
+    /** Values this chunk loaded into locals (besides chunkValues): the entries the next chunk resets. */
+    private final List<Integer> loaded = new ArrayList<>();
     /** Per workspace region (by {@link Num#ordinal}): spill slots free for reuse, and slots used. */
     private final List<ArrayDeque<Integer>> freeSlots = List.of(new ArrayDeque<>(), new ArrayDeque<>());
     private final int[] slotCount = new int[Num.values().length];
@@ -67,6 +78,7 @@ final class BodyEmitter {
     private boolean sealed;
 
     BodyEmitter(ClassGen cg, Plan p, String name) {
+        this.main = cg;
         this.cg = cg;
         this.p = p;
         this.name = name;
@@ -75,6 +87,9 @@ final class BodyEmitter {
         this.gradLocal = new int[p.g.outputCount()];
         this.spill = new int[p.n];
         Arrays.fill(spill, -1);
+        Arrays.fill(local, -1);
+        Arrays.fill(arrayLocal, -1);
+        this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
     }
 
     /** Elements of workspace region {@code kind} this body needs: its planned tensors and states, then its spill slots. */
@@ -94,7 +109,8 @@ final class BodyEmitter {
             }
         }
         endChunk(stmts.size() - 1, true);
-        return driver(name, chunks);
+        closeChunkClass();
+        return driver(main, name, top);
     }
 
     /**
@@ -115,8 +131,9 @@ final class BodyEmitter {
             }
         }
         endChunk(p.splitAt - 1, false);
-        String prefix = driver(name + "pre", new ArrayList<>(chunks));
-        chunks.clear();
+        closeChunkClass();
+        String prefix = driver(main, name + "pre", new ArrayList<>(top));
+        top.clear();   // chunks keeps growing: chunk method names stay distinct
         startChunk();
         for (int s = p.splitAt; s < stmts.size(); s++) {
             statement(stmts.get(s));
@@ -126,24 +143,29 @@ final class BodyEmitter {
             }
         }
         endChunk(stmts.size() - 1, true);
-        return new String[] {prefix, driver(name + "pass", chunks)};
+        closeChunkClass();
+        return new String[] {prefix, driver(main, name + "pass", top)};
     }
 
     // ---------------------------------------------------------------- chunks
 
-    private int chunkCount;
-
     private void startChunk() {
-        String chunk = name + "$" + chunkCount++;
-        counter = new SizeCounter(cg.staticBody(chunk));
+        String method = name + "$" + chunks.size();
+        if (open == null && main.hasRoomForChunk(method)) cg = main;
+        else if (open != null && open.hasRoomForChunk(method)) cg = open;
+        else cg = newChunkClass();
+        counter = new SizeCounter(cg.staticBody(method));
         mv = counter;
-        chunks.add(chunk);
+        chunks.add(new ClassGen.Method(cg, method));
+        if (cg == main) top.add(chunks.get(chunks.size() - 1));
         mv.visitCode();
         nextLocal = FIRST_LOCAL;
-        Arrays.fill(local, -1);
-        Arrays.fill(arrayLocal, -1);
+        // reset only what the last chunk set: a fill of every value per chunk is quadratic
+        for (int v : chunkValues) local[v] = -1;
+        for (int v : loaded) { local[v] = -1; arrayLocal[v] = -1; }
         Arrays.fill(gradLocal, -1);
         chunkValues.clear();
+        loaded.clear();
     }
 
     private int offset() {
@@ -181,13 +203,10 @@ final class BodyEmitter {
                 toArray(v, kind);
                 mv.visitInsn(kind.astore);
             }
-            for (int i = spilled.size() - 1; i >= 0; i--) {
-                int v = spilled.get(i);
-                if (p.lastUse[v] <= lastStmt) {
-                    int r = p.storage(v).ordinal();
-                    freeSlots.get(r).push(spill[v] - p.tensorSize[r]);
-                    spilled.remove(i);
-                }
+            while (!spilled.isEmpty() && p.lastUse[spilled.peek()] <= lastStmt) {
+                int v = spilled.poll();
+                int r = p.storage(v).ordinal();
+                freeSlots.get(r).push(spill[v] - p.tensorSize[r]);
             }
             cg.io.constant(mv, 0);
         }
@@ -196,23 +215,52 @@ final class BodyEmitter {
         mv.visitEnd();
     }
 
-    /** A method that calls the given ones in order and returns the last one's value. */
-    private String driver(String driverName, List<String> callees) {
+    /** The main class (or the last chunk class) is full: the chunks from here on go to a new chunk class. */
+    private ClassGen newChunkClass() {
+        closeChunkClass();
+        open = main.newChunkClass();
+        openFrom = chunks.size();
+        return open;
+    }
+
+    /** Gives the open chunk class a driver calling its chunks, which the main class's driver calls; finishes it. */
+    private void closeChunkClass() {
+        if (open == null) return;
+        String run = name + "$run";
+        top.add(new ClassGen.Method(open, driver(open, run, chunks.subList(openFrom, chunks.size()))));
+        open.staticInit();
+        open.toBytes();
+        open = null;
+    }
+
+    /**
+     * A method of {@code owner} that calls the given ones in order and returns the last one's
+     * value: directly in its own class, through a handle in another.
+     */
+    private String driver(ClassGen owner, String driverName, List<ClassGen.Method> callees) {
         if (callees.size() > CALLS_PER_DRIVER) {
-            List<String> groups = new ArrayList<>();
+            List<ClassGen.Method> groups = new ArrayList<>();
             for (int i = 0; i < callees.size(); i += CALLS_PER_DRIVER) {
                 String g = driverName + "$g" + groups.size();
-                driver(g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
-                groups.add(g);
+                driver(owner, g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
+                groups.add(new ClassGen.Method(owner, g));
             }
-            return driver(driverName, groups);
+            return driver(owner, driverName, groups);
         }
-        MethodVisitor d = cg.staticBody(driverName);
+        MethodVisitor d = owner.staticBody(driverName);
         d.visitCode();
         for (int i = 0; i < callees.size(); i++) {
-            for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
-            d.visitMethodInsn(INVOKESTATIC, cg.name, callees.get(i), cg.bodyDesc, false);
-            if (i + 1 < callees.size()) d.visitInsn(cg.io.pop);
+            ClassGen.Method c = callees.get(i);
+            if (c.owner() == owner) {
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                d.visitMethodInsn(INVOKESTATIC, owner.name, c.name(), owner.bodyDesc, false);
+            } else {
+                // a constant handle: the JIT inlines the call as if it were invokestatic
+                d.visitFieldInsn(GETSTATIC, owner.name, owner.handleField(c), "L" + ClassGen.HANDLE + ";");
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                d.visitMethodInsn(INVOKEVIRTUAL, ClassGen.HANDLE, "invokeExact", owner.bodyDesc, false);
+            }
+            if (i + 1 < callees.size()) d.visitInsn(owner.io.pop);
         }
         d.visitInsn(cg.io.ret);
         d.visitMaxs(0, 0);
@@ -1320,6 +1368,7 @@ final class BodyEmitter {
         int l = newLocal(c);
         store(c, l);
         local[c] = l;
+        loaded.add(c);
     }
 
     private void pushScalar(int v) {
@@ -1343,6 +1392,7 @@ final class BodyEmitter {
             int l = nextLocal++;
             mv.visitVarInsn(ASTORE, l);
             arrayLocal[v] = l;
+            loaded.add(v);
         } else if (p.mat[v] && p.destOutput[v] > 0) {
             gradArray(p.destOutput[v]);
         }

@@ -7,7 +7,7 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +17,12 @@ import static org.objectweb.asm.Opcodes.*;
  * Owns the ClassWriter of one generated class: a final subclass of {@code Compiled} whose
  * public entry points validate through {@code Checks} and call the static bodies written by
  * {@link BodyEmitter}. One method here per generated member.
+ *
+ * <p>A graph too big for one class file (65,535 constant-pool entries; a {@code <clinit>}
+ * under 64 KB) continues in chunk classes ({@link #newChunkClass}): final classes holding
+ * static chunk methods and constant fields, defined as hidden classes before the main class,
+ * whose class data holds a {@code MethodHandle} to each method it calls there (hidden classes
+ * cannot name each other). Nothing else refers to them: they are unloaded with the main class.
  */
 final class ClassGen {
     static final String COMPILED = "io/jgrad/runtime/Compiled";
@@ -24,6 +30,7 @@ final class ClassGen {
     static final String WORKSPACE = "io/jgrad/runtime/Workspace";
     static final String SIGNATURE = "io/jgrad/runtime/Signature";
     static final String OPS = "io/jgrad/runtime/Ops";
+    /** The base of a derivative kernel made on first use (jvp, hvp, jacobian: {@link DerivedCode}). */
     static final String DERIVED = "io/jgrad/runtime/Derived";
     /** Derived(int workspaceFloats, int workspaceDoubles, boolean reverse). */
     static final String DERIVED_CTOR_DESC = "(IIZ)V";
@@ -32,6 +39,15 @@ final class ClassGen {
     static final String C = "L" + COMPILED + ";";
     static final String W = "L" + WORKSPACE + ";";
     static final String CHECK_WS = "(" + C + W + ")V";
+
+    /** A class stops taking chunks at this many constant-pool entries: one more chunk of at most 8000 bytes, the drivers and handles fit in the rest. */
+    static final int CHUNK_POOL_LIMIT = 45_000;
+    /** ... or at this many static fields: one more chunk (at most 2,667 field reads) keeps {@code <clinit>} (11 bytes a field) under 64 KB. */
+    static final int CHUNK_FIELD_LIMIT = 2_800;
+    static final String HANDLE = "java/lang/invoke/MethodHandle";
+
+    /** A static body method of a generated class: the main class calls those of a chunk class through a MethodHandle. */
+    record Method(ClassGen owner, String name) {}
 
     final String name;
     /** The function's dtype: inputs, seed, output and gradients are arrays of it. */
@@ -43,22 +59,57 @@ final class ClassGen {
     final String bodyDesc;
     /** Elements of the workspace's float and double regions (set before the entry points are written). */
     int wsFloats, wsDoubles;
-    private final ClassWriter cw;
-    private final List<Object> constants = new ArrayList<>();
-    private final List<String> constantTypes = new ArrayList<>();
-    private final Map<Node, String> constantFields = new IdentityHashMap<>();
+    private ClassWriter cw;
+    private byte[] bytes;
+    /** Class data, one entry per static field in order: float[]/double[] constants, and Methods resolved to handles at definition. */
+    private final List<Object> data = new ArrayList<>();
+    /** The field descriptor of each class-data entry. */
+    private final List<String> dataTypes = new ArrayList<>();
+    private final Map<ConstKey, String> constantFields = new HashMap<>();
+    private final Map<Method, String> handleFields = new HashMap<>();
+    /** The array copies of the constants (float[] or double[] by {@link #constantKind}), shared by the classes of one function. */
+    private final Map<ConstKey, Object> arrays;
+    private final List<ClassGen> chunkClasses = new ArrayList<>();
+    private int bodies;
 
-    /** The super class: Compiled, or Derived for a lazily made derivative kernel. */
-    private final String superName;
+    /** Constants of one dtype and equal values share a field: forward, vjp and valueAndGrad each have their own node. */
+    private record ConstKey(Node c) {
+        @Override public boolean equals(Object o) {
+            return o instanceof ConstKey k && k.c.type().dtype() == c.type().dtype() && k.c.sameData(c);
+        }
+        @Override public int hashCode() { return c.dataHash(); }
 
-    ClassGen(String name, Num io) {
-        this(name, io, COMPILED);
+        /** The constant as its field holds it: a double[] for F64, a float[] otherwise (BOOL as 0/1). */
+        Object array() {
+            int n = c.type().size();
+            if (constantKind(c) == Num.F64) {
+                double[] d = new double[n];
+                for (int i = 0; i < n; i++) d[i] = c.constAt(i);
+                return d;
+            }
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) f[i] = (float) c.constAt(i);
+            return f;
+        }
     }
 
+    ClassGen(String name, Num io) {
+        this(name, io, COMPILED, new HashMap<>());
+    }
+
+    /** A main class extending {@code superName}: Compiled, or Derived for a derivative kernel. */
     ClassGen(String name, Num io, String superName) {
+        this(name, io, superName, new HashMap<>());
+    }
+
+    /** The super class: Compiled, Derived, or Object for a chunk class. */
+    private final String superName;
+
+    private ClassGen(String name, Num io, String superName, Map<ConstKey, Object> arrays) {
         this.name = name;
         this.superName = superName;
         this.io = io;
+        this.arrays = arrays;
         this.bodyDesc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + ")" + io.desc;
         this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
@@ -68,17 +119,46 @@ final class ClassGen {
                 throw new IllegalStateException("unexpected frame merge of " + a + " and " + b + " in " + name);
             }
         };
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, superName, null);
+        cw.visit(V17, (superName.equals(COMPILED) ? ACC_PUBLIC : 0) | ACC_FINAL | ACC_SUPER, name, null, superName, null);
     }
 
-    /** Any member method; the caller writes its code (see {@link DerivedGen}). */
-    MethodVisitor method(int access, String method, String desc) {
-        return cw.visitMethod(access, method, desc, null, null);
+    /** A new chunk class of this (main) class, for the chunks that do not fit here. */
+    ClassGen newChunkClass() {
+        ClassGen c = new ClassGen(name + "$" + (chunkClasses.size() + 1), io, "java/lang/Object", arrays);
+        chunkClasses.add(c);
+        return c;
+    }
+
+    /** The chunk classes, in the order they were made (each finished). */
+    List<ClassGen> chunkClasses() { return chunkClasses; }
+
+    /**
+     * Whether one more chunk method, to be called {@code method}, fits here (with what its
+     * driver will add for it: a method ref and a name-and-type).
+     */
+    boolean hasRoomForChunk(String method) {
+        // the pool's size, read without adding junk: the new name's entry is appended, at index = size so far
+        int poolEntries = cw.newUTF8(method) + 1;
+        return poolEntries + 2 * bodies < CHUNK_POOL_LIMIT && data.size() < CHUNK_FIELD_LIMIT;
     }
 
     /** A private static method with the body signature; the caller writes its code. */
     MethodVisitor staticBody(String method) {
+        bodies++;
         return cw.visitMethod(ACC_PRIVATE | ACC_STATIC, method, bodyDesc, null, null);
+    }
+
+    /** The static final field holding a handle on another class's body method {@code m}. */
+    String handleField(Method m) {
+        return handleFields.computeIfAbsent(m, k -> field("h", k, "L" + HANDLE + ";"));
+    }
+
+    private String field(String prefix, Object value, String desc) {
+        String f = prefix + data.size();
+        data.add(value);
+        dataTypes.add(desc);
+        cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, f, desc, null, null).visitEnd();
+        return f;
     }
 
     /** The element kind of a constant tensor's array: its own dtype's, float 0/1 for a BOOL one. */
@@ -91,29 +171,23 @@ final class ClassGen {
      * a {@code float[]} or {@code double[]} as {@link #constantKind}.
      */
     String constantField(Node c) {
-        return constantFields.computeIfAbsent(c, k -> {
-            int n = k.type().size();
-            Num kind = constantKind(k);
-            Object data;
-            if (kind == Num.F64) {
-                double[] d = new double[n];
-                for (int i = 0; i < n; i++) d[i] = k.constAt(i);
-                data = d;
-            } else {
-                float[] f = new float[n];
-                for (int i = 0; i < n; i++) f[i] = (float) k.constAt(i);
-                data = f;
-            }
-            String f = "k" + constants.size();
-            constants.add(data);
-            constantTypes.add(kind.array);
-            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, f, kind.array, null, null).visitEnd();
-            return f;
-        });
+        return constantFields.computeIfAbsent(new ConstKey(c), key -> field("k", arrays.computeIfAbsent(key, ConstKey::array), constantKind(c).array));
     }
 
-    /** The class data handed to defineHiddenClassWithClassData: the constant tensors in field order. */
-    Object[] classData() { return constants.toArray(); }
+    /**
+     * The class data handed to defineHiddenClassWithClassData: the values of the static
+     * fields in order, each Method made a handle by {@code resolve} (its class is defined by then).
+     */
+    Object[] classData(java.util.function.Function<Method, Object> resolve) {
+        Object[] d = data.toArray();
+        for (int i = 0; i < d.length; i++) if (d[i] instanceof Method m) d[i] = resolve.apply(m);
+        return d;
+    }
+
+    /** Any member method; the caller writes its code (see {@link DerivedGen}). */
+    MethodVisitor method(int access, String method, String desc) {
+        return cw.visitMethod(access, method, desc, null, null);
+    }
 
     void constructor() {
         boolean derived = superName.equals(DERIVED);
@@ -134,9 +208,9 @@ final class ClassGen {
         m.visitEnd();
     }
 
-    /** Reads the constant tensors from the class data into the static fields. */
+    /** Reads the class data (constant tensors, handles) into the static fields. */
     void staticInit() {
-        if (constants.isEmpty()) return;
+        if (data.isEmpty()) return;
         MethodVisitor m = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
         m.visitCode();
         m.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup", "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
@@ -146,12 +220,13 @@ final class ClassGen {
                 "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
         m.visitTypeInsn(CHECKCAST, "[Ljava/lang/Object;");
         m.visitVarInsn(ASTORE, 0);
-        for (int i = 0; i < constants.size(); i++) {
+        for (int i = 0; i < data.size(); i++) {
+            boolean handle = data.get(i) instanceof Method;
             m.visitVarInsn(ALOAD, 0);
             m.visitLdcInsn(i);
             m.visitInsn(AALOAD);
-            m.visitTypeInsn(CHECKCAST, constantTypes.get(i));
-            m.visitFieldInsn(PUTSTATIC, name, "k" + i, constantTypes.get(i));
+            m.visitTypeInsn(CHECKCAST, handle ? HANDLE : dataTypes.get(i));
+            m.visitFieldInsn(PUTSTATIC, name, (handle ? "h" : "k") + i, dataTypes.get(i));
         }
         m.visitInsn(RETURN);
         m.visitMaxs(0, 0);
@@ -307,8 +382,13 @@ final class ClassGen {
         m.visitInsn(scalarOut ? io.astore : io.pop);
     }
 
+    /** Finishes the class file (the writer is let go: a chunk class's ASM state is garbage from here on). */
     byte[] toBytes() {
-        cw.visitEnd();
-        return cw.toByteArray();
+        if (bytes == null) {
+            cw.visitEnd();
+            bytes = cw.toByteArray();
+            cw = null;
+        }
+        return bytes;
     }
 }

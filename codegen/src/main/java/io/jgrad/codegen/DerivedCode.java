@@ -4,7 +4,6 @@ import io.jgrad.ir.Adjoint;
 import io.jgrad.ir.Derivatives;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Optimizer;
-import io.jgrad.ir.Printer;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.DType;
 import io.jgrad.runtime.Derived;
@@ -127,10 +126,10 @@ final class DerivedCode implements DerivedFactory {
         else loop.emit(cg, body.emitSplit());
         cg.constructor();
         cg.staticInit();
-        byte[] bytes = cg.toBytes();
-        CodeGen.dump(className, bytes, Printer.print(g));
+        cg.toBytes();
+        CodeGen.dump(cg, g);
         try {
-            MethodHandles.Lookup hidden = CodeGen.defineHidden(bytes, cg.classData());
+            MethodHandles.Lookup hidden = CodeGen.defineClasses(cg);
             return (Derived) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class, boolean.class))
                     .invoke(body.workspaceSize(Num.F32), body.workspaceSize(Num.F64), loop != null && kind.equals("jacobianRev"));
         } catch (RuntimeException | Error e) {

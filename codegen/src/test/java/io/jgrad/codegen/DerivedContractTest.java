@@ -273,6 +273,58 @@ class DerivedContractTest {
         assertEquals(before + 3, DerivedCode.made());
     }
 
+    /**
+     * A chain h' = h·c_i + d_i with 20,000 distinct double constants (two constant-pool entries
+     * each): the kernels, like the function, are split into chunk classes, and the Jacobian's
+     * prefix and pass parts each continue across them. Against the same loop in Java, which
+     * does the same operations in the same order: bit for bit.
+     */
+    @Test
+    void kernelsOfAGraphPastOneClassFile() throws java.io.IOException {
+        int steps = 20_000;
+        double[] c = new double[steps], d = new double[steps];
+        Builder b = new Builder();
+        int h = b.input(0, "h", Type.f64());
+        for (int i = 0; i < steps; i++) {
+            c[i] = 1 + (i % 2 == 0 ? 1 : -1) * (i + 1) * 2.5e-9;
+            d[i] = (i + 1) * 1e-9;
+            h = Composites.add(b, Composites.mul(b, h, c[i]), d[i]);
+        }
+        Compiled f = Pipelines.compile(b.build(h), new String[] {"h"}, new boolean[] {true});
+        double x = 0.75, value = x, tangent = 0.5, product = 1;
+        for (int i = 0; i < steps; i++) {
+            value = value * c[i] + d[i];
+            tangent = tangent * c[i];
+        }
+        for (int i = steps - 1; i >= 0; i--) product = product * c[i];   // the reverse pass multiplies from the output back
+        double[] out = new double[1], tan = new double[1];
+        double[][] jac = {new double[1]};
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jgrad-derived");
+        System.setProperty("jgrad.dump", dir.toString());   // the kernels' class files, to count them
+        try {
+            f.jvp(new double[][] {{x}}, new double[][] {{0.5}}, out, tan);
+            f.jacobian(new double[][] {{x}}, out, jac);
+        } finally {
+            System.clearProperty("jgrad.dump");
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            java.util.List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".class")).toList();
+            assertTrue(names.stream().filter(n -> n.contains("$jvp") && n.matches(".*\\$\\d+\\.class")).count() > 0, "jvp chunk classes: " + names);
+            assertTrue(names.stream().filter(n -> n.contains("$jacobianRev") && n.matches(".*\\$\\d+\\.class")).count() > 0, "jacobian chunk classes: " + names);
+        } finally {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) files::iterator) java.nio.file.Files.delete(p);
+            }
+            java.nio.file.Files.delete(dir);
+        }
+        f.jacobian(new double[][] {{x}}, out, jac);
+        assertEquals(value, out[0], 0.0);
+        assertEquals(product, jac[0][0], 0.0);
+        f.jvp(new double[][] {{x}}, new double[][] {{0.5}}, out, tan);
+        assertEquals(value, out[0], 0.0);
+        assertEquals(tangent, tan[0], 0.0);
+    }
+
     @Test
     void noAllocationAfterTheFirstCall() {
         Compiled c = tensor(DType.F64), s = scalar(DType.F64);
