@@ -69,7 +69,10 @@ final class ClassGen {
         }
         @Override public int hashCode() { return c.dataHash(); }
 
+        /** A captured f32 constant's own array (never written: generated code only reads it), else a float copy. */
         float[] floats() {
+            float[] shared = c.sharedF32Values();
+            if (shared != null) return shared;
             float[] f = new float[c.type().size()];
             for (int i = 0; i < f.length; i++) f[i] = (float) c.constAt(i);
             return f;

@@ -201,14 +201,16 @@ public final class Composites {
     /** The same value with no derivative (Tensor.detach inside a traced function). */
     public static int detach(Builder b, int x) { return b.unary(Prim.STOP_GRADIENT, x); }
 
-    /** A constant tensor (an eager tensor captured by a traced function), row-major data. */
+    /**
+     * A constant tensor (an eager tensor captured by a traced function), row-major data. The
+     * values are copied once (the tensor may be written later; the constant is its values now)
+     * and kept as float32: that copy is what the generated class reads.
+     */
     public static int constant(Builder b, float[] data, int... shape) {
         Type t = Type.f32(shape);
         if (data.length != t.size())
             throw new IllegalArgumentException("constant: " + data.length + " values for shape " + Arrays.toString(shape));
-        double[] d = new double[data.length];
-        for (int i = 0; i < d.length; i++) d[i] = data[i];
-        return b.constantOwned(t, d);
+        return b.constantOwnedF32(t, data.clone());
     }
 
     /** x broadcast to {@code shape} (NumPy rules), or x itself when it has that shape already. */

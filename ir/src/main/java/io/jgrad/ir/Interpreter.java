@@ -117,6 +117,12 @@ public final class Interpreter {
             case INPUT -> throw new IllegalArgumentException("input %" + n.id() + " has no rule; its value is given");
             case CONST -> {
                 // the rounding copy in one pass (constant folding reads constants of 10^6 values)
+                float[] f = n.sharedF32Values();
+                if (f != null) {   // float32 values already: widening is the whole copy
+                    double[] y = new double[f.length];
+                    for (int i = 0; i < f.length; i++) y[i] = f[i];
+                    yield y;
+                }
                 double[] d = n.rawData(), y = new double[d.length];
                 boolean f32 = roundF32 && t.dtype() == DType.F32;
                 for (int i = 0; i < d.length; i++) y[i] = f32 ? (float) d[i] : d[i];
