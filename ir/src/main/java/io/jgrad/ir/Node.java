@@ -24,29 +24,28 @@ public final class Node {
      * a big constant is hashed and scanned once in the whole pipeline, not once per pass.
      * A captured f32 constant keeps its float32 values ({@code floats}) as the tracer copied
      * them, so nothing widens them to doubles unless something asks for doubles (the
-     * interpreter, the printer): the backend's class data is that same array.
+     * interpreter, the printer, each time): the backend's class data is that same array.
      * Computed on first use (racy single-check: any thread computes the same value); 0 = not yet.
      */
     private static final class Values {
         final float[] floats;   // null unless the values were given as float32
-        double[] data;          // for floats: widened on first use of rawData()
+        final double[] data;    // null for floats: widened afresh by doubles(), never cached
+                                // (a lazily published array could be seen half-filled by another thread)
         final int length;
         int hash;       // of every element (contentHash)
         int sample;     // of at most SAMPLES elements (dataHash)
         byte uniform;   // 1 = every element has the same bits, 2 = not
 
         Values(double[] data) { this.data = data; this.floats = null; this.length = data.length; }
-        Values(float[] floats) { this.floats = floats; this.length = floats.length; }
+        Values(float[] floats) { this.floats = floats; this.data = null; this.length = floats.length; }
 
         double at(int i) { return floats != null ? floats[i] : data[i]; }
 
+        /** The values as doubles: the array itself, or a widened copy of the floats (printing, interpreting). */
         double[] doubles() {
-            double[] d = data;
-            if (d == null) {
-                d = new double[floats.length];
-                for (int i = 0; i < d.length; i++) d[i] = floats[i];
-                data = d;
-            }
+            if (data != null) return data;
+            double[] d = new double[floats.length];
+            for (int i = 0; i < d.length; i++) d[i] = floats[i];
             return d;
         }
     }
@@ -212,7 +211,7 @@ public final class Node {
     // Package-private raw access for passes in this package (no copy).
     int[] rawArgs() { return args; }
     int[] rawInts() { return ints; }
-    /** The data as doubles (widened once, on first use, for a float32 constant). */
+    /** The data as doubles (for a float32 constant, widened on each call: the passes use constAt and dataLength). */
     double[] rawData() { return values.doubles(); }
     /** How many data values (without widening a float32 constant). */
     int dataLength() { return values.length; }
