@@ -28,8 +28,13 @@ public final class Ops {
     /** sqrt in double then rounded is the correctly rounded float sqrt. */
     public static float sqrt(float x) { return (float) Math.sqrt(x); }
 
-    /** 1/(1+e^-x) in double: finite and correctly signed for every float x, 0 only below about -103. */
-    public static float sigmoid(float x) { return (float) (1.0 / (1.0 + Math.exp(-(double) x))); }
+    /**
+     * 1/(1+e^-x) in float, as PyTorch's float32 kernel computes it ((1 + exp(-x)).reciprocal(),
+     * three roundings): the same last bit as PyTorch (the seed neuron's p = 0x1.ff5edap-1 at x = 6.7,
+     * where the correctly rounded value is 0x1.ff5edcp-1), and 0 below about -88 where e^-x
+     * overflows float, as PyTorch's. The IR's F32 kernel (Kernels) is the same formula.
+     */
+    public static float sigmoid(float x) { return 1f / (1f + (float) Math.exp(-x)); }
 
     /** log(1+e^x); above 20 it is x (PyTorch's threshold, beta 1). */
     public static float softplus(float x) { return x > 20f ? x : (float) Math.log1p(Math.exp(x)); }
