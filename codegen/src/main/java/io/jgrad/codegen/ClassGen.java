@@ -2,6 +2,7 @@ package io.jgrad.codegen;
 
 import io.jgrad.ir.Node;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
@@ -39,6 +40,9 @@ final class ClassGen {
     private final ClassWriter cw;
     private final List<float[]> constants = new ArrayList<>();
     private final Map<Node, String> constantFields = new IdentityHashMap<>();
+    /** The signature's checks unrolled with constants; null: every entry point calls Checks alone. */
+    private EntryChecks entryChecks;
+    private final Map<String, String> checkMethods = new java.util.HashMap<>();
 
     ClassGen(String name) {
         this.name = name;
@@ -52,6 +56,9 @@ final class ClassGen {
         };
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, COMPILED, null);
     }
+
+    /** Entry points written after this validate through inline checks first (see {@link EntryChecks}). */
+    void entryChecks(EntryChecks e) { this.entryChecks = e; }
 
     /** A private static method with the body signature; the caller writes its code. */
     MethodVisitor staticBody(String method) {
@@ -114,10 +121,7 @@ final class ClassGen {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, out = in + 1;
             MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "forward", explicit ? "(" + W + "[[F[F)V" : "([[F[F)V", null, null);
             m.visitCode();
-            m.visitVarInsn(ALOAD, 0);
-            m.visitVarInsn(ALOAD, in);
-            m.visitVarInsn(ALOAD, out);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "forward", CHECK_FORWARD, false);
+            validate(m, "forward", CHECK_FORWARD, in, -1, out, -1);
             checkWorkspace(m, ws);
             m.visitVarInsn(ALOAD, in);
             workspaceArray(m, ws, needsWs);
@@ -136,9 +140,7 @@ final class ClassGen {
     void value(String body, boolean needsWs) {
         MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "value", "([[F)F", null, null);
         m.visitCode();
-        m.visitVarInsn(ALOAD, 0);
-        m.visitVarInsn(ALOAD, 1);
-        m.visitMethodInsn(INVOKESTATIC, CHECKS, "value", CHECK_VALUE, false);
+        validate(m, "value", CHECK_VALUE, 1, -1, -1, -1);
         m.visitVarInsn(ALOAD, 1);
         workspaceArray(m, -1, needsWs);
         m.visitInsn(ACONST_NULL);
@@ -156,10 +158,7 @@ final class ClassGen {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, grads = in + 1;
             MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "valueAndGrad", explicit ? "(" + W + "[[F[[F)F" : "([[F[[F)F", null, null);
             m.visitCode();
-            m.visitVarInsn(ALOAD, 0);
-            m.visitVarInsn(ALOAD, in);
-            m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "valueAndGrad", CHECK_VAG, false);
+            validate(m, "valueAndGrad", CHECK_VAG, in, -1, -1, grads);
             checkWorkspace(m, ws);
             m.visitVarInsn(ALOAD, in);
             workspaceArray(m, ws, needsWs);
@@ -179,12 +178,7 @@ final class ClassGen {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, seed = in + 1, out = in + 2, grads = in + 3;
             MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "vjp", explicit ? "(" + W + "[[F[F[F[[F)V" : "([[F[F[F[[F)V", null, null);
             m.visitCode();
-            m.visitVarInsn(ALOAD, 0);
-            m.visitVarInsn(ALOAD, in);
-            m.visitVarInsn(ALOAD, seed);
-            m.visitVarInsn(ALOAD, out);
-            m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "vjp", CHECK_VJP, false);
+            validate(m, "vjp", CHECK_VJP, in, seed, out, grads);
             checkWorkspace(m, ws);
             m.visitVarInsn(ALOAD, in);
             workspaceArray(m, ws, needsWs);
@@ -197,6 +191,33 @@ final class ClassGen {
             m.visitMaxs(0, 0);
             m.visitEnd();
         }
+    }
+
+    /**
+     * Validates the entry point's arguments (local slots, -1 when absent) before anything runs:
+     * the inline checks, and {@code Checks.<kind>} only when they fail (it throws the message);
+     * {@code Checks.<kind>} alone when the signature is too big to unroll.
+     */
+    private void validate(MethodVisitor m, String kind, String checksDesc, int in, int seed, int out, int grads) {
+        Label ok = new Label();
+        boolean inline = entryChecks != null && entryChecks.inline(seed >= 0, out >= 0, grads >= 0);
+        if (inline) {
+            for (int slot : new int[] {in, seed, out, grads}) {
+                if (slot >= 0) m.visitVarInsn(ALOAD, slot);
+                else m.visitInsn(ACONST_NULL);
+            }
+            String method = checkMethods.computeIfAbsent(kind, k -> {
+                String mn = "check$" + k;
+                entryChecks.emit(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, mn, EntryChecks.DESC, null, null), seed >= 0, out >= 0, grads >= 0);
+                return mn;
+            });
+            m.visitMethodInsn(INVOKESTATIC, name, method, EntryChecks.DESC, false);
+            m.visitJumpInsn(IFNE, ok);
+        }
+        m.visitVarInsn(ALOAD, 0);
+        for (int slot : new int[] {in, seed, out, grads}) if (slot >= 0) m.visitVarInsn(ALOAD, slot);
+        m.visitMethodInsn(INVOKESTATIC, CHECKS, kind, checksDesc, false);
+        if (inline) m.visitLabel(ok);
     }
 
     private static void checkWorkspace(MethodVisitor m, int ws) {
