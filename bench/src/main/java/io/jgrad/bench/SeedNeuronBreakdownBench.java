@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code replica}: a Java transliteration of the generated body (javap of the dumped class,
  *       {@code -Djgrad.dump=DIR}), op for op, over {@code float[][]}, without checks.
  *   <li>{@code replicaChecked}: the checks then the replica: should come close to {@code compiled}.
+ *   <li>{@code replicaUnrolledChecks}: the generated inline checks (EntryChecks), in Java, then the replica.
  *   <li>{@code handWrittenArrays}: the hand-written math, reading/writing {@code float[][]}: the
  *       cost of the array call shape alone.
  *   <li>{@code handWrittenDoubleSigmoid}: the hand-written code with {@code Ops.sigmoid} (double).
@@ -93,6 +94,15 @@ public class SeedNeuronBreakdownBench {
         return replicaBody(inputs, grads);
     }
 
+    /** The checks that the generated {@code check$valueAndGrad} makes (javap), written in Java, then the replica. */
+    @Benchmark
+    public float replicaUnrolledChecks() {
+        float[][] in = inputs, g = grads;
+        if (!unrolledChecks(in, g)) Checks.valueAndGrad(fn, in, g);
+        Checks.workspace(fn, ws);
+        return replicaBody(in, g);
+    }
+
     @Benchmark
     public float handWrittenArrays() {
         float[][] in = inputs;
@@ -116,6 +126,17 @@ public class SeedNeuronBreakdownBench {
         grad[0] = dz * x;
         grad[1] = dz;
         return loss;
+    }
+
+    private static boolean unrolledChecks(float[][] in, float[][] g) {
+        if (in == null || in.length != 4) return false;
+        float[] a0 = in[0], a1 = in[1], a2 = in[2], a3 = in[3];
+        if (a0 == null || a0.length != 1 || a1 == null || a1.length != 1 || a2 == null || a2.length != 1 || a3 == null || a3.length != 1) return false;
+        if (g == null || g.length != 4) return false;
+        float[] g0 = g[0];
+        if (g0 == null || g0.length != 1 || g0 == a0 || g0 == a1 || g0 == a2 || g0 == a3) return false;
+        float[] g1 = g[1];
+        return g1 != null && g1.length == 1 && g1 != a0 && g1 != a1 && g1 != a2 && g1 != a3 && g1 != g0;
     }
 
     /** valueAndGrad$$0 of the generated class, op for op (IR values in the comments). */
