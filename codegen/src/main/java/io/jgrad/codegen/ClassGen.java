@@ -195,13 +195,13 @@ final class ClassGen {
 
     /**
      * Validates the entry point's arguments (local slots, -1 when absent) before anything runs:
-     * the inline checks, and {@code Checks.<kind>} only when they fail (it throws the message);
-     * {@code Checks.<kind>} alone when the signature is too big to unroll.
+     * the unrolled checks ({@link EntryChecks}), and {@code Checks.<kind>} only when they fail
+     * (it throws the message); {@code Checks.<kind>} alone when the signature is too big to unroll.
      */
     private void validate(MethodVisitor m, String kind, String checksDesc, int in, int seed, int out, int grads) {
         Label ok = new Label();
-        boolean inline = entryChecks != null && entryChecks.inline(seed >= 0, out >= 0, grads >= 0);
-        if (inline) {
+        boolean unrolled = entryChecks != null && entryChecks.unrolled(seed >= 0, out >= 0, grads >= 0);
+        if (unrolled) {
             for (int slot : new int[] {in, seed, out, grads}) {
                 if (slot >= 0) m.visitVarInsn(ALOAD, slot);
                 else m.visitInsn(ACONST_NULL);
@@ -217,7 +217,7 @@ final class ClassGen {
         m.visitVarInsn(ALOAD, 0);
         for (int slot : new int[] {in, seed, out, grads}) if (slot >= 0) m.visitVarInsn(ALOAD, slot);
         m.visitMethodInsn(INVOKESTATIC, CHECKS, kind, checksDesc, false);
-        if (inline) m.visitLabel(ok);
+        if (unrolled) m.visitLabel(ok);
     }
 
     private static void checkWorkspace(MethodVisitor m, int ws) {

@@ -19,11 +19,11 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The entry points' inline checks ({@link EntryChecks}) accept exactly the calls that
+ * The entry points' unrolled checks ({@link EntryChecks}) accept exactly the calls that
  * {@code io.jgrad.runtime.Checks} accepts: random signatures, random calls (valid ones and ones
  * with a null, a wrong count or length, an array aliased where API.md forbids it or where it
  * allows it), each entry point against {@code Checks} called directly. The expected outcome
- * comes from {@code Checks}, which the inline checks do not use when they accept.
+ * comes from {@code Checks}, which the unrolled checks do not use when they accept.
  */
 class EntryChecksTest {
     static final float S = 12345.678f;
@@ -45,12 +45,12 @@ class EntryChecksTest {
         return Pipelines.compile(g, names, wrt);
     }
 
-    static boolean inlined(Compiled c) {
+    static boolean unrolled(Compiled c) {
         return Harness.codeSizes(c.bytecode()).keySet().stream().anyMatch(m -> m.startsWith("check$"));
     }
 
     @Test
-    void inlineChecksAgreeWithChecksOnRandomCalls() {
+    void unrolledChecksAgreeWithChecksOnRandomCalls() {
         Random r = new Random(8);
         int calls = 0, rejected = 0;
         for (int f = 0; f < 24; f++) {
@@ -65,7 +65,7 @@ class EntryChecksTest {
             boolean scalar = f % 3 != 2;
             if (!scalar) Arrays.fill(sizes, 1, n, 1); // the others are summed into x_0's shape
             Compiled c = function(sizes, wrt, scalar);
-            assertTrue(inlined(c), "a small signature gets inline checks");
+            assertTrue(unrolled(c), "a small signature gets unrolled checks");
             for (int k = 0; k < 300; k++, calls++) if (!trial(c, sizes, wrt, scalar, r)) rejected++;
         }
         assertTrue(rejected > calls / 3 && rejected < calls * 9 / 10, rejected + " of " + calls + " rejected: both outcomes exercised");
@@ -80,7 +80,7 @@ class EntryChecksTest {
         Arrays.fill(wrt, true);
         Compiled c = function(sizes, wrt, true);
         var methods = Harness.codeSizes(c.bytecode()).keySet();
-        // forward: 2 + 2·16 + 2 + 16 compares, inline; valueAndGrad and vjp: 16 x 16 aliasing compares and more
+        // forward: 2 + 2·16 + 2 + 2 + 16 compares, unrolled; valueAndGrad and vjp: 16 x 16 aliasing compares and more
         assertTrue(methods.contains("check$forward" + EntryChecks.DESC), methods.toString());
         assertFalse(methods.contains("check$valueAndGrad" + EntryChecks.DESC), methods.toString());
         assertFalse(methods.contains("check$vjp" + EntryChecks.DESC), methods.toString());
@@ -90,8 +90,27 @@ class EntryChecksTest {
         assertTrue(rejected > 50 && rejected < 280, rejected + " of 300 rejected");
     }
 
+    /**
+     * The neuron's valueAndGrad makes 25 compares: its check method is padded past C2's inlining
+     * limit, so the entry point's machine code stays small; mean(x²) makes 9: its check inlines.
+     */
     @Test
-    void seedNeuronHasInlineChecksForEveryEntryPoint() {
+    void checkMethodsPastSixteenComparesAreKeptOutOfLine() {
+        Compiled neuron = Pipelines.compile(Pipelines.seedNeuron(), Pipelines.NEURON_NAMES, Pipelines.NEURON_WRT);
+        Builder bl = new Builder();
+        int x = bl.input(0, "x", Type.f32(3));
+        Compiled mean = Pipelines.compile(bl.build(Composites.mean(bl, Composites.square(bl, x))), new String[] {"x"}, new boolean[] {true});
+        String vag = "check$valueAndGrad" + EntryChecks.DESC;
+        int neuronBytes = Harness.codeSizes(neuron.bytecode()).get(vag), meanBytes = Harness.codeSizes(mean.bytecode()).get(vag);
+        assertTrue(neuronBytes >= EntryChecks.NOT_INLINED_BYTES && neuronBytes <= EntryChecks.NOT_INLINED_BYTES + 2, "neuron: " + neuronBytes);
+        assertTrue(meanBytes < 100, "mean, not padded: " + meanBytes);
+        float[][] grads = {new float[1], new float[1], null, null};
+        assertEquals(6.7012f, neuron.valueAndGrad(new float[][] {{1}, {0}, {6.7f}, {0}}, grads), 1e-4f);
+        assertEquals(6.6918f, grads[0][0], 1e-4f);
+    }
+
+    @Test
+    void seedNeuronHasUnrolledChecksForEveryEntryPoint() {
         Compiled c = Pipelines.compile(Pipelines.seedNeuron(), Pipelines.NEURON_NAMES, Pipelines.NEURON_WRT);
         assertTrue(Harness.codeSizes(c.bytecode()).keySet().containsAll(List.of(
                 "check$forward" + EntryChecks.DESC, "check$value" + EntryChecks.DESC,
