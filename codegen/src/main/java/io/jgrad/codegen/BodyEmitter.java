@@ -10,7 +10,9 @@ import org.objectweb.asm.MethodVisitor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 import static org.objectweb.asm.Opcodes.*;
 
@@ -29,7 +31,7 @@ final class BodyEmitter {
     static final int CHUNK_BYTES = 2500;
     /** HotSpot compiles methods of at most 8000 bytecode bytes (DontCompileHugeMethods). */
     static final int JIT_METHOD_LIMIT = 8000;
-    /** Calls per driver method: ~9 bytes each keeps a driver under 8000 bytes. */
+    /** Calls per driver method: 9 bytes each (12 through a handle) keeps a driver under 8000 bytes. */
     static final int CALLS_PER_DRIVER = 200;
     /** Reductions of fused expressions up to this size get four accumulators (body emitted 5 times). */
     static final int UNROLL_CAP = 24;
@@ -38,10 +40,16 @@ final class BodyEmitter {
 
     private static final int P_IN = 0, P_WS = 1, P_SEED = 2, P_OUT = 3, P_GRADS = 4, FIRST_LOCAL = 5;
 
-    private final ClassGen cg;
+    private final ClassGen main;
+    /** The class the current chunk goes to: the main class, or this body's open chunk class once the main class is full. */
+    private ClassGen cg;
+    private ClassGen open;
+    private int openFrom;
     private final Plan p;
     private final String name;
-    private final List<String> chunks = new ArrayList<>();
+    private final List<ClassGen.Method> chunks = new ArrayList<>();
+    /** What the driver in the main class calls: the chunks there, then the driver of each chunk class. */
+    private final List<ClassGen.Method> top = new ArrayList<>();
 
     private MethodVisitor mv;
     private SizeCounter counter;
@@ -51,13 +59,17 @@ final class BodyEmitter {
     private final int[] gradLocal;
     private final List<Integer> chunkValues = new ArrayList<>();
     private final int[] spill;
-    private final List<Integer> spilled = new ArrayList<>();
+    /** Values in spill slots, the one whose last reader comes first on top: freed as the chunks pass it. */
+    private final PriorityQueue<Integer> spilled;
+    /** Values this chunk loaded into locals (besides chunkValues): the entries the next chunk resets. */
+    private final List<Integer> loaded = new ArrayList<>();
     private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
     private int slotCount;
     /** Set while emitting a loop body or a branch: no local may be assigned there. */
     private boolean sealed;
 
     BodyEmitter(ClassGen cg, Plan p, String name) {
+        this.main = cg;
         this.cg = cg;
         this.p = p;
         this.name = name;
@@ -66,6 +78,9 @@ final class BodyEmitter {
         this.gradLocal = new int[p.g.outputCount()];
         this.spill = new int[p.n];
         Arrays.fill(spill, -1);
+        Arrays.fill(local, -1);
+        Arrays.fill(arrayLocal, -1);
+        this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
     }
 
     /** Workspace floats this body needs: its planned tensors, then its spill slots. */
@@ -84,21 +99,29 @@ final class BodyEmitter {
             }
         }
         endChunk(stmts.size() - 1, true);
-        return driver(name, chunks);
+        closeChunkClass();
+        return driver(main, name, top);
     }
 
     // ---------------------------------------------------------------- chunks
 
     private void startChunk() {
-        counter = new SizeCounter(cg.staticBody(name + "$" + chunks.size()));
+        String method = name + "$" + chunks.size();
+        if (open == null && main.hasRoomForChunk(method)) cg = main;
+        else if (open != null && open.hasRoomForChunk(method)) cg = open;
+        else cg = newChunkClass();
+        counter = new SizeCounter(cg.staticBody(method));
         mv = counter;
-        chunks.add(name + "$" + chunks.size());
+        chunks.add(new ClassGen.Method(cg, method));
+        if (cg == main) top.add(chunks.get(chunks.size() - 1));
         mv.visitCode();
         nextLocal = FIRST_LOCAL;
-        Arrays.fill(local, -1);
-        Arrays.fill(arrayLocal, -1);
+        // reset only what the last chunk set: a fill of every value per chunk is quadratic
+        for (int v : chunkValues) local[v] = -1;
+        for (int v : loaded) { local[v] = -1; arrayLocal[v] = -1; }
         Arrays.fill(gradLocal, -1);
         chunkValues.clear();
+        loaded.clear();
     }
 
     private int offset() {
@@ -134,13 +157,7 @@ final class BodyEmitter {
                 if (isBool(v)) mv.visitInsn(I2F);
                 mv.visitInsn(FASTORE);
             }
-            for (int i = spilled.size() - 1; i >= 0; i--) {
-                int v = spilled.get(i);
-                if (p.lastUse[v] <= lastStmt) {
-                    freeSlots.push(spill[v] - p.tensorFloats);
-                    spilled.remove(i);
-                }
-            }
+            while (!spilled.isEmpty() && p.lastUse[spilled.peek()] <= lastStmt) freeSlots.push(spill[spilled.poll()] - p.tensorFloats);
             mv.visitInsn(FCONST_0);
         }
         mv.visitInsn(FRETURN);
@@ -148,22 +165,51 @@ final class BodyEmitter {
         mv.visitEnd();
     }
 
-    /** A method that calls the given ones in order and returns the last one's value. */
-    private String driver(String driverName, List<String> callees) {
+    /** The main class (or the last chunk class) is full: the chunks from here on go to a new chunk class. */
+    private ClassGen newChunkClass() {
+        closeChunkClass();
+        open = main.newChunkClass();
+        openFrom = chunks.size();
+        return open;
+    }
+
+    /** Gives the open chunk class a driver calling its chunks, which the main class's driver calls; finishes it. */
+    private void closeChunkClass() {
+        if (open == null) return;
+        String run = name + "$run";
+        top.add(new ClassGen.Method(open, driver(open, run, chunks.subList(openFrom, chunks.size()))));
+        open.staticInit();
+        open.toBytes();
+        open = null;
+    }
+
+    /**
+     * A method of {@code owner} that calls the given ones in order and returns the last one's
+     * value: directly in its own class, through a handle in another.
+     */
+    private String driver(ClassGen owner, String driverName, List<ClassGen.Method> callees) {
         if (callees.size() > CALLS_PER_DRIVER) {
-            List<String> groups = new ArrayList<>();
+            List<ClassGen.Method> groups = new ArrayList<>();
             for (int i = 0; i < callees.size(); i += CALLS_PER_DRIVER) {
                 String g = driverName + "$g" + groups.size();
-                driver(g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
-                groups.add(g);
+                driver(owner, g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
+                groups.add(new ClassGen.Method(owner, g));
             }
-            return driver(driverName, groups);
+            return driver(owner, driverName, groups);
         }
-        MethodVisitor d = cg.staticBody(driverName);
+        MethodVisitor d = owner.staticBody(driverName);
         d.visitCode();
         for (int i = 0; i < callees.size(); i++) {
-            for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
-            d.visitMethodInsn(INVOKESTATIC, cg.name, callees.get(i), ClassGen.BODY_DESC, false);
+            ClassGen.Method c = callees.get(i);
+            if (c.owner() == owner) {
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                d.visitMethodInsn(INVOKESTATIC, owner.name, c.name(), ClassGen.BODY_DESC, false);
+            } else {
+                // a constant handle: the JIT inlines the call as if it were invokestatic
+                d.visitFieldInsn(GETSTATIC, owner.name, owner.handleField(c), "L" + ClassGen.HANDLE + ";");
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                d.visitMethodInsn(INVOKEVIRTUAL, ClassGen.HANDLE, "invokeExact", ClassGen.BODY_DESC, false);
+            }
             if (i + 1 < callees.size()) d.visitInsn(POP);
         }
         d.visitInsn(FRETURN);
@@ -857,6 +903,7 @@ final class BodyEmitter {
         int l = nextLocal++;
         mv.visitVarInsn(isBool(c) ? ISTORE : FSTORE, l);
         local[c] = l;
+        loaded.add(c);
     }
 
     private void pushScalar(int v) {
@@ -880,6 +927,7 @@ final class BodyEmitter {
             int l = nextLocal++;
             mv.visitVarInsn(ASTORE, l);
             arrayLocal[v] = l;
+            loaded.add(v);
         } else if (p.mat[v] && p.destOutput[v] > 0) {
             gradArray(p.destOutput[v]);
         }

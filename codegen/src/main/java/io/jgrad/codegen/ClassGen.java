@@ -7,7 +7,7 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +17,12 @@ import static org.objectweb.asm.Opcodes.*;
  * Owns the ClassWriter of one generated class: a final subclass of {@code Compiled} whose
  * public entry points validate through {@code Checks} and call the static bodies written by
  * {@link BodyEmitter}. One method here per generated member.
+ *
+ * <p>A graph too big for one class file (65,535 constant-pool entries; a {@code <clinit>}
+ * under 64 KB) continues in chunk classes ({@link #newChunkClass}): final classes holding
+ * static chunk methods and constant fields, defined as hidden classes before the main class,
+ * whose class data holds a {@code MethodHandle} to each method it calls there (hidden classes
+ * cannot name each other). Nothing else refers to them: they are unloaded with the main class.
  */
 final class ClassGen {
     static final String COMPILED = "io/jgrad/runtime/Compiled";
@@ -36,16 +42,51 @@ final class ClassGen {
     static final String CHECK_VJP = "(" + C + "[[F[F[F[[F)V";
     static final String CHECK_WS = "(" + C + W + ")V";
 
+    /** A class stops taking chunks at this many constant-pool entries: one more chunk of at most 8000 bytes, the drivers and handles fit in the rest. */
+    static final int CHUNK_POOL_LIMIT = 45_000;
+    /** ... or at this many static fields: one more chunk (at most 2,667 field reads) keeps {@code <clinit>} (11 bytes a field) under 64 KB. */
+    static final int CHUNK_FIELD_LIMIT = 2_800;
+    static final String HANDLE = "java/lang/invoke/MethodHandle";
+
+    /** A static body method of a generated class: the main class calls those of a chunk class through a MethodHandle. */
+    record Method(ClassGen owner, String name) {}
+
     final String name;
-    private final ClassWriter cw;
-    private final List<float[]> constants = new ArrayList<>();
-    private final Map<Node, String> constantFields = new IdentityHashMap<>();
+    private ClassWriter cw;
+    private byte[] bytes;
+    /** Class data, one entry per static field in order: float[] constants, and Methods resolved to handles at definition. */
+    private final List<Object> data = new ArrayList<>();
+    private final Map<ConstKey, String> constantFields = new HashMap<>();
+    private final Map<Method, String> handleFields = new HashMap<>();
+    /** The float copies of the constants, shared by the classes of one function. */
+    private final Map<ConstKey, float[]> floats;
+    private final List<ClassGen> chunkClasses = new ArrayList<>();
+    private int bodies;
+
+    /** Constants of one dtype and equal values share a field: forward, vjp and valueAndGrad each have their own node. */
+    private record ConstKey(Node c) {
+        @Override public boolean equals(Object o) {
+            return o instanceof ConstKey k && k.c.type().dtype() == c.type().dtype() && k.c.sameData(c);
+        }
+        @Override public int hashCode() { return c.dataHash(); }
+
+        float[] floats() {
+            float[] f = new float[c.type().size()];
+            for (int i = 0; i < f.length; i++) f[i] = (float) c.constAt(i);
+            return f;
+        }
+    }
     /** The signature's checks unrolled with constants; null: every entry point calls Checks alone. */
     private EntryChecks entryChecks;
-    private final Map<String, String> checkMethods = new java.util.HashMap<>();
+    private final Map<String, String> checkMethods = new HashMap<>();
 
     ClassGen(String name) {
+        this(name, COMPILED, new HashMap<>());
+    }
+
+    private ClassGen(String name, String superName, Map<ConstKey, float[]> floats) {
         this.name = name;
+        this.floats = floats;
         this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -54,7 +95,27 @@ final class ClassGen {
                 throw new IllegalStateException("unexpected frame merge of " + a + " and " + b + " in " + name);
             }
         };
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, COMPILED, null);
+        cw.visit(V17, (superName.equals(COMPILED) ? ACC_PUBLIC : 0) | ACC_FINAL | ACC_SUPER, name, null, superName, null);
+    }
+
+    /** A new chunk class of this (main) class, for the chunks that do not fit here. */
+    ClassGen newChunkClass() {
+        ClassGen c = new ClassGen(name + "$" + (chunkClasses.size() + 1), "java/lang/Object", floats);
+        chunkClasses.add(c);
+        return c;
+    }
+
+    /** The chunk classes, in the order they were made (each finished). */
+    List<ClassGen> chunkClasses() { return chunkClasses; }
+
+    /**
+     * Whether one more chunk method, to be called {@code method}, fits here (with what its
+     * driver will add for it: a method ref and a name-and-type).
+     */
+    boolean hasRoomForChunk(String method) {
+        // the pool's size, read without adding junk: the new name's entry is appended, at index = size so far
+        int poolEntries = cw.newUTF8(method) + 1;
+        return poolEntries + 2 * bodies < CHUNK_POOL_LIMIT && data.size() < CHUNK_FIELD_LIMIT;
     }
 
     /** Entry points written after this validate through inline checks first (see {@link EntryChecks}). */
@@ -62,23 +123,36 @@ final class ClassGen {
 
     /** A private static method with the body signature; the caller writes its code. */
     MethodVisitor staticBody(String method) {
+        bodies++;
         return cw.visitMethod(ACC_PRIVATE | ACC_STATIC, method, BODY_DESC, null, null);
+    }
+
+    /** The static final field holding a handle on another class's body method {@code m}. */
+    String handleField(Method m) {
+        return handleFields.computeIfAbsent(m, k -> field("h", k, "L" + HANDLE + ";"));
+    }
+
+    private String field(String prefix, Object value, String desc) {
+        String f = prefix + data.size();
+        data.add(value);
+        cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, f, desc, null, null).visitEnd();
+        return f;
     }
 
     /** The static field holding a non-uniform constant tensor (class data, not ldc sequences). */
     String constantField(Node c) {
-        return constantFields.computeIfAbsent(c, k -> {
-            float[] data = new float[k.type().size()];
-            for (int i = 0; i < data.length; i++) data[i] = (float) k.constAt(i);
-            String f = "k" + constants.size();
-            constants.add(data);
-            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, f, "[F", null, null).visitEnd();
-            return f;
-        });
+        return constantFields.computeIfAbsent(new ConstKey(c), key -> field("k", floats.computeIfAbsent(key, ConstKey::floats), "[F"));
     }
 
-    /** The class data handed to defineHiddenClassWithClassData: the constant tensors in field order. */
-    Object[] classData() { return constants.toArray(); }
+    /**
+     * The class data handed to defineHiddenClassWithClassData: the values of the static
+     * fields in order, each Method made a handle by {@code resolve} (its class is defined by then).
+     */
+    Object[] classData(java.util.function.Function<Method, Object> resolve) {
+        Object[] d = data.toArray();
+        for (int i = 0; i < d.length; i++) if (d[i] instanceof Method m) d[i] = resolve.apply(m);
+        return d;
+    }
 
     void constructor() {
         MethodVisitor m = cw.visitMethod(ACC_PUBLIC, "<init>", CTOR_DESC, null, null);
@@ -91,9 +165,9 @@ final class ClassGen {
         m.visitEnd();
     }
 
-    /** Reads the constant tensors from the class data into the static fields. */
+    /** Reads the class data (constant tensors, handles) into the static fields. */
     void staticInit() {
-        if (constants.isEmpty()) return;
+        if (data.isEmpty()) return;
         MethodVisitor m = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
         m.visitCode();
         m.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup", "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
@@ -103,12 +177,13 @@ final class ClassGen {
                 "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
         m.visitTypeInsn(CHECKCAST, "[Ljava/lang/Object;");
         m.visitVarInsn(ASTORE, 0);
-        for (int i = 0; i < constants.size(); i++) {
+        for (int i = 0; i < data.size(); i++) {
+            boolean handle = data.get(i) instanceof Method;
             m.visitVarInsn(ALOAD, 0);
             m.visitLdcInsn(i);
             m.visitInsn(AALOAD);
-            m.visitTypeInsn(CHECKCAST, "[F");
-            m.visitFieldInsn(PUTSTATIC, name, "k" + i, "[F");
+            m.visitTypeInsn(CHECKCAST, handle ? HANDLE : "[F");
+            m.visitFieldInsn(PUTSTATIC, name, (handle ? "h" : "k") + i, handle ? "L" + HANDLE + ";" : "[F");
         }
         m.visitInsn(RETURN);
         m.visitMaxs(0, 0);
@@ -253,8 +328,13 @@ final class ClassGen {
         m.visitInsn(FASTORE);
     }
 
+    /** Finishes the class file (the writer is let go: a chunk class's ASM state is garbage from here on). */
     byte[] toBytes() {
-        cw.visitEnd();
-        return cw.toByteArray();
+        if (bytes == null) {
+            cw.visitEnd();
+            bytes = cw.toByteArray();
+            cw = null;
+        }
+        return bytes;
     }
 }

@@ -18,14 +18,19 @@ import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bytecode backend: lowers the graphs of a {@link CompileRequest} to one hidden class
- * extending {@link Compiled}. Defined without {@code STRONG}, so a Compiled nobody references
- * any more is collected together with its class. {@code -Djgrad.dump=DIR} writes each class
- * file and its IR there (read them with {@code javap -c -p}).
+ * extending {@link Compiled}, plus, for a graph past one class file's limits, the chunk classes
+ * it calls (see {@link ClassGen}). Defined without {@code STRONG}, so a Compiled nobody
+ * references any more is collected together with its classes. {@code -Djgrad.dump=DIR} writes
+ * each class file and the IR there (read them with {@code javap -c -p}).
  */
 public final class CodeGen {
     private CodeGen() {}
@@ -33,9 +38,36 @@ public final class CodeGen {
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final String PACKAGE = CodeGen.class.getPackageName().replace('.', '/');
+    private static final MethodType BODY_TYPE = MethodType.fromMethodDescriptorString(ClassGen.BODY_DESC, null);
 
 
     public static Compiled compile(CompileRequest r) {
+        return define(r, generate(r));
+    }
+
+    /** The classes {@link #generate} wrote for r, defined: the Compiled. */
+    static Compiled define(CompileRequest r, Generated g) {
+        Graph shown = r.valueAndGrad != null ? r.valueAndGrad : r.vjp;
+        byte[] bytes = g.main.toBytes();
+        Signature sig = new Signature(r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape, g.wsFloats,
+                () -> Printer.print(shown), () -> Dot.print(shown), bytes);
+        dump(g.main, shown);
+        return define(g.main, sig);
+    }
+
+    /** The main class (finished) and the workspace size its bodies need. */
+    record Generated(ClassGen main, int wsFloats) {
+        /** Every class file: the main class, then its chunk classes. */
+        List<byte[]> classFiles() {
+            List<byte[]> all = new ArrayList<>();
+            all.add(main.toBytes());
+            for (ClassGen c : main.chunkClasses()) all.add(c.toBytes());
+            return all;
+        }
+    }
+
+    /** The request checked and written as class files, not yet defined. */
+    static Generated generate(CompileRequest r) {
         int n = r.inputCount();
         int[] diff = differentiable(r);
         check(r.forward, "forward", r, false, new int[0]);
@@ -68,18 +100,31 @@ public final class CodeGen {
             cg.value(fwdBody, needsWs);
             cg.valueAndGrad(vagBody, needsWs);
         }
-        byte[] bytes = cg.toBytes();
-
-        Graph shown = r.valueAndGrad != null ? r.valueAndGrad : r.vjp;
-        String ir = Printer.print(shown);
-        Signature sig = new Signature(r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape, wsFloats, ir, Dot.print(shown), bytes);
-        dump(name, bytes, ir);
-        return define(bytes, cg.classData(), sig);
+        cg.toBytes();
+        return new Generated(cg, wsFloats);
     }
 
-    private static Compiled define(byte[] bytes, Object[] data, Signature sig) {
+    /**
+     * Defines the chunk classes, then the main class with handles on their drivers in its class
+     * data, and makes the instance. Neither kind is STRONG: the chunk classes are reachable only
+     * through the main class's handles, so all of them are unloaded together.
+     */
+    private static Compiled define(ClassGen cg, Signature sig) {
         try {
-            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClassWithClassData(bytes, data, true);
+            Map<ClassGen, MethodHandles.Lookup> chunkClasses = new IdentityHashMap<>();
+            for (ClassGen c : cg.chunkClasses()) {
+                Object[] data = c.classData(m -> { throw new IllegalStateException("a chunk class calls " + m.name() + " of another class"); });
+                chunkClasses.put(c, LOOKUP.defineHiddenClassWithClassData(c.toBytes(), data, true));
+            }
+            Object[] data = cg.classData(m -> {
+                MethodHandles.Lookup owner = chunkClasses.get(m.owner());
+                try {
+                    return owner.findStatic(owner.lookupClass(), m.name(), BODY_TYPE);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("generated method " + m.name() + " not found in " + owner.lookupClass(), e);
+                }
+            });
+            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClassWithClassData(cg.toBytes(), data, true);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Signature.class));
             return (Compiled) ctor.invoke(sig);
         } catch (RuntimeException | Error e) {
@@ -89,14 +134,16 @@ public final class CodeGen {
         }
     }
 
-    private static void dump(String name, byte[] bytes, String ir) {
+    private static void dump(ClassGen cg, Graph shown) {
         String dir = System.getProperty("jgrad.dump");
         if (dir == null || dir.isEmpty()) return;
+        String ir = Printer.print(shown);
         try {
             Path d = Path.of(dir);
             Files.createDirectories(d);
-            String simple = name.substring(name.lastIndexOf('/') + 1);
-            Files.write(d.resolve(simple + ".class"), bytes);
+            String simple = cg.name.substring(cg.name.lastIndexOf('/') + 1);
+            Files.write(d.resolve(simple + ".class"), cg.toBytes());
+            for (ClassGen c : cg.chunkClasses()) Files.write(d.resolve(c.name.substring(c.name.lastIndexOf('/') + 1) + ".class"), c.toBytes());
             Files.writeString(d.resolve(simple + ".ir"), ir, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("jgrad.dump: cannot write to " + dir, e);

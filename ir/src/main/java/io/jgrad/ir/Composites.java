@@ -208,7 +208,7 @@ public final class Composites {
             throw new IllegalArgumentException("constant: " + data.length + " values for shape " + Arrays.toString(shape));
         double[] d = new double[data.length];
         for (int i = 0; i < d.length; i++) d[i] = data[i];
-        return b.constant(t, d);
+        return b.constantOwned(t, d);
     }
 
     /** x broadcast to {@code shape} (NumPy rules), or x itself when it has that shape already. */

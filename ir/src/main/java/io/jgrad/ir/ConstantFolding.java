@@ -32,8 +32,6 @@ public final class ConstantFolding {
         // a broadcast is index arithmetic for the backend: materialising it only costs memory
         if (p.family == Prim.Family.LEAF || p == Prim.BROADCAST) return copy(b, n, args);
         Type t = n.type();
-        Type[] argTypes = new Type[args.length];
-        for (int i = 0; i < args.length; i++) argTypes[i] = b.type(args[i]);
 
         if (p.isElementwise() && !t.isScalar()) {
             double[][] one = new double[args.length][];
@@ -41,8 +39,8 @@ public final class ConstantFolding {
             for (int i = 0; i < args.length; i++) {
                 Double v = Rebuild.splat(b, args[i]);
                 if (v == null) { one = null; break; }
-                one[i] = new double[] {Interpreter.roundTo(argTypes[i].dtype(), v)};
-                oneTypes[i] = Type.of(argTypes[i].dtype());
+                one[i] = new double[] {Interpreter.roundTo(b.type(args[i]).dtype(), v)};
+                oneTypes[i] = Type.of(b.type(args[i]).dtype());
             }
             if (one != null) {
                 Node scalarNode = new Node(-1, p, new int[args.length], Type.of(t.dtype()), n.rawInts(), n.rawData(), null);
@@ -51,19 +49,23 @@ public final class ConstantFolding {
             }
         }
 
+        // decide before touching any values: a node that stays costs O(1), however big its constants
         int constSize = 0;
-        double[][] values = new double[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            Node a = b.node(args[i]);
-            if (a.prim() != Prim.CONST) return copy(b, n, args);
-            values[i] = Interpreter.constValues(a);   // an F32 constant is the float nearest its data
-            constSize += a.type().size();
+        for (int a : args) {
+            if (b.node(a).prim() != Prim.CONST) return copy(b, n, args);
+            constSize += b.type(a).size();
         }
         if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
-        return b.constant(t, Interpreter.evalNode(n, values, argTypes, true));
+        double[][] values = new double[args.length][];
+        Type[] argTypes = new Type[args.length];
+        for (int i = 0; i < args.length; i++) {
+            values[i] = Interpreter.constValues(b.node(args[i]));   // an F32 constant is the float nearest its data
+            argTypes[i] = b.type(args[i]);
+        }
+        return b.constantOwned(t, Interpreter.evalNode(n, values, argTypes, true));
     }
 
     private static int copy(Builder b, Node n, int[] args) {
-        return b.add(n.prim(), args, n.type(), n.rawInts(), n.rawData(), n.name());
+        return b.copy(n, args);
     }
 }

@@ -1,6 +1,7 @@
 package io.jgrad.runtime;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * What a {@link Compiled} tells about itself: its inputs, its output, its workspace size and
@@ -15,12 +16,22 @@ public final class Signature {
     final int[] outputShape;
     final int outputSize;
     final int workspaceFloats;
-    final String ir;
-    final String dot;
+    private final Supplier<String> irText, dotText;
+    private String ir, dot;
     final byte[] bytecode;
 
     public Signature(String[] names, int[][] shapes, boolean[] requiresGrad, int[] outputShape,
                      int workspaceFloats, String ir, String dot, byte[] bytecode) {
+        this(names, shapes, requiresGrad, outputShape, workspaceFloats, () -> ir, () -> dot, bytecode);
+    }
+
+    /**
+     * With the printable forms made on first request: printing a graph costs as much as
+     * compiling it (a captured constant of 10^6 values is 10^6 numbers of text), and few
+     * callers ask.
+     */
+    public Signature(String[] names, int[][] shapes, boolean[] requiresGrad, int[] outputShape,
+                     int workspaceFloats, Supplier<String> ir, Supplier<String> dot, byte[] bytecode) {
         if (names.length != shapes.length || names.length != requiresGrad.length)
             throw new IllegalArgumentException("one name, shape and requiresGrad per input: " + names.length + ", " + shapes.length + ", " + requiresGrad.length);
         if (workspaceFloats < 0) throw new IllegalArgumentException("workspace size " + workspaceFloats);
@@ -35,8 +46,8 @@ public final class Signature {
         this.outputShape = outputShape.clone();
         this.outputSize = size(outputShape);
         this.workspaceFloats = workspaceFloats;
-        this.ir = ir;
-        this.dot = dot;
+        this.irText = ir;
+        this.dotText = dot;
         this.bytecode = bytecode.clone();
     }
 
@@ -51,4 +62,14 @@ public final class Signature {
     }
 
     public int workspaceFloats() { return workspaceFloats; }
+
+    synchronized String ir() {
+        if (ir == null) ir = irText.get();
+        return ir;
+    }
+
+    synchronized String dot() {
+        if (dot == null) dot = dotText.get();
+        return dot;
+    }
 }
