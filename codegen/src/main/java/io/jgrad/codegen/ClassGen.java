@@ -1,6 +1,7 @@
 package io.jgrad.codegen;
 
 import io.jgrad.ir.Node;
+import io.jgrad.runtime.DType;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -31,15 +32,9 @@ final class ClassGen {
     static final String SIGNATURE = "io/jgrad/runtime/Signature";
     static final String OPS = "io/jgrad/runtime/Ops";
 
-    /** Every body and chunk: (inputs, workspace, seed, output, grads) -> the scalar value, or 0. */
-    static final String BODY_DESC = "([[F[F[F[F[[F)F";
     static final String CTOR_DESC = "(L" + SIGNATURE + ";)V";
     static final String C = "L" + COMPILED + ";";
     static final String W = "L" + WORKSPACE + ";";
-    static final String CHECK_FORWARD = "(" + C + "[[F[F)V";
-    static final String CHECK_VALUE = "(" + C + "[[F)V";
-    static final String CHECK_VAG = "(" + C + "[[F[[F)V";
-    static final String CHECK_VJP = "(" + C + "[[F[F[F[[F)V";
     static final String CHECK_WS = "(" + C + W + ")V";
 
     /** A class stops taking chunks at this many constant-pool entries: one more chunk of at most 8000 bytes, the drivers and handles fit in the rest. */
@@ -52,14 +47,25 @@ final class ClassGen {
     record Method(ClassGen owner, String name) {}
 
     final String name;
+    /** The function's dtype: inputs, seed, output and gradients are arrays of it. */
+    final Num io;
+    /**
+     * Every body and chunk: (inputs, workspace floats, workspace doubles, seed, output, grads)
+     * -> the scalar value, or 0. A region the function does not use is passed as null.
+     */
+    final String bodyDesc;
+    /** Elements of the workspace's float and double regions (set before the entry points are written). */
+    int wsFloats, wsDoubles;
     private ClassWriter cw;
     private byte[] bytes;
-    /** Class data, one entry per static field in order: float[] constants, and Methods resolved to handles at definition. */
+    /** Class data, one entry per static field in order: float[]/double[] constants, and Methods resolved to handles at definition. */
     private final List<Object> data = new ArrayList<>();
+    /** The field descriptor of each class-data entry. */
+    private final List<String> dataTypes = new ArrayList<>();
     private final Map<ConstKey, String> constantFields = new HashMap<>();
     private final Map<Method, String> handleFields = new HashMap<>();
-    /** The float copies of the constants, shared by the classes of one function. */
-    private final Map<ConstKey, float[]> floats;
+    /** The array copies of the constants (float[] or double[] by {@link #constantKind}), shared by the classes of one function. */
+    private final Map<ConstKey, Object> arrays;
     private final List<ClassGen> chunkClasses = new ArrayList<>();
     private int bodies;
 
@@ -70,9 +76,21 @@ final class ClassGen {
         }
         @Override public int hashCode() { return c.dataHash(); }
 
-        float[] floats() {
-            float[] f = new float[c.type().size()];
-            for (int i = 0; i < f.length; i++) f[i] = (float) c.constAt(i);
+        /**
+         * The constant as its field holds it: a double[] for F64, a float[] otherwise (BOOL as 0/1);
+         * a captured f32 constant's own array as it is (never written: generated code only reads it).
+         */
+        Object array() {
+            int n = c.type().size();
+            if (constantKind(c) == Num.F64) {
+                double[] d = new double[n];
+                for (int i = 0; i < n; i++) d[i] = c.constAt(i);
+                return d;
+            }
+            float[] shared = c.sharedF32Values();
+            if (shared != null) return shared;
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) f[i] = (float) c.constAt(i);
             return f;
         }
     }
@@ -80,17 +98,19 @@ final class ClassGen {
     private EntryChecks entryChecks;
     private final Map<String, String> checkMethods = new HashMap<>();
 
-    ClassGen(String name) {
-        this(name, COMPILED, new HashMap<>());
+    ClassGen(String name, Num io) {
+        this(name, io, COMPILED, new HashMap<>());
     }
 
-    private ClassGen(String name, String superName, Map<ConstKey, float[]> floats) {
+    private ClassGen(String name, Num io, String superName, Map<ConstKey, Object> arrays) {
         this.name = name;
-        this.floats = floats;
+        this.io = io;
+        this.arrays = arrays;
+        this.bodyDesc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + ")" + io.desc;
         this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
-                // Generated code holds only primitives and float arrays: a merge of two
+                // Generated code holds only primitives and number arrays: a merge of two
                 // reference types means a code generator bug.
                 throw new IllegalStateException("unexpected frame merge of " + a + " and " + b + " in " + name);
             }
@@ -100,7 +120,7 @@ final class ClassGen {
 
     /** A new chunk class of this (main) class, for the chunks that do not fit here. */
     ClassGen newChunkClass() {
-        ClassGen c = new ClassGen(name + "$" + (chunkClasses.size() + 1), "java/lang/Object", floats);
+        ClassGen c = new ClassGen(name + "$" + (chunkClasses.size() + 1), io, "java/lang/Object", arrays);
         chunkClasses.add(c);
         return c;
     }
@@ -124,7 +144,7 @@ final class ClassGen {
     /** A private static method with the body signature; the caller writes its code. */
     MethodVisitor staticBody(String method) {
         bodies++;
-        return cw.visitMethod(ACC_PRIVATE | ACC_STATIC, method, BODY_DESC, null, null);
+        return cw.visitMethod(ACC_PRIVATE | ACC_STATIC, method, bodyDesc, null, null);
     }
 
     /** The static final field holding a handle on another class's body method {@code m}. */
@@ -135,13 +155,22 @@ final class ClassGen {
     private String field(String prefix, Object value, String desc) {
         String f = prefix + data.size();
         data.add(value);
+        dataTypes.add(desc);
         cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, f, desc, null, null).visitEnd();
         return f;
     }
 
-    /** The static field holding a non-uniform constant tensor (class data, not ldc sequences). */
+    /** The element kind of a constant tensor's array: its own dtype's, float 0/1 for a BOOL one. */
+    static Num constantKind(Node c) {
+        return c.type().dtype() == DType.F64 ? Num.F64 : Num.F32;
+    }
+
+    /**
+     * The static field holding a non-uniform constant tensor (class data, not ldc sequences):
+     * a {@code float[]} or {@code double[]} as {@link #constantKind}.
+     */
     String constantField(Node c) {
-        return constantFields.computeIfAbsent(new ConstKey(c), key -> field("k", floats.computeIfAbsent(key, ConstKey::floats), "[F"));
+        return constantFields.computeIfAbsent(new ConstKey(c), key -> field("k", arrays.computeIfAbsent(key, ConstKey::array), constantKind(c).array));
     }
 
     /**
@@ -182,29 +211,46 @@ final class ClassGen {
             m.visitVarInsn(ALOAD, 0);
             m.visitLdcInsn(i);
             m.visitInsn(AALOAD);
-            m.visitTypeInsn(CHECKCAST, handle ? HANDLE : "[F");
-            m.visitFieldInsn(PUTSTATIC, name, (handle ? "h" : "k") + i, handle ? "L" + HANDLE + ";" : "[F");
+            m.visitTypeInsn(CHECKCAST, handle ? HANDLE : dataTypes.get(i));
+            m.visitFieldInsn(PUTSTATIC, name, (handle ? "h" : "k") + i, dataTypes.get(i));
         }
         m.visitInsn(RETURN);
         m.visitMaxs(0, 0);
         m.visitEnd();
     }
 
+    /** A method descriptor over this class's arrays: a parameter "[[" is io.arrays, "[" io.array, others as written. */
+    private String desc(String ret, String... params) {
+        StringBuilder sb = new StringBuilder("(");
+        for (String p : params) sb.append(p.equals("[[") ? io.arrays : p.equals("[") ? io.array : p);
+        return sb.append(')').append(ret).toString();
+    }
+
+    /** The parameters with a leading workspace when {@code explicit}. */
+    private static String[] withWs(boolean explicit, String... params) {
+        if (!explicit) return params;
+        String[] r = new String[params.length + 1];
+        r[0] = W;
+        System.arraycopy(params, 0, r, 1, params.length);
+        return r;
+    }
+
     /** forward(inputs, output) and forward(ws, inputs, output). */
-    void forward(String body, boolean scalarOut, boolean needsWs) {
+    void forward(String body, boolean scalarOut) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, out = in + 1;
-            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "forward", explicit ? "(" + W + "[[F[F)V" : "([[F[F)V", null, null);
+            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "forward", desc("V", withWs(explicit, "[[", "[")), null, null);
             m.visitCode();
-            validate(m, "forward", CHECK_FORWARD, in, -1, out, -1);
+            validate(m, "forward", desc("V", C, "[[", "["), in, -1, out, -1);
             checkWorkspace(m, ws);
+            scalarDestination(m, scalarOut, out);
             m.visitVarInsn(ALOAD, in);
-            workspaceArray(m, ws, needsWs);
+            workspaceArrays(m, ws);
             m.visitInsn(ACONST_NULL);
             m.visitVarInsn(ALOAD, out);
             m.visitInsn(ACONST_NULL);
-            m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-            storeScalar(m, scalarOut, out);
+            m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+            storeScalar(m, scalarOut);
             m.visitInsn(RETURN);
             m.visitMaxs(0, 0);
             m.visitEnd();
@@ -212,60 +258,66 @@ final class ClassGen {
     }
 
     /** value(inputs): scalar outputs only (the base class throws otherwise). */
-    void value(String body, boolean needsWs) {
-        MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "value", "([[F)F", null, null);
+    void value(String body) {
+        MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "value", desc(String.valueOf(io.desc), "[["), null, null);
         m.visitCode();
-        validate(m, "value", CHECK_VALUE, 1, -1, -1, -1);
+        validate(m, "value", desc("V", C, "[["), 1, -1, -1, -1);
         m.visitVarInsn(ALOAD, 1);
-        workspaceArray(m, -1, needsWs);
+        workspaceArrays(m, -1);
         m.visitInsn(ACONST_NULL);
         m.visitInsn(ACONST_NULL);
         m.visitInsn(ACONST_NULL);
-        m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-        m.visitInsn(FRETURN);
+        m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+        m.visitInsn(io.ret);
         m.visitMaxs(0, 0);
         m.visitEnd();
     }
 
     /** valueAndGrad(inputs, grads) and valueAndGrad(ws, inputs, grads): scalar outputs only. */
-    void valueAndGrad(String body, boolean needsWs) {
+    void valueAndGrad(String body) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, grads = in + 1;
-            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "valueAndGrad", explicit ? "(" + W + "[[F[[F)F" : "([[F[[F)F", null, null);
+            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "valueAndGrad", desc(String.valueOf(io.desc), withWs(explicit, "[[", "[[")), null, null);
             m.visitCode();
-            validate(m, "valueAndGrad", CHECK_VAG, in, -1, -1, grads);
+            validate(m, "valueAndGrad", desc("V", C, "[[", "[["), in, -1, -1, grads);
             checkWorkspace(m, ws);
             m.visitVarInsn(ALOAD, in);
-            workspaceArray(m, ws, needsWs);
+            workspaceArrays(m, ws);
             m.visitInsn(ACONST_NULL);
             m.visitInsn(ACONST_NULL);
             m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-            m.visitInsn(FRETURN);
+            m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+            m.visitInsn(io.ret);
             m.visitMaxs(0, 0);
             m.visitEnd();
         }
     }
 
     /** vjp(inputs, seed, output, grads) and vjp(ws, inputs, seed, output, grads). */
-    void vjp(String body, boolean scalarOut, boolean needsWs) {
+    void vjp(String body, boolean scalarOut) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, seed = in + 1, out = in + 2, grads = in + 3;
-            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "vjp", explicit ? "(" + W + "[[F[F[F[[F)V" : "([[F[F[F[[F)V", null, null);
+            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "vjp", desc("V", withWs(explicit, "[[", "[", "[", "[[")), null, null);
             m.visitCode();
-            validate(m, "vjp", CHECK_VJP, in, seed, out, grads);
+            validate(m, "vjp", desc("V", C, "[[", "[", "[", "[["), in, seed, out, grads);
             checkWorkspace(m, ws);
+            scalarDestination(m, scalarOut, out);
             m.visitVarInsn(ALOAD, in);
-            workspaceArray(m, ws, needsWs);
+            workspaceArrays(m, ws);
             m.visitVarInsn(ALOAD, seed);
             m.visitVarInsn(ALOAD, out);
             m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-            storeScalar(m, scalarOut, out);
+            m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+            storeScalar(m, scalarOut);
             m.visitInsn(RETURN);
             m.visitMaxs(0, 0);
             m.visitEnd();
         }
+    }
+
+    /** The check methods' (inputs, seed, output, grads) -> boolean over this function's arrays. */
+    private String checkDesc() {
+        return desc("Z", "[[", "[", "[", "[[");
     }
 
     /**
@@ -283,10 +335,10 @@ final class ClassGen {
             }
             String method = checkMethods.computeIfAbsent(kind, k -> {
                 String mn = "check$" + k;
-                entryChecks.emit(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, mn, EntryChecks.DESC, null, null), seed >= 0, out >= 0, grads >= 0);
+                entryChecks.emit(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, mn, checkDesc(), null, null), seed >= 0, out >= 0, grads >= 0);
                 return mn;
             });
-            m.visitMethodInsn(INVOKESTATIC, name, method, EntryChecks.DESC, false);
+            m.visitMethodInsn(INVOKESTATIC, name, method, checkDesc(), false);
             m.visitJumpInsn(IFNE, ok);
         }
         m.visitVarInsn(ALOAD, 0);
@@ -302,30 +354,37 @@ final class ClassGen {
         m.visitMethodInsn(INVOKESTATIC, CHECKS, "workspace", CHECK_WS, false);
     }
 
-    /** Pushes the workspace array: the explicit one, the thread's own, or null when none is planned. */
-    private static void workspaceArray(MethodVisitor m, int ws, boolean needsWs) {
-        if (ws >= 0) {
-            m.visitVarInsn(ALOAD, ws);
-            m.visitMethodInsn(INVOKESTATIC, COMPILED, "workspaceArray", "(L" + WORKSPACE + ";)[F", false);
-        } else if (needsWs) {
-            m.visitVarInsn(ALOAD, 0);
-            m.visitMethodInsn(INVOKEVIRTUAL, COMPILED, "threadWorkspace", "()[F", false);
-        } else {
+    /**
+     * Pushes the workspace's float and double arrays: the explicit workspace's (argument
+     * {@code wsArg}), or the thread's own; null for a region the function does not use.
+     */
+    private void workspaceArrays(MethodVisitor m, int wsArg) {
+        workspaceArray(m, wsArg, wsFloats > 0, "workspaceArray", "threadWorkspace", "[F");
+        workspaceArray(m, wsArg, wsDoubles > 0, "workspaceDoubles", "threadWorkspaceDoubles", "[D");
+    }
+
+    private static void workspaceArray(MethodVisitor m, int wsArg, boolean used, String of, String thread, String array) {
+        if (!used) {
             m.visitInsn(ACONST_NULL);
+        } else if (wsArg >= 0) {
+            m.visitVarInsn(ALOAD, wsArg);
+            m.visitMethodInsn(INVOKESTATIC, COMPILED, of, "(L" + WORKSPACE + ";)" + array, false);
+        } else {
+            m.visitVarInsn(ALOAD, 0);
+            m.visitMethodInsn(INVOKEVIRTUAL, COMPILED, thread, "()" + array, false);
         }
     }
 
-    /** A one-element output comes back as the body's return value. */
-    private static void storeScalar(MethodVisitor m, boolean scalarOut, int out) {
-        if (!scalarOut) {
-            m.visitInsn(POP);
-            return;
-        }
+    /** A one-element output comes back as the body's return value: output and index 0 go under it. */
+    private static void scalarDestination(MethodVisitor m, boolean scalarOut, int out) {
+        if (!scalarOut) return;
         m.visitVarInsn(ALOAD, out);
-        m.visitInsn(SWAP);
         m.visitInsn(ICONST_0);
-        m.visitInsn(SWAP);
-        m.visitInsn(FASTORE);
+    }
+
+    /** Stores the body's returned value into output[0], or drops it for a tensor output (written by the body). */
+    private void storeScalar(MethodVisitor m, boolean scalarOut) {
+        m.visitInsn(scalarOut ? io.astore : io.pop);
     }
 
     /** Finishes the class file (the writer is let go: a chunk class's ASM state is garbage from here on). */

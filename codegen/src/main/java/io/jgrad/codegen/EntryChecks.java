@@ -35,7 +35,11 @@ final class EntryChecks {
     static final int INLINE_COMPARES = 16;
     /** One byte more than C2's default FreqInlineSize (325): a hot method this long is called, not inlined. */
     static final int NOT_INLINED_BYTES = 326;
-    /** (inputs, seed, output, grads) -> true when every check passes; absent arguments are null. */
+    /**
+     * The check method of an F32 function: (inputs, seed, output, grads) -> true when every check
+     * passes; absent arguments are null. An F64 function's takes double arrays: the bytecode is
+     * the same (arraylength, aaload and reference compares do not depend on the element type).
+     */
     static final String DESC = "([[F[F[F[[F)Z";
 
     private final int[] sizes;

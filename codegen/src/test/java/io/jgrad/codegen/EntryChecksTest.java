@@ -5,6 +5,7 @@ import io.jgrad.ir.Composites;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.Checks;
+import io.jgrad.runtime.DType;
 import io.jgrad.runtime.Compiled;
 import io.jgrad.runtime.Workspace;
 import org.junit.jupiter.api.Test;
@@ -30,13 +31,17 @@ class EntryChecksTest {
 
     /** f = Σ_i sum(tanh(x_i)) (scalar) or tanh(x_0) + Σ_{i>0} sum(x_i) (x_0's shape). */
     static Compiled function(int[] sizes, boolean[] wrt, boolean scalar) {
+        return function(sizes, wrt, scalar, DType.F32);
+    }
+
+    static Compiled function(int[] sizes, boolean[] wrt, boolean scalar, DType d) {
         Builder bl = new Builder();
         int n = sizes.length;
         int[] x = new int[n];
         String[] names = new String[n];
         for (int i = 0; i < n; i++) {
             names[i] = "x" + i;
-            x[i] = bl.input(i, names[i], sizes[i] == 1 && i % 2 == 0 ? Type.f32() : Type.f32(sizes[i]));
+            x[i] = bl.input(i, names[i], sizes[i] == 1 && i % 2 == 0 ? Type.of(d) : Type.of(d, sizes[i]));
         }
         int acc = scalar ? Composites.sum(bl, Composites.tanh(bl, x[0])) : Composites.tanh(bl, x[0]);
         for (int i = 1; i < n; i++)
@@ -51,7 +56,16 @@ class EntryChecksTest {
 
     @Test
     void unrolledChecksAgreeWithChecksOnRandomCalls() {
-        Random r = new Random(8);
+        randomCalls(DType.F32, new Random(8));
+    }
+
+    /** The same over double arrays: F64 functions' check methods take double[][] and double[]. */
+    @Test
+    void unrolledChecksAgreeWithChecksOnRandomCallsF64() {
+        randomCalls(DType.F64, new Random(64));
+    }
+
+    static void randomCalls(DType d, Random r) {
         int calls = 0, rejected = 0;
         for (int f = 0; f < 24; f++) {
             int n = 1 + r.nextInt(5);
@@ -64,9 +78,10 @@ class EntryChecksTest {
             wrt[r.nextInt(n)] = true;
             boolean scalar = f % 3 != 2;
             if (!scalar) Arrays.fill(sizes, 1, n, 1); // the others are summed into x_0's shape
-            Compiled c = function(sizes, wrt, scalar);
+            Compiled c = function(sizes, wrt, scalar, d);
             assertTrue(unrolled(c), "a small signature gets unrolled checks");
-            for (int k = 0; k < 300; k++, calls++) if (!trial(c, sizes, wrt, scalar, r)) rejected++;
+            for (int k = 0; k < 300; k++, calls++)
+                if (!(d == DType.F64 ? trialF64(c, sizes, wrt, scalar, r) : trial(c, sizes, wrt, scalar, r))) rejected++;
         }
         assertTrue(rejected > calls / 3 && rejected < calls * 9 / 10, rejected + " of " + calls + " rejected: both outcomes exercised");
     }
@@ -162,6 +177,65 @@ class EntryChecksTest {
             for (Map.Entry<float[], float[]> e : before.entrySet())
                 assertArrayEquals(e.getValue(), e.getKey(), "an array was written before the error");
         return expected == null;
+    }
+
+    /** {@link #trial} with the same random arguments copied to double arrays (same aliasing), for an F64 function. */
+    static boolean trialF64(Compiled c, int[] sizes, boolean[] wrt, boolean scalar, Random r) {
+        int n = sizes.length, outSize = scalar ? 1 : sizes[0];
+        float[][] in = new float[n][];
+        for (int i = 0; i < n; i++) in[i] = filled(sizes[i], 0.25f * (i + 1));
+        float[][] grads = new float[n][];
+        for (int i = 0; i < n; i++) grads[i] = wrt[i] ? filled(sizes[i], S) : r.nextBoolean() ? null : in[r.nextInt(n)];
+        Object[] args = {in, filled(outSize, 1f), filled(outSize, S), grads};
+        for (int m = r.nextInt(3); m > 0; m--) mutate(args, sizes, r);
+        Map<float[], double[]> copies = new IdentityHashMap<>();
+        double[][] din = doubles((float[][]) args[0], copies), dgrads = doubles((float[][]) args[3], copies);
+        double[] dseed = doubles((float[]) args[1], copies), dout = doubles((float[]) args[2], copies);
+
+        int kind = r.nextInt(scalar ? 7 : 4);
+        Workspace ws = c.newWorkspace();
+        String expected = message(() -> {
+            switch (kind) {
+                case 0, 1 -> Checks.forward(c, din, dout);
+                case 2, 3 -> Checks.vjp(c, din, dseed, dout, dgrads);
+                case 4 -> Checks.value(c, din);
+                default -> Checks.valueAndGrad(c, din, dgrads);
+            }
+        });
+        Map<double[], double[]> before = new IdentityHashMap<>();
+        for (double[] a : copies.values()) if (a != null) before.put(a, a.clone());
+        String actual = message(() -> {
+            switch (kind) {
+                case 0 -> c.forward(din, dout);
+                case 1 -> c.forward(ws, din, dout);
+                case 2 -> c.vjp(din, dseed, dout, dgrads);
+                case 3 -> c.vjp(ws, din, dseed, dout, dgrads);
+                case 4 -> c.value(din);
+                case 5 -> c.valueAndGrad(din, dgrads);
+                default -> c.valueAndGrad(ws, din, dgrads);
+            }
+        });
+        assertEquals(expected, actual, "F64 entry point " + kind + " of " + c);
+        if (expected != null)
+            for (Map.Entry<double[], double[]> e : before.entrySet())
+                assertArrayEquals(e.getValue(), e.getKey(), "an array was written before the error");
+        return expected == null;
+    }
+
+    static double[] doubles(float[] a, Map<float[], double[]> copies) {
+        if (a == null) return null;
+        return copies.computeIfAbsent(a, k -> {
+            double[] d = new double[k.length];
+            for (int i = 0; i < k.length; i++) d[i] = k[i];
+            return d;
+        });
+    }
+
+    static double[][] doubles(float[][] a, Map<float[], double[]> copies) {
+        if (a == null) return null;
+        double[][] d = new double[a.length][];
+        for (int i = 0; i < a.length; i++) d[i] = doubles(a[i], copies);
+        return d;
     }
 
     /** One defect (or an allowed alias) in one argument. */

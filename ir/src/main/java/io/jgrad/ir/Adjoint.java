@@ -37,30 +37,13 @@ public final class Adjoint {
             throw new IllegalArgumentException("adjoint: without a seed the output must be a scalar, it is " + outType + " (use a seed: the vjp)");
 
         Builder b = new Builder();
-        for (Node n : forward.nodes()) {
+        for (Node n : forward.nodes()) {   // the copy keeps every id, so forward values are reused by id
             int id = b.copy(n, n.rawArgs());
             if (id != n.id()) throw new AssertionError("copy must keep ids");
         }
         int seed = withSeed ? b.input(inputCount, "seed", outType) : b.constant(outType, 1.0);
 
-        boolean[] active = active(forward, wrt, output);
-        int[] adjoint = new int[forward.size()];
-        Arrays.fill(adjoint, -1);
-        if (active[output]) adjoint[output] = seed;
-        for (int id = output; id >= 0; id--) {
-            int gbar = adjoint[id];
-            if (gbar < 0) continue;
-            Node n = forward.node(id);
-            boolean[] want = new boolean[n.arity()];
-            for (int i = 0; i < want.length; i++) want[i] = active[n.arg(i)];
-            int[] contributions = n.prim().vjp(b, n, gbar, want);
-            for (int i = 0; i < contributions.length; i++) {
-                int c = contributions[i];
-                if (c < 0) continue;
-                int a = n.arg(i);
-                adjoint[a] = adjoint[a] < 0 ? c : b.binary(Prim.ADD, adjoint[a], c);
-            }
-        }
+        int[] adjoint = backward(b, forward.nodes(), output, seed, wrt);
 
         int gradients = 0;
         for (boolean w : wrt) if (w) gradients++;
@@ -72,7 +55,7 @@ public final class Adjoint {
         int k = 1;
         for (Node in : forward.inputs()) {
             if (!wrt[in.inputIndex()]) continue;
-            int d = adjoint[in.id()];
+            int d = in.id() < adjoint.length ? adjoint[in.id()] : -1;   // an input defined after the output does not reach it
             outputs[k] = d >= 0 ? d : Prim.splat(b, 0, in.type());
             String name = "d_" + in.name();
             // two inputs of one name (or an output called d_x) still give distinct output names
@@ -83,35 +66,98 @@ public final class Adjoint {
     }
 
     /**
-     * Values that need an adjoint: they depend on a requested input through differentiable
-     * operands, and the output depends on them.
+     * The reverse walk, shared by {@link #of} (over a graph being built) and the eager engine
+     * (over an {@link Eval}, after one user op): for every value 0..output of {@code nodes}
+     * that needs one, the id of its adjoint, emitted into {@code e} by the VJP rules
+     * ({@link Prim#vjp}) from {@code seed}, the adjoint of {@code output}; -1 where the adjoint
+     * is zero. Contributions to a value's adjoint are added, never overwritten. An INPUT with
+     * parameter index i is differentiated when {@code wrt[i]} (an index past wrt's end is not).
+     * {@code nodes} must be the node list of {@code e} (or its first output+1 nodes): the rules
+     * name forward values by id and append new ones; the walk reads only ids up to output, so
+     * the list may grow while it runs.
      */
-    private static boolean[] active(Graph g, boolean[] wrt, int output) {
-        boolean[] depends = new boolean[g.size()];
-        for (Node n : g.nodes()) depends[n.id()] = dependsOnWrt(n, depends, wrt);
-        boolean[] reaches = new boolean[g.size()];
-        reaches[output] = true;
-        for (int id = output; id >= 0; id--) {
-            if (!reaches[id] || !depends[id]) continue;
-            Node n = g.node(id);
-            for (int a : n.rawArgs()) reaches[a] = true;
-        }
-        boolean[] active = new boolean[g.size()];
-        for (int id = 0; id < active.length; id++) active[id] = depends[id] && reaches[id];
-        return active;
+    public static int[] backward(Emitter e, java.util.List<Node> nodes, int output, int seed, boolean[] wrt) {
+        if (output < 0 || output >= nodes.size()) throw new IllegalArgumentException("adjoint: no value %" + output + " to differentiate");
+        Node[] forward = new Node[output + 1];
+        for (int id = 0; id <= output; id++) forward[id] = nodes.get(id);
+        return backward(e, new NodeTape(forward), output, seed, wrt);
     }
 
-    private static boolean dependsOnWrt(Node n, boolean[] depends, boolean[] wrt) {
-        return switch (n.prim()) {
-            case INPUT -> wrt[n.inputIndex()];
+    /**
+     * What the reverse walk reads of the forward values 0..output: a graph's nodes
+     * ({@link NodeTape}) or an {@link Eval}'s records (which keeps no Node objects, for speed).
+     */
+    interface Tape {
+        Prim prim(int id);
+        Type type(int id);
+        /** Operand i of id, -1 when i is past its arity. */
+        int arg(int id, int i);
+        /** INPUT's [index], TRANSPOSE's perm, REDUCE_*'s axes; empty otherwise. */
+        int[] ints(int id);
+        /** CONST's values, POW's [exponent]; empty otherwise. */
+        double[] data(int id);
+    }
+
+    /** A tape over Node objects. */
+    record NodeTape(Node[] nodes) implements Tape {
+        @Override public Prim prim(int id) { return nodes[id].prim(); }
+        @Override public Type type(int id) { return nodes[id].type(); }
+        @Override public int arg(int id, int i) { int[] a = nodes[id].rawArgs(); return i < a.length ? a[i] : -1; }
+        @Override public int[] ints(int id) { return nodes[id].rawInts(); }
+        @Override public double[] data(int id) { return nodes[id].rawData(); }
+    }
+
+    /** The walk over any tape whose ids are those of {@code e}. */
+    static int[] backward(Emitter e, Tape tape, int output, int seed, boolean[] wrt) {
+        Type outType = tape.type(output);
+        if (e.type(seed) != outType && !e.type(seed).equals(outType))
+            throw new IllegalArgumentException("adjoint: the seed is " + e.type(seed) + ", the output " + outType);
+        // a value needs an adjoint when it depends on a requested input through differentiable
+        // operands and the output depends on it; the walk only visits values that received an
+        // adjoint from the output's side, so "depends" is the only flag it needs. One array holds
+        // both: adjoint[id] is -1 (does not depend), -2 (depends, no adjoint yet) or the adjoint's id.
+        int[] adjoint = new int[output + 1];
+        for (int id = 0; id <= output; id++) adjoint[id] = dependsOnWrt(tape, id, adjoint, wrt) ? -2 : -1;
+        if (adjoint[output] == -2) adjoint[output] = seed;
+        boolean[] want = new boolean[3];   // reused: a rule reads only the flags of its own operands
+        for (int id = output; id >= 0; id--) {
+            int gbar = adjoint[id];
+            if (gbar < 0) continue;
+            Prim p = tape.prim(id);
+            int arity = p.arity();
+            if (arity == 0) continue;
+            for (int i = 0; i < arity; i++) want[i] = adjoint[tape.arg(id, i)] != -1;
+            int[] contributions = p.vjp(e, id, tape.type(id), tape.arg(id, 0), tape.arg(id, 1), tape.ints(id), tape.data(id), gbar, want);
+            for (int i = 0; i < contributions.length; i++) {
+                int c = contributions[i];
+                if (c < 0) continue;
+                int a = tape.arg(id, i);
+                adjoint[a] = adjoint[a] < 0 ? c : e.binary(Prim.ADD, adjoint[a], c);
+            }
+        }
+        for (int id = 0; id <= output; id++) if (adjoint[id] == -2) adjoint[id] = -1;
+        return adjoint;
+    }
+
+    /** Whether value id depends on a requested input; {@code adjoint} holds -1 for the earlier values that do not. */
+    private static boolean dependsOnWrt(Tape t, int id, int[] adjoint, boolean[] wrt) {
+        Prim p = t.prim(id);
+        return switch (p) {
+            // a BOOL input has no derivative
+            case INPUT -> {
+                int index = t.ints(id)[0];
+                yield index < wrt.length && wrt[index] && t.type(id).dtype().isFloat();
+            }
             case CONST, STOP_GRADIENT, GT, GE, LT, LE, EQ -> false;
-            case SELECT -> depends[n.arg(1)] || depends[n.arg(2)];
+            case SELECT -> adjoint[t.arg(id, 1)] != -1 || adjoint[t.arg(id, 2)] != -1;
             // POW with exponent 0 is constant (its VJP is zero): nothing flows through it
-            case POW -> n.exponent() != 0 && depends[n.arg(0)];
+            case POW -> t.data(id)[0] != 0 && adjoint[t.arg(id, 0)] != -1;
+            // a conversion to or from BOOL carries no derivative
+            case CONVERT -> t.type(id).dtype().isFloat() && adjoint[t.arg(id, 0)] != -1;
             case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS,
                  ADD, SUB, MUL, DIV, MAX, MIN, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL -> {
                 boolean any = false;
-                for (int a : n.rawArgs()) any |= depends[a];
+                for (int i = 0, n = p.arity(); i < n; i++) any |= adjoint[t.arg(id, i)] != -1;
                 yield any;
             }
         };

@@ -129,6 +129,18 @@ public final class AlgebraicSimplifier {
             }
             // a reduction over no axes is the identity (the sum of one element is that element)
             case REDUCE_SUM, REDUCE_MAX -> n.axes().length == 0 ? x : -1;
+            case CONVERT -> {
+                // a conversion to the operand's own dtype changes nothing
+                if (b.type(x).equals(t)) yield x;
+                // convert(convert(v, wider), v's dtype) = v: widening between float dtypes is exact,
+                // so narrowing back finds the value unchanged
+                if (b.node(x).prim() == Prim.CONVERT) {
+                    int inner = b.node(x).arg(0);
+                    DType from = b.type(inner).dtype(), via = b.type(x).dtype();
+                    if (from == t.dtype() && from.isFloat() && via.isFloat() && via.ordinal() > from.ordinal()) yield inner;
+                }
+                yield -1;
+            }
             case EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, GT, GE, LT, LE, EQ, MATMUL -> -1;
         };
     }
@@ -143,8 +155,9 @@ public final class AlgebraicSimplifier {
         double a = Math.abs(c);
         if (a != Math.scalb(1.0, Math.getExponent(a))) return false;   // not a power of two
         int e = Math.getExponent(a);
-        int minNormal = d == DType.F32 ? Float.MIN_EXPONENT : Double.MIN_EXPONENT;
-        int max = d == DType.F32 ? Float.MAX_EXPONENT : Double.MAX_EXPONENT;
+        // the normal exponent range of the dtype: binary16 -14..15, binary32 -126..127, binary64 -1022..1023
+        int minNormal = switch (d) { case F16 -> -14; case F32 -> Float.MIN_EXPONENT; case F64, BOOL -> Double.MIN_EXPONENT; };
+        int max = switch (d) { case F16 -> 15; case F32 -> Float.MAX_EXPONENT; case F64, BOOL -> Double.MAX_EXPONENT; };
         return e >= minNormal && e <= max && -e >= minNormal && -e <= max;
     }
 }

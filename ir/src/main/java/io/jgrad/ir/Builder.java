@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds a {@link Graph} one node at a time; every method returns the new value's id and
- * checks the primitive's shape rule at once (so an error points at the op that caused it).
- * {@link #build} freezes the graph; the builder cannot be used after it.
+ * Builds a {@link Graph} one node at a time: the recording {@link Emitter}. Every method returns
+ * the new value's id and checks the primitive's shape rule at once (so an error points at the
+ * op that caused it). {@link #build} freezes the graph; the builder cannot be used after it.
  */
-public final class Builder {
+public final class Builder implements Emitter {
     private final List<Node> nodes = new ArrayList<>();
     /** Operand-type arrays by arity for {@link #copy}, which the passes call once per node. */
     private final Type[][] copyTypes = {new Type[0], new Type[1], new Type[2], new Type[3]};
@@ -19,56 +19,21 @@ public final class Builder {
         return add(Prim.INPUT, new int[0], type, new int[] {index}, null, name);
     }
 
-    /** A constant of the given type; {@code values} row-major. */
-    public int constant(Type type, double... values) {
-        return add(Prim.CONST, new int[0], type, null, values, null);   // add copies the values
-    }
-
     /** A scalar f32 constant. */
     public int scalar(double value) {
         return constant(Type.f32(), value);
     }
 
-    public int unary(Prim p, int x) {
-        if (p.family != Prim.Family.UNARY || p == Prim.POW) throw new IllegalArgumentException(p.text + " is not a plain unary primitive");
-        return add(p, new int[] {x}, null, null, null, null);
-    }
-
-    public int pow(int x, double exponent) {
-        return add(Prim.POW, new int[] {x}, null, null, new double[] {exponent}, null);
-    }
-
-    /** ADD, SUB, MUL, DIV, MAX, MIN, the comparisons, or MATMUL. */
-    public int binary(Prim p, int a, int b) {
-        if (p.arity() != 2) throw new IllegalArgumentException(p.text + " is not binary");
-        return add(p, new int[] {a, b}, null, null, null, null);
-    }
-
-    public int select(int cond, int a, int b) {
-        return add(Prim.SELECT, new int[] {cond, a, b}, null, null, null, null);
-    }
-
-    public int broadcast(int x, int... shape) {
-        return add(Prim.BROADCAST, new int[] {x}, type(x).withShape(shape), null, null, null);
-    }
-
-    public int reshape(int x, int... shape) {
-        return add(Prim.RESHAPE, new int[] {x}, type(x).withShape(shape), null, null, null);
-    }
-
-    public int transpose(int x, int... perm) {
-        return add(Prim.TRANSPOSE, new int[] {x}, null, perm.clone(), null, null);
-    }
-
-    /** REDUCE_SUM or REDUCE_MAX over ascending {@code axes}, which are removed. */
-    public int reduce(Prim p, int x, int... axes) {
-        if (p.family != Prim.Family.REDUCE) throw new IllegalArgumentException(p.text + " is not a reduction");
-        return add(p, new int[] {x}, null, axes.clone(), null, null);
+    @Override
+    public int apply(Prim p, int[] args, Type declared, int[] ints, double[] data) {
+        if (p == Prim.INPUT) throw new IllegalArgumentException("input: use Builder.input(index, name, type)");
+        return add(p, args, declared, ints, data, null);
     }
 
     /**
-     * The general form every other method uses, and the parser: applies the shape rule
-     * (with {@code declared} as the stated result type, may be null where it is implied).
+     * The general form every other method uses, and the parser and the passes: applies the
+     * shape rule (with {@code declared} as the stated result type, may be null where it is
+     * implied); {@code name} is an INPUT's name (null otherwise).
      */
     public int add(Prim p, int[] args, Type declared, int[] ints, double[] data, String name) {
         if (built) throw new IllegalStateException("this Builder has built its graph already");
@@ -84,6 +49,19 @@ public final class Builder {
     int constantOwned(Type type, double[] values) {
         if (built) throw new IllegalStateException("this Builder has built its graph already");
         return addOwned(Prim.CONST, new int[0], new Type[0], type, new int[0], values, null);
+    }
+
+    /**
+     * An f32 constant holding {@code values} itself: float32 values stay float32 (no widened
+     * copy), and the backend's class data is this array. The caller lets go of it.
+     */
+    int constantOwnedF32(Type type, float[] values) {
+        if (built) throw new IllegalStateException("this Builder has built its graph already");
+        if (type.dtype() != io.jgrad.runtime.DType.F32) throw new IllegalArgumentException("const: float32 values for a " + type + " constant");
+        if (values.length != type.size()) throw new IllegalArgumentException("const has " + values.length + " values for type " + type);
+        Node n = new Node(nodes.size(), type, values);
+        nodes.add(n);
+        return n.id();
     }
 
     private int addOwned(Prim p, int[] args, Type[] argTypes, Type declared, int[] in, double[] d, String name) {
@@ -102,13 +80,15 @@ public final class Builder {
         if (built) throw new IllegalStateException("this Builder has built its graph already");
         Type[] argTypes = copyTypes[args.length];   // reused: resultType keeps no reference to it
         for (int i = 0; i < args.length; i++) argTypes[i] = type(args[i]);
-        Type t = n.prim().resultType(argTypes, n.rawInts(), n.rawData(), n.type());
+        // a leaf's type was checked when it was made (and a constant's data is not touched again)
+        Type t = n.prim().family == Prim.Family.LEAF ? n.type() : n.prim().resultType(argTypes, n.rawInts(), n.rawData(), n.type());
         Node c = n.copy(nodes.size(), args, t);
         nodes.add(c);
         return c.id();
     }
 
     /** The type of a value made so far. */
+    @Override
     public Type type(int id) {
         if (id < 0 || id >= nodes.size()) throw new IllegalArgumentException("no value %" + id + " in this graph (it has " + nodes.size() + ")");
         return nodes.get(id).type();
@@ -117,6 +97,11 @@ public final class Builder {
     public Node node(int id) {
         type(id);
         return nodes.get(id);
+    }
+
+    /** The nodes made so far, in id order (a read-only view that grows as the builder does). */
+    public List<Node> nodes() {
+        return java.util.Collections.unmodifiableList(nodes);
     }
 
     public int size() { return nodes.size(); }

@@ -2,14 +2,18 @@ package io.jgrad.ir;
 
 /**
  * Evaluates at compile time every node whose operands are all constants, with the
- * interpreter's own node rule (float32 rounding for F32 values), so a folded graph computes
- * exactly what the unfolded one computed. (stop_gradient of a constant folds too: a constant
+ * primitives' own kernels ({@link Kernels}: each dtype's rounding), so a folded graph computes
+ * exactly what the unfolded one computed; a folded value is stored as the exact doubles of its
+ * dtype's values, so it prints and parses back to the same bits in F16, F32 and F64. (stop_gradient of a constant folds too: a constant
  * has no derivative either.) Two guards keep the graph small:
  * <ul>
  *   <li>an elementwise node whose operands are all splats (a uniform CONST, or one broadcast)
  *       is evaluated once, on one element, and becomes a scalar CONST broadcast to its shape;</li>
- *   <li>BROADCAST is never folded (a broadcast constant stays a scalar and index arithmetic);
- *       any other node is folded only if its result has no more elements than its constant
+ *   <li>BROADCAST is never folded, and TRANSPOSE and RESHAPE only when the result has at most
+ *       {@value #SMALL} elements: the backend reads a constant through them by index arithmetic,
+ *       as it reads an input, so materialising one would only cost a pass over the values per
+ *       graph (vjp and valueAndGrad each folded their own transposed copy of a captured matrix);</li>
+ *   <li>any other node is folded only if its result has no more elements than its constant
  *       operands together, or at most {@value #SMALL}.</li>
  * </ul>
  */
@@ -32,20 +36,24 @@ public final class ConstantFolding {
         // a broadcast is index arithmetic for the backend: materialising it only costs memory
         if (p.family == Prim.Family.LEAF || p == Prim.BROADCAST) return copy(b, n, args);
         Type t = n.type();
+        // a view of a big constant stays a view: O(1) here, free index arithmetic in the backend
+        if ((p == Prim.TRANSPOSE || p == Prim.RESHAPE) && t.size() > SMALL) return copy(b, n, args);
+        Type[] argTypes = new Type[args.length];
+        for (int i = 0; i < args.length; i++) argTypes[i] = b.type(args[i]);
 
         if (p.isElementwise() && !t.isScalar()) {
-            double[][] one = new double[args.length][];
+            Object[] one = new Object[args.length];
             Type[] oneTypes = new Type[args.length];
             for (int i = 0; i < args.length; i++) {
                 Double v = Rebuild.splat(b, args[i]);
                 if (v == null) { one = null; break; }
-                one[i] = new double[] {Interpreter.roundTo(b.type(args[i]).dtype(), v)};
-                oneTypes[i] = Type.of(b.type(args[i]).dtype());
+                oneTypes[i] = Type.scalar(argTypes[i].dtype());
+                one[i] = Kernels.constant(oneTypes[i], new double[] {v});   // the element as its dtype holds it
             }
             if (one != null) {
-                Node scalarNode = new Node(-1, p, new int[args.length], Type.of(t.dtype()), n.rawInts(), n.rawData(), null);
-                double v = Interpreter.evalNode(scalarNode, one, oneTypes, true)[0];
-                return b.broadcast(b.constant(Type.of(t.dtype()), v), t.shape());
+                Type scalar = Type.scalar(t.dtype());
+                Object v = Kernels.apply(p, scalar, n.rawInts(), n.rawData(), one, oneTypes);
+                return b.broadcast(b.constant(scalar, Kernels.get(v, 0)), t.shape());
             }
         }
 
@@ -56,13 +64,12 @@ public final class ConstantFolding {
             constSize += b.type(a).size();
         }
         if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
-        double[][] values = new double[args.length][];
-        Type[] argTypes = new Type[args.length];
+        Object[] values = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
-            values[i] = Interpreter.constValues(b.node(args[i]));   // an F32 constant is the float nearest its data
-            argTypes[i] = b.type(args[i]);
+            Node a = b.node(args[i]);
+            values[i] = Kernels.constant(a.type(), a.rawData());   // a constant holds its data rounded to its dtype
         }
-        return b.constantOwned(t, Interpreter.evalNode(n, values, argTypes, true));
+        return b.constantOwned(t, Kernels.toDoubles(Kernels.apply(p, t, n.rawInts(), n.rawData(), values, argTypes)));
     }
 
     private static int copy(Builder b, Node n, int[] args) {

@@ -62,7 +62,7 @@ public final class Parser {
                 case POW -> { attribute("exponent"); data = new double[] {number()}; }
                 case TRANSPOSE -> { attribute("perm"); ints = intList(); }
                 case REDUCE_SUM, REDUCE_MAX -> { attribute("axes"); ints = intList(); }
-                case INPUT, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT,
+                case INPUT, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT, CONVERT,
                      ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, MATMUL -> { }
             }
             expect(':');

@@ -45,6 +45,13 @@ public enum Prim {
     /** Identity forward, zero VJP: detach() inside a traced function, the max shift in softmax. */
     STOP_GRADIENT("stop_gradient", Family.UNARY),
 
+    /**
+     * Dtype conversion (Tensor.to): the declared result type is the operand's shape in another
+     * dtype. Between float dtypes the value is rounded to the target (F64 → F16 goes through
+     * float, as PyTorch's c10::Half(float)); BOOL → float gives 0/1, float → BOOL is x != 0.
+     */
+    CONVERT("convert", Family.CONVERT),
+
     // ---- elementwise binary: operands of equal type (broadcasting is explicit, see BROADCAST)
     ADD("add", Family.BINARY),
     SUB("sub", Family.BINARY),
@@ -75,7 +82,7 @@ public enum Prim {
     MATMUL("matmul", Family.MATMUL);
 
     /** How a primitive is shaped and lowered. */
-    public enum Family { LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE, REDUCE, MATMUL }
+    public enum Family { LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE, REDUCE, MATMUL }
 
     /** The name in the IR text form. */
     public final String text;
@@ -90,7 +97,7 @@ public enum Prim {
     public int arity() {
         return switch (family) {
             case LEAF -> 0;
-            case UNARY, SHAPE, REDUCE -> 1;
+            case UNARY, CONVERT, SHAPE, REDUCE -> 1;
             case BINARY, COMPARE, MATMUL -> 2;
             case SELECT -> 3;
         };
@@ -98,7 +105,7 @@ public enum Prim {
 
     /** True for primitives applied element by element (fusable into one loop). */
     public boolean isElementwise() {
-        return family == Family.UNARY || family == Family.BINARY || family == Family.COMPARE || family == Family.SELECT;
+        return family == Family.UNARY || family == Family.CONVERT || family == Family.BINARY || family == Family.COMPARE || family == Family.SELECT;
     }
 
     public static Prim parse(String s) {
@@ -114,6 +121,12 @@ public enum Prim {
      */
     public Type resultType(Type[] args, int[] ints, double[] data, Type declared) {
         if (args.length != arity()) throw error("takes " + arity() + " operands, got " + args.length);
+        return resultType(args.length > 0 ? args[0] : null, args.length > 1 ? args[1] : null, args.length > 2 ? args[2] : null,
+                ints, data, declared);
+    }
+
+    /** The shape rule for operands a0, a1, a2 (null past the arity, which the caller has checked): no array to allocate. */
+    Type resultType(Type a0, Type a1, Type a2, int[] ints, double[] data, Type declared) {
         Type result = switch (family) {
             case LEAF -> {
                 if (declared == null) throw error("needs a declared type");
@@ -123,44 +136,49 @@ public enum Prim {
                 yield declared;
             }
             case UNARY -> {
-                requireFloat(args[0]);
+                requireFloat(a0);
                 if (this == POW && data.length != 1) throw error("needs one exponent");
-                yield args[0];
+                yield a0;
+            }
+            case CONVERT -> {
+                if (declared == null) throw error("needs a declared result type");
+                if (!declared.sameShape(a0)) throw error("cannot convert " + a0 + " to " + declared + " (the shape must stay)");
+                yield declared;
             }
             case BINARY -> {
-                requireFloat(args[0]);
-                requireSame(args[0], args[1]);
-                yield args[0];
+                requireFloat(a0);
+                requireSame(a0, a1);
+                yield a0;
             }
             case COMPARE -> {
-                requireFloat(args[0]);
-                requireSame(args[0], args[1]);
-                yield args[0].withDType(DType.BOOL);
+                requireFloat(a0);
+                requireSame(a0, a1);
+                yield a0.withDType(DType.BOOL);
             }
             case SELECT -> {
-                if (args[0].dtype() != DType.BOOL) throw error("condition must be bool, got " + args[0]);
-                requireSame(args[1], args[2]);
-                if (!args[0].sameShape(args[1])) throw error("condition " + args[0] + " and branches " + args[1] + " differ in shape");
-                yield args[1];
+                if (a0.dtype() != DType.BOOL) throw error("condition must be bool, got " + a0);
+                requireSame(a1, a2);
+                if (!a0.sameShape(a1)) throw error("condition " + a0 + " and branches " + a1 + " differ in shape");
+                yield a1;
             }
-            case SHAPE -> shapeResult(args[0], ints, declared);
+            case SHAPE -> shapeResult(a0, ints, declared);
             case REDUCE -> {
-                requireFloat(args[0]);
-                int rank = args[0].rank();
-                int[] shape = args[0].shape();
+                requireFloat(a0);
+                int rank = a0.rank();
+                int[] shape = a0.shape();
                 boolean[] gone = new boolean[rank];
                 int prev = -1;
                 for (int a : ints) {
-                    if (a <= prev || a >= rank) throw error("axes " + Arrays.toString(ints) + " must be ascending and within rank " + rank + " of " + args[0]);
+                    if (a <= prev || a >= rank) throw error("axes " + Arrays.toString(ints) + " must be ascending and within rank " + rank + " of " + a0);
                     gone[a] = true;
                     prev = a;
                 }
                 int[] out = new int[rank - ints.length];
                 for (int i = 0, j = 0; i < rank; i++) if (!gone[i]) out[j++] = shape[i];
-                yield args[0].withShape(out);
+                yield a0.withShape(out);
             }
             case MATMUL -> {
-                Type a = args[0], b = args[1];
+                Type a = a0, b = a1;
                 requireFloat(a);
                 if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0) || a.dtype() != b.dtype())
                     throw error("needs [m,k] x [k,n] of one dtype, got " + a + " x " + b);
@@ -204,230 +222,178 @@ public enum Prim {
                 yield x.withShape(s);
             }
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
-                 ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                 CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new AssertionError(text + " is not a shape primitive");
         };
     }
 
-    // ======================================================================== interpreter rules
+    // ======================================================================== VJP rules
     //
-    // Elementwise primitives are defined by a scalar rule in double. A float32 result is the
-    // float nearest to the double rule applied to the float inputs: exact (correctly rounded)
-    // for + - * / sqrt, and what Java's (float) Math.exp(x) gives for the transcendentals.
+    // vjp(e, node, gbar, want) emits ordinary primitives into e and returns, per operand of node,
+    // the id of its contribution to that operand's adjoint, or -1 for a symbolic zero (also when
+    // want[i] is false). The operands and the result of `node` are valid ids in e (the adjoint
+    // pass copies the forward graph first; the eager engine appends to the Eval that computed
+    // the forward), so rules reuse forward results instead of recomputing them. Every rule is
+    // made of differentiable primitives, so the adjoint pass applies to its own output (second
+    // derivatives). Where a derivative does not exist the rule makes PyTorch's choice (named in
+    // the comment); the float operations are ordered as PyTorch's derivatives.yaml orders them.
+    // A constant in a rule has the dtype of the value it meets (splat), so every rule holds in
+    // F16, F32 and F64 alike.
 
-    /** The scalar rule of a unary elementwise primitive (POW: see {@link #pow}). */
-    public double apply(double x) {
-        return switch (this) {
-            case NEG -> -x;
-            case EXP -> Math.exp(x);
-            case LOG -> Math.log(x);
-            case LOG1P -> Math.log1p(x);
-            case SIN -> Math.sin(x);
-            case COS -> Math.cos(x);
-            case TANH -> Math.tanh(x);
-            // exp(-x) overflows to inf for x < -709: 1/(1+inf) = 0, the right limit.
-            case SIGMOID -> 1.0 / (1.0 + Math.exp(-x));
-            // PyTorch's threshold: x > 20 gives x itself (log1p(e^x) - x < 2e-9 there).
-            case SOFTPLUS -> x > 20 ? x : Math.log1p(Math.exp(x));
-            case SQRT -> Math.sqrt(x);
-            case ABS -> Math.abs(x);
-            case STOP_GRADIENT -> x;
-            case POW -> throw new IllegalArgumentException("pow: needs its exponent, use Prim.pow(x, p)");
-            case INPUT, CONST, ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT,
-                 BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
-                    throw new IllegalArgumentException(text + " is not a unary elementwise primitive");
-        };
+    /** Contributions of the adjoint {@code gbar} of {@code node}'s result to each of its operands (-1 = zero). */
+    public int[] vjp(Emitter e, Node node, int gbar, boolean[] want) {
+        if (node.prim() != this) throw new IllegalArgumentException(text + ": vjp of a " + node.prim().text + " node");
+        if (want.length != node.arity()) throw new IllegalArgumentException(text + ": want has " + want.length + " flags for " + node.arity() + " operands");
+        int x = node.arity() > 0 ? node.arg(0) : -1;
+        int y = node.arity() > 1 ? node.arg(1) : -1;
+        return vjp(e, node.id(), node.type(), x, y, node.rawInts(), node.rawData(), gbar, want);
     }
 
     /**
-     * x^p as PyTorch computes it: p = 0.5 and -0.5 are sqrt and 1/sqrt (they differ from
-     * Math.pow at -0.0 and -inf), p = 2 is x*x; every other p is Math.pow. x^0 = 1 even for NaN.
+     * The same, for a node given by its parts (the eager {@link Eval} keeps no Node objects):
+     * result id {@code out} of type {@code t}, its first two operands x and y (-1 past the
+     * arity; SELECT's rule needs only its condition x), attributes ints/data.
      */
-    public static double pow(double x, double p) {
-        if (p == 0.5) return Math.sqrt(x);
-        if (p == -0.5) return 1.0 / Math.sqrt(x);
-        if (p == 2.0) return x * x;
-        return Math.pow(x, p);
-    }
-
-    /** The scalar rule of a binary elementwise primitive or comparison (true = 1, false = 0). */
-    public double apply(double a, double b) {
-        return switch (this) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case DIV -> a / b;
-            // Math.max/min: NaN if either is NaN (as torch.maximum), and -0.0 < +0.0.
-            case MAX -> Math.max(a, b);
-            case MIN -> Math.min(a, b);
-            // IEEE comparisons: false whenever a NaN is involved.
-            case GT -> a > b ? 1 : 0;
-            case GE -> a >= b ? 1 : 0;
-            case LT -> a < b ? 1 : 0;
-            case LE -> a <= b ? 1 : 0;
-            case EQ -> a == b ? 1 : 0;
-            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW,
-                 STOP_GRADIENT, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
-                    throw new IllegalArgumentException(text + " is not a binary elementwise primitive");
-        };
-    }
-
-    /** SELECT's scalar rule: a BOOL condition is 0 or 1. */
-    public static double select(double cond, double a, double b) {
-        return cond != 0 ? a : b;
-    }
-
-    // ======================================================================== VJP rules
-    //
-    // vjp(b, node, gbar, want) emits ordinary IR into b and returns, per operand of node, the id
-    // of its contribution to that operand's adjoint, or -1 for a symbolic zero (also when
-    // want[i] is false). The operands and the result of `node` are valid ids in b (the adjoint
-    // pass copies the forward graph first), so rules reuse forward results instead of
-    // recomputing them. Every rule is made of differentiable primitives, so the adjoint pass
-    // applies to its own output (second derivatives). Where a derivative does not exist the rule
-    // makes PyTorch's choice (named in the comment); the float operations are ordered as
-    // PyTorch's derivatives.yaml orders them.
-
-    /** Contributions of the adjoint {@code gbar} of {@code node}'s result to each of its operands (-1 = zero). */
-    public int[] vjp(Builder b, Node node, int gbar, boolean[] want) {
-        if (node.prim() != this) throw new IllegalArgumentException(text + ": vjp of a " + node.prim().text + " node");
-        if (want.length != node.arity()) throw new IllegalArgumentException(text + ": want has " + want.length + " flags for " + node.arity() + " operands");
-        int out = node.id();
-        int x = node.arity() > 0 ? node.arg(0) : -1;
-        int y = node.arity() > 1 ? node.arg(1) : -1;
-        Type t = node.type();
+    int[] vjp(Emitter e, int out, Type t, int x, int y, int[] ints, double[] data, int gbar, boolean[] want) {
+        boolean wx = want.length > 0 && want[0], wy = want.length > 1 && want[1];
         return switch (this) {
             // leaves: no operands
-            case INPUT, CONST -> new int[0];
+            case INPUT, CONST -> NONE;
             // d(-x) = -ḡ
-            case NEG -> one(want, () -> b.unary(NEG, gbar));
+            case NEG -> one(wx ? e.unary(NEG, gbar) : -1);
             // d(e^x) = ḡ·e^x = ḡ·out
-            case EXP -> one(want, () -> mul(b, gbar, out));
+            case EXP -> one(wx ? mul(e, gbar, out) : -1);
             // d(log x) = ḡ/x   (x = 0: ḡ/0 = inf, as PyTorch)
-            case LOG -> one(want, () -> div(b, gbar, x));
+            case LOG -> one(wx ? div(e, gbar, x) : -1);
             // d(log1p x) = ḡ/(x+1)
-            case LOG1P -> one(want, () -> div(b, gbar, add(b, x, splat(b, 1, t))));
+            case LOG1P -> one(wx ? div(e, gbar, add(e, x, splat(e, 1, t))) : -1);
             // d(sin x) = ḡ·cos x
-            case SIN -> one(want, () -> mul(b, gbar, b.unary(COS, x)));
+            case SIN -> one(wx ? mul(e, gbar, e.unary(COS, x)) : -1);
             // d(cos x) = ḡ·(-sin x)
-            case COS -> one(want, () -> mul(b, gbar, b.unary(NEG, b.unary(SIN, x))));
+            case COS -> one(wx ? mul(e, gbar, e.unary(NEG, e.unary(SIN, x))) : -1);
             // d(tanh x) = ḡ·(1 - out²)
-            case TANH -> one(want, () -> mul(b, gbar, sub(b, splat(b, 1, t), mul(b, out, out))));
+            case TANH -> one(wx ? mul(e, gbar, sub(e, splat(e, 1, t), mul(e, out, out))) : -1);
             // d(σ(x)) = ḡ·(1 - out)·out
-            case SIGMOID -> one(want, () -> mul(b, mul(b, gbar, sub(b, splat(b, 1, t), out)), out));
+            case SIGMOID -> one(wx ? mul(e, mul(e, gbar, sub(e, splat(e, 1, t), out)), out) : -1);
             // d(softplus x) = ḡ·σ(x)   (σ(x) rounds to 1 above PyTorch's threshold 20, where it passes ḡ)
-            case SOFTPLUS -> one(want, () -> mul(b, gbar, b.unary(SIGMOID, x)));
+            case SOFTPLUS -> one(wx ? mul(e, gbar, e.unary(SIGMOID, x)) : -1);
             // d(√x) = ḡ/(2·out)   (x = 0: ḡ/0 = inf, as PyTorch)
-            case SQRT -> one(want, () -> div(b, gbar, mul(b, splat(b, 2, t), out)));
+            case SQRT -> one(wx ? div(e, gbar, mul(e, splat(e, 2, t), out)) : -1);
             // d|x| = ḡ·sign(x), sign(0) = 0 (PyTorch: abs'(0) = 0), sign(NaN) = 0 as PyTorch's sign kernel
-            case ABS -> one(want, () -> {
-                int zero = splat(b, 0, t);
-                int sign = b.select(b.binary(GT, x, zero), splat(b, 1, t),
-                        b.select(b.binary(LT, x, zero), splat(b, -1, t), zero));
-                return mul(b, gbar, sign);
-            });
+            case ABS -> {
+                if (!wx) yield one(-1);
+                int zero = splat(e, 0, t);
+                int sign = e.select(e.binary(GT, x, zero), splat(e, 1, t),
+                        e.select(e.binary(LT, x, zero), splat(e, -1, t), zero));
+                yield one(mul(e, gbar, sign));
+            }
             // d(x^p) = ḡ·(p·x^(p-1)); p = 0 gives zero everywhere, also at x = 0 (PyTorch's x**0)
             case POW -> {
-                double p = node.exponent();
-                if (p == 0) yield new int[] {-1};
-                yield one(want, () -> mul(b, gbar, mul(b, splat(b, p, t), b.pow(x, p - 1))));
+                double p = data[0];
+                yield one(wx && p != 0 ? mul(e, gbar, mul(e, splat(e, p, t), e.pow(x, p - 1))) : -1);
             }
             // identity forward, no derivative
-            case STOP_GRADIENT -> new int[] {-1};
+            case STOP_GRADIENT -> one(-1);
+            // d convert(x) = ḡ converted back to x's dtype (rounding has derivative 1 almost everywhere);
+            // a BOOL operand or result carries no derivative
+            case CONVERT -> one(wx && t.dtype().isFloat() && e.type(x).dtype().isFloat() ? e.convert(gbar, e.type(x).dtype()) : -1);
             // d(a+b) = ḡ, ḡ
-            case ADD -> two(want, () -> gbar, () -> gbar);
+            case ADD -> two(wx ? gbar : -1, wy ? gbar : -1);
             // d(a-b) = ḡ, -ḡ
-            case SUB -> two(want, () -> gbar, () -> b.unary(NEG, gbar));
+            case SUB -> two(wx ? gbar : -1, wy ? e.unary(NEG, gbar) : -1);
             // d(a·b) = ḡ·b, ḡ·a
-            case MUL -> two(want, () -> mul(b, gbar, y), () -> mul(b, gbar, x));
+            case MUL -> two(wx ? mul(e, gbar, y) : -1, wy ? mul(e, gbar, x) : -1);
             // d(a/b) = ḡ/b, -ḡ·((a/b)/b) = -ḡ·(out/b)
-            case DIV -> two(want, () -> div(b, gbar, y), () -> mul(b, b.unary(NEG, gbar), div(b, out, y)));
+            case DIV -> two(wx ? div(e, gbar, y) : -1, wy ? mul(e, e.unary(NEG, gbar), div(e, out, y)) : -1);
             // d max(a,b) = ḡ to the larger, ḡ/2 to each on a tie (PyTorch):
             //   a: where(a==b, ḡ/2, ḡ) zeroed where a<b;  b: the same zeroed where a>b
             case MAX, MIN -> {
-                int[] shared = new int[] {-1};
-                java.util.function.IntSupplier tieSplit = () -> {
-                    if (shared[0] < 0) shared[0] = b.select(b.binary(EQ, x, y), div(b, gbar, splat(b, 2, t)), gbar);
-                    return shared[0];
-                };
+                if (!wx && !wy) yield two(-1, -1);
+                int tieSplit = e.select(e.binary(EQ, x, y), div(e, gbar, splat(e, 2, t)), gbar);
                 Prim loserA = this == MAX ? LT : GT, loserB = this == MAX ? GT : LT;
-                yield two(want,
-                        () -> b.select(b.binary(loserA, x, y), splat(b, 0, t), tieSplit.getAsInt()),
-                        () -> b.select(b.binary(loserB, x, y), splat(b, 0, t), tieSplit.getAsInt()));
+                yield two(wx ? e.select(e.binary(loserA, x, y), splat(e, 0, t), tieSplit) : -1,
+                          wy ? e.select(e.binary(loserB, x, y), splat(e, 0, t), tieSplit) : -1);
             }
             // comparisons are piecewise constant: zero
-            case GT, GE, LT, LE, EQ -> new int[] {-1, -1};
+            case GT, GE, LT, LE, EQ -> two(-1, -1);
             // d select(c,a,b) = 0, select(c, ḡ, 0), select(c, 0, ḡ)
             case SELECT -> {
-                int c = x, zero = want[1] || want[2] ? splat(b, 0, t) : -1;
-                yield new int[] {-1,
-                        want[1] ? b.select(c, gbar, zero) : -1,
-                        want[2] ? b.select(c, zero, gbar) : -1};
+                int c = x;
+                boolean wa = want[1], wb = want[2];
+                int zero = wa || wb ? splat(e, 0, t) : -1;
+                yield new int[] {-1, wa ? e.select(c, gbar, zero) : -1, wb ? e.select(c, zero, gbar) : -1};
             }
             // broadcast copies: sum ḡ over the broadcast axes, then reshape to the operand's shape
-            case BROADCAST -> one(want, () -> unbroadcast(b, gbar, b.type(x)));
+            case BROADCAST -> one(wx ? unbroadcast(e, gbar, e.type(x)) : -1);
             // reshape back
-            case RESHAPE -> one(want, () -> b.reshape(gbar, b.type(x).shape()));
+            case RESHAPE -> one(wx ? e.reshape(gbar, e.type(x).shape()) : -1);
             // transpose by the inverse permutation
-            case TRANSPOSE -> one(want, () -> {
-                int[] perm = node.ints(), inverse = new int[perm.length];
+            case TRANSPOSE -> {
+                if (!wx) yield one(-1);
+                int[] perm = ints, inverse = new int[perm.length];
                 for (int i = 0; i < perm.length; i++) inverse[perm[i]] = i;
-                return b.transpose(gbar, inverse);
-            });
+                yield one(e.transpose(gbar, inverse));
+            }
             // every summed element receives ḡ: reshape to keep the reduced axes as 1, broadcast back
-            case REDUCE_SUM -> one(want, () -> spreadOver(b, gbar, node.axes(), b.type(x)));
+            case REDUCE_SUM -> one(wx ? spreadOver(e, gbar, ints, e.type(x)) : -1);
             // amax: ḡ split evenly among the positions equal to the max (PyTorch), 0 elsewhere
-            case REDUCE_MAX -> one(want, () -> {
-                Type xt = b.type(x);
-                int isMax = b.binary(EQ, x, spreadOver(b, out, node.axes(), xt));
-                int count = b.reduce(REDUCE_SUM, b.select(isMax, splat(b, 1, xt), splat(b, 0, xt)), node.axes());
-                int share = spreadOver(b, div(b, gbar, count), node.axes(), xt);
-                return b.select(isMax, share, splat(b, 0, xt));
-            });
+            case REDUCE_MAX -> {
+                if (!wx) yield one(-1);
+                Type xt = e.type(x);
+                int[] axes = ints;
+                int isMax = e.binary(EQ, x, spreadOver(e, out, axes, xt));
+                int count = e.reduce(REDUCE_SUM, e.select(isMax, splat(e, 1, xt), splat(e, 0, xt)), axes);
+                int share = spreadOver(e, div(e, gbar, count), axes, xt);
+                yield one(e.select(isMax, share, splat(e, 0, xt)));
+            }
             // d(A·B) = ḡ·Bᵀ, Aᵀ·ḡ
-            case MATMUL -> two(want,
-                    () -> b.binary(MATMUL, gbar, b.transpose(y, 1, 0)),
-                    () -> b.binary(MATMUL, b.transpose(x, 1, 0), gbar));
+            case MATMUL -> two(wx ? e.binary(MATMUL, gbar, e.transpose(y, 1, 0)) : -1,
+                               wy ? e.binary(MATMUL, e.transpose(x, 1, 0), gbar) : -1);
         };
     }
 
-    private static int[] one(boolean[] want, java.util.function.IntSupplier d) {
-        return new int[] {want[0] ? d.getAsInt() : -1};
+    private static final int[] NONE = new int[0];
+
+    private static int[] one(int d) {
+        return new int[] {d};
     }
 
-    private static int[] two(boolean[] want, java.util.function.IntSupplier da, java.util.function.IntSupplier db) {
-        return new int[] {want[0] ? da.getAsInt() : -1, want[1] ? db.getAsInt() : -1};
+    private static int[] two(int da, int db) {
+        return new int[] {da, db};
     }
 
-    private static int add(Builder b, int x, int y) { return b.binary(ADD, x, y); }
-    private static int sub(Builder b, int x, int y) { return b.binary(SUB, x, y); }
-    private static int mul(Builder b, int x, int y) { return b.binary(MUL, x, y); }
-    private static int div(Builder b, int x, int y) { return b.binary(DIV, x, y); }
+    private static int add(Emitter e, int x, int y) { return e.binary(ADD, x, y); }
+    private static int sub(Emitter e, int x, int y) { return e.binary(SUB, x, y); }
+    private static int mul(Emitter e, int x, int y) { return e.binary(MUL, x, y); }
+    private static int div(Emitter e, int x, int y) { return e.binary(DIV, x, y); }
 
-    /** A constant of type t whose every element is v: a scalar CONST, broadcast when t is not a scalar. */
-    static int splat(Builder b, double v, Type t) {
-        int c = b.constant(Type.of(t.dtype()), v);
-        return t.isScalar() ? c : b.broadcast(c, t.shape());
+    /**
+     * A constant of type t whose every element is v (converted to t's dtype): a scalar CONST,
+     * broadcast when t is not a scalar.
+     */
+    static int splat(Emitter e, double v, Type t) {
+        int c = e.constant(t.isScalar() ? t : Type.scalar(t.dtype()), v);
+        return t.isScalar() ? c : e.broadcast(c, t.rawShape());
     }
 
     /** The adjoint of broadcasting {@code to} up to g's shape: sum over the broadcast axes, reshape to {@code to}. */
-    static int unbroadcast(Builder b, int g, Type to) {
-        int[] from = b.type(g).shape(), target = to.shape();
+    static int unbroadcast(Emitter e, int g, Type to) {
+        int[] from = e.type(g).rawShape(), target = to.rawShape();
         int lead = from.length - target.length;
         int[] axes = new int[from.length];
         int n = 0;
         for (int i = 0; i < from.length; i++)
             if (i < lead || (target[i - lead] == 1 && from[i] != 1)) axes[n++] = i;
-        int summed = n == 0 ? g : b.reduce(REDUCE_SUM, g, Arrays.copyOf(axes, n));
-        return b.type(summed).sameShape(to) ? summed : b.reshape(summed, target);
+        int summed = n == 0 ? g : e.reduce(REDUCE_SUM, g, Arrays.copyOf(axes, n));
+        return e.type(summed).sameShape(to) ? summed : e.reshape(summed, target);
     }
 
     /** g (the shape of x with {@code axes} removed) copied along those axes to x's shape. */
-    static int spreadOver(Builder b, int g, int[] axes, Type x) {
+    static int spreadOver(Emitter e, int g, int[] axes, Type x) {
         if (axes.length == 0) return g;
         int[] keep = x.shape();
         for (int a : axes) keep[a] = 1;
-        return b.broadcast(b.reshape(g, keep), x.shape());
+        return e.broadcast(e.reshape(g, keep), x.rawShape());
     }
 
     private void requireFloat(Type t) {

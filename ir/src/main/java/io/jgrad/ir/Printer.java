@@ -58,7 +58,7 @@ public final class Printer {
             case POW -> sb.append(" exponent=").append(n.rawData().length > 0 ? Double.toString(n.rawData()[0]) : "?");
             case TRANSPOSE -> sb.append(" perm=").append(ints(n.rawInts()));
             case REDUCE_SUM, REDUCE_MAX -> sb.append(" axes=").append(ints(n.rawInts()));
-            case INPUT, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT,
+            case INPUT, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT, CONVERT,
                  ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, MATMUL -> { }
         }
         return sb.append(" : ").append(n.type()).toString();

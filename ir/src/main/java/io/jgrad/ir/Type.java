@@ -3,7 +3,11 @@ package io.jgrad.ir;
 import io.jgrad.runtime.DType;
 import java.util.Arrays;
 
-/** The type of an IR value: element type and shape (row-major; {@code []} is a scalar). Immutable. */
+/**
+ * The type of an IR value: element type and shape (row-major; {@code []} is a scalar). Immutable.
+ * A dimension may be 0 (an empty tensor, which the eager engine allows as PyTorch does; the
+ * compiler's {@code Arg} asks for positive dimensions itself).
+ */
 public final class Type {
     private final DType dtype;
     private final int[] shape;
@@ -14,7 +18,7 @@ public final class Type {
         this.shape = shape;
         long n = 1;
         for (int d : shape) {
-            if (d <= 0) throw new IllegalArgumentException("every dimension must be positive, got " + Arrays.toString(shape));
+            if (d < 0) throw new IllegalArgumentException("a dimension cannot be negative, got " + Arrays.toString(shape));
             n *= d;
             if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("too many elements: " + Arrays.toString(shape));
         }
@@ -23,11 +27,25 @@ public final class Type {
 
     public static Type of(DType dtype, int... shape) {
         if (dtype == null) throw new IllegalArgumentException("dtype is null");
-        return new Type(dtype, shape.clone());
+        return shape.length == 0 ? SCALARS[dtype.ordinal()] : new Type(dtype, shape.clone());
     }
 
     public static Type f32(int... shape) {
-        return of(DType.F32, shape);
+        return shape.length == 0 ? SCALARS[DType.F32.ordinal()] : of(DType.F32, shape);
+    }
+
+    public static Type f64(int... shape) {
+        return shape.length == 0 ? SCALARS[DType.F64.ordinal()] : of(DType.F64, shape);
+    }
+
+    private static final Type[] SCALARS = new Type[DType.values().length];
+    static {
+        for (DType d : DType.values()) SCALARS[d.ordinal()] = new Type(d, new int[0]);
+    }
+
+    /** The scalar type of dtype d (one shared instance per dtype). */
+    public static Type scalar(DType d) {
+        return SCALARS[d.ordinal()];
     }
 
     public DType dtype() { return dtype; }
@@ -39,7 +57,9 @@ public final class Type {
     public int size() { return size; }
     public boolean isScalar() { return shape.length == 0; }
     public boolean sameShape(Type o) { return Arrays.equals(shape, o.shape); }
-    public Type withDType(DType d) { return new Type(d, shape); }
+    public Type withDType(DType d) { return d == dtype ? this : shape.length == 0 ? SCALARS[d.ordinal()] : new Type(d, shape); }
+    /** The shape itself, not a copy: for this package's hot paths, which never change it. */
+    int[] rawShape() { return shape; }
     public Type withShape(int... s) { return new Type(dtype, s.clone()); }
 
     /** Row-major strides; a scalar has none. */
@@ -52,7 +72,7 @@ public final class Type {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Type t && t.dtype == dtype && Arrays.equals(t.shape, shape);
+        return o == this || o instanceof Type t && t.dtype == dtype && Arrays.equals(t.shape, shape);
     }
 
     @Override

@@ -1,0 +1,299 @@
+package io.jgrad.ir;
+
+import io.jgrad.runtime.DType;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The evaluating {@link Emitter}: every primitive is checked by its shape rule and computed by
+ * its kernel ({@link Kernels}) the moment it is emitted, and its value kept under its id. This
+ * is the eager engine's backend: a user op puts its operands with {@link #input}, runs its
+ * lowering ({@link Composites}) over this Eval and reads the result; its backward appends the
+ * VJP rules to the same Eval with {@link #backward}, so the rules reuse the forward values by id
+ * (PyTorch's saved tensors are simply the values this Eval holds).
+ *
+ * <p>Values are typed arrays, row-major: F32 and F16 {@code float[]} (F16 elements are binary16
+ * values), F64 {@code double[]}, BOOL {@code boolean[]}. Arrays are shared, never copied: an
+ * input array is used as given, and a result may be an operand's own array (RESHAPE,
+ * STOP_GRADIENT, a same-dtype CONVERT, an ADD's adjoint is the seed itself). So the caller must
+ * not change an array it put in while this Eval may still read it, and must copy a result
+ * before changing it. The applied nodes are kept too ({@link #nodes}, made on request: an Eval
+ * records each node as a few array entries, not as a Node object). A scalar constant equal (bit
+ * for bit, same dtype) to one of the last few made is not made again: {@link #constant} may
+ * return an existing id. An Eval is not thread-safe.
+ *
+ * <p>Typical use (one eager op and its backward):
+ * <pre>
+ * Eval e = new Eval();
+ * int a = e.input(Type.f32(3), xData), b = e.input(Type.f32(), yData);
+ * int out = Composites.mul(e, a, b);           // broadcasts b, evaluates
+ * float[] result = e.floats(out);
+ * ...
+ * int[] d = e.backward(out, seedData, new boolean[] {true, true});
+ * float[] da = d[0] &lt; 0 ? null : e.floats(d[0]);  // -1: a zero gradient
+ * </pre>
+ */
+public final class Eval implements Emitter, Adjoint.Tape {
+    private static final int[] NO_INTS = new int[0];
+    private static final double[] NO_DATA = new double[0];
+    /** INPUT attributes [i] for small parameter indices, shared (attributes are never changed). */
+    private static final int[][] INDEX = new int[16][];
+    static {
+        for (int i = 0; i < INDEX.length; i++) INDEX[i] = new int[] {i};
+    }
+
+    // value id: slots[4id] its Prim, slots[4id+1] its Type, slots[4id+2] its attributes (int[]
+    // for INPUT/TRANSPOSE/REDUCE_*, double[] for CONST/POW, else null), slots[4id+3] its value;
+    // args[3id+i] operand i or -1. Two arrays, so that an Eval of a few values is cheap to make.
+    private Object[] slots = new Object[4 * CAPACITY];
+    private int[] args = new int[3 * CAPACITY];
+    private static final int CAPACITY = 8;   // values an Eval makes room for at first (a typical user op and its backward)
+    private int size;
+    private int inputCount;
+    // the last few scalar constants (ids, a ring; made on first use)
+    private int[] recentConsts;
+    private int nextConst;
+    private List<Node> view;   // made on first use
+
+    // ------------------------------------------------------------------ values in and out
+
+    /**
+     * A value given from outside: an INPUT node with the next parameter index (0, 1, ...), whose
+     * value is {@code value} itself (not copied): a float[] for F32/F16, double[] for F64,
+     * boolean[] for BOOL, of t's size. An F16 array must hold binary16 values (not checked).
+     */
+    public int input(Type t, Object value) {
+        if (t == null) throw new IllegalArgumentException("input: type is null");
+        if (!Kernels.fits(t, value)) Kernels.check("input " + inputCount, t, value);   // the message only when it fails
+        return add(Prim.INPUT, t, index(inputCount++), -1, -1, -1, value);
+    }
+
+    public int input(Type t, float[] value) { return input(t, (Object) value); }
+    public int input(Type t, double[] value) { return input(t, (Object) value); }
+    public int input(Type t, boolean[] value) { return input(t, (Object) value); }
+
+    /** The value of {@code id}: float[], double[] or boolean[] by its dtype (shared, do not change it). */
+    public Object value(int id) {
+        check(id);
+        return slots[4 * id + 3];
+    }
+
+    /** The value of an F32 or F16 value (shared, do not change it). */
+    public float[] floats(int id) {
+        if (!(value(id) instanceof float[] f)) throw new IllegalArgumentException("%" + id + " is " + type(id) + ", not f32 or f16: use doubles() or bools()");
+        return f;
+    }
+
+    /** The value of an F64 value (shared, do not change it). */
+    public double[] doubles(int id) {
+        if (!(value(id) instanceof double[] d)) throw new IllegalArgumentException("%" + id + " is " + type(id) + ", not f64: use floats() or bools()");
+        return d;
+    }
+
+    /** The value of a BOOL value (shared, do not change it). */
+    public boolean[] bools(int id) {
+        if (!(value(id) instanceof boolean[] b)) throw new IllegalArgumentException("%" + id + " is " + type(id) + ", not bool");
+        return b;
+    }
+
+    /** Element i of value id as a double (BOOL as 0/1). */
+    public double doubleAt(int id, int i) {
+        return Kernels.get(value(id), i);
+    }
+
+    /** The dtype of value id (a shortcut for type(id).dtype()). */
+    public DType dtype(int id) {
+        return type(id).dtype();
+    }
+
+    /** The node that made value id (a new Node object describing it; INPUTs are named in0, in1, ...). */
+    public Node node(int id) {
+        check(id);
+        Prim p = prim(id);
+        int[] a = new int[p.arity()];
+        for (int i = 0; i < a.length; i++) a[i] = args[3 * id + i];
+        int[] in = ints(id);
+        return new Node(id, p, a, type(id), in, data(id), p == Prim.INPUT ? "in" + in[0] : null);
+    }
+
+    /** The nodes applied so far, in id order (a read-only view that grows with this Eval; each get makes a Node). */
+    public List<Node> nodes() {
+        if (view == null) {
+            view = new AbstractList<>() {
+                @Override public Node get(int i) { return node(i); }
+                @Override public int size() { return size; }
+            };
+        }
+        return view;
+    }
+
+    /** How many values this Eval holds. */
+    public int size() {
+        return size;
+    }
+
+    /** How many inputs were put (the next input's parameter index). */
+    public int inputCount() {
+        return inputCount;
+    }
+
+    // ------------------------------------------------------------------ reverse mode
+
+    /**
+     * Applies the VJP rules of every node from {@code output} back to the inputs, evaluated
+     * here (the walk {@link Adjoint#of} uses too): {@code seed} (the adjoint of output: an array
+     * of output's type, used as given) is put as a new input, and the result has, per parameter
+     * index i &lt; wrt.length, the id of d output / d input i against the seed, or -1 where it is
+     * zero (wrt[i] false, or the output does not depend on input i through differentiable
+     * operands). Values made before stay valid; this may be called again (each call appends).
+     */
+    public int[] backward(int output, Object seed, boolean[] wrt) {
+        Type t = type(output);
+        if (wrt == null) throw new IllegalArgumentException("backward: wrt is null");
+        if (!Kernels.fits(t, seed)) Kernels.check("backward: the seed", t, seed);
+        int s = add(Prim.INPUT, t, index(inputCount++), -1, -1, -1, seed);
+        int[] adjoint = Adjoint.backward(this, this, output, s, wrt);   // the rules append; records 0..output stay
+        int[] grads = new int[wrt.length];
+        Arrays.fill(grads, -1);
+        for (int id = 0; id < adjoint.length; id++) {
+            if (adjoint[id] >= 0 && slots[4 * id] == Prim.INPUT) {
+                int index = ((int[]) slots[4 * id + 2])[0];
+                if (index < grads.length) grads[index] = adjoint[id];
+            }
+        }
+        return grads;
+    }
+
+    // ------------------------------------------------------------------ Emitter
+
+    @Override
+    public Type type(int id) {
+        check(id);
+        return (Type) slots[4 * id + 1];
+    }
+
+    @Override
+    public int apply(Prim p, int[] args, Type declared, int[] ints, double[] data) {
+        if (p == Prim.INPUT) throw new IllegalArgumentException("input: use Eval.input(type, value)");
+        if (args.length > 3) throw new IllegalArgumentException(p.text + ": takes " + p.arity() + " operands, got " + args.length);
+        int[] in = ints == null ? NO_INTS : ints.clone();
+        double[] d = data == null ? NO_DATA : data.clone();
+        Type[] argTypes = new Type[args.length];
+        Object[] argValues = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            argTypes[i] = type(args[i]);
+            argValues[i] = slots[4 * args[i] + 3];
+        }
+        Type t = p.resultType(argTypes, in, d, declared);
+        Object v = Kernels.apply(p, t, in, d, argValues, argTypes);
+        Object attr = in.length > 0 ? in : d.length > 0 ? d : null;
+        return add(p, t, attr, args.length > 0 ? args[0] : -1, args.length > 1 ? args[1] : -1, args.length > 2 ? args[2] : -1, v);
+    }
+
+    // The common cases below skip apply's copies and arrays.
+
+    @Override
+    public int unary(Prim p, int x) {
+        if (p.family != Prim.Family.UNARY || p == Prim.POW) throw new IllegalArgumentException(p.text + " is not a plain unary primitive");
+        Type t = p.resultType(type(x), null, null, NO_INTS, NO_DATA, null);
+        return add(p, t, null, x, -1, -1, Kernels.unary(p, t.dtype(), value0(x), 0));
+    }
+
+    @Override
+    public int pow(int x, double exponent) {
+        double[] d = {exponent};
+        Type t = Prim.POW.resultType(type(x), null, null, NO_INTS, d, null);
+        return add(Prim.POW, t, d, x, -1, -1, Kernels.unary(Prim.POW, t.dtype(), value0(x), exponent));
+    }
+
+    @Override
+    public int binary(Prim p, int a, int b) {
+        if (p.arity() != 2) throw new IllegalArgumentException(p.text + " is not binary");
+        Type ta = type(a), tb = type(b);
+        Type t = p.resultType(ta, tb, null, NO_INTS, NO_DATA, null);
+        Object v = p == Prim.MATMUL
+                ? Kernels.matmul(value0(a), value0(b), t.dtype(), ta.dim(0), ta.dim(1), tb.dim(1))
+                : Kernels.binary(p, ta.dtype(), value0(a), value0(b));
+        return add(p, t, null, a, b, -1, v);
+    }
+
+    @Override
+    public int select(int c, int a, int b) {
+        Type t = Prim.SELECT.resultType(type(c), type(a), type(b), NO_INTS, NO_DATA, null);
+        return add(Prim.SELECT, t, null, c, a, b, Kernels.select((boolean[]) value0(c), value0(a), value0(b)));
+    }
+
+    @Override
+    public int constant(Type t, double... data) {
+        boolean scalar = t != null && t.isScalar() && data.length == 1;
+        if (scalar && recentConsts != null) {   // reuse a recent equal scalar constant (values are immutable)
+            long bits = Double.doubleToRawLongBits(data[0]);
+            for (int id : recentConsts)
+                if (id >= 0 && slots[4 * id + 1] == t && Double.doubleToRawLongBits(((double[]) slots[4 * id + 2])[0]) == bits) return id;
+        }
+        double[] d = data.clone();
+        Type r = Prim.CONST.resultType(null, null, null, NO_INTS, d, t);
+        int id = add(Prim.CONST, r, d, -1, -1, -1, Kernels.constant(r, d));
+        if (scalar) {
+            if (recentConsts == null) recentConsts = new int[] {-1, -1, -1, -1};
+            recentConsts[nextConst] = id;
+            nextConst = (nextConst + 1) & 3;
+        }
+        return id;
+    }
+
+    // ------------------------------------------------------------------ Adjoint.Tape (package-private use)
+
+    @Override
+    public Prim prim(int id) {
+        return (Prim) slots[4 * id];
+    }
+
+    @Override
+    public int arg(int id, int i) {
+        return i < 3 ? args[3 * id + i] : -1;
+    }
+
+    @Override
+    public int[] ints(int id) {
+        return slots[4 * id + 2] instanceof int[] in ? in : NO_INTS;
+    }
+
+    @Override
+    public double[] data(int id) {
+        return slots[4 * id + 2] instanceof double[] d ? d : NO_DATA;
+    }
+
+    // ------------------------------------------------------------------ storage
+
+    private int add(Prim p, Type t, Object attr, int a0, int a1, int a2, Object value) {
+        if (4 * size == slots.length) {
+            slots = Arrays.copyOf(slots, 8 * size);
+            args = Arrays.copyOf(args, 6 * size);
+        }
+        int k = 4 * size;
+        slots[k] = p;
+        slots[k + 1] = t;
+        slots[k + 2] = attr;
+        slots[k + 3] = value;
+        int j = 3 * size;
+        args[j] = a0;
+        args[j + 1] = a1;
+        args[j + 2] = a2;
+        return size++;
+    }
+
+    /** The value of an id already checked by type(id). */
+    private Object value0(int id) {
+        return slots[4 * id + 3];
+    }
+
+    private static int[] index(int i) {
+        return i < INDEX.length ? INDEX[i] : new int[] {i};
+    }
+
+    private void check(int id) {
+        if (id < 0 || id >= size) throw new IllegalArgumentException("no value %" + id + " in this Eval (it has " + size + ")");
+    }
+}
