@@ -58,6 +58,19 @@ public final class Eval implements Emitter, Adjoint.Tape {
     private int nextConst;
     private List<Node> view;   // made on first use
 
+    /**
+     * Empties this Eval for reuse, keeping its storage: as new, with no values. Values read from
+     * it before stay valid (they are never changed); ids and nodes from before mean nothing after.
+     */
+    public void reset() {
+        java.util.Arrays.fill(slots, 0, 4 * size, null);
+        size = 0;
+        inputCount = 0;
+        if (recentConsts != null) java.util.Arrays.fill(recentConsts, -1);
+        nextConst = 0;
+        view = null;
+    }
+
     // ------------------------------------------------------------------ values in and out
 
     /**
