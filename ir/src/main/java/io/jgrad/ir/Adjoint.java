@@ -120,6 +120,7 @@ public final class Adjoint {
         for (int id = 0; id <= output; id++) adjoint[id] = dependsOnWrt(tape, id, adjoint, wrt) ? -2 : -1;
         if (adjoint[output] == -2) adjoint[output] = seed;
         boolean[] want = new boolean[3];   // reused: a rule reads only the flags of its own operands
+        int[] into = new int[3];            // reused: a rule writes one contribution per operand
         for (int id = output; id >= 0; id--) {
             int gbar = adjoint[id];
             if (gbar < 0) continue;
@@ -127,8 +128,8 @@ public final class Adjoint {
             int arity = p.arity();
             if (arity == 0) continue;
             for (int i = 0; i < arity; i++) want[i] = adjoint[tape.arg(id, i)] != -1;
-            int[] contributions = p.vjp(e, id, tape.type(id), tape.arg(id, 0), tape.arg(id, 1), tape.ints(id), tape.data(id), gbar, want);
-            for (int i = 0; i < contributions.length; i++) {
+            int[] contributions = p.vjp(e, id, tape.type(id), tape.arg(id, 0), tape.arg(id, 1), tape.ints(id), tape.data(id), gbar, want, into);
+            for (int i = 0; i < arity; i++) {
                 int c = contributions[i];
                 if (c < 0) continue;
                 int a = tape.arg(id, i);
