@@ -184,6 +184,7 @@ final class BodyEmitter {
                     case MATMUL -> matmulKernel(v, false);
                     case UNARY, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
                     case LEAF -> throw new IllegalStateException("a leaf has no kernel: " + p.node(v));
+                    case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(p.node(v).prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
                     case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
                 }
             }
@@ -224,6 +225,7 @@ final class BodyEmitter {
             }
             case UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
             case LEAF -> throw new IllegalStateException("a leaf is not a scalar statement: " + nd);
+            case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
             case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         }
         sealed = false;
@@ -708,6 +710,7 @@ final class BodyEmitter {
             }
             case SHAPE -> value(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest);
             case LEAF, REDUCE, MATMUL -> throw new AssertionError(nd + " is always stored, never fused");
+            case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
             case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         }
     }
@@ -739,6 +742,7 @@ final class BodyEmitter {
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
                  ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new IllegalStateException("not a comparison: " + nd);
+            case EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, ATAN2, POWER, SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
             case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
         mv.visitInsn(insns[0]);
@@ -769,6 +773,7 @@ final class BodyEmitter {
             case MIN -> math("min", "(FF)F");
             case INPUT, CONST, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new AssertionError(nd.prim() + " is not elementwise arithmetic");
+            case EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, ATAN2, POWER, SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
             case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
         assert done;

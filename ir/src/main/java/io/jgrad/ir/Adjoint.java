@@ -126,14 +126,16 @@ public final class Adjoint {
         return switch (n.prim()) {
             // a BOOL input has no derivative
             case INPUT -> n.inputIndex() < wrt.length && wrt[n.inputIndex()] && n.type().dtype().isFloat();
-            case CONST, STOP_GRADIENT, GT, GE, LT, LE, EQ -> false;
+            // piecewise constant: FLOOR and ROUND (zero derivative, as PyTorch's) and the comparisons
+            case CONST, STOP_GRADIENT, FLOOR, ROUND, GT, GE, LT, LE, EQ -> false;
             case SELECT -> depends[n.arg(1)] || depends[n.arg(2)];
             // POW with exponent 0 is constant (its VJP is zero): nothing flows through it
             case POW -> n.exponent() != 0 && depends[n.arg(0)];
             // a conversion to or from BOOL carries no derivative
             case CONVERT -> n.type().dtype().isFloat() && depends[n.arg(0)];
-            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS,
-                 ADD, SUB, MUL, DIV, MAX, MIN, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL -> {
+            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC,
+                 ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD,
+                 REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL -> {
                 boolean any = false;
                 for (int a : n.rawArgs()) any |= depends[a];
                 yield any;

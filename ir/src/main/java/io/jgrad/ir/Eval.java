@@ -183,7 +183,7 @@ public final class Eval implements Emitter {
 
     @Override
     public int binary(Prim p, int a, int b) {
-        if (p.arity() != 2) throw new IllegalArgumentException(p.text + " is not binary");
+        if (p.arity() != 2 || p == Prim.DOT_GENERAL) throw new IllegalArgumentException(p.text + " is not a binary primitive without attributes");
         Type ta = type(a), tb = type(b);
         Type t = p.resultType(new Type[] {ta, tb}, NO_INTS, NO_DATA, null);
         Object v = p == Prim.MATMUL
