@@ -30,6 +30,12 @@ import java.util.Arrays;
  *       log n); a sum of no elements is +0.0 as PyTorch's. REDUCE_MAX starts from -inf and
  *       propagates NaN ({@code Math.max}, as torch.amax). MAX/MIN are Math.max/Math.min;
  *       comparisons with NaN are false.</li>
+ *   <li>ERF, ERFC and LOG2 are {@link SpecialFunctions}' (shared with the generated code); EXPM1,
+ *       SINH, COSH, LOG10, ATAN2 and POWER are Java's Math; FLOOR is Math.floor and ROUND Math.rint
+ *       (half to even, as torch.round).</li>
+ *   <li>SLICE, PAD, GATHER and CONCAT copy elements exactly, any dtype; SCATTER_ADD adds in index
+ *       order into +0.0, each addition rounded to the dtype; DOT_GENERAL transposes its operands to
+ *       [batch, free, contracted] and runs the MATMUL kernel per batch (so its bits are MATMUL's).</li>
  * </ul>
  */
 public final class Kernels {

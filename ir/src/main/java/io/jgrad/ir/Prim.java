@@ -16,6 +16,11 @@ import java.util.Arrays;
  *   <li>{@code BROADCAST}, {@code RESHAPE}: the target shape is the declared result type's shape.</li>
  *   <li>{@code TRANSPOSE}: {@code ints} = the permutation (result axis i is operand axis perm[i]).</li>
  *   <li>{@code REDUCE_SUM}, {@code REDUCE_MAX}: {@code ints} = the reduced axes, ascending, removed from the shape.</li>
+ *   <li>{@code SLICE}: {@code ints = [axis, start, end]}; {@code PAD}: {@code [axis, low, high]};
+ *       {@code GATHER}: {@code [axis, indices...]}; {@code SCATTER_ADD}: {@code [axis, size, indices...]};
+ *       {@code CONCAT}: {@code [axis]} (any number of operands from 1) — see {@link Indexing}.</li>
+ *   <li>{@code DOT_GENERAL}: {@code ints = [nb, nc, lhs batch..., rhs batch..., lhs contract..., rhs contract...]}
+ *       — see {@link Contraction}.</li>
  * </ul>
  * Codegen dispatches with a {@code switch} expression over this enum, so a new constant does
  * not compile until it has a lowering.
