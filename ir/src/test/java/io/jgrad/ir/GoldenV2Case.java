@@ -61,6 +61,7 @@ final class GoldenV2Case {
         for (var g : ex.getAsJsonObject("grads").entrySet()) grads.put(g.getKey(), doubles(g.getValue().getAsJsonArray()));
         for (String k : new String[] {"grads32", "grads16"})
             if (ex.has(k)) for (var g : ex.getAsJsonObject(k).entrySet()) gradsLow.put(g.getKey(), doubles(g.getValue().getAsJsonArray()));
+        derivs = derivs(o);
     }
 
     private static String low(JsonObject ex, String what, DType d) {
@@ -107,6 +108,11 @@ final class GoldenV2Case {
 
     /** Runs the program over e, given the ids of the inputs (in order); returns the output's id. */
     int run(Emitter e, int[] inputs) {
+        return runAll(e, inputs).get(output);
+    }
+
+    /** Runs the program over e; returns the id of every named value. */
+    Map<String, Integer> runAll(Emitter e, int[] inputs) {
         Map<String, Integer> env = new HashMap<>();
         for (int i = 0; i < inputs.length; i++) env.put(inputNames.get(i), inputs[i]);
         for (JsonElement s : program) {
@@ -114,7 +120,27 @@ final class GoldenV2Case {
             String op = st.get(1).getAsString();
             env.put(st.get(0).getAsString(), statement(e, env, op, st));
         }
-        return env.get(output);
+        return env;
+    }
+
+    /** The derivs block (derivs_* cases, all f64), or null. */
+    final Derivs derivs;
+
+    /** PyTorch's higher derivatives of a smooth case (README, "derivs"). */
+    record Derivs(String tensor, double[] tensorValue, Map<String, double[]> tangents, double[] jvp,
+                  Map<String, double[]> jacobian, Map<String, double[]> v, Map<String, double[]> hvp) {}
+
+    private static Derivs derivs(JsonObject o) {
+        if (!o.has("derivs")) return null;
+        JsonObject d = o.getAsJsonObject("derivs");
+        return new Derivs(d.get("tensor").getAsString(), doubles(d.getAsJsonArray("tensorValue")), map(d, "tangents"),
+                doubles(d.getAsJsonArray("jvp")), map(d, "jacobian"), map(d, "v"), map(d, "hvp"));
+    }
+
+    private static Map<String, double[]> map(JsonObject d, String key) {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (var g : d.getAsJsonObject(key).entrySet()) m.put(g.getKey(), doubles(g.getValue().getAsJsonArray()));
+        return m;
     }
 
     private int statement(Emitter e, Map<String, Integer> env, String op, JsonArray st) {

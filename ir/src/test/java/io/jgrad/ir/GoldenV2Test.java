@@ -76,6 +76,77 @@ class GoldenV2Test {
         if (!failures.isEmpty()) fail(c.name + ":\n  " + String.join("\n  ", failures) + "\n" + Printer.print(optimized));
     }
 
+    /**
+     * The derivs_* cases (f64, smooth): PyTorch's Hessian-vector product against the adjoint of
+     * the adjoint (G = Σ_i ⟨d out/d x_i, v_i⟩ differentiated again), its Jacobian of the named
+     * tensor against one vector-Jacobian product per row, and its JVP against that Jacobian
+     * times the tangents; each array by the f64 rule.
+     */
+    @TestFactory
+    Stream<DynamicTest> higherDerivatives() {
+        List<String> names = GoldenV2Case.all().stream().filter(n -> GoldenV2Case.load(n).derivs != null).toList();
+        assertEquals(12, names.size());
+        return names.stream().map(n -> DynamicTest.dynamicTest(n, () -> higherDerivatives(GoldenV2Case.load(n))));
+    }
+
+    static void higherDerivatives(GoldenV2Case c) {
+        GoldenV2Case.Derivs d = c.derivs;
+        int n = c.inputNames.size();
+        Object[] inputs = new Object[n];
+        for (int i = 0; i < n; i++) inputs[i] = c.inputValue(i);
+        List<String> failures = new ArrayList<>();
+        // Hessian-vector product: the adjoint graph extended by G = Σ ⟨d_i, v_i⟩, differentiated again
+        Builder b = new Builder();
+        int[] in = new int[n];
+        for (int i = 0; i < n; i++) in[i] = b.input(i, c.inputNames.get(i), c.inputTypes.get(i));
+        Graph adjoint = Adjoint.of(Verifier.verify(b.build(new int[] {c.run(b, in)}, new String[] {"out"})), c.wrt(), false);
+        Builder h = new Builder();
+        for (Node nd : adjoint.nodes()) h.add(nd.prim(), nd.rawArgs(), nd.type(), nd.rawInts(), nd.rawData(), nd.name());
+        int g = -1;
+        for (int i = 0, k = 1; i < n; i++) {
+            if (!c.requiresGrad.get(i)) continue;
+            int di = adjoint.output(k++);
+            int term = Composites.sum(h, h.binary(Prim.MUL, di, h.constant(h.type(di), d.v().get(c.inputNames.get(i)))));
+            g = g < 0 ? term : h.binary(Prim.ADD, g, term);
+        }
+        Graph second = Verifier.verify(Optimizer.optimize(Adjoint.of(h.build(new int[] {g}, new String[] {"g"}), c.wrt(), false)));
+        Object[] hv = Interpreter.evaluate(second, inputs);
+        for (int i = 0, k = 1; i < n; i++)
+            if (c.requiresGrad.get(i))
+                add(failures, GoldenV2Case.compare("hvp d_" + c.inputNames.get(i), io.jgrad.runtime.DType.F64, Kernels.toDoubles(hv[k++]),
+                        d.hvp().get(c.inputNames.get(i)), null));
+        // Jacobian of the named tensor, one vjp per row; the JVP from it
+        Builder j = new Builder();
+        for (int i = 0; i < n; i++) in[i] = j.input(i, c.inputNames.get(i), c.inputTypes.get(i));
+        int tensor = c.runAll(j, in).get(d.tensor());
+        Type tt = j.type(tensor);
+        Graph vjp = Verifier.verify(Optimizer.optimize(Adjoint.of(j.build(new int[] {tensor}, new String[] {"t"}), c.wrt(), true)));
+        int rows = tt.size();
+        Object[] withSeed = java.util.Arrays.copyOf(inputs, n + 1);
+        double[] jvp = new double[rows];
+        java.util.Map<String, double[]> jac = new java.util.LinkedHashMap<>();
+        for (int r = 0; r < rows; r++) {
+            double[] seed = new double[rows];
+            seed[r] = 1;
+            withSeed[n] = seed;
+            Object[] res = Interpreter.evaluate(vjp, withSeed);
+            if (r == 0) add(failures, GoldenV2Case.compare("tensor value", io.jgrad.runtime.DType.F64, Kernels.toDoubles(res[0]), d.tensorValue(), null));
+            for (int i = 0, k = 1; i < n; i++) {
+                if (!c.requiresGrad.get(i)) continue;
+                String name = c.inputNames.get(i);
+                double[] row = Kernels.toDoubles(res[k++]);
+                double[] block = jac.computeIfAbsent(name, x -> new double[rows * row.length]);
+                System.arraycopy(row, 0, block, r * row.length, row.length);
+                double[] t = d.tangents().get(name);
+                for (int q = 0; q < row.length; q++) jvp[r] += row[q] * t[q];
+            }
+        }
+        for (var e : jac.entrySet())
+            add(failures, GoldenV2Case.compare("jacobian d_" + e.getKey(), io.jgrad.runtime.DType.F64, e.getValue(), d.jacobian().get(e.getKey()), null));
+        add(failures, GoldenV2Case.compare("jvp", io.jgrad.runtime.DType.F64, jvp, d.jvp(), null));
+        if (!failures.isEmpty()) fail(c.name + ":\n  " + String.join("\n  ", failures));
+    }
+
     private interface Grad { double[] of(int input); }
     private interface GradType { DType of(int input); }
 
