@@ -205,6 +205,31 @@ class CompositesV2Test {
         assertArrayEquals(e.floats(e.binary(Prim.MATMUL, x, y)), e.floats(e.dotGeneral(xt, yt, new int[0], new int[0], new int[] {0}, new int[] {1})));
     }
 
+    @Test
+    void constantFoldingOfEveryNewPrimitiveKeepsItsBits() {
+        for (io.jgrad.runtime.DType d : new io.jgrad.runtime.DType[] {io.jgrad.runtime.DType.F32, io.jgrad.runtime.DType.F64}) {
+            Builder b = new Builder();
+            java.util.Random rng = new java.util.Random(9);
+            double[] v = new double[12], w = new double[12];
+            for (int i = 0; i < 12; i++) { v[i] = rng.nextGaussian(); w[i] = 0.5 + rng.nextDouble(); }
+            int x = b.constant(Type.of(d, 3, 4), v), y = b.constant(Type.of(d, 3, 4), w);
+            int[] made = {
+                    b.slice(x, 1, 1, 3), b.pad(x, 0, 1, 2), b.gather(x, 1, 2, 0, 2), b.scatterAdd(x, 1, 5, 3, 0, 3, 3), b.concat(0, x, y, x),
+                    b.dotGeneral(x, y, new int[] {0}, new int[] {0}, new int[] {1}, new int[] {1}), b.dotGeneral(x, y, new int[0], new int[0], new int[] {0}, new int[] {0}),
+                    b.unary(Prim.EXPM1, x), b.unary(Prim.SINH, x), b.unary(Prim.COSH, x), b.unary(Prim.LOG2, y), b.unary(Prim.LOG10, y),
+                    b.unary(Prim.ERF, x), b.unary(Prim.ERFC, x), b.unary(Prim.FLOOR, x), b.unary(Prim.ROUND, x),
+                    b.binary(Prim.ATAN2, x, y), b.binary(Prim.POWER, y, x)};
+            Graph g = b.build(made);
+            Graph folded = Verifier.verify(ConstantFolding.run(g));
+            for (int o = 0; o < folded.outputCount(); o++)
+                assertEquals(Prim.CONST, folded.node(folded.output(o)).prim(), d + ": output " + o + " folds to a constant");
+            double[][] before = Interpreter.run(g, new double[0][]), after = Interpreter.run(folded, new double[0][]);
+            for (int o = 0; o < before.length; o++)
+                for (int k = 0; k < before[o].length; k++)
+                    assertEquals(Double.doubleToLongBits(before[o][k]), Double.doubleToLongBits(after[o][k]), d + ": output " + o + "[" + k + "]");
+        }
+    }
+
     private static void expect(Runnable r, String... fragments) {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, r::run);
         for (String f : fragments) assertTrue(ex.getMessage().contains(f), "'" + ex.getMessage() + "' should contain '" + f + "'");
