@@ -78,66 +78,100 @@ public final class Adjoint {
      */
     public static int[] backward(Emitter e, java.util.List<Node> nodes, int output, int seed, boolean[] wrt) {
         if (output < 0 || output >= nodes.size()) throw new IllegalArgumentException("adjoint: no value %" + output + " to differentiate");
-        if (!e.type(seed).equals(nodes.get(output).type()))
-            throw new IllegalArgumentException("adjoint: the seed is " + e.type(seed) + ", the output " + nodes.get(output).type());
-        boolean[] active = active(nodes, wrt, output);
-        int[] adjoint = new int[output + 1];
-        Arrays.fill(adjoint, -1);
-        if (active[output]) adjoint[output] = seed;
-        for (int id = output; id >= 0; id--) {
-            int gbar = adjoint[id];
-            if (gbar < 0) continue;
-            Node n = nodes.get(id);
-            int[] args = n.rawArgs();
-            if (args.length == 0) continue;
-            boolean[] want = new boolean[args.length];
-            for (int i = 0; i < want.length; i++) want[i] = active[args[i]];
-            int[] contributions = n.prim().vjp(e, n, gbar, want);
-            for (int i = 0; i < contributions.length; i++) {
-                int c = contributions[i];
-                if (c < 0) continue;
-                int a = args[i];
-                adjoint[a] = adjoint[a] < 0 ? c : e.binary(Prim.ADD, adjoint[a], c);
-            }
-        }
-        return adjoint;
+        Node[] forward = new Node[output + 1];
+        for (int id = 0; id <= output; id++) forward[id] = nodes.get(id);
+        return backward(e, new NodeTape(forward), output, seed, wrt);
     }
 
     /**
-     * Values that need an adjoint: they depend on a requested input through differentiable
-     * operands, and the output depends on them.
+     * What the reverse walk reads of the forward values 0..output: a graph's nodes
+     * ({@link NodeTape}) or an {@link Eval}'s records (which keeps no Node objects, for speed).
      */
-    private static boolean[] active(java.util.List<Node> nodes, boolean[] wrt, int output) {
-        int count = output + 1;
-        boolean[] depends = new boolean[count];
-        for (int id = 0; id < count; id++) depends[id] = dependsOnWrt(nodes.get(id), depends, wrt);
-        boolean[] reaches = new boolean[count];
-        reaches[output] = true;
-        for (int id = output; id >= 0; id--) {
-            if (!reaches[id] || !depends[id]) continue;
-            for (int a : nodes.get(id).rawArgs()) reaches[a] = true;
-        }
-        boolean[] active = new boolean[count];
-        for (int id = 0; id < count; id++) active[id] = depends[id] && reaches[id];
-        return active;
+    interface Tape {
+        Prim prim(int id);
+        Type type(int id);
+        /** The number of operands of id (its primitive's arity; CONCAT's own count). */
+        int arity(int id);
+        /** Operand i of id, -1 when i is past its arity. */
+        int arg(int id, int i);
+        /** INPUT's [index], TRANSPOSE's perm, REDUCE_*'s axes; empty otherwise. */
+        int[] ints(int id);
+        /** CONST's values, POW's [exponent]; empty otherwise. */
+        double[] data(int id);
     }
 
-    private static boolean dependsOnWrt(Node n, boolean[] depends, boolean[] wrt) {
-        return switch (n.prim()) {
+    /** A tape over Node objects. */
+    record NodeTape(Node[] nodes) implements Tape {
+        @Override public Prim prim(int id) { return nodes[id].prim(); }
+        @Override public Type type(int id) { return nodes[id].type(); }
+        @Override public int arity(int id) { return nodes[id].arity(); }
+        @Override public int arg(int id, int i) { int[] a = nodes[id].rawArgs(); return i < a.length ? a[i] : -1; }
+        @Override public int[] ints(int id) { return nodes[id].rawInts(); }
+        @Override public double[] data(int id) { return nodes[id].rawData(); }
+    }
+
+    private static int[] operands(Tape tape, int id, int arity) {
+        int[] a = new int[arity];
+        for (int i = 0; i < arity; i++) a[i] = tape.arg(id, i);
+        return a;
+    }
+
+    /** The walk over any tape whose ids are those of {@code e}. */
+    static int[] backward(Emitter e, Tape tape, int output, int seed, boolean[] wrt) {
+        Type outType = tape.type(output);
+        if (e.type(seed) != outType && !e.type(seed).equals(outType))
+            throw new IllegalArgumentException("adjoint: the seed is " + e.type(seed) + ", the output " + outType);
+        // a value needs an adjoint when it depends on a requested input through differentiable
+        // operands and the output depends on it; the walk only visits values that received an
+        // adjoint from the output's side, so "depends" is the only flag it needs. One array holds
+        // both: adjoint[id] is -1 (does not depend), -2 (depends, no adjoint yet) or the adjoint's id.
+        int[] adjoint = new int[output + 1];
+        for (int id = 0; id <= output; id++) adjoint[id] = dependsOnWrt(tape, id, adjoint, wrt) ? -2 : -1;
+        if (adjoint[output] == -2) adjoint[output] = seed;
+        boolean[] want = new boolean[3];   // reused: a rule reads only the flags of its own operands
+        for (int id = output; id >= 0; id--) {
+            int gbar = adjoint[id];
+            if (gbar < 0) continue;
+            Prim p = tape.prim(id);
+            int arity = tape.arity(id);
+            if (arity == 0) continue;
+            if (arity > want.length) want = new boolean[arity];   // CONCAT of many operands
+            for (int i = 0; i < arity; i++) want[i] = adjoint[tape.arg(id, i)] != -1;
+            int[] contributions = p == Prim.CONCAT
+                    ? Indexing.concatVjp(e, operands(tape, id, arity), tape.ints(id), gbar, want)   // the variadic rule reads every operand
+                    : p.vjp(e, id, tape.type(id), tape.arg(id, 0), tape.arg(id, 1), tape.ints(id), tape.data(id), gbar, want);
+            for (int i = 0; i < contributions.length; i++) {
+                int c = contributions[i];
+                if (c < 0) continue;
+                int a = tape.arg(id, i);
+                adjoint[a] = adjoint[a] < 0 ? c : e.binary(Prim.ADD, adjoint[a], c);
+            }
+        }
+        for (int id = 0; id <= output; id++) if (adjoint[id] == -2) adjoint[id] = -1;
+        return adjoint;
+    }
+
+    /** Whether value id depends on a requested input; {@code adjoint} holds -1 for the earlier values that do not. */
+    private static boolean dependsOnWrt(Tape t, int id, int[] adjoint, boolean[] wrt) {
+        Prim p = t.prim(id);
+        return switch (p) {
             // a BOOL input has no derivative
-            case INPUT -> n.inputIndex() < wrt.length && wrt[n.inputIndex()] && n.type().dtype().isFloat();
+            case INPUT -> {
+                int index = t.ints(id)[0];
+                yield index < wrt.length && wrt[index] && t.type(id).dtype().isFloat();
+            }
             // piecewise constant: FLOOR and ROUND (zero derivative, as PyTorch's) and the comparisons
             case CONST, STOP_GRADIENT, FLOOR, ROUND, GT, GE, LT, LE, EQ -> false;
-            case SELECT -> depends[n.arg(1)] || depends[n.arg(2)];
+            case SELECT -> adjoint[t.arg(id, 1)] != -1 || adjoint[t.arg(id, 2)] != -1;
             // POW with exponent 0 is constant (its VJP is zero): nothing flows through it
-            case POW -> n.exponent() != 0 && depends[n.arg(0)];
+            case POW -> t.data(id)[0] != 0 && adjoint[t.arg(id, 0)] != -1;
             // a conversion to or from BOOL carries no derivative
-            case CONVERT -> n.type().dtype().isFloat() && depends[n.arg(0)];
+            case CONVERT -> t.type(id).dtype().isFloat() && adjoint[t.arg(id, 0)] != -1;
             case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC,
                  ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD,
                  REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL -> {
                 boolean any = false;
-                for (int a : n.rawArgs()) any |= depends[a];
+                for (int i = 0, n = t.arity(id); i < n; i++) any |= adjoint[t.arg(id, i)] != -1;
                 yield any;
             }
         };

@@ -108,9 +108,8 @@ final class Contraction {
      * </ul>
      * For a batched matmul [B,m,k]·[B,k,n] both come out in the operand's layout: no transpose.
      */
-    static int[] vjp(Emitter e, Node node, int gbar, boolean wx, boolean wy) {
-        Dims d = Dims.of(node.rawInts());
-        int x = node.arg(0), y = node.arg(1);
+    static int[] vjp(Emitter e, int x, int y, int[] ints, int gbar, boolean wx, boolean wy) {
+        Dims d = Dims.of(ints);
         Type tx = e.type(x), ty = e.type(y);
         int nb = d.lb.length;
         int[] fx = free(tx.rank(), d.lb, d.lc), fy = free(ty.rank(), d.rb, d.rc);

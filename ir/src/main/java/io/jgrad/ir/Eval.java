@@ -18,8 +18,10 @@ import java.util.List;
  * input array is used as given, and a result may be an operand's own array (RESHAPE,
  * STOP_GRADIENT, a same-dtype CONVERT, an ADD's adjoint is the seed itself). So the caller must
  * not change an array it put in while this Eval may still read it, and must copy a result
- * before changing it. The applied nodes are kept too ({@link #nodes}), as a graph would keep
- * them; an Eval is not thread-safe.
+ * before changing it. The applied nodes are kept too ({@link #nodes}, made on request: an Eval
+ * records each node as a few array entries, not as a Node object). A scalar constant equal (bit
+ * for bit, same dtype) to one of the last few made is not made again: {@link #constant} may
+ * return an existing id. An Eval is not thread-safe.
  *
  * <p>Typical use (one eager op and its backward):
  * <pre>
@@ -32,19 +34,27 @@ import java.util.List;
  * float[] da = d[0] &lt; 0 ? null : e.floats(d[0]);  // -1: a zero gradient
  * </pre>
  */
-public final class Eval implements Emitter {
+public final class Eval implements Emitter, Adjoint.Tape {
     private static final int[] NO_INTS = new int[0];
     private static final double[] NO_DATA = new double[0];
+    /** INPUT attributes [i] for small parameter indices, shared (attributes are never changed). */
+    private static final int[][] INDEX = new int[16][];
+    static {
+        for (int i = 0; i < INDEX.length; i++) INDEX[i] = new int[] {i};
+    }
 
-    private Node[] nodes = new Node[8];
-    private Object[] values = new Object[8];
+    // value id: slots[4id] its Prim, slots[4id+1] its Type, slots[4id+2] its attributes (a Variadic for CONCAT, int[]
+    // for INPUT/TRANSPOSE/REDUCE_*, double[] for CONST/POW, else null), slots[4id+3] its value;
+    // args[3id+i] operand i or -1. Two arrays, so that an Eval of a few values is cheap to make.
+    private Object[] slots = new Object[4 * CAPACITY];
+    private int[] args = new int[3 * CAPACITY];
+    private static final int CAPACITY = 8;   // values an Eval makes room for at first (a typical user op and its backward)
     private int size;
     private int inputCount;
-
-    private final List<Node> view = new AbstractList<>() {
-        @Override public Node get(int i) { return node(i); }
-        @Override public int size() { return size; }
-    };
+    // the last few scalar constants (ids, a ring; made on first use)
+    private int[] recentConsts;
+    private int nextConst;
+    private List<Node> view;   // made on first use
 
     // ------------------------------------------------------------------ values in and out
 
@@ -55,8 +65,8 @@ public final class Eval implements Emitter {
      */
     public int input(Type t, Object value) {
         if (t == null) throw new IllegalArgumentException("input: type is null");
-        Kernels.check("input " + inputCount, t, value);
-        return add(new Node(size, Prim.INPUT, NO_INTS, t, new int[] {inputCount++}, NO_DATA, "in"), value);
+        if (!Kernels.fits(t, value)) Kernels.check("input " + inputCount, t, value);   // the message only when it fails
+        return add(Prim.INPUT, t, index(inputCount++), -1, -1, -1, value);
     }
 
     public int input(Type t, float[] value) { return input(t, (Object) value); }
@@ -66,7 +76,7 @@ public final class Eval implements Emitter {
     /** The value of {@code id}: float[], double[] or boolean[] by its dtype (shared, do not change it). */
     public Object value(int id) {
         check(id);
-        return values[id];
+        return slots[4 * id + 3];
     }
 
     /** The value of an F32 or F16 value (shared, do not change it). */
@@ -92,14 +102,29 @@ public final class Eval implements Emitter {
         return Kernels.get(value(id), i);
     }
 
-    /** The node that made value id. */
-    public Node node(int id) {
-        check(id);
-        return nodes[id];
+    /** The dtype of value id (a shortcut for type(id).dtype()). */
+    public DType dtype(int id) {
+        return type(id).dtype();
     }
 
-    /** The nodes applied so far, in id order (a read-only view that grows with this Eval). */
+    /** The node that made value id (a new Node object describing it; INPUTs are named in0, in1, ...). */
+    public Node node(int id) {
+        check(id);
+        Prim p = prim(id);
+        int[] a = new int[arity(id)];
+        for (int i = 0; i < a.length; i++) a[i] = arg(id, i);
+        int[] in = ints(id);
+        return new Node(id, p, a, type(id), in, data(id), p == Prim.INPUT ? "in" + in[0] : null);
+    }
+
+    /** The nodes applied so far, in id order (a read-only view that grows with this Eval; each get makes a Node). */
     public List<Node> nodes() {
+        if (view == null) {
+            view = new AbstractList<>() {
+                @Override public Node get(int i) { return node(i); }
+                @Override public int size() { return size; }
+            };
+        }
         return view;
     }
 
@@ -117,24 +142,25 @@ public final class Eval implements Emitter {
 
     /**
      * Applies the VJP rules of every node from {@code output} back to the inputs, evaluated
-     * here ({@link Adjoint#backward}, the walk {@link Adjoint#of} uses too): {@code seed} (the
-     * adjoint of output: an array of output's type, used as given) is put as a new value, and
-     * the result has, per parameter index i &lt; wrt.length, the id of d output / d input i
-     * against the seed, or -1 where it is zero (wrt[i] false, or the output does not depend on
-     * input i through differentiable operands). Values made before stay valid; this may be
-     * called again (each call appends).
+     * here (the walk {@link Adjoint#of} uses too): {@code seed} (the adjoint of output: an array
+     * of output's type, used as given) is put as a new input, and the result has, per parameter
+     * index i &lt; wrt.length, the id of d output / d input i against the seed, or -1 where it is
+     * zero (wrt[i] false, or the output does not depend on input i through differentiable
+     * operands). Values made before stay valid; this may be called again (each call appends).
      */
     public int[] backward(int output, Object seed, boolean[] wrt) {
         Type t = type(output);
         if (wrt == null) throw new IllegalArgumentException("backward: wrt is null");
-        Kernels.check("backward seed", t, seed);
-        int s = add(new Node(size, Prim.INPUT, NO_INTS, t, new int[] {inputCount++}, NO_DATA, "seed"), seed);
-        int[] adjoint = Adjoint.backward(this, view, output, s, wrt);
+        if (!Kernels.fits(t, seed)) Kernels.check("backward: the seed", t, seed);
+        int s = add(Prim.INPUT, t, index(inputCount++), -1, -1, -1, seed);
+        int[] adjoint = Adjoint.backward(this, this, output, s, wrt);   // the rules append; records 0..output stay
         int[] grads = new int[wrt.length];
         Arrays.fill(grads, -1);
         for (int id = 0; id < adjoint.length; id++) {
-            Node n = nodes[id];
-            if (n.prim() == Prim.INPUT && adjoint[id] >= 0 && n.inputIndex() < grads.length) grads[n.inputIndex()] = adjoint[id];
+            if (adjoint[id] >= 0 && slots[4 * id] == Prim.INPUT) {
+                int index = ((int[]) slots[4 * id + 2])[0];
+                if (index < grads.length) grads[index] = adjoint[id];
+            }
         }
         return grads;
     }
@@ -144,79 +170,141 @@ public final class Eval implements Emitter {
     @Override
     public Type type(int id) {
         check(id);
-        return nodes[id].type();
+        return (Type) slots[4 * id + 1];
     }
 
     @Override
     public int apply(Prim p, int[] args, Type declared, int[] ints, double[] data) {
         if (p == Prim.INPUT) throw new IllegalArgumentException("input: use Eval.input(type, value)");
-        int[] a = args.clone();
+        if (args.length > 3 && p != Prim.CONCAT) throw new IllegalArgumentException(p.text + ": takes " + p.arity() + " operands, got " + args.length);
         int[] in = ints == null ? NO_INTS : ints.clone();
         double[] d = data == null ? NO_DATA : data.clone();
-        Type[] argTypes = new Type[a.length];
-        Object[] argValues = new Object[a.length];
-        for (int i = 0; i < a.length; i++) {
-            argTypes[i] = type(a[i]);
-            argValues[i] = values[a[i]];
+        Type[] argTypes = new Type[args.length];
+        Object[] argValues = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            argTypes[i] = type(args[i]);
+            argValues[i] = slots[4 * args[i] + 3];
         }
         Type t = p.resultType(argTypes, in, d, declared);
         Object v = Kernels.apply(p, t, in, d, argValues, argTypes);
-        return add(new Node(size, p, a, t, in, d, null), v);
+        Object attr = p == Prim.CONCAT ? new Variadic(in, args.clone()) : in.length > 0 ? in : d.length > 0 ? d : null;
+        return add(p, t, attr, args.length > 0 ? args[0] : -1, args.length > 1 ? args[1] : -1, args.length > 2 ? args[2] : -1, v);
     }
 
-    // The common cases below skip apply's copies: the arrays they pass are their own.
+    // The common cases below skip apply's copies and arrays.
 
     @Override
     public int unary(Prim p, int x) {
         if (p.family != Prim.Family.UNARY || p == Prim.POW) throw new IllegalArgumentException(p.text + " is not a plain unary primitive");
-        Type tx = type(x);
-        Type t = p.resultType(new Type[] {tx}, NO_INTS, NO_DATA, null);
-        return add(new Node(size, p, new int[] {x}, t, NO_INTS, NO_DATA, null), Kernels.unary(p, t.dtype(), values[x], 0));
+        Type t = p.resultType(type(x), null, null, NO_INTS, NO_DATA, null);
+        return add(p, t, null, x, -1, -1, Kernels.unary(p, t.dtype(), value0(x), 0));
     }
 
     @Override
     public int pow(int x, double exponent) {
         double[] d = {exponent};
-        Type t = Prim.POW.resultType(new Type[] {type(x)}, NO_INTS, d, null);
-        return add(new Node(size, Prim.POW, new int[] {x}, t, NO_INTS, d, null), Kernels.unary(Prim.POW, t.dtype(), values[x], exponent));
+        Type t = Prim.POW.resultType(type(x), null, null, NO_INTS, d, null);
+        return add(Prim.POW, t, d, x, -1, -1, Kernels.unary(Prim.POW, t.dtype(), value0(x), exponent));
     }
 
     @Override
     public int binary(Prim p, int a, int b) {
         if (p.arity() != 2 || p == Prim.DOT_GENERAL) throw new IllegalArgumentException(p.text + " is not a binary primitive without attributes");
         Type ta = type(a), tb = type(b);
-        Type t = p.resultType(new Type[] {ta, tb}, NO_INTS, NO_DATA, null);
+        Type t = p.resultType(ta, tb, null, NO_INTS, NO_DATA, null);
         Object v = p == Prim.MATMUL
-                ? Kernels.matmul(values[a], values[b], t.dtype(), ta.dim(0), ta.dim(1), tb.dim(1))
-                : Kernels.binary(p, ta.dtype(), values[a], values[b]);
-        return add(new Node(size, p, new int[] {a, b}, t, NO_INTS, NO_DATA, null), v);
+                ? Kernels.matmul(value0(a), value0(b), t.dtype(), ta.dim(0), ta.dim(1), tb.dim(1))
+                : Kernels.binary(p, ta.dtype(), value0(a), value0(b));
+        return add(p, t, null, a, b, -1, v);
+    }
+
+    @Override
+    public int select(int c, int a, int b) {
+        Type t = Prim.SELECT.resultType(type(c), type(a), type(b), NO_INTS, NO_DATA, null);
+        return add(Prim.SELECT, t, null, c, a, b, Kernels.select((boolean[]) value0(c), value0(a), value0(b)));
     }
 
     @Override
     public int constant(Type t, double... data) {
+        boolean scalar = t != null && t.isScalar() && data.length == 1;
+        if (scalar && recentConsts != null) {   // reuse a recent equal scalar constant (values are immutable)
+            long bits = Double.doubleToRawLongBits(data[0]);
+            for (int id : recentConsts)
+                if (id >= 0 && slots[4 * id + 1] == t && Double.doubleToRawLongBits(((double[]) slots[4 * id + 2])[0]) == bits) return id;
+        }
         double[] d = data.clone();
-        Type r = Prim.CONST.resultType(new Type[0], NO_INTS, d, t);
-        return add(new Node(size, Prim.CONST, NO_INTS, r, NO_INTS, d, null), Kernels.constant(r, d));
+        Type r = Prim.CONST.resultType(null, null, null, NO_INTS, d, t);
+        int id = add(Prim.CONST, r, d, -1, -1, -1, Kernels.constant(r, d));
+        if (scalar) {
+            if (recentConsts == null) recentConsts = new int[] {-1, -1, -1, -1};
+            recentConsts[nextConst] = id;
+            nextConst = (nextConst + 1) & 3;
+        }
+        return id;
+    }
+
+    // ------------------------------------------------------------------ Adjoint.Tape (package-private use)
+
+    @Override
+    public Prim prim(int id) {
+        return (Prim) slots[4 * id];
+    }
+
+    @Override
+    public int arity(int id) {
+        int a = prim(id).arity();
+        return a >= 0 ? a : ((Variadic) slots[4 * id + 2]).args.length;
+    }
+
+    @Override
+    public int arg(int id, int i) {
+        if (i < 3) return args[3 * id + i];
+        return slots[4 * id + 2] instanceof Variadic v && i < v.args.length ? v.args[i] : -1;
+    }
+
+    @Override
+    public int[] ints(int id) {
+        Object a = slots[4 * id + 2];
+        return a instanceof int[] in ? in : a instanceof Variadic v ? v.ints : NO_INTS;
+    }
+
+    /** The attributes and every operand of a CONCAT (args[] keeps room for three). */
+    private record Variadic(int[] ints, int[] args) {}
+
+    @Override
+    public double[] data(int id) {
+        return slots[4 * id + 2] instanceof double[] d ? d : NO_DATA;
     }
 
     // ------------------------------------------------------------------ storage
 
-    private int add(Node n, Object value) {
-        if (size == nodes.length) {
-            nodes = Arrays.copyOf(nodes, size * 2);
-            values = Arrays.copyOf(values, size * 2);
+    private int add(Prim p, Type t, Object attr, int a0, int a1, int a2, Object value) {
+        if (4 * size == slots.length) {
+            slots = Arrays.copyOf(slots, 8 * size);
+            args = Arrays.copyOf(args, 6 * size);
         }
-        nodes[size] = n;
-        values[size] = value;
+        int k = 4 * size;
+        slots[k] = p;
+        slots[k + 1] = t;
+        slots[k + 2] = attr;
+        slots[k + 3] = value;
+        int j = 3 * size;
+        args[j] = a0;
+        args[j + 1] = a1;
+        args[j + 2] = a2;
         return size++;
+    }
+
+    /** The value of an id already checked by type(id). */
+    private Object value0(int id) {
+        return slots[4 * id + 3];
+    }
+
+    private static int[] index(int i) {
+        return i < INDEX.length ? INDEX[i] : new int[] {i};
     }
 
     private void check(int id) {
         if (id < 0 || id >= size) throw new IllegalArgumentException("no value %" + id + " in this Eval (it has " + size + ")");
-    }
-
-    /** The dtype of value id (a shortcut for type(id).dtype()). */
-    public DType dtype(int id) {
-        return type(id).dtype();
     }
 }

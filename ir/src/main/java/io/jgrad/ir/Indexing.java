@@ -126,36 +126,32 @@ final class Indexing {
     // ======================================================================== VJPs: each primitive's is its transpose
 
     // slice(x, a, s, e): ḡ padded back to x's shape, pad(ḡ, a, s, n - e)
-    static int sliceVjp(Emitter e, Node node, int gbar) {
-        int[] ints = node.rawInts();
-        return e.pad(gbar, ints[0], ints[1], e.type(node.arg(0)).dim(ints[0]) - ints[2]);
+    static int sliceVjp(Emitter e, int x, int[] ints, int gbar) {
+        return e.pad(gbar, ints[0], ints[1], e.type(x).dim(ints[0]) - ints[2]);
     }
 
     // pad(x, a, lo, hi): the middle of ḡ, slice(ḡ, a, lo, lo + n)
-    static int padVjp(Emitter e, Node node, int gbar) {
-        int[] ints = node.rawInts();
-        return e.slice(gbar, ints[0], ints[1], ints[1] + e.type(node.arg(0)).dim(ints[0]));
+    static int padVjp(Emitter e, int x, int[] ints, int gbar) {
+        return e.slice(gbar, ints[0], ints[1], ints[1] + e.type(x).dim(ints[0]));
     }
 
     // gather(x, a, idx): scatter_add(ḡ, a, n, idx): a repeated index adds its rows (index_select's backward)
-    static int gatherVjp(Emitter e, Node node, int gbar) {
-        int[] ints = node.rawInts();
-        return e.scatterAdd(gbar, ints[0], e.type(node.arg(0)).dim(ints[0]), indices(Prim.GATHER, ints));
+    static int gatherVjp(Emitter e, int x, int[] ints, int gbar) {
+        return e.scatterAdd(gbar, ints[0], e.type(x).dim(ints[0]), indices(Prim.GATHER, ints));
     }
 
     // scatter_add(x, a, size, idx): gather(ḡ, a, idx)
-    static int scatterAddVjp(Emitter e, Node node, int gbar) {
-        int[] ints = node.rawInts();
+    static int scatterAddVjp(Emitter e, int[] ints, int gbar) {
         return e.gather(gbar, ints[0], indices(Prim.SCATTER_ADD, ints));
     }
 
     // concat(x0, x1, ...; a): operand i gets slice(ḡ, a, offset_i, offset_i + n_i)
-    static int[] concatVjp(Emitter e, Node node, int gbar, boolean[] want) {
-        int axis = node.rawInts()[0];
-        int[] d = new int[node.arity()];
+    static int[] concatVjp(Emitter e, int[] operands, int[] ints, int gbar, boolean[] want) {
+        int axis = ints[0];
+        int[] d = new int[operands.length];
         int offset = 0;
         for (int i = 0; i < d.length; i++) {
-            int n = e.type(node.arg(i)).dim(axis);
+            int n = e.type(operands[i]).dim(axis);
             d[i] = want[i] ? e.slice(gbar, axis, offset, offset + n) : -1;
             offset += n;
         }

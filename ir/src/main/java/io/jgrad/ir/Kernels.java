@@ -193,14 +193,18 @@ public final class Kernels {
         return r;
     }
 
-    /** Checks that a value array fits type t (array class and length); the message names {@code what}. */
-    static void check(String what, Type t, Object v) {
-        boolean ok = switch (t.dtype()) {
+    /** True when v is an array of t's dtype and size. */
+    static boolean fits(Type t, Object v) {
+        return switch (t.dtype()) {
             case F16, F32 -> v instanceof float[] f && f.length == t.size();
             case F64 -> v instanceof double[] d && d.length == t.size();
             case BOOL -> v instanceof boolean[] b && b.length == t.size();
         };
-        if (!ok) {
+    }
+
+    /** Checks that a value array fits type t (array class and length); the message names {@code what}. */
+    static void check(String what, Type t, Object v) {
+        if (!fits(t, v)) {
             String want = switch (t.dtype()) { case F16, F32 -> "float[]"; case F64 -> "double[]"; case BOOL -> "boolean[]"; };
             String got = v == null ? "null" : v.getClass().getSimpleName() + " of length " + length(v);
             throw new IllegalArgumentException(what + ": " + t + " needs a " + want + " of length " + t.size() + ", got " + got);

@@ -199,6 +199,17 @@ public enum Prim {
     public Type resultType(Type[] args, int[] ints, double[] data, Type declared) {
         if (!acceptsArity(args.length))
             throw error("takes " + (arity() < 0 ? "at least 1" : String.valueOf(arity())) + " operands, got " + args.length);
+        if (this == CONCAT) {   // the one variadic primitive: its rule reads every operand
+            Type result = Indexing.concatType(args, ints);
+            if (declared != null && !declared.equals(result)) throw error("result is " + result + ", declared " + declared);
+            return result;
+        }
+        return resultType(args.length > 0 ? args[0] : null, args.length > 1 ? args[1] : null, args.length > 2 ? args[2] : null,
+                ints, data, declared);
+    }
+
+    /** The shape rule for operands a0, a1, a2 (null past the arity, which the caller has checked): no array to allocate. */
+    Type resultType(Type a0, Type a1, Type a2, int[] ints, double[] data, Type declared) {
         Type result = switch (family) {
             case LEAF -> {
                 if (declared == null) throw error("needs a declared type");
@@ -208,52 +219,52 @@ public enum Prim {
                 yield declared;
             }
             case UNARY -> {
-                requireFloat(args[0]);
+                requireFloat(a0);
                 if (this == POW && data.length != 1) throw error("needs one exponent");
-                yield args[0];
+                yield a0;
             }
             case CONVERT -> {
                 if (declared == null) throw error("needs a declared result type");
-                if (!declared.sameShape(args[0])) throw error("cannot convert " + args[0] + " to " + declared + " (the shape must stay)");
+                if (!declared.sameShape(a0)) throw error("cannot convert " + a0 + " to " + declared + " (the shape must stay)");
                 yield declared;
             }
             case BINARY -> {
-                requireFloat(args[0]);
-                requireSame(args[0], args[1]);
-                yield args[0];
+                requireFloat(a0);
+                requireSame(a0, a1);
+                yield a0;
             }
             case COMPARE -> {
-                requireFloat(args[0]);
-                requireSame(args[0], args[1]);
-                yield args[0].withDType(DType.BOOL);
+                requireFloat(a0);
+                requireSame(a0, a1);
+                yield a0.withDType(DType.BOOL);
             }
             case SELECT -> {
-                if (args[0].dtype() != DType.BOOL) throw error("condition must be bool, got " + args[0]);
-                requireSame(args[1], args[2]);
-                if (!args[0].sameShape(args[1])) throw error("condition " + args[0] + " and branches " + args[1] + " differ in shape");
-                yield args[1];
+                if (a0.dtype() != DType.BOOL) throw error("condition must be bool, got " + a0);
+                requireSame(a1, a2);
+                if (!a0.sameShape(a1)) throw error("condition " + a0 + " and branches " + a1 + " differ in shape");
+                yield a1;
             }
-            case SHAPE -> shapeResult(args[0], ints, declared);
-            case SCATTER -> Indexing.scatterAddType(args[0], ints);
-            case CONCAT -> Indexing.concatType(args, ints);
-            case CONTRACT -> Contraction.resultType(args[0], args[1], ints);
+            case SHAPE -> shapeResult(a0, ints, declared);
+            case SCATTER -> Indexing.scatterAddType(a0, ints);
+            case CONCAT -> Indexing.concatType(a2 != null ? new Type[] {a0, a1, a2} : a1 != null ? new Type[] {a0, a1} : new Type[] {a0}, ints);
+            case CONTRACT -> Contraction.resultType(a0, a1, ints);
             case REDUCE -> {
-                requireFloat(args[0]);
-                int rank = args[0].rank();
-                int[] shape = args[0].shape();
+                requireFloat(a0);
+                int rank = a0.rank();
+                int[] shape = a0.shape();
                 boolean[] gone = new boolean[rank];
                 int prev = -1;
                 for (int a : ints) {
-                    if (a <= prev || a >= rank) throw error("axes " + Arrays.toString(ints) + " must be ascending and within rank " + rank + " of " + args[0]);
+                    if (a <= prev || a >= rank) throw error("axes " + Arrays.toString(ints) + " must be ascending and within rank " + rank + " of " + a0);
                     gone[a] = true;
                     prev = a;
                 }
                 int[] out = new int[rank - ints.length];
                 for (int i = 0, j = 0; i < rank; i++) if (!gone[i]) out[j++] = shape[i];
-                yield args[0].withShape(out);
+                yield a0.withShape(out);
             }
             case MATMUL -> {
-                Type a = args[0], b = args[1];
+                Type a = a0, b = a1;
                 requireFloat(a);
                 if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0) || a.dtype() != b.dtype())
                     throw error("needs [m,k] x [k,n] of one dtype, got " + a + " x " + b);
@@ -323,10 +334,18 @@ public enum Prim {
     public int[] vjp(Emitter e, Node node, int gbar, boolean[] want) {
         if (node.prim() != this) throw new IllegalArgumentException(text + ": vjp of a " + node.prim().text + " node");
         if (want.length != node.arity()) throw new IllegalArgumentException(text + ": want has " + want.length + " flags for " + node.arity() + " operands");
-        int out = node.id();
+        if (this == CONCAT) return Indexing.concatVjp(e, node.rawArgs(), node.rawInts(), gbar, want);
         int x = node.arity() > 0 ? node.arg(0) : -1;
         int y = node.arity() > 1 ? node.arg(1) : -1;
-        Type t = node.type();
+        return vjp(e, node.id(), node.type(), x, y, node.rawInts(), node.rawData(), gbar, want);
+    }
+
+    /**
+     * The same, for a node given by its parts (the eager {@link Eval} keeps no Node objects):
+     * result id {@code out} of type {@code t}, its first two operands x and y (-1 past the
+     * arity; SELECT's rule needs only its condition x), attributes ints/data.
+     */
+    int[] vjp(Emitter e, int out, Type t, int x, int y, int[] ints, double[] data, int gbar, boolean[] want) {
         boolean wx = want.length > 0 && want[0], wy = want.length > 1 && want[1];
         return switch (this) {
             // leaves: no operands
@@ -361,7 +380,7 @@ public enum Prim {
             }
             // d(x^p) = ḡ·(p·x^(p-1)); p = 0 gives zero everywhere, also at x = 0 (PyTorch's x**0)
             case POW -> {
-                double p = node.exponent();
+                double p = data[0];
                 yield one(wx && p != 0 ? mul(e, gbar, mul(e, splat(e, p, t), e.pow(x, p - 1))) : -1);
             }
             // identity forward, no derivative
@@ -434,18 +453,18 @@ public enum Prim {
             // transpose by the inverse permutation
             case TRANSPOSE -> {
                 if (!wx) yield one(-1);
-                int[] perm = node.rawInts(), inverse = new int[perm.length];
+                int[] perm = ints, inverse = new int[perm.length];
                 for (int i = 0; i < perm.length; i++) inverse[perm[i]] = i;
                 yield one(e.transpose(gbar, inverse));
             }
             // every summed element receives ḡ: reshape to keep the reduced axes as 1, broadcast back
-            case REDUCE_SUM -> one(wx ? spreadOver(e, gbar, node.rawInts(), e.type(x)) : -1);
+            case REDUCE_SUM -> one(wx ? spreadOver(e, gbar, ints, e.type(x)) : -1);
             // amax: ḡ split evenly among the positions equal to the max, 0 elsewhere: PyTorch's
             // (ḡ / count) · mask with mask = (x == max) as 0/1, so a NaN max (count 0) gives NaN everywhere
             case REDUCE_MAX -> {
                 if (!wx) yield one(-1);
                 Type xt = e.type(x);
-                int[] axes = node.rawInts();
+                int[] axes = ints;
                 int mask = e.select(e.binary(EQ, x, spreadOver(e, out, axes, xt)), splat(e, 1, xt), splat(e, 0, xt));
                 int count = e.reduce(REDUCE_SUM, mask, axes);
                 yield one(mul(e, spreadOver(e, div(e, gbar, count), axes, xt), mask));
@@ -455,12 +474,13 @@ public enum Prim {
                                wy ? e.binary(MATMUL, e.transpose(x, 1, 0), gbar) : -1);
             // structure: each is the other's transpose (Indexing: slice ↔ pad, gather ↔ scatter_add,
             // concat → one slice per operand); dot_general's VJPs are dot_generals (Contraction)
-            case SLICE -> one(wx ? Indexing.sliceVjp(e, node, gbar) : -1);
-            case PAD -> one(wx ? Indexing.padVjp(e, node, gbar) : -1);
-            case GATHER -> one(wx ? Indexing.gatherVjp(e, node, gbar) : -1);
-            case SCATTER_ADD -> one(wx ? Indexing.scatterAddVjp(e, node, gbar) : -1);
-            case CONCAT -> Indexing.concatVjp(e, node, gbar, want);
-            case DOT_GENERAL -> Contraction.vjp(e, node, gbar, wx, wy);
+            case SLICE -> one(wx ? Indexing.sliceVjp(e, x, ints, gbar) : -1);
+            case PAD -> one(wx ? Indexing.padVjp(e, x, ints, gbar) : -1);
+            case GATHER -> one(wx ? Indexing.gatherVjp(e, x, ints, gbar) : -1);
+            case SCATTER_ADD -> one(wx ? Indexing.scatterAddVjp(e, ints, gbar) : -1);
+            // the one variadic rule reads every operand: vjp(e, node, ...) and the adjoint walk call it
+            case CONCAT -> throw new IllegalArgumentException("concat: its VJP needs every operand, see Indexing.concatVjp");
+            case DOT_GENERAL -> Contraction.vjp(e, x, y, ints, gbar, wx, wy);
         };
     }
 

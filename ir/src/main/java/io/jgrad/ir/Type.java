@@ -72,7 +72,7 @@ public final class Type {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Type t && t.dtype == dtype && Arrays.equals(t.shape, shape);
+        return o == this || o instanceof Type t && t.dtype == dtype && Arrays.equals(t.shape, shape);
     }
 
     @Override

@@ -42,6 +42,26 @@ class CompositesV2Test {
     }
 
     @Test
+    void catOfManyOperandsEagerlyAndCompiled() {
+        // five operands (more than the three an Eval record keeps inline), x three times: its gradient sums three slices
+        Eval e = new Eval();
+        int x = e.input(Type.f64(2), new double[] {1, 2}), y = e.input(Type.f64(1), new double[] {3});
+        int c = Composites.cat(e, 0, x, y, x, y, x);
+        assertArrayEquals(new double[] {1, 2, 3, 1, 2, 3, 1, 2}, eval(e, c));
+        int[] d = e.backward(c, new double[] {1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7}, new boolean[] {true, true});
+        assertArrayEquals(new double[] {1 + 1000 + 1e6, 10 + 1e4 + 1e7}, eval(e, d[0]));
+        assertArrayEquals(new double[] {100 + 1e5}, eval(e, d[1]));
+        assertEquals(5, e.node(c).arity());
+        Builder b = new Builder();
+        int bx = b.input(0, "x", Type.f64(2)), by = b.input(1, "y", Type.f64(1));
+        Graph g = Adjoint.of(b.build(Composites.cat(b, 0, bx, by, bx, by, bx)), new boolean[] {true, true}, true);
+        double[][] r = Interpreter.run(Verifier.verify(Optimizer.optimize(g)),
+                new double[][] {{1, 2}, {3}, {1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7}});
+        assertArrayEquals(eval(e, d[0]), r[1]);
+        assertArrayEquals(eval(e, d[1]), r[2]);
+    }
+
+    @Test
     void comparisonsWhereAndLogic() {
         Eval e = new Eval();
         double nan = Double.NaN;
