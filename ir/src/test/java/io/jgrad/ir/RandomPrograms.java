@@ -278,7 +278,11 @@ final class RandomPrograms {
                     };
                 }
                 int u = pickBroadcastable(b.type(cond).shape());
-                yield u < 0 ? -1 : Composites.where(b, cond, u, rng.nextBoolean() ? x : y);
+                if (u < 0) yield -1;
+                int w = rng.nextBoolean() ? x : y;
+                int[] cu = Composites.broadcastShapes("gen", b.type(cond).shape(), b.type(u).shape());
+                if (!broadcasts(cu, b.type(w).shape())) yield -1;
+                yield Composites.where(b, cond, u, w);
             }
             case SUM_KEEP -> tx.isScalar() ? -1 : (rng.nextBoolean() ? Composites.sum(b, x, axis(tx), rng.nextBoolean())
                     : Composites.mean(b, x, axis(tx), rng.nextBoolean()));
@@ -394,6 +398,15 @@ final class RandomPrograms {
             p[j] = tmp;
         }
         return p;
+    }
+
+    private static boolean broadcasts(int[] a, int[] c) {
+        try {
+            Composites.broadcastShapes("gen", a, c);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static boolean sameExcept(int[] a, int[] c, int axis) {
