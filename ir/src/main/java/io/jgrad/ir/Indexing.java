@@ -165,9 +165,9 @@ final class Indexing {
     private static int inner(Type t, int axis) { return prod(t.rawShape(), axis + 1, t.rank()); }
 
     static Object slice(Object x, Type from, int[] ints, Type t) {
-        int axis = ints[0], outer = outer(t, axis), run = t.dim(axis) * inner(t, axis), n = from.dim(axis), start = ints[1];
+        int axis = ints[0], outer = outer(t, axis), inner = inner(t, axis), run = t.dim(axis) * inner, n = from.dim(axis), start = ints[1];
         Object y = Kernels.newArray(t.dtype(), t.size());
-        if (run > 0) for (int o = 0; o < outer; o++) System.arraycopy(x, (o * n + start) * inner(t, axis), y, o * run, run);
+        if (run > 0) for (int o = 0; o < outer; o++) System.arraycopy(x, (o * n + start) * inner, y, o * run, run);
         return y;
     }
 
