@@ -18,7 +18,7 @@ final class FiniteDifferences {
     }
 
     /** Σ seed·out of a one-output graph in double (seed = 1 for a scalar output without one). */
-    static double objective(Graph forward, double[][] inputs, float[] seed) {
+    static double objective(Graph forward, double[][] inputs, double[] seed) {
         double[] out = Interpreter.runF64(forward, inputs)[0];
         double s = 0;
         for (int k = 0; k < out.length; k++) s += (seed == null ? 1 : seed[k]) * out[k];
@@ -27,8 +27,8 @@ final class FiniteDifferences {
 
     /** Checks every requested gradient element of `adjoint` (made from p); returns how many were checked. */
     static int checkGradients(RandomPrograms.Program p, Graph adjoint) {
-        double[][] grads = Interpreter.runF64(adjoint, toDouble(p.adjointInputs()));
-        return compare(p, "gradient", grads, x -> objective(p.forward(), x, p.vjpSeed()), toDouble(p.inputs()), p.wrt());
+        double[][] grads = Interpreter.runF64(adjoint, p.adjointInputs64());
+        return compare(p, "gradient", grads, x -> objective(p.forward(), x, p.vjpSeed64()), p.inputs64().clone(), p.wrt());
     }
 
     /**
@@ -36,7 +36,7 @@ final class FiniteDifferences {
      * again (the adjoint of the adjoint) and checks H·v against finite differences of G.
      */
     static int checkHessianVector(RandomPrograms.Program p) {
-        boolean seeded = p.vjpSeed() != null;
+        boolean seeded = p.vjpSeed64() != null;
         Graph adjoint = Adjoint.of(p.forward(), p.wrt(), seeded);
         Builder b = new Builder();
         for (Node n : adjoint.nodes()) b.add(n.prim(), n.rawArgs(), n.type(), n.rawInts(), n.rawData(), n.name());
@@ -52,7 +52,7 @@ final class FiniteDifferences {
         Graph g = b.build(new int[] {total}, new String[] {"g"});
         boolean[] wrt2 = java.util.Arrays.copyOf(p.wrt(), g.inputs().size());   // the seed input is not differentiated
         Graph second = Verifier.verify(Adjoint.of(g, wrt2, false));
-        double[][] inputs = toDouble(p.adjointInputs());
+        double[][] inputs = p.adjointInputs64();
         double[][] hv = Interpreter.runF64(Optimizer.optimize(second), inputs);
         return compare(p, "Hessian-vector", hv, x -> Interpreter.runF64(g, x)[0][0], inputs, wrt2);
     }

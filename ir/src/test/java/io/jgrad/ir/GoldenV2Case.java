@@ -47,8 +47,12 @@ final class GoldenV2Case {
             JsonObject in = el.getAsJsonObject();
             inputNames.add(in.get("name").getAsString());
             DType d = in.has("dtype") ? DType.parse(in.get("dtype").getAsString()) : dtype;
-            inputTypes.add(Type.of(d, ints(in.getAsJsonArray("shape"))));
-            inputData.add(doubles(in.getAsJsonArray("data")));
+            Type t = Type.of(d, ints(in.getAsJsonArray("shape")));
+            double[] data = doubles(in.getAsJsonArray("data"));
+            if (!java.util.Arrays.equals(data, Kernels.toDoubles(Kernels.constant(t, data))))
+                throw new IllegalStateException(name + ": input " + in.get("name").getAsString() + "'s data is not exact in " + t);
+            inputTypes.add(t);
+            inputData.add(data);
             requiresGrad.add(in.get("requiresGrad").getAsBoolean());
         }
         program = o.getAsJsonArray("program");

@@ -17,15 +17,15 @@ class OpGradientTest {
 
     interface Op2 { int apply(Builder b, int x, int y); }
 
-    private record Case(String name, int[] xShape, int[] yShape, double lo, double hi, Op2 op) {}
+    record Case(String name, int[] xShape, int[] yShape, double lo, double hi, Op2 op) {}
 
     private static final int[] M = {3, 4}, ROW = {4}, COL = {3, 1}, S = {};
 
-    private static Case unary(String name, double lo, double hi, java.util.function.BiFunction<Builder, Integer, Integer> f) {
+    static Case unary(String name, double lo, double hi, java.util.function.BiFunction<Builder, Integer, Integer> f) {
         return new Case(name, M, null, lo, hi, (b, x, y) -> f.apply(b, x));
     }
 
-    private static final List<Case> CASES = List.of(
+    static final List<Case> CASES = List.of(
             new Case("add broadcast", M, ROW, -2, 2, Composites::add),
             new Case("sub broadcast", COL, ROW, -2, 2, Composites::sub),
             new Case("mul broadcast", S, M, -2, 2, Composites::mul),
@@ -118,7 +118,7 @@ class OpGradientTest {
     }
 
     /** Keep inputs clear of the kinks of relu, abs (0) and clamp (its bounds). */
-    private static boolean nearKink(String op, float v) {
+    static boolean nearKink(String op, double v) {
         return switch (op) {
             case "relu", "abs" -> Math.abs(v) < 0.05;
             case "clamp" -> Math.abs(v + 0.5) < 0.05 || Math.abs(v - 0.8) < 0.05;

@@ -18,14 +18,48 @@ import java.util.Random;
  */
 final class RandomPrograms {
 
-    /** A generated program: the forward graph (one output), its inputs, which are differentiated, and the seed (null: scalar output, no seed). */
-    record Program(long seed, Graph forward, float[][] inputs, boolean[] wrt, float[] vjpSeed) {
+    /**
+     * A generated program: the forward graph (one output), its inputs (exact in the program's
+     * dtype), which are differentiated, and the seed (null: scalar output, no seed).
+     */
+    record Program(long seed, Graph forward, double[][] inputs64, boolean[] wrt, double[] vjpSeed64, DType dtype) {
+        /** A float32 program from float data. */
+        Program(long seed, Graph forward, float[][] inputs, boolean[] wrt, float[] vjpSeed) {
+            this(seed, forward, FiniteDifferences.toDouble(inputs), wrt, vjpSeed == null ? null : FiniteDifferences.toDouble(new float[][] {vjpSeed})[0], DType.F32);
+        }
+
+        /** The inputs as floats: exact for an F32 program. */
+        float[][] inputs() {
+            float[][] f = new float[inputs64.length][];
+            for (int i = 0; i < f.length; i++) f[i] = toFloats(inputs64[i]);
+            return f;
+        }
+
+        float[] vjpSeed() {
+            return vjpSeed64 == null ? null : toFloats(vjpSeed64);
+        }
+
         /** Inputs of Adjoint.of(forward, wrt, vjpSeed != null): the forward's, then the seed. */
         float[][] adjointInputs() {
-            if (vjpSeed == null) return inputs;
-            float[][] in = Arrays.copyOf(inputs, inputs.length + 1);
-            in[inputs.length] = vjpSeed;
+            float[][] in = inputs();
+            if (vjpSeed64 == null) return in;
+            in = Arrays.copyOf(in, in.length + 1);
+            in[in.length - 1] = vjpSeed();
             return in;
+        }
+
+        /** The same in double (exact for every program). */
+        double[][] adjointInputs64() {
+            if (vjpSeed64 == null) return inputs64.clone();
+            double[][] in = Arrays.copyOf(inputs64, inputs64.length + 1);
+            in[in.length - 1] = vjpSeed64;
+            return in;
+        }
+
+        private static float[] toFloats(double[] d) {
+            float[] f = new float[d.length];
+            for (int k = 0; k < d.length; k++) f[k] = (float) d[k];
+            return f;
         }
     }
 
@@ -34,32 +68,42 @@ final class RandomPrograms {
     private static final double LIMIT = 1e3;     // largest magnitude a value may reach
 
     private final Random rng;
+    private final DType dtype;   // of the inputs and constants: F32 (float data and constants) or F64 (any double)
     private final Builder b = new Builder();
     private final List<double[]> values = new ArrayList<>();   // by id, evaluated in double as we go
     private final List<Integer> usable = new ArrayList<>();    // ids that later ops may use
     private final List<Boolean> differentiable = new ArrayList<>();   // by id: reached from a differentiated input
 
-    private RandomPrograms(long seed) {
+    private RandomPrograms(long seed, DType dtype) {
         rng = new Random(seed);
+        this.dtype = dtype;
     }
 
     static Program generate(long seed) {
-        return new RandomPrograms(seed).program(seed);
+        return generate(seed, DType.F32);
+    }
+
+    /** A program over inputs of {@code dtype} (F32 or F64); TO_OTHER converts values to the other one on the way. */
+    static Program generate(long seed, DType dtype) {
+        return new RandomPrograms(seed, dtype).program(seed);
+    }
+
+    /** A random number in the program's dtype: a float for F32, any double for F64. */
+    private double number(double v) {
+        return dtype == DType.F32 ? (float) v : v;
     }
 
     private Program program(long seed) {
         int n = 1 + rng.nextInt(4);
-        float[][] inputs = new float[n][];
+        double[][] inputs = new double[n][];
         boolean[] wrt = new boolean[n];
         for (int i = 0; i < n; i++) {
-            Type t = Type.f32(SHAPES[rng.nextInt(SHAPES.length)]);
-            inputs[i] = new float[t.size()];
-            for (int k = 0; k < inputs[i].length; k++) inputs[i][k] = (float) (rng.nextDouble() * 3 - 1.5);
+            Type t = Type.of(dtype, SHAPES[rng.nextInt(SHAPES.length)]);
+            inputs[i] = new double[t.size()];
+            for (int k = 0; k < inputs[i].length; k++) inputs[i][k] = number(rng.nextDouble() * 3 - 1.5);
             wrt[i] = rng.nextDouble() < 0.8;
             b.input(i, "in" + i, t);
-            double[] v = new double[inputs[i].length];
-            for (int k = 0; k < v.length; k++) v[k] = inputs[i][k];
-            values.add(v);
+            values.add(inputs[i].clone());
             differentiable.add(wrt[i]);
             usable.add(i);
         }
@@ -81,16 +125,17 @@ final class RandomPrograms {
             }
         }
         int last = usable.get(usable.size() - 1);
-        float[] vjpSeed = null;
+        double[] vjpSeed = null;
         if (!b.type(last).isScalar()) {
             if (rng.nextBoolean()) {
-                vjpSeed = new float[b.type(last).size()];
-                for (int k = 0; k < vjpSeed.length; k++) vjpSeed[k] = (float) (rng.nextDouble() * 2 - 1);
+                vjpSeed = new double[b.type(last).size()];
+                // exact in the output's dtype (it may differ from the inputs' after TO_OTHER)
+                for (int k = 0; k < vjpSeed.length; k++) vjpSeed[k] = Kernels.toDType(number(rng.nextDouble() * 2 - 1), b.type(last).dtype());
             } else {
                 last = rng.nextBoolean() ? Composites.sum(b, last) : Composites.mean(b, last);
             }
         }
-        return new Program(seed, b.build(new int[] {last}, new String[] {"out"}), inputs, wrt, vjpSeed);
+        return new Program(seed, b.build(new int[] {last}, new String[] {"out"}), inputs, wrt, vjpSeed, dtype);
     }
 
     // ------------------------------------------------------------------ one statement
@@ -114,7 +159,7 @@ final class RandomPrograms {
         double[] vx = values.get(x);
         Type tx = b.type(x);
         Op op = Op.values()[rng.nextInt(Op.values().length)];
-        float c = (float) ((0.5 + rng.nextDouble() * 1.5) * (rng.nextBoolean() ? 1 : -1));
+        double c = number((0.5 + rng.nextDouble() * 1.5) * (rng.nextBoolean() ? 1 : -1));
         return switch (op) {
             case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM -> {
                 int y = pickBroadcastable(tx.shape());
@@ -159,7 +204,7 @@ final class RandomPrograms {
             case ABS -> all(vx, v -> Math.abs(v) > MARGIN) ? Composites.abs(b, x) : -1;
             case SQUARE -> Composites.square(b, x);
             case CLAMP -> {
-                float lo = (float) (-rng.nextDouble()), hi = (float) rng.nextDouble();
+                double lo = number(-rng.nextDouble()), hi = number(rng.nextDouble());
                 yield all(vx, v -> Math.abs(v - lo) > MARGIN && Math.abs(v - hi) > MARGIN) ? Composites.clamp(b, x, lo, hi) : -1;
             }
             case SUM -> Composites.sum(b, x);
