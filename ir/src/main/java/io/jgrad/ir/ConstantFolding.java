@@ -52,19 +52,22 @@ public final class ConstantFolding {
             }
         }
 
+        // decide before touching any values: a node that stays costs O(1), however big its constants
         int constSize = 0;
+        for (int a : args) {
+            if (b.node(a).prim() != Prim.CONST) return copy(b, n, args);
+            constSize += b.type(a).size();
+        }
+        if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
         Object[] values = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
             Node a = b.node(args[i]);
-            if (a.prim() != Prim.CONST) return copy(b, n, args);
             values[i] = Kernels.constant(a.type(), a.rawData());   // a constant holds its data rounded to its dtype
-            constSize += a.type().size();
         }
-        if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
-        return b.constant(t, Kernels.toDoubles(Kernels.apply(p, t, n.rawInts(), n.rawData(), values, argTypes)));
+        return b.constantOwned(t, Kernels.toDoubles(Kernels.apply(p, t, n.rawInts(), n.rawData(), values, argTypes)));
     }
 
     private static int copy(Builder b, Node n, int[] args) {
-        return b.add(n.prim(), args, n.type(), n.rawInts(), n.rawData(), n.name());
+        return b.copy(n, args);
     }
 }

@@ -6,7 +6,7 @@ final class Rebuild {
 
     /** n copied into b with its operands replaced by {@code map[old id]}. */
     static int copy(Builder b, Node n, int[] map) {
-        return b.add(n.prim(), remap(n, map), n.type(), n.rawInts(), n.rawData(), n.name());
+        return b.copy(n, remap(n, map));
     }
 
     static int[] remap(Node n, int[] map) {

@@ -1,7 +1,8 @@
 package io.jgrad.runtime;
 
 /**
- * The float32 definitions of jgrad's transcendental primitives, called by the generated code
+ * The float32 definitions of jgrad's transcendental primitives, and the float64 ones that
+ * {@code java.lang.Math} does not have as such (sigmoid, softplus, PyTorch's pow), called by the generated code
  * and by the eager engine's {@code pow}. Each computes in double and rounds once to float:
  * the same rule as the IR interpreter's ({@code Prim.apply}, which does not depend on this
  * module), and the codegen tests compare the two bit for bit. These are the seam for a faster
@@ -44,5 +45,21 @@ public final class Ops {
         if (p == -0.5) return (float) (1.0 / Math.sqrt(d));
         if (p == 2.0) return (float) (d * d);
         return (float) Math.pow(d, p);
+    }
+
+    // ---- float64: the IR's double rule itself, no rounding (F64 code calls Math.exp & co. directly)
+
+    /** 1/(1+e^-x); e^-x overflows to inf below about -709, giving 0, the right limit. */
+    public static double sigmoid(double x) { return 1.0 / (1.0 + Math.exp(-x)); }
+
+    /** log(1+e^x); above 20 it is x (PyTorch's threshold, beta 1, as in float32). */
+    public static double softplus(double x) { return x > 20 ? x : Math.log1p(Math.exp(x)); }
+
+    /** x^p by the rule of {@link #pow(float, double)}, in double without rounding. */
+    public static double pow(double x, double p) {
+        if (p == 0.5) return Math.sqrt(x);
+        if (p == -0.5) return 1.0 / Math.sqrt(x);
+        if (p == 2.0) return x * x;
+        return Math.pow(x, p);
     }
 }
