@@ -69,8 +69,8 @@ public final class Adjoint {
      * The reverse walk, shared by {@link #of} (over a graph being built) and the eager engine
      * (over an {@link Eval}, after one user op): for every value 0..output of {@code nodes}
      * that needs one, the id of its adjoint, emitted into {@code e} by the VJP rules
-     * ({@link Prim#vjp}) from {@code seed}, the adjoint of {@code output}; -1 where the adjoint
-     * is zero. Contributions to a value's adjoint are added, never overwritten. An INPUT with
+     * ({@link Prim#vjp}) from {@code seed}, the adjoint of {@code output}; a negative entry where
+     * the adjoint is zero. Contributions to a value's adjoint are added, never overwritten. An INPUT with
      * parameter index i is differentiated when {@code wrt[i]} (an index past wrt's end is not).
      * {@code nodes} must be the node list of {@code e} (or its first output+1 nodes): the rules
      * name forward values by id and append new ones; the walk reads only ids up to output, so
@@ -129,6 +129,7 @@ public final class Adjoint {
         for (int id = 0; id <= output; id++) adjoint[id] = dependsOnWrt(tape, id, adjoint, wrt) ? -2 : -1;
         if (adjoint[output] == -2) adjoint[output] = seed;
         boolean[] want = new boolean[3];   // reused: a rule reads only the flags of its own operands
+        int[] into = new int[3];            // reused: a rule writes one contribution per operand
         for (int id = output; id >= 0; id--) {
             int gbar = adjoint[id];
             if (gbar < 0) continue;
@@ -139,16 +140,15 @@ public final class Adjoint {
             for (int i = 0; i < arity; i++) want[i] = adjoint[tape.arg(id, i)] != -1;
             int[] contributions = p == Prim.CONCAT
                     ? Indexing.concatVjp(e, operands(tape, id, arity), tape.ints(id), gbar, want)   // the variadic rule reads every operand
-                    : p.vjp(e, id, tape.type(id), tape.arg(id, 0), tape.arg(id, 1), tape.ints(id), tape.data(id), gbar, want);
-            for (int i = 0; i < contributions.length; i++) {
+                    : p.vjp(e, id, tape.type(id), tape.arg(id, 0), tape.arg(id, 1), tape.ints(id), tape.data(id), gbar, want, into);
+            for (int i = 0; i < arity; i++) {
                 int c = contributions[i];
                 if (c < 0) continue;
                 int a = tape.arg(id, i);
                 adjoint[a] = adjoint[a] < 0 ? c : e.binary(Prim.ADD, adjoint[a], c);
             }
         }
-        for (int id = 0; id <= output; id++) if (adjoint[id] == -2) adjoint[id] = -1;
-        return adjoint;
+        return adjoint;   // negative: no adjoint (-1 independent, -2 dependent but nothing reached it)
     }
 
     /** Whether value id depends on a requested input; {@code adjoint} holds -1 for the earlier values that do not. */

@@ -48,7 +48,9 @@ public final class Eval implements Emitter, Adjoint.Tape {
     // args[3id+i] operand i or -1. Two arrays, so that an Eval of a few values is cheap to make.
     private Object[] slots = new Object[4 * CAPACITY];
     private int[] args = new int[3 * CAPACITY];
-    private static final int CAPACITY = 8;   // values an Eval makes room for at first (a typical user op and its backward)
+    // values an Eval makes room for at first: small, because the eager engine makes one Eval per user op
+    // and allocation volume is what costs (measured: 4 beats 8 and 12 on the seed neuron)
+    private static final int CAPACITY = 4;
     private int size;
     private int inputCount;
     // the last few scalar constants (ids, a ring; made on first use)
@@ -224,23 +226,33 @@ public final class Eval implements Emitter, Adjoint.Tape {
         return add(Prim.SELECT, t, null, c, a, b, Kernels.select((boolean[]) value0(c), value0(a), value0(b)));
     }
 
+    /**
+     * A constant: its value is computed from {@code data} at once (rounded to t's dtype) and the
+     * array is not kept; {@link #node} reports a CONST's data as the exact doubles of its value.
+     * A scalar equal (same dtype, same value bits) to one of the last few made is not made again.
+     */
     @Override
     public int constant(Type t, double... data) {
-        boolean scalar = t != null && t.isScalar() && data.length == 1;
-        if (scalar && recentConsts != null) {   // reuse a recent equal scalar constant (values are immutable)
-            long bits = Double.doubleToRawLongBits(data[0]);
+        Type r = Prim.CONST.resultType(null, null, null, NO_INTS, data, t);
+        Object v = Kernels.constant(r, data);
+        boolean scalar = r.isScalar();
+        if (scalar && recentConsts != null) {   // values are immutable, so an equal one can be shared
             for (int id : recentConsts)
-                if (id >= 0 && slots[4 * id + 1] == t && Double.doubleToRawLongBits(((double[]) slots[4 * id + 2])[0]) == bits) return id;
+                if (id >= 0 && slots[4 * id + 1] == r && sameScalar(v, slots[4 * id + 3])) return id;
         }
-        double[] d = data.clone();
-        Type r = Prim.CONST.resultType(null, null, null, NO_INTS, d, t);
-        int id = add(Prim.CONST, r, d, -1, -1, -1, Kernels.constant(r, d));
+        int id = add(Prim.CONST, r, null, -1, -1, -1, v);
         if (scalar) {
             if (recentConsts == null) recentConsts = new int[] {-1, -1, -1, -1};
             recentConsts[nextConst] = id;
             nextConst = (nextConst + 1) & 3;
         }
         return id;
+    }
+
+    private static boolean sameScalar(Object a, Object b) {
+        if (a instanceof float[] fa) return Float.floatToRawIntBits(fa[0]) == Float.floatToRawIntBits(((float[]) b)[0]);
+        if (a instanceof double[] da) return Double.doubleToRawLongBits(da[0]) == Double.doubleToRawLongBits(((double[]) b)[0]);
+        return ((boolean[]) a)[0] == ((boolean[]) b)[0];
     }
 
     // ------------------------------------------------------------------ Adjoint.Tape (package-private use)
@@ -273,6 +285,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
 
     @Override
     public double[] data(int id) {
+        if (slots[4 * id] == Prim.CONST) return Kernels.toDoubles(slots[4 * id + 3]);   // made on request: Eval keeps the value only
         return slots[4 * id + 2] instanceof double[] d ? d : NO_DATA;
     }
 

@@ -337,93 +337,94 @@ public enum Prim {
         if (this == CONCAT) return Indexing.concatVjp(e, node.rawArgs(), node.rawInts(), gbar, want);
         int x = node.arity() > 0 ? node.arg(0) : -1;
         int y = node.arity() > 1 ? node.arg(1) : -1;
-        return vjp(e, node.id(), node.type(), x, y, node.rawInts(), node.rawData(), gbar, want);
+        return Arrays.copyOf(vjp(e, node.id(), node.type(), x, y, node.rawInts(), node.rawData(), gbar, want, new int[3]), node.arity());
     }
 
     /**
      * The same, for a node given by its parts (the eager {@link Eval} keeps no Node objects):
      * result id {@code out} of type {@code t}, its first two operands x and y (-1 past the
-     * arity; SELECT's rule needs only its condition x), attributes ints/data.
+     * arity; SELECT's rule needs only its condition x), attributes ints/data. The contributions
+     * are written into {@code into} (length 3, one entry per operand) and it is returned.
      */
-    int[] vjp(Emitter e, int out, Type t, int x, int y, int[] ints, double[] data, int gbar, boolean[] want) {
+    int[] vjp(Emitter e, int out, Type t, int x, int y, int[] ints, double[] data, int gbar, boolean[] want, int[] into) {
         boolean wx = want.length > 0 && want[0], wy = want.length > 1 && want[1];
         return switch (this) {
             // leaves: no operands
-            case INPUT, CONST -> NONE;
+            case INPUT, CONST -> into;
             // d(-x) = -ḡ
-            case NEG -> one(wx ? e.unary(NEG, gbar) : -1);
+            case NEG -> one(into, wx ? e.unary(NEG, gbar) : -1);
             // d(e^x) = ḡ·e^x = ḡ·out
-            case EXP -> one(wx ? mul(e, gbar, out) : -1);
+            case EXP -> one(into, wx ? mul(e, gbar, out) : -1);
             // d(log x) = ḡ/x   (x = 0: ḡ/0 = inf, as PyTorch)
-            case LOG -> one(wx ? div(e, gbar, x) : -1);
+            case LOG -> one(into, wx ? div(e, gbar, x) : -1);
             // d(log1p x) = ḡ/(x+1)
-            case LOG1P -> one(wx ? div(e, gbar, add(e, x, splat(e, 1, t))) : -1);
+            case LOG1P -> one(into, wx ? div(e, gbar, add(e, x, splat(e, 1, t))) : -1);
             // d(sin x) = ḡ·cos x
-            case SIN -> one(wx ? mul(e, gbar, e.unary(COS, x)) : -1);
+            case SIN -> one(into, wx ? mul(e, gbar, e.unary(COS, x)) : -1);
             // d(cos x) = ḡ·(-sin x)
-            case COS -> one(wx ? mul(e, gbar, e.unary(NEG, e.unary(SIN, x))) : -1);
+            case COS -> one(into, wx ? mul(e, gbar, e.unary(NEG, e.unary(SIN, x))) : -1);
             // d(tanh x) = ḡ·(1 - out²)
-            case TANH -> one(wx ? mul(e, gbar, sub(e, splat(e, 1, t), mul(e, out, out))) : -1);
+            case TANH -> one(into, wx ? mul(e, gbar, sub(e, splat(e, 1, t), mul(e, out, out))) : -1);
             // d(σ(x)) = ḡ·(1 - out)·out
-            case SIGMOID -> one(wx ? mul(e, mul(e, gbar, sub(e, splat(e, 1, t), out)), out) : -1);
+            case SIGMOID -> one(into, wx ? mul(e, mul(e, gbar, sub(e, splat(e, 1, t), out)), out) : -1);
             // d(softplus x) = ḡ·σ(x)   (σ(x) rounds to 1 above PyTorch's threshold 20, where it passes ḡ)
-            case SOFTPLUS -> one(wx ? mul(e, gbar, e.unary(SIGMOID, x)) : -1);
+            case SOFTPLUS -> one(into, wx ? mul(e, gbar, e.unary(SIGMOID, x)) : -1);
             // d(√x) = ḡ/(2·out)   (x = 0: ḡ/0 = inf, as PyTorch)
-            case SQRT -> one(wx ? div(e, gbar, mul(e, splat(e, 2, t), out)) : -1);
+            case SQRT -> one(into, wx ? div(e, gbar, mul(e, splat(e, 2, t), out)) : -1);
             // d|x| = ḡ·sign(x), sign(0) = 0 (PyTorch: abs'(0) = 0), sign(NaN) = 0 as PyTorch's sign kernel
             case ABS -> {
-                if (!wx) yield one(-1);
+                if (!wx) yield one(into, -1);
                 int zero = splat(e, 0, t);
                 int sign = e.select(e.binary(GT, x, zero), splat(e, 1, t),
                         e.select(e.binary(LT, x, zero), splat(e, -1, t), zero));
-                yield one(mul(e, gbar, sign));
+                yield one(into, mul(e, gbar, sign));
             }
             // d(x^p) = ḡ·(p·x^(p-1)); p = 0 gives zero everywhere, also at x = 0 (PyTorch's x**0)
             case POW -> {
                 double p = data[0];
-                yield one(wx && p != 0 ? mul(e, gbar, mul(e, splat(e, p, t), e.pow(x, p - 1))) : -1);
+                yield one(into, wx && p != 0 ? mul(e, gbar, mul(e, splat(e, p, t), e.pow(x, p - 1))) : -1);
             }
             // identity forward, no derivative
-            case STOP_GRADIENT -> one(-1);
+            case STOP_GRADIENT -> one(into, -1);
             // d(e^x - 1) = ḡ·(out + 1)   (PyTorch: grad * (result + 1))
-            case EXPM1 -> one(wx ? mul(e, gbar, add(e, out, splat(e, 1, t))) : -1);
+            case EXPM1 -> one(into, wx ? mul(e, gbar, add(e, out, splat(e, 1, t))) : -1);
             // d sinh x = ḡ·cosh x, d cosh x = ḡ·sinh x
-            case SINH -> one(wx ? mul(e, gbar, e.unary(COSH, x)) : -1);
-            case COSH -> one(wx ? mul(e, gbar, e.unary(SINH, x)) : -1);
+            case SINH -> one(into, wx ? mul(e, gbar, e.unary(COSH, x)) : -1);
+            case COSH -> one(into, wx ? mul(e, gbar, e.unary(SINH, x)) : -1);
             // d log2 x = ḡ/(x·ln 2), d log10 x = ḡ/(x·ln 10)   (PyTorch's order; x = 0: ḡ/0 = inf)
-            case LOG2 -> one(wx ? div(e, gbar, mul(e, x, splat(e, LN2, t))) : -1);
-            case LOG10 -> one(wx ? div(e, gbar, mul(e, x, splat(e, LN10, t))) : -1);
+            case LOG2 -> one(into, wx ? div(e, gbar, mul(e, x, splat(e, LN2, t))) : -1);
+            case LOG10 -> one(into, wx ? div(e, gbar, mul(e, x, splat(e, LN10, t))) : -1);
             // d erf x = ḡ·(2/√π)·e^(-x²), d erfc x = -that   (PyTorch: 2/sqrt(pi) * exp(-x^2) * grad)
-            case ERF -> one(wx ? mul(e, mul(e, splat(e, TWO_OVER_SQRT_PI, t), e.unary(EXP, e.unary(NEG, mul(e, x, x)))), gbar) : -1);
-            case ERFC -> one(wx ? mul(e, mul(e, splat(e, -TWO_OVER_SQRT_PI, t), e.unary(EXP, e.unary(NEG, mul(e, x, x)))), gbar) : -1);
+            case ERF -> one(into, wx ? mul(e, mul(e, splat(e, TWO_OVER_SQRT_PI, t), e.unary(EXP, e.unary(NEG, mul(e, x, x)))), gbar) : -1);
+            case ERFC -> one(into, wx ? mul(e, mul(e, splat(e, -TWO_OVER_SQRT_PI, t), e.unary(EXP, e.unary(NEG, mul(e, x, x)))), gbar) : -1);
             // piecewise constant: zero (PyTorch: FloorBackward0, RoundBackward0 give zeros)
-            case FLOOR, ROUND -> one(-1);
+            case FLOOR, ROUND -> one(into, -1);
             // d convert(x) = ḡ converted back to x's dtype (rounding has derivative 1 almost everywhere);
             // a BOOL operand or result carries no derivative
-            case CONVERT -> one(wx && t.dtype().isFloat() && e.type(x).dtype().isFloat() ? e.convert(gbar, e.type(x).dtype()) : -1);
+            case CONVERT -> one(into, wx && t.dtype().isFloat() && e.type(x).dtype().isFloat() ? e.convert(gbar, e.type(x).dtype()) : -1);
             // d(a+b) = ḡ, ḡ
-            case ADD -> two(wx ? gbar : -1, wy ? gbar : -1);
+            case ADD -> two(into, wx ? gbar : -1, wy ? gbar : -1);
             // d(a-b) = ḡ, -ḡ
-            case SUB -> two(wx ? gbar : -1, wy ? e.unary(NEG, gbar) : -1);
+            case SUB -> two(into, wx ? gbar : -1, wy ? e.unary(NEG, gbar) : -1);
             // d(a·b) = ḡ·b, ḡ·a
-            case MUL -> two(wx ? mul(e, gbar, y) : -1, wy ? mul(e, gbar, x) : -1);
+            case MUL -> two(into, wx ? mul(e, gbar, y) : -1, wy ? mul(e, gbar, x) : -1);
             // d(a/b) = ḡ/b, -ḡ·((a/b)/b) = -ḡ·(out/b)
-            case DIV -> two(wx ? div(e, gbar, y) : -1, wy ? mul(e, e.unary(NEG, gbar), div(e, out, y)) : -1);
+            case DIV -> two(into, wx ? div(e, gbar, y) : -1, wy ? mul(e, e.unary(NEG, gbar), div(e, out, y)) : -1);
             // d max(a,b) = ḡ to the larger, ḡ/2 to each on a tie (PyTorch):
             //   a: where(a==b, ḡ/2, ḡ) zeroed where a<b;  b: the same zeroed where a>b
             case MAX, MIN -> {
-                if (!wx && !wy) yield two(-1, -1);
+                if (!wx && !wy) yield two(into, -1, -1);
                 int tieSplit = e.select(e.binary(EQ, x, y), div(e, gbar, splat(e, 2, t)), gbar);
                 Prim loserA = this == MAX ? LT : GT, loserB = this == MAX ? GT : LT;
-                yield two(wx ? e.select(e.binary(loserA, x, y), splat(e, 0, t), tieSplit) : -1,
+                yield two(into, wx ? e.select(e.binary(loserA, x, y), splat(e, 0, t), tieSplit) : -1,
                           wy ? e.select(e.binary(loserB, x, y), splat(e, 0, t), tieSplit) : -1);
             }
             // atan2(y, x): with r = 1/(y² + x²): ḡ·x·r to y and ḡ·(-y)·r to x (PyTorch's atan2_backward;
             // at the origin r = inf and 0·inf = NaN, as PyTorch's)
             case ATAN2 -> {
-                if (!wx && !wy) yield two(-1, -1);
+                if (!wx && !wy) yield two(into, -1, -1);
                 int r = div(e, splat(e, 1, t), add(e, mul(e, x, x), mul(e, y, y)));
-                yield two(wx ? mul(e, mul(e, gbar, y), r) : -1, wy ? mul(e, mul(e, gbar, e.unary(NEG, x)), r) : -1);
+                yield two(into, wx ? mul(e, mul(e, gbar, y), r) : -1, wy ? mul(e, mul(e, gbar, e.unary(NEG, x)), r) : -1);
             }
             // x^y: to x ḡ·(y·x^(y-1)), 0 where y = 0 (also at x = 0); to y ḡ·(out·log x), 0 where
             // x = 0 and y >= 0 (PyTorch's pow_backward_self and pow_backward_exponent)
@@ -435,67 +436,79 @@ public enum Prim {
                     int term = mul(e, out, e.unary(LOG, x));
                     dy = mul(e, gbar, e.select(e.binary(EQ, x, zero), e.select(e.binary(GE, y, zero), zero, term), term));
                 }
-                yield two(dx, dy);
+                yield two(into, dx, dy);
             }
             // comparisons are piecewise constant: zero
-            case GT, GE, LT, LE, EQ -> two(-1, -1);
+            case GT, GE, LT, LE, EQ -> two(into, -1, -1);
             // d select(c,a,b) = 0, select(c, ḡ, 0), select(c, 0, ḡ)
             case SELECT -> {
                 int c = x;
                 boolean wa = want[1], wb = want[2];
                 int zero = wa || wb ? splat(e, 0, t) : -1;
-                yield new int[] {-1, wa ? e.select(c, gbar, zero) : -1, wb ? e.select(c, zero, gbar) : -1};
+                yield three(into, -1, wa ? e.select(c, gbar, zero) : -1, wb ? e.select(c, zero, gbar) : -1);
             }
             // broadcast copies: sum ḡ over the broadcast axes, then reshape to the operand's shape
-            case BROADCAST -> one(wx ? unbroadcast(e, gbar, e.type(x)) : -1);
+            case BROADCAST -> one(into, wx ? unbroadcast(e, gbar, e.type(x)) : -1);
             // reshape back
-            case RESHAPE -> one(wx ? e.reshape(gbar, e.type(x).shape()) : -1);
+            case RESHAPE -> one(into, wx ? e.reshape(gbar, e.type(x).shape()) : -1);
             // transpose by the inverse permutation
             case TRANSPOSE -> {
-                if (!wx) yield one(-1);
+                if (!wx) yield one(into, -1);
                 int[] perm = ints, inverse = new int[perm.length];
                 for (int i = 0; i < perm.length; i++) inverse[perm[i]] = i;
-                yield one(e.transpose(gbar, inverse));
+                yield one(into, e.transpose(gbar, inverse));
             }
             // every summed element receives ḡ: reshape to keep the reduced axes as 1, broadcast back
-            case REDUCE_SUM -> one(wx ? spreadOver(e, gbar, ints, e.type(x)) : -1);
+            case REDUCE_SUM -> one(into, wx ? spreadOver(e, gbar, ints, e.type(x)) : -1);
             // amax: ḡ split evenly among the positions equal to the max, 0 elsewhere: PyTorch's
             // (ḡ / count) · mask with mask = (x == max) as 0/1, so a NaN max (count 0) gives NaN everywhere
             case REDUCE_MAX -> {
-                if (!wx) yield one(-1);
+                if (!wx) yield one(into, -1);
                 Type xt = e.type(x);
                 int[] axes = ints;
                 int mask = e.select(e.binary(EQ, x, spreadOver(e, out, axes, xt)), splat(e, 1, xt), splat(e, 0, xt));
                 int count = e.reduce(REDUCE_SUM, mask, axes);
-                yield one(mul(e, spreadOver(e, div(e, gbar, count), axes, xt), mask));
+                yield one(into, mul(e, spreadOver(e, div(e, gbar, count), axes, xt), mask));
             }
             // d(A·B) = ḡ·Bᵀ, Aᵀ·ḡ
-            case MATMUL -> two(wx ? e.binary(MATMUL, gbar, e.transpose(y, 1, 0)) : -1,
+            case MATMUL -> two(into, wx ? e.binary(MATMUL, gbar, e.transpose(y, 1, 0)) : -1,
                                wy ? e.binary(MATMUL, e.transpose(x, 1, 0), gbar) : -1);
             // structure: each is the other's transpose (Indexing: slice ↔ pad, gather ↔ scatter_add,
             // concat → one slice per operand); dot_general's VJPs are dot_generals (Contraction)
-            case SLICE -> one(wx ? Indexing.sliceVjp(e, x, ints, gbar) : -1);
-            case PAD -> one(wx ? Indexing.padVjp(e, x, ints, gbar) : -1);
-            case GATHER -> one(wx ? Indexing.gatherVjp(e, x, ints, gbar) : -1);
-            case SCATTER_ADD -> one(wx ? Indexing.scatterAddVjp(e, ints, gbar) : -1);
+            case SLICE -> one(into, wx ? Indexing.sliceVjp(e, x, ints, gbar) : -1);
+            case PAD -> one(into, wx ? Indexing.padVjp(e, x, ints, gbar) : -1);
+            case GATHER -> one(into, wx ? Indexing.gatherVjp(e, x, ints, gbar) : -1);
+            case SCATTER_ADD -> one(into, wx ? Indexing.scatterAddVjp(e, ints, gbar) : -1);
             // the one variadic rule reads every operand: vjp(e, node, ...) and the adjoint walk call it
             case CONCAT -> throw new IllegalArgumentException("concat: its VJP needs every operand, see Indexing.concatVjp");
-            case DOT_GENERAL -> Contraction.vjp(e, x, y, ints, gbar, wx, wy);
+            case DOT_GENERAL -> {
+                int[] d = Contraction.vjp(e, x, y, ints, gbar, wx, wy);
+                yield two(into, d[0], d[1]);
+            }
         };
     }
-
-    private static final int[] NONE = new int[0];
 
     static final double LN2 = 0.6931471805599453;      // the double nearest ln 2, as PyTorch's constant
     static final double LN10 = 2.302585092994046;      // the double nearest ln 10
     static final double TWO_OVER_SQRT_PI = 1.1283791670955126;   // 2/√π (M_2_SQRTPI)
 
-    static int[] one(int d) {
-        return new int[] {d};
+    // the contributions are written into the caller's array (one per walk, not one per node)
+    private static int[] one(int[] into, int d) {
+        into[0] = d;
+        return into;
     }
 
-    static int[] two(int da, int db) {
-        return new int[] {da, db};
+    private static int[] two(int[] into, int da, int db) {
+        into[0] = da;
+        into[1] = db;
+        return into;
+    }
+
+    private static int[] three(int[] into, int da, int db, int dc) {
+        into[0] = da;
+        into[1] = db;
+        into[2] = dc;
+        return into;
     }
 
     static int add(Emitter e, int x, int y) { return e.binary(ADD, x, y); }
