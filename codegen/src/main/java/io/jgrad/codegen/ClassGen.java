@@ -75,7 +75,10 @@ final class ClassGen {
         }
         @Override public int hashCode() { return c.dataHash(); }
 
-        /** The constant as its field holds it: a double[] for F64, a float[] otherwise (BOOL as 0/1). */
+        /**
+         * The constant as its field holds it: a double[] for F64, a float[] otherwise (BOOL as 0/1);
+         * a captured f32 constant's own array as it is (never written: generated code only reads it).
+         */
         Object array() {
             int n = c.type().size();
             if (constantKind(c) == Num.F64) {
@@ -83,6 +86,8 @@ final class ClassGen {
                 for (int i = 0; i < n; i++) d[i] = c.constAt(i);
                 return d;
             }
+            float[] shared = c.sharedF32Values();
+            if (shared != null) return shared;
             float[] f = new float[n];
             for (int i = 0; i < n; i++) f[i] = (float) c.constAt(i);
             return f;
