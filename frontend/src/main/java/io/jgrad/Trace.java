@@ -1,5 +1,7 @@
 package io.jgrad;
 
+import io.jgrad.runtime.DType;
+
 import io.jgrad.ir.Builder;
 import io.jgrad.ir.Composites;
 
@@ -82,7 +84,9 @@ final class Trace {
             captured.add("tensor " + t.type() + (t.gradFn == null ? " (a leaf" : " (made by " + t.gradFn.name)
                     + ", requires_grad=True) captured" + TraceOps.at());
         }
-        int c = builder.constant(t.type(), Storage.toDoubles(t.data));
+        int c = t.dtype() == DType.F32 && t.data instanceof float[] f
+                ? Composites.constant(builder, f, t.type().shape())   // one copy, kept as float32: what the class reads
+                : builder.constant(t.type(), Storage.toDoubles(t.data));
         constants.put(t, c);
         return c;
     }

@@ -53,6 +53,24 @@ class CapturedConstantTest {
     }
 
     @Test
+    void writingTheCapturedTensorAfterCompilingDoesNotChangeTheFunction() {
+        float[] s = scatter();
+        Tensor S = Tensor.of(s, M, D2);
+        Compiled captured = Grad.compile((Tensor t, Tensor x) -> objective(t, x, S), Arg.of(8, M), Arg.of(32, 64).noGrad());
+        float[] theta = new float[8 * M], x = new float[32 * 64];
+        java.util.Arrays.fill(theta, 0.5f);
+        java.util.Arrays.fill(x, 0.25f);
+        float[][] g = {new float[theta.length], null};
+        float before = captured.valueAndGrad(new float[][] {theta, x}, g);
+        float[] gBefore = g[0].clone();
+        S.zero();   // API.md: a captured tensor is a constant of its values at compile time
+        float after = captured.valueAndGrad(new float[][] {theta, x}, g);
+        assertEquals(Float.floatToIntBits(before), Float.floatToIntBits(after));
+        assertArrayEquals(gBefore, g[0]);
+        assertTrue(before > 1e-3f * 8 * M * 0.25f, "S still scatters theta into the factor: " + before);
+    }
+
+    @Test
     void capturingA256x4096ConstantCostsLittleCompileTime() {
         float[] s = scatter();
         Tensor S = Tensor.of(s, M, D2);
@@ -67,10 +85,15 @@ class CapturedConstantTest {
             input = Math.min(input, t2 - t1);
         }
         System.out.printf("compile, thread CPU, least of 5: S captured %.1f ms, S an input %.1f ms%n", captured / 1e6, input / 1e6);
-        // The 10^6 values are read a bounded number of times (convert, hash, fold Sᵀ, class data):
-        // tens of ms on a loaded machine; comparing them per CSE lookup and printing them per
-        // optimiser round took 0.7-2 s here.
-        assertTrue(captured <= 1.5 * input + 150e6,
+        // Issue 8's bar: within 1.5x of the input version, plus 10 ms for timer noise only (least
+        // of five, thread CPU, on a loaded machine). The 10^6 values are now read once, by the
+        // tracer's copy (the tensor may be written after compiling, API.md: values at compile
+        // time); no pass hashes, widens, transposes or converts them (Sᵀ stays a view, the class
+        // data is that copy). Warm: ~2.2 ms against ~0.8 ms, the copy being most of the
+        // difference: not yet 1.5x without the allowance. Before: folding Sᵀ per graph and the
+        // conversions cost ~25 ms; comparing the values per CSE lookup and printing them per
+        // optimiser round, 0.7-2 s.
+        assertTrue(captured <= 1.5 * input + 10e6,
                 "captured: " + captured / 1e6 + " ms, input: " + input / 1e6 + " ms (thread CPU)");
     }
 }

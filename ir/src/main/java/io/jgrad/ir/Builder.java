@@ -51,6 +51,19 @@ public final class Builder implements Emitter {
         return addOwned(Prim.CONST, new int[0], new Type[0], type, new int[0], values, null);
     }
 
+    /**
+     * An f32 constant holding {@code values} itself: float32 values stay float32 (no widened
+     * copy), and the backend's class data is this array. The caller lets go of it.
+     */
+    int constantOwnedF32(Type type, float[] values) {
+        if (built) throw new IllegalStateException("this Builder has built its graph already");
+        if (type.dtype() != io.jgrad.runtime.DType.F32) throw new IllegalArgumentException("const: float32 values for a " + type + " constant");
+        if (values.length != type.size()) throw new IllegalArgumentException("const has " + values.length + " values for type " + type);
+        Node n = new Node(nodes.size(), type, values);
+        nodes.add(n);
+        return n.id();
+    }
+
     private int addOwned(Prim p, int[] args, Type[] argTypes, Type declared, int[] in, double[] d, String name) {
         Type t = p.resultType(argTypes, in, d, declared);
         Node n = new Node(nodes.size(), p, args, t, in, d, p == Prim.INPUT ? name : null);
@@ -65,9 +78,11 @@ public final class Builder implements Emitter {
      */
     int copy(Node n, int[] args) {
         if (built) throw new IllegalStateException("this Builder has built its graph already");
-        Type[] argTypes = copyTypes[args.length];   // reused: resultType keeps no reference to it
+        // reused: resultType keeps no reference to it (a CONCAT of more than three operands gets its own)
+        Type[] argTypes = args.length < copyTypes.length ? copyTypes[args.length] : new Type[args.length];
         for (int i = 0; i < args.length; i++) argTypes[i] = type(args[i]);
-        Type t = n.prim().resultType(argTypes, n.rawInts(), n.rawData(), n.type());
+        // a leaf's type was checked when it was made (and a constant's data is not touched again)
+        Type t = n.prim().family == Prim.Family.LEAF ? n.type() : n.prim().resultType(argTypes, n.rawInts(), n.rawData(), n.type());
         Node c = n.copy(nodes.size(), args, t);
         nodes.add(c);
         return c.id();

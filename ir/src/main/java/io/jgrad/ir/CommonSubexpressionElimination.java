@@ -14,17 +14,19 @@ public final class CommonSubexpressionElimination {
     static boolean commutes(Prim p) {
         return switch (p) {
             case ADD, MUL, MAX, MIN, EQ -> true;
-            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT, CONVERT,
-                 SUB, DIV, GT, GE, LT, LE, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL -> false;
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT, SUB, DIV, ATAN2, POWER, GT, GE, LT, LE, SELECT,
+                 BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL -> false;
         };
     }
 
     /**
      * One pass in node order, with an open-addressing table of the new graph's ids keyed by
      * what each computes (no object per node: graphs reach 10^6 nodes). A constant's values
-     * enter through their cached hash ({@link Node#dataHash}): a big constant is hashed once in
-     * the whole pipeline, and its values are compared only when everything else, the hash
-     * included, matches (a true duplicate, or the same shared array, which compares at once).
+     * enter through a hash of at most 64 of them ({@link Node#dataHash}, O(1), cached): a big
+     * constant is read in full only when everything else, that hash included, matches another
+     * one's (then hashed in full once, and compared element by element only if that matches
+     * too); the same shared array compares at once.
      */
     public static Graph run(Graph g) {
         Builder b = new Builder();
