@@ -7,7 +7,7 @@ import io.jgrad.runtime.DType;
 
 /**
  * The plumbing of an eager tensor's row-major array, one Java array type per dtype (as ir's
- * {@link Eval} holds values): F32 a {@code float[]}, F16 a {@code float[]} whose every element is
+ * io.jgrad.ir.Eval holds values): F32 a {@code float[]}, F16 a {@code float[]} whose every element is
  * a binary16 value, F64 a {@code double[]}, BOOL a {@code boolean[]}. Only creation, copies and
  * exact widening live here (what a user call needs to get values in and out); where arithmetic
  * is needed (accumulating a gradient, converting a seed) it is a primitive's kernel (ir's Kernels).
