@@ -1,6 +1,8 @@
 package io.jgrad.codegen;
 
+import io.jgrad.runtime.Cascade;
 import io.jgrad.runtime.DType;
+import io.jgrad.runtime.Summation;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
@@ -10,7 +12,9 @@ import org.objectweb.asm.MethodVisitor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 import static org.objectweb.asm.Opcodes.*;
 
@@ -26,28 +30,34 @@ import static org.objectweb.asm.Opcodes.*;
  * transposition and reshapes as index arithmetic (see {@link Access}).
  *
  * <p>Every value is computed in its own dtype ({@link Num}: float, double, or an int 0/1 for
- * a bool); arrays hold the function's dtype (inputs, seed, outputs, gradients), the
- * workspace's kind ({@link ClassGen#ws}), or a constant's own; a value crossing between a
- * local and an array of another kind is converted exactly (float to double) or holds a value
- * of that kind already (a double array storing an f32 value gives it back bit for bit).
+ * a bool) and stored in an array of that dtype: inputs, seed, outputs and gradients are the
+ * function's; a planned buffer, a spilled scalar or a sum's {@link Cascade} state lives in the
+ * workspace region of its own dtype ({@link Plan#storage}: the float[] or the double[]
+ * parameter); a bool is stored as 0/1 in the function's dtype. Only CONVERT converts.
  */
 final class BodyEmitter {
     static final int CHUNK_BYTES = 2500;
     /** HotSpot compiles methods of at most 8000 bytecode bytes (DontCompileHugeMethods). */
     static final int JIT_METHOD_LIMIT = 8000;
-    /** Calls per driver method: ~9 bytes each keeps a driver under 8000 bytes. */
+    /** Calls per driver method: 9 bytes each (12 through a handle) keeps a driver under 8000 bytes. */
     static final int CALLS_PER_DRIVER = 200;
-    /** Reductions of fused expressions up to this size get four accumulators (body emitted 5 times). */
+    /** Sums of fused expressions up to this size are emitted in place (the term's code 5 times: {@link #innerSum}). */
     static final int UNROLL_CAP = 24;
-    /** A sum whose innermost axis has at least this many elements uses four accumulators. */
-    static final int UNROLL_MIN_TRIPS = 8;
+    private static final String CASCADE = "io/jgrad/runtime/Cascade";
 
-    private static final int P_IN = 0, P_WS = 1, P_SEED = 2, P_OUT = 3, P_GRADS = 4, FIRST_LOCAL = 5;
+    /** The body parameters: inputs, the workspace's float and double regions, seed, output, grads. */
+    private static final int P_IN = 0, P_WSF = 1, P_WSD = 2, P_SEED = 3, P_OUT = 4, P_GRADS = 5, FIRST_LOCAL = 6;
 
-    private final ClassGen cg;
+    private final ClassGen main;
+    /** The class the current chunk goes to: the main class, or this body's open chunk class once the main class is full. */
+    private ClassGen cg;
+    private ClassGen open;
+    private int openFrom;
     private final Plan p;
     private final String name;
-    private final List<String> chunks = new ArrayList<>();
+    private final List<ClassGen.Method> chunks = new ArrayList<>();
+    /** What the driver in the main class calls: the chunks there, then the driver of each chunk class. */
+    private final List<ClassGen.Method> top = new ArrayList<>();
 
     private MethodVisitor mv;
     private SizeCounter counter;
@@ -57,13 +67,18 @@ final class BodyEmitter {
     private final int[] gradLocal;
     private final List<Integer> chunkValues = new ArrayList<>();
     private final int[] spill;
-    private final List<Integer> spilled = new ArrayList<>();
-    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
-    private int slotCount;
+    /** Values in spill slots, the one whose last reader comes first on top: freed as the chunks pass it. */
+    private final PriorityQueue<Integer> spilled;
+    /** Values this chunk loaded into locals (besides chunkValues): the entries the next chunk resets. */
+    private final List<Integer> loaded = new ArrayList<>();
+    /** Per workspace region (by {@link Num#ordinal}): spill slots free for reuse, and slots used. */
+    private final List<ArrayDeque<Integer>> freeSlots = List.of(new ArrayDeque<>(), new ArrayDeque<>());
+    private final int[] slotCount = new int[Num.values().length];
     /** Set while emitting a loop body or a branch: no local may be assigned there. */
     private boolean sealed;
 
     BodyEmitter(ClassGen cg, Plan p, String name) {
+        this.main = cg;
         this.cg = cg;
         this.p = p;
         this.name = name;
@@ -72,10 +87,13 @@ final class BodyEmitter {
         this.gradLocal = new int[p.g.outputCount()];
         this.spill = new int[p.n];
         Arrays.fill(spill, -1);
+        Arrays.fill(local, -1);
+        Arrays.fill(arrayLocal, -1);
+        this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
     }
 
-    /** Workspace elements this body needs: its planned tensors, then its spill slots. */
-    int workspaceSize() { return p.tensorFloats + slotCount; }
+    /** Elements of workspace region {@code kind} this body needs: its planned tensors and states, then its spill slots. */
+    int workspaceSize(Num kind) { return p.tensorSize[kind.ordinal()] + slotCount[kind.ordinal()]; }
 
 
     /** Emits everything; returns the name of the driver method. */
@@ -90,21 +108,29 @@ final class BodyEmitter {
             }
         }
         endChunk(stmts.size() - 1, true);
-        return driver(name, chunks);
+        closeChunkClass();
+        return driver(main, name, top);
     }
 
     // ---------------------------------------------------------------- chunks
 
     private void startChunk() {
-        counter = new SizeCounter(cg.staticBody(name + "$" + chunks.size()));
+        String method = name + "$" + chunks.size();
+        if (open == null && main.hasRoomForChunk(method)) cg = main;
+        else if (open != null && open.hasRoomForChunk(method)) cg = open;
+        else cg = newChunkClass();
+        counter = new SizeCounter(cg.staticBody(method));
         mv = counter;
-        chunks.add(name + "$" + chunks.size());
+        chunks.add(new ClassGen.Method(cg, method));
+        if (cg == main) top.add(chunks.get(chunks.size() - 1));
         mv.visitCode();
         nextLocal = FIRST_LOCAL;
-        Arrays.fill(local, -1);
-        Arrays.fill(arrayLocal, -1);
+        // reset only what the last chunk set: a fill of every value per chunk is quadratic
+        for (int v : chunkValues) local[v] = -1;
+        for (int v : loaded) { local[v] = -1; arrayLocal[v] = -1; }
         Arrays.fill(gradLocal, -1);
         chunkValues.clear();
+        loaded.clear();
     }
 
     private int offset() {
@@ -131,21 +157,21 @@ final class BodyEmitter {
             // Values computed here and read by a later chunk go to workspace slots.
             for (int v : chunkValues) {
                 if (spill[v] >= 0 || p.lastUse[v] <= lastStmt) continue;
-                int slot = freeSlots.isEmpty() ? slotCount++ : freeSlots.pop();
-                spill[v] = p.tensorFloats + slot;
+                Num kind = p.storage(v);
+                int r = kind.ordinal();
+                int slot = freeSlots.get(r).isEmpty() ? slotCount[r]++ : freeSlots.get(r).pop();
+                spill[v] = p.tensorSize[r] + slot;
                 spilled.add(v);
-                mv.visitVarInsn(ALOAD, P_WS);
+                workspace(kind);
                 iconst(spill[v]);
                 load(v, local[v]);
-                toArray(v, cg.ws);
-                mv.visitInsn(cg.ws.astore);
+                toArray(v, kind);
+                mv.visitInsn(kind.astore);
             }
-            for (int i = spilled.size() - 1; i >= 0; i--) {
-                int v = spilled.get(i);
-                if (p.lastUse[v] <= lastStmt) {
-                    freeSlots.push(spill[v] - p.tensorFloats);
-                    spilled.remove(i);
-                }
+            while (!spilled.isEmpty() && p.lastUse[spilled.peek()] <= lastStmt) {
+                int v = spilled.poll();
+                int r = p.storage(v).ordinal();
+                freeSlots.get(r).push(spill[v] - p.tensorSize[r]);
             }
             cg.io.constant(mv, 0);
         }
@@ -154,23 +180,52 @@ final class BodyEmitter {
         mv.visitEnd();
     }
 
-    /** A method that calls the given ones in order and returns the last one's value. */
-    private String driver(String driverName, List<String> callees) {
+    /** The main class (or the last chunk class) is full: the chunks from here on go to a new chunk class. */
+    private ClassGen newChunkClass() {
+        closeChunkClass();
+        open = main.newChunkClass();
+        openFrom = chunks.size();
+        return open;
+    }
+
+    /** Gives the open chunk class a driver calling its chunks, which the main class's driver calls; finishes it. */
+    private void closeChunkClass() {
+        if (open == null) return;
+        String run = name + "$run";
+        top.add(new ClassGen.Method(open, driver(open, run, chunks.subList(openFrom, chunks.size()))));
+        open.staticInit();
+        open.toBytes();
+        open = null;
+    }
+
+    /**
+     * A method of {@code owner} that calls the given ones in order and returns the last one's
+     * value: directly in its own class, through a handle in another.
+     */
+    private String driver(ClassGen owner, String driverName, List<ClassGen.Method> callees) {
         if (callees.size() > CALLS_PER_DRIVER) {
-            List<String> groups = new ArrayList<>();
+            List<ClassGen.Method> groups = new ArrayList<>();
             for (int i = 0; i < callees.size(); i += CALLS_PER_DRIVER) {
                 String g = driverName + "$g" + groups.size();
-                driver(g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
-                groups.add(g);
+                driver(owner, g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
+                groups.add(new ClassGen.Method(owner, g));
             }
-            return driver(driverName, groups);
+            return driver(owner, driverName, groups);
         }
-        MethodVisitor d = cg.staticBody(driverName);
+        MethodVisitor d = owner.staticBody(driverName);
         d.visitCode();
         for (int i = 0; i < callees.size(); i++) {
-            for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
-            d.visitMethodInsn(INVOKESTATIC, cg.name, callees.get(i), cg.bodyDesc, false);
-            if (i + 1 < callees.size()) d.visitInsn(cg.io.pop);
+            ClassGen.Method c = callees.get(i);
+            if (c.owner() == owner) {
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                d.visitMethodInsn(INVOKESTATIC, owner.name, c.name(), owner.bodyDesc, false);
+            } else {
+                // a constant handle: the JIT inlines the call as if it were invokestatic
+                d.visitFieldInsn(GETSTATIC, owner.name, owner.handleField(c), "L" + ClassGen.HANDLE + ";");
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                d.visitMethodInsn(INVOKEVIRTUAL, ClassGen.HANDLE, "invokeExact", owner.bodyDesc, false);
+            }
+            if (i + 1 < callees.size()) d.visitInsn(owner.io.pop);
         }
         d.visitInsn(cg.io.ret);
         d.visitMaxs(0, 0);
@@ -190,6 +245,7 @@ final class BodyEmitter {
                     case MATMUL -> matmulKernel(v, false);
                     case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
                     case LEAF -> throw new IllegalStateException("a leaf has no kernel: " + p.node(v));
+                    case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(p.node(v).prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
                 }
             }
             case COPY -> elementwiseKernel(v, false, outputArray(st.output()));
@@ -231,6 +287,7 @@ final class BodyEmitter {
             }
             case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
             case LEAF -> throw new IllegalStateException("a leaf is not a scalar statement: " + nd);
+            case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
         }
         sealed = false;
         int l = newLocal(v);
@@ -253,8 +310,8 @@ final class BodyEmitter {
 
         int offset() { return output >= 0 ? 0 : p.wsOffset[node]; }
 
-        /** The element kind of the array: the function's dtype for an output, else the workspace's. */
-        Num kind() { return output >= 0 ? cg.io : cg.ws; }
+        /** The element kind of the array: the function's dtype for an output, else the value's own region's. */
+        Num kind() { return output >= 0 ? cg.io : p.storage(node); }
 
         void prepare() {
             if (output > 0) gradArray(output);
@@ -263,7 +320,7 @@ final class BodyEmitter {
         void pushArray() {
             if (output == 0) mv.visitVarInsn(ALOAD, P_OUT);
             else if (output > 0) mv.visitVarInsn(ALOAD, gradArray(output));
-            else mv.visitVarInsn(ALOAD, P_WS);
+            else workspace(kind());
         }
     }
 
@@ -323,25 +380,30 @@ final class BodyEmitter {
     }
 
     private void reduceKernel(int v, boolean toLocal) {
+        if (p.node(v).prim() == Prim.REDUCE_SUM) {
+            if (p.laneAxis(v) >= 0) laneSum(v);
+            else rowSum(v, toLocal);
+        } else {
+            maxKernel(v, toLocal);
+        }
+    }
+
+    /** The order of a maximum does not matter (Math.max is commutative and associative, NaN and ±0 included). */
+    private void maxKernel(int v, boolean toLocal) {
         Node nd = p.node(v);
         Prim prim = nd.prim();
         int x = nd.arg(0);
         Type xt = p.type(x);
         int rank = xt.rank();
-        boolean[] reduced = new boolean[rank];
-        for (int a : nd.axes()) reduced[a] = true;
-        int[] resultStrides = p.type(v).strides();
-        int[] store = new int[rank];
-        for (int a = 0, k = 0; a < rank; a++) if (!reduced[a]) store[a] = resultStrides[k++];
+        boolean[] reduced = Plan.reducedAxes(nd, rank);
+        int[] store = reducedStoreForm(v, reduced);
         collect(v);
         forms.add(store);
-        int[] vars = new int[rank];
-        for (int a = 0; a < rank; a++) vars[a] = a;
-        Access id = Access.axes(rank, vars);
+        Access id = identity(rank);
         Target t = toLocal ? null : ownBuffer(v);
         prepareLeaves();
         if (t != null) t.prepare();
-        Nest nest = new Nest(xt.shape(), forms, true, true);
+        Nest nest = new Nest(xt.shape(), forms, true);
         int groups = nest.groups();
         int firstReduced = groups;
         boolean accMode = true;
@@ -350,123 +412,33 @@ final class BodyEmitter {
             if (r && firstReduced == groups) firstReduced = g;
             if (!r && firstReduced < groups) accMode = false;
         }
-        Num k = num(v);
+        Num nk = num(v);
         int result = toLocal ? newLocal(v) : -1;
         if (accMode) {
-            int innerExt = firstReduced < groups ? nest.ext[groups - 1] : 0;
-            // The order is a function of the reduced shape only (Plan stores an operand too big to
-            // unroll): over each run of the innermost axis's E >= 8 elements, element j goes to
-            // accumulator j % 4 (the last E % 4 to accumulator 0); the result is (a0 + a1) + (a2 + a3).
-            // The same order in float and in double, each in the sum's own dtype.
-            int accs = prim == Prim.REDUCE_SUM && innerExt >= UNROLL_MIN_TRIPS ? 4 : 1;
-            int[] acc = new int[accs];
-            for (int i = 0; i < accs; i++) acc[i] = newLocal(v);
+            int acc = newLocal(v);
             sealed = true;
             nest.open(0, firstReduced);
-            for (int i = 0; i < accs; i++) {
-                reduceInit(prim, k);
-                mv.visitVarInsn(k.store, acc[i]);
-            }
-            if (accs == 4) {
-                nest.open(firstReduced, groups - 1);
-                int g = groups - 1;
-                int var = nest.local[g];
-                int main = innerExt - innerExt % 4;
-                mv.visitInsn(ICONST_0);
-                mv.visitVarInsn(ISTORE, var);
-                Label head = new Label(), tail = new Label(), end = new Label();
-                mv.visitLabel(head);
-                mv.visitVarInsn(ILOAD, var);
-                iconst(main);
-                mv.visitJumpInsn(IF_ICMPGE, tail);
-                for (int d = 0; d < 4; d++) {
-                    nest.delta = d;
-                    mv.visitVarInsn(k.load, acc[d]);
-                    value(x, id, nest);
-                    mv.visitInsn(k.add);
-                    mv.visitVarInsn(k.store, acc[d]);
-                }
-                nest.delta = 0;
-                mv.visitIincInsn(var, 4);
-                mv.visitJumpInsn(GOTO, head);
-                mv.visitLabel(tail);
-                mv.visitVarInsn(ILOAD, var);
-                iconst(innerExt);
-                mv.visitJumpInsn(IF_ICMPGE, end);
-                mv.visitVarInsn(k.load, acc[0]);
-                value(x, id, nest);
-                mv.visitInsn(k.add);
-                mv.visitVarInsn(k.store, acc[0]);
-                mv.visitIincInsn(var, 1);
-                mv.visitJumpInsn(GOTO, tail);
-                mv.visitLabel(end);
-                nest.close(firstReduced, groups - 1);
-                // Fixed combination order: (a0 + a1) + (a2 + a3).
-                mv.visitVarInsn(k.load, acc[0]);
-                mv.visitVarInsn(k.load, acc[1]);
-                mv.visitInsn(k.add);
-                mv.visitVarInsn(k.load, acc[2]);
-                mv.visitVarInsn(k.load, acc[3]);
-                mv.visitInsn(k.add);
-                mv.visitInsn(k.add);
-            } else {
-                nest.open(firstReduced, groups);
-                mv.visitVarInsn(k.load, acc[0]);
-                value(x, id, nest);
-                reduceOp(prim, k);
-                mv.visitVarInsn(k.store, acc[0]);
-                nest.close(firstReduced, groups);
-                mv.visitVarInsn(k.load, acc[0]);
-            }
+            reduceInit(prim, nk);
+            mv.visitVarInsn(nk.store, acc);
+            nest.open(firstReduced, groups);
+            mv.visitVarInsn(nk.load, acc);
+            value(x, id, nest);
+            reduceOp(prim, nk);
+            mv.visitVarInsn(nk.store, acc);
+            nest.close(firstReduced, groups);
             if (toLocal) {
-                mv.visitVarInsn(k.store, result);
+                mv.visitVarInsn(nk.load, acc);
+                mv.visitVarInsn(nk.store, result);
             } else {
-                // The store sits in the kept loops only: reduced variables have coefficient 0.
-                int tmp = newLocal(v);
-                mv.visitVarInsn(k.store, tmp);
                 t.pushArray();
                 nest.index(t.offset(), store);
-                mv.visitVarInsn(k.load, tmp);
-                k.convert(mv, t.kind());
+                mv.visitVarInsn(nk.load, acc);
                 mv.visitInsn(t.kind().astore);
             }
             nest.close(0, firstReduced);
             sealed = false;
         } else {
-            // A kept axis inside a reduced one: accumulate in the result buffer, in order.
-            sealed = true;
-            Num arr = t.kind();
-            int size = p.type(v).size();
-            int i = nextLocal++;
-            Label head = new Label(), end = new Label();
-            mv.visitInsn(ICONST_0);
-            mv.visitVarInsn(ISTORE, i);
-            mv.visitLabel(head);
-            mv.visitVarInsn(ILOAD, i);
-            iconst(size);
-            mv.visitJumpInsn(IF_ICMPGE, end);
-            t.pushArray();
-            iconst(t.offset());
-            mv.visitVarInsn(ILOAD, i);
-            mv.visitInsn(IADD);
-            reduceInit(prim, k);
-            k.convert(mv, arr);
-            mv.visitInsn(arr.astore);
-            mv.visitIincInsn(i, 1);
-            mv.visitJumpInsn(GOTO, head);
-            mv.visitLabel(end);
-            nest.open(0, groups);
-            t.pushArray();
-            nest.index(t.offset(), store);
-            mv.visitInsn(DUP2);
-            mv.visitInsn(arr.aload);
-            arr.convert(mv, k);   // exact: the array holds a value of the sum's dtype
-            value(x, id, nest);
-            reduceOp(prim, k);
-            k.convert(mv, arr);
-            mv.visitInsn(arr.astore);
-            nest.close(0, groups);
-            sealed = false;
+            inBuffer(v, x, id, nest, store, t);
         }
         if (toLocal) {
             local[v] = result;
@@ -475,14 +447,398 @@ final class BodyEmitter {
     }
 
     /**
-     * C[m,n] = A[m,k] B[k,n] as an i-k-j nest: a row of C is zeroed, then for each k gets
-     * a(i,k) * row k of B added, a contiguous inner loop the JIT vectorises. Each element
-     * sums its products in k order from -0.0 (no fma), exactly like the naive definition.
-     * With n = 1 it is one dot product per row, accumulated in a local in the same order.
+     * Accumulates into the result buffer, every output's terms in index order from the
+     * reduction's identity: a maximum; or a sum whose terms all go to accumulator 0 in
+     * {@link Summation}'s order (fewer than 4 terms).
+     */
+    private void inBuffer(int v, int x, Access id, Nest nest, int[] store, Target t) {
+        Prim prim = p.node(v).prim();
+        Num nk = num(v);   // the buffer's kind too: the sum's dtype (an output's is the function's, the same)
+        sealed = true;
+        int size = p.type(v).size();
+        int i = nextLocal++;
+        Label head = new Label(), end = new Label();
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, i);
+        mv.visitLabel(head);
+        mv.visitVarInsn(ILOAD, i);
+        iconst(size);
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        t.pushArray();
+        iconst(t.offset());
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitInsn(IADD);
+        reduceInit(prim, nk);
+        mv.visitInsn(nk.astore);
+        mv.visitIincInsn(i, 1);
+        mv.visitJumpInsn(GOTO, head);
+        mv.visitLabel(end);
+        nest.open(0, nest.groups());
+        t.pushArray();
+        nest.index(t.offset(), store);
+        mv.visitInsn(DUP2);
+        mv.visitInsn(nk.aload);
+        value(x, id, nest);
+        reduceOp(prim, nk);
+        mv.visitInsn(nk.astore);
+        nest.close(0, nest.groups());
+        sealed = false;
+    }
+
+    /** The store form of a reduction's result over its operand's loop variables (0 for reduced ones). */
+    private int[] reducedStoreForm(int v, boolean[] reduced) {
+        int[] resultStrides = p.type(v).strides();
+        int[] store = new int[reduced.length];
+        for (int a = 0, k = 0; a < reduced.length; a++) if (!reduced[a]) store[a] = resultStrides[k++];
+        return store;
+    }
+
+    private static Access identity(int rank) {
+        int[] vars = new int[rank];
+        for (int a = 0; a < rank; a++) vars[a] = a;
+        return Access.axes(rank, vars);
+    }
+
+    /**
+     * A sum, each output in locals, in {@link Summation}'s order: the kept axes loop outermost
+     * (in axis order), then the outer reduced axes (their partial sums fed one at a time to a
+     * {@link Cascade} state in the workspace), then the innermost reduced axis, summed by
+     * {@link #innerSum}. When kept axes lie inside reduced ones this reads the operand with
+     * strides; {@link Plan#laneAxis} picks lanes instead for the common one-axis case.
+     */
+    private void rowSum(int v, boolean toLocal) {
+        Node nd = p.node(v);
+        int x = nd.arg(0);
+        Type xt = p.type(x);
+        int rank = xt.rank();
+        boolean[] reduced = Plan.reducedAxes(nd, rank);
+        int[] store = reducedStoreForm(v, reduced);
+        collect(v);
+        forms.add(store);
+        Access id = identity(rank);
+        Target t = toLocal ? null : ownBuffer(v);
+        prepareLeaves();
+        if (t != null) t.prepare();
+        // Loop order: kept, outer reduced, innermost reduced; no loop merges across those borders.
+        int[] order = new int[rank];
+        boolean[] barrier = new boolean[rank];
+        int inner = -1, outerCount = 1, n = 0;
+        for (int a = rank - 1; a >= 0; a--) {
+            if (!reduced[a] || xt.dim(a) == 1) continue;
+            if (inner < 0) inner = a;
+            else outerCount *= xt.dim(a);
+        }
+        for (int a = 0; a < rank; a++) if (!reduced[a]) order[n++] = a;
+        int firstOuter = n;
+        for (int a = 0; a < rank; a++) if (reduced[a] && a != inner) order[n++] = a;
+        if (inner >= 0) {
+            order[n] = inner;
+            barrier[inner] = true;
+        }
+        if (firstOuter < rank) barrier[order[firstOuter]] = true;
+        Nest nest = new Nest(xt.shape(), forms, true, order, barrier);
+        int groups = nest.groups();
+        int keptGroups = 0;
+        while (keptGroups < groups && !reduced[nest.last[keptGroups]]) keptGroups++;
+        int innerGroup = inner >= 0 ? nest.group[inner] : -1;
+        int outerEnd = inner >= 0 ? innerGroup : groups;
+        int scratch = p.scratchOffset[v];
+        int stackOff = scratch;
+        int stateOff = inner >= 0 && xt.dim(inner) > Summation.BLOCK ? scratch + Cascade.depth(xt.dim(inner)) : scratch;
+        Num nk = num(v);
+        int result = toLocal ? newLocal(v) : -1;
+        int c = newLocal(v);
+        int q = outerCount > 1 ? nextLocal++ : -1;
+        sealed = true;
+        nest.open(0, keptGroups);
+        if (q >= 0) {
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, q);
+        }
+        nest.open(keptGroups, outerEnd);
+        if (inner >= 0) {
+            innerSum(nest, innerGroup, xt.dim(inner), stackOff, c, nk, () -> value(x, id, nest));
+        } else { // no reduced axis of extent > 1: the one term itself
+            value(x, id, nest);
+            mv.visitVarInsn(nk.store, c);
+        }
+        if (q >= 0) {
+            workspace(nk);
+            iconst(stateOff);
+            mv.visitVarInsn(ILOAD, q);
+            iconst(outerCount);
+            mv.visitVarInsn(nk.load, c);
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "add", "(" + nk.array + "III" + nk.desc + ")V", false);
+            mv.visitIincInsn(q, 1);
+        }
+        nest.close(keptGroups, outerEnd);
+        if (q >= 0) {
+            workspace(nk);
+            iconst(stateOff);
+            iconst(outerCount);
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "result", "(" + nk.array + "II)" + nk.desc, false);
+            mv.visitVarInsn(nk.store, c);
+        }
+        if (toLocal) {
+            mv.visitVarInsn(nk.load, c);
+            mv.visitVarInsn(nk.store, result);
+        } else {
+            t.pushArray();
+            nest.index(t.offset(), store);
+            mv.visitVarInsn(nk.load, c);
+            mv.visitInsn(t.kind().astore);
+        }
+        nest.close(0, keptGroups);
+        sealed = false;
+        if (toLocal) {
+            local[v] = result;
+            chunkValues.add(v);
+        }
+    }
+
+    /**
+     * One sum of e terms along the loop of group g (not opened by the caller), into local
+     * {@code into}, in {@link Summation}'s order: blocks of BLOCK terms, term q to accumulator
+     * q % 4 (the last e % 4 to accumulator 0), block sum (a0 + a1) + (a2 + a3), blocks merged by
+     * {@link Cascade#push} into the stack at workspace[stackOff ..] (e > BLOCK only). The term
+     * (pushed by {@code term}, at the loop index plus {@link Nest#delta}) is emitted five times.
+     * All in the sum's kind {@code nk}: float and double sums add in the same order.
+     */
+    private void innerSum(Nest nest, int g, int e, int stackOff, int into, Num nk, Runnable term) {
+        int var = nest.local[g];
+        int main = e & ~3;
+        int accs = main > 0 ? 4 : 1; // under 4 terms all go to a0, and (a0 + -0) + (-0 + -0) is a0
+        int[] acc = new int[accs];
+        for (int i = 0; i < accs; i++) {
+            acc[i] = nextLocal;
+            nextLocal += nk.slots;
+        }
+        boolean blocked = e > Summation.BLOCK;
+        int base = -1, mainEnd = -1, end = -1;
+        Label blockHead = new Label(), blockDone = new Label();
+        if (blocked) {
+            base = nextLocal++;
+            mainEnd = nextLocal++;
+            end = nextLocal++;
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, base);
+            mv.visitLabel(blockHead);
+            mv.visitVarInsn(ILOAD, base);
+            iconst(e);
+            mv.visitJumpInsn(IF_ICMPGE, blockDone);
+            // mainEnd = min(base + BLOCK, e & ~3), end = min(base + BLOCK, e)
+            mv.visitVarInsn(ILOAD, base);
+            iconst(Summation.BLOCK);
+            mv.visitInsn(IADD);
+            mv.visitInsn(DUP);
+            iconst(main);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+            mv.visitVarInsn(ISTORE, mainEnd);
+            iconst(e);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+            mv.visitVarInsn(ISTORE, end);
+        }
+        for (int i = 0; i < accs; i++) {
+            nk.constant(mv, -0.0);
+            mv.visitVarInsn(nk.store, acc[i]);
+        }
+        if (blocked) mv.visitVarInsn(ILOAD, base);
+        else mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, var);
+        if (main > 0) {
+            Label head = new Label(), done = new Label();
+            mv.visitLabel(head);
+            mv.visitVarInsn(ILOAD, var);
+            if (blocked) mv.visitVarInsn(ILOAD, mainEnd);
+            else iconst(main);
+            mv.visitJumpInsn(IF_ICMPGE, done);
+            for (int d = 0; d < 4; d++) {
+                nest.delta = d;
+                mv.visitVarInsn(nk.load, acc[d]);
+                term.run();
+                mv.visitInsn(nk.add);
+                mv.visitVarInsn(nk.store, acc[d]);
+            }
+            nest.delta = 0;
+            mv.visitIincInsn(var, 4);
+            mv.visitJumpInsn(GOTO, head);
+            mv.visitLabel(done);
+        }
+        if (main < e) {
+            Label head = new Label(), done = new Label();
+            mv.visitLabel(head);
+            mv.visitVarInsn(ILOAD, var);
+            if (blocked) mv.visitVarInsn(ILOAD, end);
+            else iconst(e);
+            mv.visitJumpInsn(IF_ICMPGE, done);
+            mv.visitVarInsn(nk.load, acc[0]);
+            term.run();
+            mv.visitInsn(nk.add);
+            mv.visitVarInsn(nk.store, acc[0]);
+            mv.visitIincInsn(var, 1);
+            mv.visitJumpInsn(GOTO, head);
+            mv.visitLabel(done);
+        }
+        if (blocked) { // push(ws, stackOff, base / BLOCK + 1, block sum)
+            workspace(nk);
+            iconst(stackOff);
+            mv.visitVarInsn(ILOAD, base);
+            iconst(Cascade.LOG_BLOCK);
+            mv.visitInsn(IUSHR);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+        }
+        mv.visitVarInsn(nk.load, acc[0]);
+        if (accs == 4) { // (a0 + a1) + (a2 + a3)
+            mv.visitVarInsn(nk.load, acc[1]);
+            mv.visitInsn(nk.add);
+            mv.visitVarInsn(nk.load, acc[2]);
+            mv.visitVarInsn(nk.load, acc[3]);
+            mv.visitInsn(nk.add);
+            mv.visitInsn(nk.add);
+        }
+        if (blocked) {
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "push", "(" + nk.array + "II" + nk.desc + ")V", false);
+            mv.visitIincInsn(base, Summation.BLOCK);
+            mv.visitJumpInsn(GOTO, blockHead);
+            mv.visitLabel(blockDone);
+            workspace(nk);
+            iconst(stackOff);
+            iconst(Cascade.blocks(e));
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "finish", "(" + nk.array + "II)" + nk.desc, false);
+        }
+        mv.visitVarInsn(nk.store, into);
+    }
+
+    /**
+     * A sum over one axis q with kept axes after it (a column sum): the kept axes after q are
+     * lanes, looped innermost and contiguous so the JIT vectorises them; every lane is its own
+     * sum in {@link Summation}'s order, its four accumulators rows of a {@link Cascade} lane
+     * state. Under 4 terms (all to accumulator 0) the result buffer accumulates directly.
+     */
+    private void laneSum(int v) {
+        Node nd = p.node(v);
+        int x = nd.arg(0);
+        Type xt = p.type(x);
+        int rank = xt.rank();
+        int q = p.laneAxis(v);
+        boolean[] reduced = Plan.reducedAxes(nd, rank);
+        int[] store = reducedStoreForm(v, reduced);
+        collect(v);
+        forms.add(store);
+        Access id = identity(rank);
+        Target t = ownBuffer(v);
+        prepareLeaves();
+        t.prepare();
+        int[] order = new int[rank];
+        boolean[] barrier = new boolean[rank];
+        for (int a = 0; a < rank; a++) order[a] = a;
+        barrier[q] = true;
+        for (int a = q + 1; a < rank; a++) {
+            if (xt.dim(a) > 1) {
+                barrier[a] = true;
+                break;
+            }
+        }
+        Nest nest = new Nest(xt.shape(), forms, true, order, barrier);
+        if (xt.dim(q) < 4) {
+            inBuffer(v, x, id, nest, store, t);
+            return;
+        }
+        lanes(v, nest, q, xt.dim(q), store, t, () -> { }, () -> value(x, id, nest));
+    }
+
+    /**
+     * The lane loops of a column sum or a matmul over loop variable q (e terms): for each
+     * setting of the variables before q, every lane (the variables after q, flattened) is one
+     * sum. {@code perTerm} runs once per q (a matmul hoists a(i, q) there), {@code term} pushes
+     * lane j's term q.
+     */
+    private void lanes(int v, Nest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term) {
+        int vars = store.length;
+        int lanes = 1;
+        int[] laneForm = new int[vars], outerForm = new int[vars];
+        for (int a = 0; a < vars; a++) {
+            if (a > q) {
+                lanes *= nest.varExt[a];
+                laneForm[a] = store[a];
+            } else {
+                outerForm[a] = store[a];
+            }
+        }
+        int qGroup = nest.group[q];
+        int groups = nest.groups();
+        int state = p.scratchOffset[v];
+        Num nk = num(v);   // the state's kind: the sum's dtype
+        int row = nextLocal++;
+        sealed = true;
+        nest.open(0, qGroup);
+        workspace(nk);
+        iconst(state);
+        iconst(lanes);
+        mv.visitMethodInsn(INVOKESTATIC, CASCADE, "laneReset", "(" + nk.array + "II)V", false);
+        nest.open(qGroup, qGroup + 1);
+        // row = state + lanes * accumulator(q, e)
+        mv.visitVarInsn(ILOAD, nest.local[qGroup]);
+        iconst(e);
+        mv.visitMethodInsn(INVOKESTATIC, CASCADE, "accumulator", "(II)I", false);
+        iconst(lanes);
+        mv.visitInsn(IMUL);
+        iconst(state);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, row);
+        perTerm.run();
+        nest.open(qGroup + 1, groups);
+        workspace(nk);
+        nest.index(0, laneForm);
+        mv.visitVarInsn(ILOAD, row);
+        mv.visitInsn(IADD);
+        mv.visitInsn(DUP2);
+        mv.visitInsn(nk.aload);
+        term.run();
+        mv.visitInsn(nk.add);
+        mv.visitInsn(nk.astore);
+        nest.close(qGroup + 1, groups);
+        if (e > Summation.BLOCK) { // after a full block: laneBlockEnd(ws, state, lanes, q / BLOCK + 1)
+            Label skip = new Label();
+            mv.visitVarInsn(ILOAD, nest.local[qGroup]);
+            iconst(Summation.BLOCK - 1);
+            mv.visitInsn(IAND);
+            iconst(Summation.BLOCK - 1);
+            mv.visitJumpInsn(IF_ICMPNE, skip);
+            workspace(nk);
+            iconst(state);
+            iconst(lanes);
+            mv.visitVarInsn(ILOAD, nest.local[qGroup]);
+            iconst(Cascade.LOG_BLOCK);
+            mv.visitInsn(IUSHR);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "laneBlockEnd", "(" + nk.array + "III)V", false);
+            mv.visitLabel(skip);
+        }
+        nest.close(qGroup, qGroup + 1);
+        workspace(nk);
+        iconst(state);
+        iconst(lanes);
+        iconst(e);
+        t.pushArray();
+        nest.index(t.offset(), outerForm);
+        mv.visitMethodInsn(INVOKESTATIC, CASCADE, "laneFinish", "(" + nk.array + "III" + nk.array + "I)V", false);
+        nest.close(0, qGroup);
+        sealed = false;
+    }
+
+    /**
+     * C[m,n] = A[m,k] B[k,n], each element the dot product of {@link Summation} over k (products
+     * rounded, no fma). With n = 1: one sum per row in locals ({@link #innerSum}). Otherwise an
+     * i-k-j nest whose j loop is contiguous and vectorised: lanes over j ({@link #lanes}); under
+     * 4 terms (all to accumulator 0) the row of C accumulates directly in k order from -0.0.
      */
     private void matmulKernel(int v, boolean toLocal) {
         Node nd = p.node(v);
         int a = nd.arg(0), b = nd.arg(1);
+        int k = p.type(a).dim(1);
         int n = p.type(b).dim(1);
         collect(v);
         int[] store = {n, 0, 1};
@@ -491,64 +847,79 @@ final class BodyEmitter {
         if (t != null) t.prepare();
         Nest nest = new Nest(p.kernelExtents(v), forms, false);
         Access accA = Access.axes(3, 0, 1), accB = Access.axes(3, 1, 2);
-        Num k = num(v);
+        Num nk = num(v);
         int result = toLocal ? newLocal(v) : -1;
-        sealed = true;
-        if (n == 1) {
+        if (n == 1 && k > 1) {
             int acc = newLocal(v);
+            sealed = true;
             nest.openVar(0);
-            k.constant(mv, -0.0);
-            mv.visitVarInsn(k.store, acc);
-            nest.openVar(1);
-            mv.visitVarInsn(k.load, acc);
-            value(a, accA, nest);
-            value(b, accB, nest);
-            mv.visitInsn(k.mul);
-            mv.visitInsn(k.add);
-            mv.visitVarInsn(k.store, acc);
-            nest.closeVar(1);
+            innerSum(nest, nest.group[1], k, p.scratchOffset[v], acc, nk, () -> {
+                value(a, accA, nest);
+                value(b, accB, nest);
+                mv.visitInsn(nk.mul);
+            });
             if (toLocal) {
-                mv.visitVarInsn(k.load, acc);
-                mv.visitVarInsn(k.store, result);
+                mv.visitVarInsn(nk.load, acc);
+                mv.visitVarInsn(nk.store, result);
             } else {
                 t.pushArray();
                 nest.index(t.offset(), store);
-                mv.visitVarInsn(k.load, acc);
-                k.convert(mv, t.kind());
+                mv.visitVarInsn(nk.load, acc);
                 mv.visitInsn(t.kind().astore);
             }
             nest.closeVar(0);
-        } else {
-            Num arr = t.kind();
+            sealed = false;
+        } else if (n == 1) { // k = 1: -0.0 + a * b
+            sealed = true;
+            nest.openVar(0);
+            t.pushArray();
+            nest.index(t.offset(), store);
+            nk.constant(mv, -0.0);
+            value(a, accA, nest);
+            value(b, accB, nest);
+            mv.visitInsn(nk.mul);
+            mv.visitInsn(nk.add);
+            mv.visitInsn(t.kind().astore);
+            nest.closeVar(0);
+            sealed = false;
+        } else if (k >= 4) {
             int aik = newLocal(v);
+            lanes(v, nest, 1, k, store, t, () -> {
+                value(a, accA, nest);
+                mv.visitVarInsn(nk.store, aik);
+            }, () -> {
+                mv.visitVarInsn(nk.load, aik);
+                value(b, accB, nest);
+                mv.visitInsn(nk.mul);
+            });
+        } else {
+            int aik = newLocal(v);
+            sealed = true;
             nest.openVar(0);
             nest.openVar(2);
             t.pushArray();
             nest.index(t.offset(), store);
-            k.constant(mv, -0.0);
-            k.convert(mv, arr);
-            mv.visitInsn(arr.astore);
+            nk.constant(mv, -0.0);
+            mv.visitInsn(nk.astore);
             nest.closeVar(2);
             nest.openVar(1);
             value(a, accA, nest);
-            mv.visitVarInsn(k.store, aik);
+            mv.visitVarInsn(nk.store, aik);
             nest.openVar(2);
             t.pushArray();
             nest.index(t.offset(), store);
             mv.visitInsn(DUP2);
-            mv.visitInsn(arr.aload);
-            arr.convert(mv, k);   // exact: the array holds a value of the product's dtype
-            mv.visitVarInsn(k.load, aik);
+            mv.visitInsn(nk.aload);
+            mv.visitVarInsn(nk.load, aik);
             value(b, accB, nest);
-            mv.visitInsn(k.mul);
-            mv.visitInsn(k.add);
-            k.convert(mv, arr);
-            mv.visitInsn(arr.astore);
+            mv.visitInsn(nk.mul);
+            mv.visitInsn(nk.add);
+            mv.visitInsn(nk.astore);
             nest.closeVar(2);
             nest.closeVar(1);
             nest.closeVar(0);
+            sealed = false;
         }
-        sealed = false;
         if (toLocal) {
             local[v] = result;
             chunkValues.add(v);
@@ -581,26 +952,28 @@ final class BodyEmitter {
         int delta;
 
         Nest(int[] varExt, List<int[]> forms, boolean merge) {
-            this(varExt, forms, merge, false);
+            this(varExt, forms, merge, null, new boolean[varExt.length]);
         }
 
         /**
-         * {@code keepInnermost}: the innermost axis of extent > 1 stays a loop of its own. A sum
-         * uses it so that its order depends on the reduced shape alone, not on which leaves the
-         * loop reads: the same sum then gives the same bits in forward, vjp and valueAndGrad.
+         * {@code order}: the loop order of the variables, outermost first (null: their own order);
+         * {@code barrier[l]}: variable l never merges into the loop before it (nor, when l has
+         * extent 1 and no loop, does the next variable that has one). A sum uses barriers so
+         * that its loop structure, and so its order, follows the reduced shape alone.
          */
-        Nest(int[] varExt, List<int[]> forms, boolean merge, boolean keepInnermost) {
+        Nest(int[] varExt, List<int[]> forms, boolean merge, int[] order, boolean[] barrier) {
             int vars = varExt.length;
-            int innermost = -1;
-            if (keepInnermost) for (int l = vars - 1; l >= 0 && innermost < 0; l--) if (varExt[l] != 1) innermost = l;
             this.varExt = varExt.clone();
             group = new int[vars];
             int[] lastTmp = new int[vars], extTmp = new int[vars];
             int count = 0;
-            for (int l = 0; l < vars; l++) {
+            boolean pending = false;
+            for (int i = 0; i < vars; i++) {
+                int l = order == null ? i : order[i];
                 group[l] = -1;
+                pending |= barrier[l];
                 if (varExt[l] == 1) continue;
-                if (merge && count > 0 && l != innermost && mergeable(forms, lastTmp[count - 1], l, varExt[l])) {
+                if (merge && count > 0 && !pending && mergeable(forms, lastTmp[count - 1], l, varExt[l])) {
                     group[l] = count - 1;
                     lastTmp[count - 1] = l;
                     extTmp[count - 1] *= varExt[l];
@@ -610,6 +983,7 @@ final class BodyEmitter {
                     extTmp[count] = varExt[l];
                     count++;
                 }
+                pending = false;
             }
             last = Arrays.copyOf(lastTmp, count);
             ext = Arrays.copyOf(extTmp, count);
@@ -706,7 +1080,11 @@ final class BodyEmitter {
         Node nd = p.node(v);
         switch (nd.prim().family) {
             case UNARY, BINARY -> {
-                for (int i = 0; i < nd.arity(); i++) value(nd.arg(i), argAccess(v, nd.arg(i), acc, nest), nest);
+                boolean widen = inDouble(nd.prim()) && num(v) == Num.F32;
+                for (int i = 0; i < nd.arity(); i++) {
+                    value(nd.arg(i), argAccess(v, nd.arg(i), acc, nest), nest);
+                    if (widen) mv.visitInsn(F2D);   // exact: the rule runs in double, rounded once after
+                }
                 arithmetic(nd);
             }
             case COMPARE -> {
@@ -733,6 +1111,7 @@ final class BodyEmitter {
                 convert(nd.arg(0), v);
             }
             case LEAF, REDUCE, MATMUL -> throw new AssertionError(nd + " is always stored, never fused");
+            case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
         }
     }
 
@@ -762,8 +1141,10 @@ final class BodyEmitter {
             case LE -> new int[] {k.cmpg, IFGT};
             case EQ -> new int[] {k.cmpl, IFNE};
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT, CONVERT,
-                 ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                 ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL,
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, ATAN2, POWER ->
                     throw new IllegalStateException("not a comparison: " + nd);
+            case SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
         };
         mv.visitInsn(insns[0]);
         mv.visitJumpInsn(insns[1], no);
@@ -796,8 +1177,20 @@ final class BodyEmitter {
             case DIV -> insn(k.div);
             case MAX -> math("max", k.binary());
             case MIN -> math("min", k.binary());
+            case EXPM1 -> doubleRule("java/lang/Math", "expm1", 1, k);
+            case SINH -> doubleRule("java/lang/Math", "sinh", 1, k);
+            case COSH -> doubleRule("java/lang/Math", "cosh", 1, k);
+            case LOG2 -> doubleRule(SPECIAL, "log2", 1, k);
+            case LOG10 -> doubleRule("java/lang/Math", "log10", 1, k);
+            case ERF -> doubleRule(SPECIAL, "erf", 1, k);
+            case ERFC -> doubleRule(SPECIAL, "erfc", 1, k);
+            case FLOOR -> doubleRule("java/lang/Math", "floor", 1, k);
+            case ROUND -> doubleRule("java/lang/Math", "rint", 1, k);   // half to even, as torch.round
+            case ATAN2 -> doubleRule("java/lang/Math", "atan2", 2, k);   // operand 0 is y, as torch.atan2
+            case POWER -> doubleRule("java/lang/Math", "pow", 2, k);
             case INPUT, CONST, CONVERT, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new AssertionError(nd.prim() + " is not elementwise arithmetic");
+            case SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
         };
         assert done;
     }
@@ -821,6 +1214,29 @@ final class BodyEmitter {
         } else {
             num(from).convert(mv, num(to));
         }
+    }
+
+    static final String SPECIAL = "io/jgrad/runtime/SpecialFunctions";
+
+    /**
+     * The issue-10 elementwise primitives whose IR kernel is a double function (Kernels.unaryRule /
+     * binaryRule): F32 operands are widened (exact) before {@link #doubleRule}, so the float32
+     * result is the double result rounded once, as the IR's kernel.
+     */
+    private static boolean inDouble(Prim p) {
+        return switch (p) {
+            case EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, ATAN2, POWER -> true;
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT, CONVERT,
+                 ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER,
+                 SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL -> false;
+        };
+    }
+
+    /** Calls owner.fn on {@code arity} doubles on the stack (widened by expand in F32); rounds the result to float in F32. */
+    private boolean doubleRule(String owner, String fn, int arity, Num k) {
+        mv.visitMethodInsn(INVOKESTATIC, owner, fn, arity == 1 ? "(D)D" : "(DD)D", false);
+        if (k == Num.F32) mv.visitInsn(D2F);
+        return true;
     }
 
     private boolean insn(int opcode) {
@@ -900,28 +1316,33 @@ final class BodyEmitter {
 
     /**
      * The element kind of the array a buffer v is read from: the function's dtype for an
-     * INPUT or an output, the constant's own for a CONST, the workspace's for the rest.
+     * INPUT or an output, the constant's own for a CONST, v's workspace region's for the rest.
      */
     private Num arrayKind(int v) {
         Node nd = p.node(v);
         if (nd.prim() == Prim.INPUT || p.destOutput[v] >= 0) return cg.io;
         if (nd.prim() == Prim.CONST) return ClassGen.constantKind(nd);
-        return cg.ws;
+        return p.storage(v);
     }
 
-    /** Converts value v on the stack for storing in an array of kind arr (a bool as 0/1). */
+    /** Pushes the workspace region of kind {@code kind}: the body's float[] or double[] parameter. */
+    private void workspace(Num kind) {
+        mv.visitVarInsn(ALOAD, kind == Num.F64 ? P_WSD : P_WSF);
+    }
+
+    /** Value v on the stack, made ready to store in an array of kind arr: a bool becomes 0/1; a float value is of that kind already. */
     private void toArray(int v, Num arr) {
         if (isBool(v)) mv.visitInsn(arr.fromInt);
-        else num(v).convert(mv, arr);
+        else if (num(v) != arr) throw new AssertionError("%" + v + " (" + p.type(v) + ") stored in a " + arr.array + " array");
     }
 
-    /** Converts an element just loaded from an array of kind arr back into value v's kind (a bool: x != 0). */
+    /** An element just loaded from an array of kind arr, as value v: a bool's 0/1 becomes the int 0/1 (x != 0). */
     private void fromArray(int v, Num arr) {
-        if (isBool(v)) { // stored as 0 / 1: compare with 0 gives the int 0 / 1
+        if (isBool(v)) {
             arr.constant(mv, 0);
             mv.visitInsn(arr.cmpl);
-        } else {
-            arr.convert(mv, num(v));
+        } else if (num(v) != arr) {
+            throw new AssertionError("%" + v + " (" + p.type(v) + ") read from a " + arr.array + " array");
         }
     }
 
@@ -947,14 +1368,16 @@ final class BodyEmitter {
             fromArray(c, cg.io);
         } else {
             if (spill[c] < 0) throw new AssertionError("%" + c + " is neither in this chunk nor spilled");
-            mv.visitVarInsn(ALOAD, P_WS);
+            Num kind = p.storage(c);
+            workspace(kind);
             iconst(spill[c]);
-            mv.visitInsn(cg.ws.aload);
-            fromArray(c, cg.ws);
+            mv.visitInsn(kind.aload);
+            fromArray(c, kind);
         }
         int l = newLocal(c);
         store(c, l);
         local[c] = l;
+        loaded.add(c);
     }
 
     private void pushScalar(int v) {
@@ -978,6 +1401,7 @@ final class BodyEmitter {
             int l = nextLocal++;
             mv.visitVarInsn(ASTORE, l);
             arrayLocal[v] = l;
+            loaded.add(v);
         } else if (p.mat[v] && p.destOutput[v] > 0) {
             gradArray(p.destOutput[v]);
         }
@@ -1008,7 +1432,7 @@ final class BodyEmitter {
         } else if (p.destOutput[v] > 0) {
             mv.visitVarInsn(ALOAD, gradArray(p.destOutput[v]));
         } else {
-            mv.visitVarInsn(ALOAD, P_WS);
+            workspace(p.storage(v));
         }
     }
 

@@ -18,14 +18,19 @@ import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bytecode backend: lowers the graphs of a {@link CompileRequest} to one hidden class
- * extending {@link Compiled}. Defined without {@code STRONG}, so a Compiled nobody references
- * any more is collected together with its class. {@code -Djgrad.dump=DIR} writes each class
- * file and its IR there (read them with {@code javap -c -p}).
+ * extending {@link Compiled}, plus, for a graph past one class file's limits, the chunk classes
+ * it calls (see {@link ClassGen}). Defined without {@code STRONG}, so a Compiled nobody
+ * references any more is collected together with its classes. {@code -Djgrad.dump=DIR} writes
+ * each class file and the IR there (read them with {@code javap -c -p}).
  */
 public final class CodeGen {
     private CodeGen() {}
@@ -36,6 +41,32 @@ public final class CodeGen {
 
 
     public static Compiled compile(CompileRequest r) {
+        return define(r, generate(r));
+    }
+
+    /** The classes {@link #generate} wrote for r, defined: the Compiled. */
+    static Compiled define(CompileRequest r, Generated g) {
+        Graph shown = r.valueAndGrad != null ? r.valueAndGrad : r.vjp;
+        byte[] bytes = g.main.toBytes();
+        Signature sig = new Signature(g.dtype, r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape,
+                g.main.wsFloats, g.main.wsDoubles, () -> Printer.print(shown), () -> Dot.print(shown), bytes);
+        dump(g.main, shown);
+        return define(g.main, sig);
+    }
+
+    /** The main class (finished; it knows the workspace its bodies need) and the function's dtype. */
+    record Generated(ClassGen main, DType dtype) {
+        /** Every class file: the main class, then its chunk classes. */
+        List<byte[]> classFiles() {
+            List<byte[]> all = new ArrayList<>();
+            all.add(main.toBytes());
+            for (ClassGen c : main.chunkClasses()) all.add(c.toBytes());
+            return all;
+        }
+    }
+
+    /** The request checked and written as class files, not yet defined. */
+    static Generated generate(CompileRequest r) {
         int n = r.inputCount();
         int[] diff = differentiable(r);
         DType dtype = dtype(r);
@@ -49,42 +80,56 @@ public final class CodeGen {
 
         String name = PACKAGE + "/JgradFn" + COUNTER.incrementAndGet();
         Num io = Num.of(dtype);
-        // A double workspace holds every float and bool value exactly; a float one cannot hold a double.
-        Num ws = io == Num.F64 || computesInDouble(r.forward) || computesInDouble(r.vjp)
-                || (r.valueAndGrad != null && computesInDouble(r.valueAndGrad)) ? Num.F64 : Num.F32;
-        ClassGen cg = new ClassGen(name, io, ws);
+        ClassGen cg = new ClassGen(name, io);
+        cg.entryChecks(entryChecks(r));
         int[] gradInput = new int[diff.length + 1];
         gradInput[0] = -1;
         System.arraycopy(diff, 0, gradInput, 1, diff.length);
 
-        BodyEmitter fwd = new BodyEmitter(cg, new Plan(r.forward, -1, new int[] {-1}), "forward$");
-        BodyEmitter vjp = new BodyEmitter(cg, new Plan(r.vjp, n, gradInput), "vjp$");
-        BodyEmitter vag = r.valueAndGrad == null ? null : new BodyEmitter(cg, new Plan(r.valueAndGrad, -1, gradInput), "valueAndGrad$");
+        BodyEmitter fwd = new BodyEmitter(cg, new Plan(r.forward, -1, new int[] {-1}, io), "forward$");
+        BodyEmitter vjp = new BodyEmitter(cg, new Plan(r.vjp, n, gradInput, io), "vjp$");
+        BodyEmitter vag = r.valueAndGrad == null ? null : new BodyEmitter(cg, new Plan(r.valueAndGrad, -1, gradInput, io), "valueAndGrad$");
         String fwdBody = fwd.emit(), vjpBody = vjp.emit(), vagBody = vag == null ? null : vag.emit();
-        int wsSize = Math.max(fwd.workspaceSize(), Math.max(vjp.workspaceSize(), vag == null ? 0 : vag.workspaceSize()));
-        boolean needsWs = wsSize > 0;
+        // One workspace serves the three bodies: each region as large as the largest body needs.
+        for (BodyEmitter b : new BodyEmitter[] {fwd, vjp, vag}) {
+            if (b == null) continue;
+            cg.wsFloats = Math.max(cg.wsFloats, b.workspaceSize(Num.F32));
+            cg.wsDoubles = Math.max(cg.wsDoubles, b.workspaceSize(Num.F64));
+        }
         boolean scalarOut = Type.f32(r.outputShape).size() == 1;
         cg.constructor();
         cg.staticInit();
-        cg.forward(fwdBody, scalarOut, needsWs);
-        cg.vjp(vjpBody, scalarOut, needsWs);
+        cg.forward(fwdBody, scalarOut);
+        cg.vjp(vjpBody, scalarOut);
         if (vag != null) {
-            cg.value(fwdBody, needsWs);
-            cg.valueAndGrad(vagBody, needsWs);
+            cg.value(fwdBody);
+            cg.valueAndGrad(vagBody);
         }
-        byte[] bytes = cg.toBytes();
-
-        Graph shown = r.valueAndGrad != null ? r.valueAndGrad : r.vjp;
-        String ir = Printer.print(shown);
-        Signature sig = new Signature(dtype, r.inputNames, r.inputShapes, r.requiresGrad, r.outputShape,
-                ws == Num.F32 ? wsSize : 0, ws == Num.F64 ? wsSize : 0, ir, Dot.print(shown), bytes);
-        dump(name, bytes, ir);
-        return define(bytes, cg.classData(), sig);
+        cg.toBytes();
+        return new Generated(cg, dtype);
     }
 
-    private static Compiled define(byte[] bytes, Object[] data, Signature sig) {
+    /**
+     * Defines the chunk classes, then the main class with handles on their drivers in its class
+     * data, and makes the instance. Neither kind is STRONG: the chunk classes are reachable only
+     * through the main class's handles, so all of them are unloaded together.
+     */
+    private static Compiled define(ClassGen cg, Signature sig) {
         try {
-            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClassWithClassData(bytes, data, true);
+            Map<ClassGen, MethodHandles.Lookup> chunkClasses = new IdentityHashMap<>();
+            for (ClassGen c : cg.chunkClasses()) {
+                Object[] data = c.classData(m -> { throw new IllegalStateException("a chunk class calls " + m.name() + " of another class"); });
+                chunkClasses.put(c, LOOKUP.defineHiddenClassWithClassData(c.toBytes(), data, true));
+            }
+            Object[] data = cg.classData(m -> {
+                MethodHandles.Lookup owner = chunkClasses.get(m.owner());
+                try {
+                    return owner.findStatic(owner.lookupClass(), m.name(), MethodType.fromMethodDescriptorString(cg.bodyDesc, null));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("generated method " + m.name() + " not found in " + owner.lookupClass(), e);
+                }
+            });
+            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClassWithClassData(cg.toBytes(), data, true);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Signature.class));
             return (Compiled) ctor.invoke(sig);
         } catch (RuntimeException | Error e) {
@@ -94,18 +139,26 @@ public final class CodeGen {
         }
     }
 
-    private static void dump(String name, byte[] bytes, String ir) {
+    private static void dump(ClassGen cg, Graph shown) {
         String dir = System.getProperty("jgrad.dump");
         if (dir == null || dir.isEmpty()) return;
+        String ir = Printer.print(shown);
         try {
             Path d = Path.of(dir);
             Files.createDirectories(d);
-            String simple = name.substring(name.lastIndexOf('/') + 1);
-            Files.write(d.resolve(simple + ".class"), bytes);
+            String simple = cg.name.substring(cg.name.lastIndexOf('/') + 1);
+            Files.write(d.resolve(simple + ".class"), cg.toBytes());
+            for (ClassGen c : cg.chunkClasses()) Files.write(d.resolve(c.name.substring(c.name.lastIndexOf('/') + 1) + ".class"), c.toBytes());
             Files.writeString(d.resolve(simple + ".ir"), ir, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("jgrad.dump: cannot write to " + dir, e);
         }
+    }
+
+    private static EntryChecks entryChecks(CompileRequest r) {
+        int[] sizes = new int[r.inputCount()];
+        for (int i = 0; i < sizes.length; i++) sizes[i] = Type.f32(r.inputShapes[i]).size();
+        return new EntryChecks(sizes, r.requiresGrad, Type.f32(r.outputShape).size());
     }
 
     private static int[] differentiable(CompileRequest r) {
@@ -125,12 +178,6 @@ public final class CodeGen {
                     + " compile it over F32 inputs (to(DType.F32)) and convert the result where needed");
             case BOOL -> throw new IllegalArgumentException("the output is bool: a compiled function returns F32 or F64 values");
         };
-    }
-
-    /** Whether any value of g is f64: its workspace must then hold doubles. */
-    private static boolean computesInDouble(Graph g) {
-        for (Node nd : g.nodes()) if (nd.type().dtype() == DType.F64) return true;
-        return false;
     }
 
     /** The graph's inputs and outputs agree with the request (PIPELINE.md's contract), all of the function's dtype. */

@@ -65,7 +65,7 @@ class F64NeuronTest {
     void seedNeuronIsStraightLineDoubleCode() {
         Compiled c = Pipelines.compile(seedNeuron(), Pipelines.NEURON_NAMES, Pipelines.NEURON_WRT);
         Map<String, Integer> sizes = Harness.codeSizes(c.bytecode());
-        int body = sizes.get("valueAndGrad$$0([[D[D[D[D[[D)D");
+        int body = sizes.get("valueAndGrad$$0([[D[F[D[D[D[[D)D");
         System.out.println("F64 seed neuron valueAndGrad body: " + body + " bytecode bytes");
         assertTrue(body < 400, "the neuron's value and gradient should be a few hundred bytes, is " + body);
         assertEquals(0, c.newWorkspace().size());

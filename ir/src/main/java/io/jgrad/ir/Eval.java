@@ -43,7 +43,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
         for (int i = 0; i < INDEX.length; i++) INDEX[i] = new int[] {i};
     }
 
-    // value id: slots[4id] its Prim, slots[4id+1] its Type, slots[4id+2] its attributes (int[]
+    // value id: slots[4id] its Prim, slots[4id+1] its Type, slots[4id+2] its attributes (a Variadic for CONCAT, int[]
     // for INPUT/TRANSPOSE/REDUCE_*, double[] for CONST/POW, else null), slots[4id+3] its value;
     // args[3id+i] operand i or -1. Two arrays, so that an Eval of a few values is cheap to make.
     private Object[] slots = new Object[4 * CAPACITY];
@@ -113,8 +113,8 @@ public final class Eval implements Emitter, Adjoint.Tape {
     public Node node(int id) {
         check(id);
         Prim p = prim(id);
-        int[] a = new int[p.arity()];
-        for (int i = 0; i < a.length; i++) a[i] = args[3 * id + i];
+        int[] a = new int[arity(id)];
+        for (int i = 0; i < a.length; i++) a[i] = arg(id, i);
         int[] in = ints(id);
         return new Node(id, p, a, type(id), in, data(id), p == Prim.INPUT ? "in" + in[0] : null);
     }
@@ -178,7 +178,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
     @Override
     public int apply(Prim p, int[] args, Type declared, int[] ints, double[] data) {
         if (p == Prim.INPUT) throw new IllegalArgumentException("input: use Eval.input(type, value)");
-        if (args.length > 3) throw new IllegalArgumentException(p.text + ": takes " + p.arity() + " operands, got " + args.length);
+        if (args.length > 3 && p != Prim.CONCAT) throw new IllegalArgumentException(p.text + ": takes " + p.arity() + " operands, got " + args.length);
         int[] in = ints == null ? NO_INTS : ints.clone();
         double[] d = data == null ? NO_DATA : data.clone();
         Type[] argTypes = new Type[args.length];
@@ -189,7 +189,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
         }
         Type t = p.resultType(argTypes, in, d, declared);
         Object v = Kernels.apply(p, t, in, d, argValues, argTypes);
-        Object attr = in.length > 0 ? in : d.length > 0 ? d : null;
+        Object attr = p == Prim.CONCAT ? new Variadic(in, args.clone()) : in.length > 0 ? in : d.length > 0 ? d : null;
         return add(p, t, attr, args.length > 0 ? args[0] : -1, args.length > 1 ? args[1] : -1, args.length > 2 ? args[2] : -1, v);
     }
 
@@ -211,7 +211,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
 
     @Override
     public int binary(Prim p, int a, int b) {
-        if (p.arity() != 2) throw new IllegalArgumentException(p.text + " is not binary");
+        if (p.arity() != 2 || p == Prim.DOT_GENERAL) throw new IllegalArgumentException(p.text + " is not a binary primitive without attributes");
         Type ta = type(a), tb = type(b);
         Type t = p.resultType(ta, tb, null, NO_INTS, NO_DATA, null);
         Object v = p == Prim.MATMUL
@@ -263,14 +263,25 @@ public final class Eval implements Emitter, Adjoint.Tape {
     }
 
     @Override
+    public int arity(int id) {
+        int a = prim(id).arity();
+        return a >= 0 ? a : ((Variadic) slots[4 * id + 2]).args.length;
+    }
+
+    @Override
     public int arg(int id, int i) {
-        return i < 3 ? args[3 * id + i] : -1;
+        if (i < 3) return args[3 * id + i];
+        return slots[4 * id + 2] instanceof Variadic v && i < v.args.length ? v.args[i] : -1;
     }
 
     @Override
     public int[] ints(int id) {
-        return slots[4 * id + 2] instanceof int[] in ? in : NO_INTS;
+        Object a = slots[4 * id + 2];
+        return a instanceof int[] in ? in : a instanceof Variadic v ? v.ints : NO_INTS;
     }
+
+    /** The attributes and every operand of a CONCAT (args[] keeps room for three). */
+    private record Variadic(int[] ints, int[] args) {}
 
     @Override
     public double[] data(int id) {

@@ -172,11 +172,11 @@ public abstract class Compiled {
         return ws.f64;
     }
 
-    public final String ir() { return sig.ir; }
+    public final String ir() { return sig.ir(); }
 
     public final byte[] bytecode() { return sig.bytecode.clone(); }
 
-    public final String dot() { return sig.dot; }
+    public final String dot() { return sig.dot(); }
 
     @Override
     public String toString() {

@@ -1,6 +1,7 @@
 package io.jgrad.runtime;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * What a {@link Compiled} tells about itself: its inputs, its output, its workspace size and
@@ -18,22 +19,24 @@ public final class Signature {
     final int outputSize;
     final int workspaceFloats;
     final int workspaceDoubles;
-    final String ir;
-    final String dot;
+    private final Supplier<String> irText, dotText;
+    private String ir, dot;
     final byte[] bytecode;
 
     /** An F32 function whose workspace holds floats. */
     public Signature(String[] names, int[][] shapes, boolean[] requiresGrad, int[] outputShape,
                      int workspaceFloats, String ir, String dot, byte[] bytecode) {
-        this(DType.F32, names, shapes, requiresGrad, outputShape, workspaceFloats, 0, ir, dot, bytecode);
+        this(DType.F32, names, shapes, requiresGrad, outputShape, workspaceFloats, 0, () -> ir, () -> dot, bytecode);
     }
 
     /**
      * A function of dtype F32 or F64 whose workspace holds {@code workspaceFloats} floats and
-     * {@code workspaceDoubles} doubles (the code generator plans one of the two).
+     * {@code workspaceDoubles} doubles (the code generator plans one of the two), with the
+     * printable forms made on first request: printing a graph costs as much as compiling it (a
+     * captured constant of 10^6 values is 10^6 numbers of text), and few callers ask.
      */
     public Signature(DType dtype, String[] names, int[][] shapes, boolean[] requiresGrad, int[] outputShape,
-                     int workspaceFloats, int workspaceDoubles, String ir, String dot, byte[] bytecode) {
+                     int workspaceFloats, int workspaceDoubles, Supplier<String> ir, Supplier<String> dot, byte[] bytecode) {
         if (dtype != DType.F32 && dtype != DType.F64)
             throw new IllegalArgumentException("a compiled function is F32 or F64, got " + dtype);
         if (names.length != shapes.length || names.length != requiresGrad.length)
@@ -53,8 +56,8 @@ public final class Signature {
         this.outputSize = size(outputShape);
         this.workspaceFloats = workspaceFloats;
         this.workspaceDoubles = workspaceDoubles;
-        this.ir = ir;
-        this.dot = dot;
+        this.irText = ir;
+        this.dotText = dot;
         this.bytecode = bytecode.clone();
     }
 
@@ -73,4 +76,14 @@ public final class Signature {
     public int workspaceDoubles() { return workspaceDoubles; }
 
     public DType dtype() { return dtype; }
+
+    synchronized String ir() {
+        if (ir == null) ir = irText.get();
+        return ir;
+    }
+
+    synchronized String dot() {
+        if (dot == null) dot = dotText.get();
+        return dot;
+    }
 }

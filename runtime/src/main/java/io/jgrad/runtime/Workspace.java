@@ -3,9 +3,9 @@ package io.jgrad.runtime;
 /**
  * Scratch memory for one compiled function: every intermediate buffer and every scalar that
  * crosses a generated chunk method, at offsets the code generator planned at compile time.
- * An F32 function's workspace holds floats; one that computes anything in double (every F64
- * function) holds doubles instead, which store its float and bool intermediates exactly.
- * Made by {@link Compiled#newWorkspace()}; used by one thread at a time.
+ * Two regions, a float[] and a double[]: each value lives in the one of its own dtype (an F32
+ * function's usually all in floats, an F64 function's in doubles; one that converts inside
+ * uses both). Made by {@link Compiled#newWorkspace()}; used by one thread at a time.
  */
 public final class Workspace {
     private static final float[] NO_FLOATS = new float[0];
