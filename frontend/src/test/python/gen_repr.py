@@ -11,15 +11,21 @@ import torch
 cases = []
 
 
-def add(name, values, shape=None, requires_grad=False):
-    t = torch.tensor(values, dtype=torch.float32)
+DTYPES = {torch.float32: "f32", torch.float64: "f64", torch.float16: "f16", torch.bool: "bool"}
+
+
+def add(name, values, shape=None, requires_grad=False, dtype=torch.float32):
+    t = torch.tensor(values, dtype=dtype)
     if shape is not None:
         t = t.reshape(shape)
     if requires_grad:
         t.requires_grad_(True)
-    cases.append({"name": name, "shape": list(t.shape),
-                  "data": [float(v) for v in t.detach().reshape(-1).tolist()],
-                  "requiresGrad": requires_grad, "repr": repr(t)})
+    case = {"name": name, "shape": list(t.shape),
+            "data": [float(v) for v in t.detach().reshape(-1).tolist()],
+            "requiresGrad": requires_grad, "repr": repr(t)}
+    if dtype != torch.float32:
+        case["dtype"] = DTYPES[dtype]   # absent: f32 (the cases written before dtypes existed)
+    cases.append(case)
 
 
 nan, inf = float("nan"), float("inf")
@@ -83,6 +89,34 @@ for i in range(150):
     else:
         vals = [rng.uniform(-1, 1) * scale for _ in range(n)]
     add(f"random {i}", vals, shape, rng.random() < 0.2)
+
+# version 2: float64 (every digit a double has), float16 (values rounded to half) and bool
+f64, f16, b = torch.float64, torch.float16, torch.bool
+for v in [0.1, 1 / 3, -7.6613, 1e-300, 1e300, 123456789.123, 2.0, nan, -0.0, 5e-324]:
+    add(f"f64 scalar {v!r}", v, dtype=f64)
+add("f64 scalar requires grad", 3.0, requires_grad=True, dtype=f64)
+add("f64 thirds", [2 / 3, 4 / 3, 2.0], dtype=f64)
+add("f64 tiny and large", [0.1, 1e-9], dtype=f64)
+add("f64 exponent of 3 digits", [1e300, 1.0], dtype=f64)
+add("f64 ints", [1.0, 2.0, 3.0], dtype=f64)
+add("f64 2x3 requires grad", [rng.uniform(-1, 1) for _ in range(6)], [2, 3], True, dtype=f64)
+add("f64 empty", [], [0], dtype=f64)
+add("f64 empty 0x3", [], [0, 3], dtype=f64)
+add("f64 wrapping", [rng.uniform(-3, 3) for _ in range(30)], dtype=f64)
+add("f64 summarized", [rng.uniform(-1, 1) for _ in range(1200)], [30, 40], dtype=f64)
+for v in [10.0, 0.1, 65504.0, 1e5, 6e-8, 1e-5, -2.5, 1 / 3]:
+    add(f"f16 scalar {v!r}", v, dtype=f16)
+add("f16 scalar requires grad", 10.0, requires_grad=True, dtype=f16)
+add("f16 vector", [1000.0, 2000.0, 0.1], dtype=f16)
+add("f16 2x2 requires grad", [0.5, -1.25, 3.0, 1e-3], [2, 2], True, dtype=f16)
+add("f16 empty", [], [0], dtype=f16)
+add("bool vector", [True, False], dtype=b)
+add("bool all true", [True, True], dtype=b)
+add("bool all false", [False, False, False], dtype=b)
+add("bool scalar", True, dtype=b)
+add("bool 2x2", [[True, False], [False, True]], dtype=b)
+add("bool empty", [], [0], dtype=b)
+add("bool summarized", [rng.random() < 0.5 for _ in range(1200)], dtype=b)
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "repr", "cases.json")
 with open(out, "w") as fh:

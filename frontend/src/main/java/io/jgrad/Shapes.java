@@ -3,10 +3,10 @@ package io.jgrad;
 import java.util.Arrays;
 
 /**
- * Shape rules and their error messages, shared by the eager engine and the tracer so that
- * both reject a bad call with the same words. Every check throws
- * {@link IllegalArgumentException} naming the op and the shapes; PyTorch's own message
- * follows in parentheses where it has one.
+ * The frontend's own argument checks (nulls, creation shapes, data lengths, backward's seed).
+ * The shape rules of operations are ir's ({@link io.jgrad.ir.Shapes}), which the lowering checks
+ * in eager and traced mode alike. Every check throws {@link IllegalArgumentException} naming the
+ * op and the shapes; PyTorch's own message follows in parentheses where it has one.
  */
 final class Shapes {
     private Shapes() {}
@@ -18,12 +18,7 @@ final class Shapes {
     }
 
     static int size(int[] shape) {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;   // checked at every step: n < 2^31 and d < 2^31, so the product cannot wrap a long
-            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("a tensor of shape " + str(shape) + " has more than 2^31-1 elements");
-        }
-        return (int) n;
+        return io.jgrad.ir.Shapes.size(shape);
     }
 
     static <T> T notNull(String op, String what, T value) {
@@ -45,135 +40,13 @@ final class Shapes {
         return copy;
     }
 
-    /** NumPy broadcasting: align at the right, each pair equal or one of them 1. */
-    static int[] broadcast(String op, int[] a, int[] b) {
-        if (Arrays.equals(a, b)) return a;
-        int rank = Math.max(a.length, b.length);
-        int[] out = new int[rank];
-        for (int i = 0; i < rank; i++) {
-            int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
-            int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
-            if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " cannot be broadcast"
-                        + " (the size of tensor a (" + da + ") must match the size of tensor b (" + db
-                        + ") at non-singleton dimension " + i + ")");
-            }
-            out[i] = da == 1 ? db : da;
-        }
-        return out;
-    }
-
-    /**
-     * A reduction or softmax axis, negative counting from the end. Like PyTorch, a scalar
-     * accepts axis 0 and -1 (it is treated as one element along a single axis).
-     */
-    static int axis(String op, int[] shape, int axis) {
-        int rank = Math.max(shape.length, 1);
-        if (axis < -rank || axis >= rank) {
-            throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for shape " + str(shape)
-                    + " (Dimension out of range (expected to be in range of [" + (-rank) + ", " + (rank - 1)
-                    + "], but got " + axis + "))");
-        }
-        return axis < 0 ? axis + rank : axis;
-    }
-
-    /** The shape left when a reduction removes {@code axis} (already normalised). */
-    static int[] removeAxis(int[] shape, int axis) {
-        if (shape.length == 0) return SCALAR;
-        int[] out = new int[shape.length - 1];
-        for (int i = 0, j = 0; i < shape.length; i++) if (i != axis) out[j++] = shape[i];
-        return out;
-    }
-
-    /** torch.matmul for 1-D and 2-D operands: [n,k]·[k,m] → [n,m], [n,k]·[k] → [n], [k]·[k,m] → [m], [k]·[k] → []. */
-    static int[] matmul(String op, int[] a, int[] b) {
-        if (a.length == 0 || b.length == 0) {
-            throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " cannot be multiplied"
-                    + " (both arguments to matmul need to be at least 1D, but they are " + a.length + "D and " + b.length + "D)");
-        }
-        if (a.length > 2 || b.length > 2) {
-            throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " cannot be multiplied"
-                    + " (only 1-D and 2-D operands are supported)");
-        }
-        int k1 = a[a.length - 1];
-        int k2 = b[0];   // the contracted dimension: a 1-D b's only one, a 2-D b's rows
-        if (k1 != k2) {
-            String rows = (a.length == 1 ? 1 : a[0]) + "x" + k1;
-            String cols = b.length == 1 ? String.valueOf(k2) : k2 + "x" + b[1];
-            throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " cannot be multiplied ("
-                    + rows + " and " + cols + ")");
-        }
-        if (a.length == 2 && b.length == 2) return new int[] {a[0], b[1]};
-        if (a.length == 2) return new int[] {a[0]};
-        if (b.length == 2) return new int[] {b[1]};
-        return SCALAR;
-    }
-
-    /** dot: two 1-D tensors of the same length → scalar. */
-    static int[] dot(String op, int[] a, int[] b) {
-        if (a.length != 1 || b.length != 1) {
-            throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " are not both 1-D"
-                    + " (1D tensors expected, but got " + a.length + "D and " + b.length + "D tensors)");
-        }
-        if (a[0] != b[0]) {
-            throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " differ in length"
-                    + " (inconsistent tensor size, expected tensor [" + a[0] + "] and src [" + b[0]
-                    + "] to have the same number of elements, but got " + a[0] + " and " + b[0] + " elements respectively)");
-        }
-        return SCALAR;
-    }
-
-    /** t(): like PyTorch, 0-D and 1-D tensors are returned as they are, 2-D are transposed. */
-    static int[] transpose(String op, int[] a) {
-        if (a.length > 2) {
-            throw new IllegalArgumentException(op + ": shape " + str(a) + " has more than 2 dimensions"
-                    + " (t() expects a tensor with <= 2 dimensions, but self is " + a.length + "D)");
-        }
-        return a.length == 2 ? new int[] {a[1], a[0]} : a;
-    }
-
-    /** reshape: the same number of elements; at most one dimension may be -1 (inferred). */
-    static int[] reshape(String op, int[] from, int[] to) {
-        notNull(op, "shape", to);
-        int n = size(from);
-        int infer = -1;
-        long known = 1;
-        for (int i = 0; i < to.length; i++) {
-            if (to[i] == -1) {
-                if (infer >= 0) throw new IllegalArgumentException(op + ": shape " + str(to) + " has more than one -1 (only one dimension can be inferred)");
-                infer = i;
-            } else if (to[i] < 0) {
-                throw new IllegalArgumentException(op + ": shape " + str(to) + " has a negative dimension (invalid shape dimension " + to[i] + ")");
-            } else {
-                known *= to[i];
-            }
-        }
-        int[] out = to.clone();
-        if (infer >= 0) {
-            if (known == 0) {
-                throw new IllegalArgumentException(op + ": cannot reshape " + str(from) + " into " + str(to)
-                        + " because the unspecified dimension size -1 can be any value and is ambiguous");
-            }
-            if (n % known != 0) throw invalidReshape(op, from, to, n);
-            out[infer] = (int) (n / known);
-        } else if (known != n) {
-            throw invalidReshape(op, from, to, n);
-        }
-        return out;
-    }
-
-    private static IllegalArgumentException invalidReshape(String op, int[] from, int[] to, int n) {
-        return new IllegalArgumentException(op + ": cannot reshape " + str(from) + " into " + str(to)
-                + " (shape '" + str(to) + "' is invalid for input of size " + n + ")");
-    }
-
     /** The shape of a data array given to Tensor.of: the lengths must agree. */
-    static int[] data(String op, float[] data, int[] shape) {
+    static int[] data(String op, Object data, int length, int[] shape) {
         notNull(op, "data", data);
         int[] s = creation(op, shape);
-        if (size(s) != data.length) {
-            throw new IllegalArgumentException(op + ": " + data.length + " values do not fill shape " + str(s)
-                    + " (shape '" + str(s) + "' is invalid for input of size " + data.length + ")");
+        if (size(s) != length) {
+            throw new IllegalArgumentException(op + ": " + length + " values do not fill shape " + str(s)
+                    + " (shape '" + str(s) + "' is invalid for input of size " + length + ")");
         }
         return s;
     }

@@ -1,16 +1,19 @@
 package io.jgrad;
 
+import io.jgrad.runtime.DType;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * PyTorch 1.13's tensor repr ({@code torch/_tensor_str.py}) for float32, default print
- * options: precision 4, threshold 1000, edgeitems 3, linewidth 80. The structure follows
+ * PyTorch 1.13's tensor repr ({@code torch/_tensor_str.py}) for float32, float64, float16 and
+ * bool, default print options: precision 4, threshold 1000, edgeitems 3, linewidth 80. The structure follows
  * that file (one formatter chosen from all shown values, {@code _vector_str},
  * {@code _tensor_str_with_formatter}, {@code _add_suffixes}) so that the two can be read
  * side by side. Numbers are formatted as Python's {@code format} does: exact binary value,
- * rounded half to even.
+ * rounded half to even. Every dtype is formatted from the exact double value of its elements,
+ * as PyTorch formats Python floats ({@code .item()}); float16 is printed as float32 is (PyTorch
+ * converts it first), and only the {@code dtype=} suffix tells them apart.
  */
 final class TensorFormat {
     private TensorFormat() {}
@@ -18,7 +21,9 @@ final class TensorFormat {
     private static final int PRECISION = 4, THRESHOLD = 1000, EDGEITEMS = 3, LINEWIDTH = 80;
 
     /** {@code tensor(...)} with its suffixes; {@code gradFn} is the grad_fn name or null. */
-    static String repr(int[] shape, float[] data, String gradFn, boolean requiresGrad) {
+    static String repr(DType dtype, int[] shape, Object values, String gradFn, boolean requiresGrad) {
+        double[] data = Storage.toDoubles(values);
+        boolean bool = dtype == DType.BOOL;
         String prefix = "tensor(";
         int indent = prefix.length();
         StringBuilder suffixes = new StringBuilder();
@@ -26,11 +31,15 @@ final class TensorFormat {
         String body;
         if (data.length == 0) {
             if (shape.length != 1) sfx.add("size=" + pythonTuple(shape));
+            // an empty tensor has no elements to show its dtype by, so every dtype but the default is named
+            if (dtype != DType.F32) sfx.add("dtype=" + dtype.torchName);
             body = "[]";
         } else {
             boolean summarize = data.length > THRESHOLD;
-            Formatter f = new Formatter(summarize ? summarized(shape, data) : data);
+            Formatter f = new Formatter(summarize ? summarized(shape, data) : data, bool);
             body = tensorStr(shape, data, 0, 0, indent, summarize, f);
+            // float32 is the default dtype and bool is implied by its values: neither is named
+            if (dtype == DType.F64 || dtype == DType.F16) sfx.add("dtype=" + dtype.torchName);
         }
         if (gradFn != null) sfx.add("grad_fn=<" + gradFn + ">");
         else if (requiresGrad) sfx.add("requires_grad=True");
@@ -57,7 +66,7 @@ final class TensorFormat {
     }
 
     /** The sub-tensor at {@code offset} with dimensions {@code shape[dim..]}. */
-    private static String tensorStr(int[] shape, float[] data, int dim, int offset, int indent, boolean summarize, Formatter f) {
+    private static String tensorStr(int[] shape, double[] data, int dim, int offset, int indent, boolean summarize, Formatter f) {
         int rank = shape.length - dim;
         if (rank == 0) return f.format(data[offset]);
         int n = shape[dim];
@@ -76,7 +85,7 @@ final class TensorFormat {
         return "[" + String.join(sep, slices) + "]";
     }
 
-    private static String vectorStr(float[] data, int offset, int n, int indent, boolean summarize, Formatter f) {
+    private static String vectorStr(double[] data, int offset, int n, int indent, boolean summarize, Formatter f) {
         int elementLength = f.maxWidth + 2;
         int perLine = Math.max(1, (LINEWIDTH - indent) / elementLength);
         java.util.List<String> items = new java.util.ArrayList<>();
@@ -95,15 +104,15 @@ final class TensorFormat {
     }
 
     /** {@code get_summarized_data}: the values that will be shown, for choosing the format. */
-    private static float[] summarized(int[] shape, float[] data) {
-        java.util.List<Float> out = new java.util.ArrayList<>();
+    private static double[] summarized(int[] shape, double[] data) {
+        java.util.List<Double> out = new java.util.ArrayList<>();
         collectShown(shape, data, 0, 0, out);
-        float[] r = new float[out.size()];
+        double[] r = new double[out.size()];
         for (int i = 0; i < r.length; i++) r[i] = out.get(i);
         return r;
     }
 
-    private static void collectShown(int[] shape, float[] data, int dim, int offset, java.util.List<Float> out) {
+    private static void collectShown(int[] shape, double[] data, int dim, int offset, java.util.List<Double> out) {
         if (dim == shape.length) {
             out.add(data[offset]);
             return;
@@ -116,21 +125,30 @@ final class TensorFormat {
         }
     }
 
-    /** {@code _Formatter}: int mode, fixed or scientific, and one width for every element. */
+    /**
+     * {@code _Formatter}: int mode, fixed or scientific, and one width for every element; for
+     * bool ({@code floating_dtype} false) the width of {@code True}/{@code False}.
+     */
     private static final class Formatter {
+        final boolean bool;
         boolean intMode = true, sciMode = false;
         int maxWidth = 1;
 
-        Formatter(float[] values) {
+        Formatter(double[] values, boolean bool) {
+            this.bool = bool;
+            if (bool) {
+                for (double v : values) maxWidth = Math.max(maxWidth, (v != 0 ? "True" : "False").length());
+                return;
+            }
             double min = Double.POSITIVE_INFINITY, max = 0;
             int count = 0;
-            for (float v : values) {
-                if (!Float.isFinite(v) || v == 0) continue;
+            for (double v : values) {
+                if (!Double.isFinite(v) || v == 0) continue;
                 count++;
-                double a = Math.abs((double) v);
+                double a = Math.abs(v);
                 min = Math.min(min, a);
                 max = Math.max(max, a);
-                if (v != (float) Math.ceil(v)) intMode = false;
+                if (v != Math.ceil(v)) intMode = false;
             }
             if (count == 0) return;
             if (intMode) {
@@ -138,21 +156,23 @@ final class TensorFormat {
             } else {
                 sciMode = max / min > 1000.0 || max > 1.0e8 || min < 1.0e-4;
             }
-            for (float v : values) {
-                if (!Float.isFinite(v) || v == 0) continue;
+            for (double v : values) {
+                if (!Double.isFinite(v) || v == 0) continue;
                 if (sciMode) maxWidth = Math.max(maxWidth, sci(v).length());
                 else if (intMode) maxWidth = Math.max(maxWidth, fixed(v, 0).length() + 1);
                 else maxWidth = Math.max(maxWidth, fixed(v, PRECISION).length());
             }
         }
 
-        String format(float v) {
+        String format(double v) {
             String s;
-            if (sciMode) {
+            if (bool) {
+                s = v != 0 ? "True" : "False";
+            } else if (sciMode) {
                 s = sci(v);
             } else if (intMode) {
                 s = fixed(v, 0);
-                if (Float.isFinite(v)) s += ".";
+                if (Double.isFinite(v)) s += ".";
             } else {
                 s = fixed(v, PRECISION);
             }
@@ -160,22 +180,22 @@ final class TensorFormat {
         }
     }
 
-    /** Python's {@code "{:.Nf}".format(v)} for the double value of a float. */
-    static String fixed(float v, int digits) {
-        if (Float.isNaN(v)) return "nan";
-        if (Float.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-        String sign = (Float.floatToRawIntBits(v) < 0) ? "-" : "";
-        BigDecimal b = new BigDecimal(Math.abs((double) v)).setScale(digits, RoundingMode.HALF_EVEN);
+    /** Python's {@code "{:.Nf}".format(v)}. */
+    static String fixed(double v, int digits) {
+        if (Double.isNaN(v)) return "nan";
+        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        String sign = (Double.doubleToRawLongBits(v) < 0) ? "-" : "";
+        BigDecimal b = new BigDecimal(Math.abs(v)).setScale(digits, RoundingMode.HALF_EVEN);
         return sign + b.toPlainString();
     }
 
     /** Python's {@code "{:.4e}".format(v)}: mantissa with 4 decimals, exponent with a sign and at least 2 digits. */
-    static String sci(float v) {
-        if (Float.isNaN(v)) return "nan";
-        if (Float.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-        String sign = (Float.floatToRawIntBits(v) < 0) ? "-" : "";
+    static String sci(double v) {
+        if (Double.isNaN(v)) return "nan";
+        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        String sign = (Double.doubleToRawLongBits(v) < 0) ? "-" : "";
         if (v == 0) return sign + "0." + "0".repeat(PRECISION) + "e+00";
-        BigDecimal b = new BigDecimal(Math.abs((double) v)).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN));
+        BigDecimal b = new BigDecimal(Math.abs(v)).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN));
         String digits = b.unscaledValue().toString();
         int exponent = digits.length() - 1 - b.scale();
         StringBuilder d = new StringBuilder(digits);

@@ -31,7 +31,8 @@ final class Trace {
     }
 
     Tensor tensor(int value) {
-        return new Tensor(builder.type(value).shape(), new Traced(this, value));
+        io.jgrad.ir.Type t = builder.type(value);
+        return new Tensor(t.dtype(), t.shape(), new Traced(this, value));
     }
 
     /**
@@ -75,6 +76,6 @@ final class Trace {
     /** The IR value of an operand: its traced value, or a constant made (once) from an eager tensor. */
     int valueOf(Tensor t) {
         if (t.traced != null) return t.traced.value;
-        return constants.computeIfAbsent(t, k -> Composites.constant(builder, k.data, k.shape));
+        return constants.computeIfAbsent(t, k -> builder.constant(k.type(), Storage.toDoubles(k.data)));
     }
 }

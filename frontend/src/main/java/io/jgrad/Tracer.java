@@ -4,6 +4,7 @@ import io.jgrad.ir.Adjoint;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Optimizer;
 import io.jgrad.ir.Type;
+import io.jgrad.runtime.DType;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -41,6 +42,35 @@ final class Tracer {
         }
     }
 
+    /**
+     * The one dtype of a compiled function's inputs, F32 or F64 (F32 for no inputs); anything
+     * else is refused before tracing: F16 (eager only), BOOL, and inputs of two dtypes.
+     */
+    private static DType dtypeOf(Arg[] args) {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i].dtype()) {
+                case F32, F64 -> { }
+                case F16 -> throw new IllegalArgumentException("Grad.compile: " + which(args, i) + " is F16, and compiled functions"
+                        + " run in F32 or F64 only (float16 exists eagerly); declare it F32 (Arg.dtype(DType.F32)) and convert the"
+                        + " data with to(DType.F32)");
+                case BOOL -> throw new IllegalArgumentException("Grad.compile: " + which(args, i) + " is BOOL; compiled functions"
+                        + " take F32 or F64 inputs (convert with to(DType.F32))");
+            }
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].dtype() != args[0].dtype()) {
+                throw new IllegalArgumentException("Grad.compile: " + which(args, 0) + " is " + args[0].dtype() + " but "
+                        + which(args, i) + " is " + args[i].dtype() + "; a compiled function's inputs share one dtype: declare"
+                        + " them alike and convert inside the function with to(DType." + args[0].dtype() + ") where needed");
+            }
+        }
+        return args.length == 0 ? DType.F32 : args[0].dtype();
+    }
+
+    private static String which(Arg[] args, int i) {
+        return "input " + i + (args[i].name() == null ? "" : " (" + args[i].name() + ")");
+    }
+
     static Lowered lower(FnN f, Arg[] args) {
         String[] names = new String[args.length];
         int[][] shapes = new int[args.length][];
@@ -53,6 +83,7 @@ final class Tracer {
             shapes[i] = args[i].shape();
             requiresGrad[i] = args[i].requiresGrad();
         }
+        DType dtype = dtypeOf(args);
         for (int i = 0; i < args.length; i++) {
             // an unnamed input is in<i>, or in<i>_<k> where the user named another input in<i>
             String name = args[i].name();
@@ -66,7 +97,7 @@ final class Tracer {
         Trace trace = new Trace();
         Tensor[] inputs = new Tensor[args.length];
         for (int i = 0; i < args.length; i++) {
-            inputs[i] = trace.tensor(trace.builder.input(i, names[i], Type.f32(shapes[i])));
+            inputs[i] = trace.tensor(trace.builder.input(i, names[i], Type.of(dtype, shapes[i])));
         }
         Tensor result;
         try {
@@ -82,6 +113,15 @@ final class Tracer {
             throw new IllegalArgumentException("Grad.compile: the function returned a tensor traced by another Grad.compile call");
         } else {
             out = result.traced.value;
+        }
+        DType outType = trace.builder.type(out).dtype();
+        if (outType != dtype && args.length > 0) {
+            throw new IllegalArgumentException("Grad.compile: the function returns " + outType + " but its inputs are " + dtype
+                    + "; a compiled function's output has its inputs' dtype (convert the result with to(DType." + dtype + "))");
+        }
+        if (outType != DType.F32 && outType != DType.F64) {
+            throw new IllegalArgumentException("Grad.compile: the function returns " + outType + "; a compiled function returns F32 or F64"
+                    + " (convert the result with to(DType.F32))");
         }
         Graph graph = trace.builder.build(new int[] {out}, new String[] {"out"});
         return new Lowered(names, shapes, requiresGrad, graph);

@@ -179,7 +179,10 @@ class ErrorTest {
         }
         contains(fails(IllegalArgumentException.class, () -> a.reshape((int[]) null)), "reshape", "null");
         contains(fails(IllegalArgumentException.class, () -> Tensor.of((float[]) null)), "Tensor.of", "null");
-        contains(fails(IllegalArgumentException.class, () -> Tensor.of(null, 2)), "Tensor.of", "null");
+        // Tensor.of(null, 2) no longer compiles: of(float[], int...) and of(double[], int...) both match (API v2)
+        contains(fails(IllegalArgumentException.class, () -> Tensor.of((float[]) null, 2)), "Tensor.of", "null");
+        contains(fails(IllegalArgumentException.class, () -> Tensor.of((double[]) null, 2)), "Tensor.of", "null");
+        contains(fails(IllegalArgumentException.class, () -> Tensor.of((double[]) null)), "Tensor.of", "null");
         contains(fails(IllegalArgumentException.class, () -> Tensor.of(new float[2], (int[]) null)), "Tensor.of", "null");
         contains(fails(IllegalArgumentException.class, () -> Tensor.zeros((int[]) null)), "Tensor.zeros", "null");
     }

@@ -1,6 +1,7 @@
 package io.jgrad;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,9 +43,13 @@ class FiniteDifferenceTest {
         }
 
         float sample(Random rng) {
+            return (float) sample64(rng);
+        }
+
+        double sample64(Random rng) {
             double u = lo + (hi - lo) * rng.nextDouble();
             if (this == AWAY_FROM_ZERO && rng.nextBoolean()) u = -u;
-            return (float) u;
+            return u;
         }
     }
 
@@ -119,7 +124,7 @@ class FiniteDifferenceTest {
             add("sqrt" + shp, one, dom(Domain.POSITIVE), in -> in[0].sqrt(), in -> map(in[0], Math::sqrt));
             add("abs" + shp, one, dom(Domain.AWAY_FROM_ZERO), in -> in[0].abs(), in -> map(in[0], Math::abs));
             add("square" + shp, one, dom(Domain.ANY), in -> in[0].square(), in -> map(in[0], x -> x * x));
-            add("clamp -0.5 0.8" + shp, one, dom(Domain.ANY), in -> in[0].clamp(-0.5f, 0.8f),
+            add("clamp -0.5 0.8" + shp, one, dom(Domain.ANY), in -> in[0].clamp(-0.5, 0.8),
                     in -> map(in[0], x -> x < -0.5 ? -0.5 : x > 0.8 ? 0.8 : x),
                     in -> Arrays.stream(in[0].v()).allMatch(x -> Math.abs(x + 0.5) > 0.02 && Math.abs(x - 0.8) > 0.02));
             add("sum" + shp, one, dom(Domain.ANY), in -> in[0].sum(), in -> new D(s(), new double[] {Arrays.stream(in[0].v()).sum()}));
@@ -163,7 +168,7 @@ class FiniteDifferenceTest {
                 });
         add("neuron with clamped BCE", shapes(s(), s(), s()), dom(Domain.ANY, Domain.ANY, Domain.ANY),
                 in -> {
-                    Tensor p = in[0].mul(in[2]).add(in[1]).sigmoid().clamp(1e-7f, 1 - 1e-7f);
+                    Tensor p = in[0].mul(in[2]).add(in[1]).sigmoid().clamp(1e-7, 1 - 1e-7);
                     return p.rsub(1f).log().neg();  // label 0: -log(1 - p)
                 },
                 in -> {
@@ -228,6 +233,86 @@ class FiniteDifferenceTest {
                 }
             }
         }
+    }
+
+    /**
+     * The same cases on F64 tensors (the engine's float constants are exact doubles here, and
+     * clamp's bounds stay clear of the inputs), against the double reference with Richardson's
+     * extrapolated central difference, (4·D(h/2) - D(h))/3 with h = 1e-3: its error is about
+     * 1e-12, so the tolerance 1e-9·(1 + |fd|) fails an engine that computes anything in float32
+     * (1e-7) or a derivative whose constant is off by one part in 10^8.
+     */
+    @TestFactory
+    Stream<DynamicTest> gradientsMatchFiniteDifferencesInFloat64() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < CASES.size(); i++) {
+            Case c = CASES.get(i);
+            long seed = 5000 + i;
+            tests.add(DynamicTest.dynamicTest(c.name(), () -> check64(c, new Random(seed))));
+        }
+        return tests.stream();
+    }
+
+    private static void check64(Case c, Random rng) {
+        int n = c.shapes().length;
+        D[] ref;
+        int attempts = 0;
+        do {
+            if (++attempts > 1000) throw new AssertionError(c.name() + ": no valid random input");
+            ref = new D[n];
+            for (int k = 0; k < n; k++) {
+                int size = Arrays.stream(c.shapes()[k]).reduce(1, (a, b) -> a * b);
+                double[] v = new double[size];
+                for (int j = 0; j < size; j++) v[j] = c.domains()[k].sample64(rng);
+                ref[k] = new D(c.shapes()[k], v);
+            }
+        } while (!c.valid().test(ref));
+
+        D yRef = c.reference().apply(ref);
+        double[] r = new double[yRef.size()];
+        for (int j = 0; j < r.length; j++) r[j] = rng.nextDouble() * 2 - 1;
+
+        Tensor[] in = new Tensor[n];
+        for (int k = 0; k < n; k++) in[k] = Tensor.of(ref[k].v(), c.shapes()[k]).requiresGrad(true);
+        Tensor y = c.engine().apply(in);
+        assertEquals(io.jgrad.runtime.DType.F64, y.dtype(), c.name());
+        assertArrayEquals(yRef.shape(), y.shape(), c.name() + ": output shape");
+        double[] yv = y.toDoubleArray();
+        for (int j = 0; j < yv.length; j++) {
+            // 1e-9: the engine follows PyTorch's softplus threshold (x itself above 20), 1e-9 from the exact function
+            if (!(Math.abs(yv[j] - yRef.v()[j]) <= 1e-9 * (1 + Math.abs(yRef.v()[j])))) {
+                throw new AssertionError(c.name() + ": value[" + j + "] = " + yv[j] + ", reference " + yRef.v()[j]);
+            }
+        }
+        y.backward(Tensor.of(r, y.shape()));
+
+        double h = 1e-3;
+        for (int k = 0; k < n; k++) {
+            double[] g = in[k].grad().toDoubleArray();
+            for (int j = 0; j < g.length; j++) {
+                double fd = (4 * centralDifference(c, ref, k, j, h / 2, r) - centralDifference(c, ref, k, j, h, r)) / 3;
+                if (!(Math.abs(g[j] - fd) <= 1e-9 * (1 + Math.abs(fd)))) {
+                    throw new AssertionError(c.name() + ": d/d input" + k + "[" + j + "] = " + g[j] + ", finite difference " + fd
+                            + " (differ by " + Math.abs(g[j] - fd) + ")");
+                }
+            }
+        }
+    }
+
+    private static double centralDifference(Case c, D[] ref, int k, int j, double h, double[] r) {
+        double[] plus = ref[k].v().clone(), minus = ref[k].v().clone();
+        plus[j] += h;
+        minus[j] -= h;
+        return (loss(c, ref, k, plus, r) - loss(c, ref, k, minus, r)) / (2 * h);
+    }
+
+    private static double loss(Case c, D[] ref, int k, double[] values, double[] r) {
+        D[] in = ref.clone();
+        in[k] = new D(ref[k].shape(), values);
+        D y = c.reference().apply(in);
+        double l = 0;
+        for (int j = 0; j < r.length; j++) l += r[j] * y.v()[j];
+        return l;
     }
 
     /** Σ r·f(inputs) with input k replaced. */

@@ -40,6 +40,97 @@ class RandomProgramTest {
         }
     }
 
+    /**
+     * The same programs in float64 (their constants are exact there): the eager engine on F64
+     * tensors, the interpreter of the F64 trace and the F64 bytecode agree to 1e-12 of the
+     * largest value in the computation; only summation orders differ.
+     */
+    @Test
+    void float64ProgramsAgreeToo() {
+        RandomPrograms gen = new RandomPrograms(SEED + 1);
+        for (int i = 0; i < PROGRAMS; i++) {
+            RandomPrograms.Program p = gen.next();
+            try {
+                check64(p);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("F64 program " + i + " (seed " + (SEED + 1) + ") failed:\n" + p + "\n" + e.getMessage(), e);
+            }
+        }
+    }
+
+    static void check64(RandomPrograms.Program p) {
+        int n = p.inputs.length;
+        double[][] x = new double[n][];
+        for (int i = 0; i < n; i++) x[i] = widen(p.inputs[i]);
+        double[] seed = widen(p.seed);
+        Tensor[] in = new Tensor[n];
+        for (int i = 0; i < n; i++) in[i] = Tensor.of(x[i], p.inputShapes[i]).requiresGrad(p.requiresGrad[i]);
+        Tensor out = p.run(in);
+        assertEquals(io.jgrad.runtime.DType.F64, out.dtype());
+        double[] eagerValue = out.toDoubleArray();
+        if (out.requiresGrad()) out.backward(Tensor.of(seed, p.outputShape));
+
+        Tracer.Lowered l = Tracer.lower(p::run, p.args(io.jgrad.runtime.DType.F64));
+        double[][] withSeed = Arrays.copyOf(x, n + 1);
+        withSeed[n] = seed;
+        double[][] got = Interpreter.run(l.vjp, withSeed);
+        double scale = 0;
+        for (double[] v : Interpreter.values(l.vjp, toFloats(withSeed))) for (double v1 : v) if (Double.isFinite(v1)) scale = Math.max(scale, Math.abs(v1));
+        final double terms = scale;
+        Comparison64 close = (what, expected, actual) -> close64(what, expected, actual, terms);
+        close.check("value", eagerValue, got[0]);
+        close.check("forward", eagerValue, Interpreter.run(l.forward, x)[0]);
+        int k = 1;
+        for (int i = 0; i < n; i++) {
+            if (!p.requiresGrad[i]) continue;
+            Tensor g = in[i].grad();
+            close.check("grad x" + i, g == null ? new double[got[k].length] : g.toDoubleArray(), got[k++]);
+        }
+        io.jgrad.runtime.Compiled f = io.jgrad.codegen.CodeGen.compile(new io.jgrad.codegen.CompileRequest(
+                l.forward, l.vjp, l.valueAndGrad, l.names, l.shapes, l.requiresGrad, l.outputShape));
+        assertEquals(io.jgrad.runtime.DType.F64, f.dtype());
+        double[] compiledOut = new double[got[0].length];
+        double[][] grads = new double[n][];
+        for (int i = 0; i < n; i++) grads[i] = p.requiresGrad[i] ? new double[x[i].length] : null;
+        f.vjp(x, seed, compiledOut, grads);
+        close.check("compiled value", got[0], compiledOut);
+        k = 1;
+        for (int i = 0; i < n; i++) if (p.requiresGrad[i]) close.check("compiled grad x" + i, got[k++], grads[i]);
+    }
+
+    private static double[] widen(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    /** Only for the scale of the terms (values() takes floats; the inputs are floats widened). */
+    private static float[][] toFloats(double[][] d) {
+        float[][] f = new float[d.length][];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = new float[d[i].length];
+            for (int j = 0; j < f[i].length; j++) f[i][j] = (float) d[i][j];
+        }
+        return f;
+    }
+
+    private interface Comparison64 { void check(String what, double[] expected, double[] got); }
+
+    static void close64(String what, double[] expected, double[] got, double scale) {
+        assertEquals(expected.length, got.length, what + " length");
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i], g = got[i];
+            if (Double.isNaN(e) || Double.isInfinite(e)) {
+                assertEquals(e, g, what + "[" + i + "]: non-finite values must match exactly");
+                continue;
+            }
+            double tol = 1e-14 + 1e-12 * (Math.abs(e) + scale);
+            if (!(Math.abs(e - g) <= tol)) {
+                throw new AssertionError(what + "[" + i + "]: expected " + e + ", got " + g + " (tolerance " + tol + ")");
+            }
+        }
+    }
+
     static void check(RandomPrograms.Program p) {
         // eager
         Tensor[] in = new Tensor[p.inputs.length];

@@ -41,9 +41,14 @@ final class RandomPrograms {
         }
 
         Arg[] args() {
+            return args(io.jgrad.runtime.DType.F32);
+        }
+
+        /** The inputs as compiled-function arguments of one dtype (every constant of the program is exact in F32 and F64). */
+        Arg[] args(io.jgrad.runtime.DType dtype) {
             Arg[] a = new Arg[inputShapes.length];
             for (int i = 0; i < a.length; i++) {
-                a[i] = Arg.of(inputShapes[i]).named("x" + i);
+                a[i] = Arg.of(inputShapes[i]).dtype(dtype).named("x" + i);
                 if (!requiresGrad[i]) a[i] = a[i].noGrad();
             }
             return a;
@@ -155,7 +160,7 @@ final class RandomPrograms {
     }
 
     private void binary(Program p, List<int[]> shapes, int a, int b) {
-        int[] s = Shapes.broadcast("gen", shapes.get(a), shapes.get(b));
+        int[] s = io.jgrad.ir.Shapes.broadcast("gen", shapes.get(a), shapes.get(b));
         String va = "v" + a, vb = "v" + b;
         switch (rnd.nextInt(6)) {
             case 0 -> add(p, shapes, s, va + ".add(" + vb + ")", pl -> pl.get(a).add(pl.get(b)));
@@ -170,7 +175,7 @@ final class RandomPrograms {
     private void reduce(Program p, List<int[]> shapes, int a) {
         int[] s = shapes.get(a);
         int axis = rnd.nextInt(s.length) - (rnd.nextBoolean() ? s.length : 0);   // negative half the time
-        int[] removed = Shapes.removeAxis(s, Shapes.axis("gen", s, axis));
+        int[] removed = io.jgrad.ir.Shapes.removeAxis(s, io.jgrad.ir.Shapes.axis("gen", s, axis));
         String v = "v" + a;
         switch (rnd.nextInt(6)) {
             case 0 -> add(p, shapes, new int[0], v + ".sum()", pl -> pl.get(a).sum());
@@ -188,7 +193,7 @@ final class RandomPrograms {
             add(p, shapes, new int[0], "v" + a + ".dot(v" + b + ")", pl -> pl.get(a).dot(pl.get(b)));
             return;
         }
-        add(p, shapes, Shapes.matmul("gen", sa, sb), "v" + a + ".matmul(v" + b + ")", pl -> pl.get(a).matmul(pl.get(b)));
+        add(p, shapes, io.jgrad.ir.Shapes.matmul("gen", sa, sb), "v" + a + ".matmul(v" + b + ")", pl -> pl.get(a).matmul(pl.get(b)));
     }
 
     private void structural(Program p, List<int[]> shapes, int a) {
@@ -205,7 +210,7 @@ final class RandomPrograms {
 
     private static boolean broadcastable(int[] a, int[] b) {
         try {
-            Shapes.broadcast("gen", a, b);
+            io.jgrad.ir.Shapes.broadcast("gen", a, b);
             return true;
         } catch (IllegalArgumentException e) {
             return false;

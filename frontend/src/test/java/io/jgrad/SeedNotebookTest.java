@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.runtime.DType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -130,5 +131,27 @@ class SeedNotebookTest {
         assertEquals("tensor([[1., 2.],\n        [3., 4.]], requires_grad=True)", m.toString());
         assertEquals("tensor([[1., 2.],\n        [3., 4.]], grad_fn=<MmBackward0>)",
                 m.matmul(Tensor.of(new float[] {1, 0, 0, 1}, 2, 2)).toString());
+    }
+
+    /**
+     * The seed's last notebook: {@code x = torch.tensor(10., dtype=torch.float16, requires_grad=True)},
+     * {@code y = x**2}, {@code y.backward()}. PyTorch 1.13 printed the three strings below.
+     */
+    @Test
+    void squareAtTenInFloat16() {
+        Tensor x = Tensor.full(10, DType.F16).requiresGrad(true);
+        assertEquals("tensor(10., dtype=torch.float16, requires_grad=True)", x.toString());
+        Tensor y = x.pow(2);
+        assertEquals("tensor(100., dtype=torch.float16, grad_fn=<PowBackward0>)", y.toString());
+        assertEquals(DType.F16, y.dtype());
+        y.backward();
+        assertEquals("tensor(20., dtype=torch.float16)", x.grad().toString());
+        assertEquals(DType.F16, x.grad().dtype());
+        assertEquals(20f, x.grad().item());
+        // compiled functions run in F32 or F64: the same function over an F16 input is refused, naming F32
+        String m = assertThrows(IllegalArgumentException.class, () -> Grad.compile(t -> t.pow(2), Arg.like(x))).getMessage();
+        assertTrue(m.contains("F16") && m.contains("F32") && m.contains("to(DType.F32)"), m);
+        assertEquals(20f, Grad.compile(t -> t.pow(2)).valueAndGrad(new float[][] {{10f}}, new float[][] {new float[1]}) / 5,
+                "in F32 as the message suggests: 100");
     }
 }

@@ -1,11 +1,13 @@
 package io.jgrad;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.jgrad.runtime.DType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * toString() against the strings real PyTorch 1.13 printed for the same tensors
  * (resources/repr/cases.json, written by src/test/python/gen_repr.py): scalars, int mode,
- * fixed and scientific notation, line wrapping, 2-D/3-D layout, empty and summarised tensors.
+ * fixed and scientific notation, line wrapping, 2-D/3-D layout, empty and summarised tensors;
+ * float64, float16 (with their dtype suffix) and bool.
  */
 class TensorFormatTest {
 
@@ -29,16 +32,34 @@ class TensorFormatTest {
         for (JsonElement e : load()) {
             JsonObject c = e.getAsJsonObject();
             JsonArray d = c.getAsJsonArray("data"), s = c.getAsJsonArray("shape");
-            float[] data = new float[d.size()];
-            for (int i = 0; i < data.length; i++) data[i] = (float) d.get(i).getAsDouble();
+            double[] data = new double[d.size()];
+            for (int i = 0; i < data.length; i++) data[i] = d.get(i).getAsDouble();
             int[] shape = new int[s.size()];
             for (int i = 0; i < shape.length; i++) shape[i] = s.get(i).getAsInt();
             boolean rg = c.get("requiresGrad").getAsBoolean();
             String expected = c.get("repr").getAsString();
-            tests.add(DynamicTest.dynamicTest(c.get("name").getAsString(),
-                    () -> assertEquals(expected, Tensor.of(data, shape).requiresGrad(rg).toString())));
+            DType dtype = c.has("dtype") ? DType.parse(c.get("dtype").getAsString()) : DType.F32;
+            tests.add(DynamicTest.dynamicTest(c.get("name").getAsString(), () -> {
+                Tensor t = make(dtype, data, shape);
+                assertEquals(dtype, t.dtype());
+                assertArrayEquals(data, t.toDoubleArray(), "the values are exact in their dtype");
+                assertEquals(expected, t.requiresGrad(rg).toString());
+            }));
         }
         return tests.stream();
+    }
+
+    /** A tensor of the case's dtype holding exactly {@code data} (every value is exact in that dtype). */
+    private static Tensor make(DType dtype, double[] data, int[] shape) {
+        return switch (dtype) {
+            case F32 -> {
+                float[] f = new float[data.length];
+                for (int i = 0; i < f.length; i++) f[i] = (float) data[i];
+                yield Tensor.of(f, shape);
+            }
+            case F64 -> Tensor.of(data, shape);
+            case F16, BOOL -> Tensor.of(data, shape).to(dtype);
+        };
     }
 
     private static JsonArray load() throws IOException {
@@ -49,7 +70,7 @@ class TensorFormatTest {
 
     @Test
     void fixtureIsThere() throws IOException {
-        assertEquals(221, load().size());
+        assertEquals(260, load().size());
     }
 
     @Test

@@ -22,7 +22,7 @@ class TracerGoldenTest {
         Arg[] args = new Arg[c.inputs.size()];
         for (int i = 0; i < args.length; i++) {
             GoldenCase.Input in = c.inputs.get(i);
-            Arg a = Arg.of(in.shape()).named(in.name());
+            Arg a = Arg.of(in.shape()).dtype(in.dtype()).named(in.name());
             args[i] = in.requiresGrad() ? a : a.noGrad();
         }
         return args;

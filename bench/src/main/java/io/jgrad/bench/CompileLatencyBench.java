@@ -1,6 +1,7 @@
 package io.jgrad.bench;
 
 import io.jgrad.bench.data.MlpData;
+import io.jgrad.bench.data.Seeded;
 import io.jgrad.bench.models.Compile;
 import io.jgrad.runtime.Compiled;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,10 +37,12 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class CompileLatencyBench {
     private MlpData mlpData;
+    private float[] scatter;
 
     @Setup
     public void setup() {
         mlpData = MlpData.of("64x784x128x10");
+        scatter = Seeded.oneHotRows(81, Compile.SCATTER_ROWS, Compile.SCATTER_COLS);
     }
 
     @Benchmark
@@ -56,5 +59,17 @@ public class CompileLatencyBench {
     @Benchmark
     public Compiled tanhRecurrence() {
         return Compile.tanhRecurrence(1000);
+    }
+
+    /** A captured 256x4096 constant (issue 8, part 2): compare with {@link #constantAsInput}. */
+    @Benchmark
+    public Compiled capturedConstant() {
+        return Compile.scatterCaptured(scatter);
+    }
+
+    /** The same objective taking the 256x4096 matrix as an input. */
+    @Benchmark
+    public Compiled constantAsInput() {
+        return Compile.scatterInput();
     }
 }

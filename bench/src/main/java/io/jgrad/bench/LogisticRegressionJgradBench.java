@@ -2,7 +2,9 @@ package io.jgrad.bench;
 
 import io.jgrad.Tensor;
 import io.jgrad.bench.data.LogisticRegressionData;
+import io.jgrad.bench.data.Seeded;
 import io.jgrad.bench.models.Compile;
+import io.jgrad.bench.models.CompileF64;
 import io.jgrad.bench.models.Models;
 import io.jgrad.runtime.Compiled;
 import io.jgrad.runtime.Workspace;
@@ -21,7 +23,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.concurrent.TimeUnit;
 
-/** jgrad on logistic regression, eager and compiled; compare with {@link LogisticRegressionBench}. */
+/** jgrad on logistic regression, eager and compiled (F32 and F64); compare with {@link LogisticRegressionBench}. */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -36,6 +38,9 @@ public class LogisticRegressionJgradBench {
     private Compiled fn;
     private Workspace ws;
     private float[][] inputs, grads;
+    private Compiled fn64;
+    private Workspace ws64;
+    private double[][] inputs64, grads64;
 
     @Setup
     public void setup() {
@@ -48,6 +53,10 @@ public class LogisticRegressionJgradBench {
         ws = fn.newWorkspace();
         inputs = new float[][] {d.w, {d.b}, d.X, d.y};
         grads = new float[][] {new float[d.features], new float[1], null, null};
+        fn64 = CompileF64.logisticRegression(d.batch, d.features);
+        ws64 = fn64.newWorkspace();
+        inputs64 = new double[][] {Seeded.doubles(d.w), {d.b}, Seeded.doubles(d.X), Seeded.doubles(d.y)};
+        grads64 = new double[][] {new double[d.features], new double[1], null, null};
     }
 
     @Benchmark
@@ -63,5 +72,11 @@ public class LogisticRegressionJgradBench {
     @Benchmark
     public float compiled() {
         return fn.valueAndGrad(ws, inputs, grads);
+    }
+
+    /** F64, compiled through the codegen API ({@link CompileF64}); compare with {@code LogisticRegressionBench.handWrittenF64}. */
+    @Benchmark
+    public double compiledF64() {
+        return fn64.valueAndGrad(ws64, inputs64, grads64);
     }
 }

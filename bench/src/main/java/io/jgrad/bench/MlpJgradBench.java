@@ -2,7 +2,9 @@ package io.jgrad.bench;
 
 import io.jgrad.Tensor;
 import io.jgrad.bench.data.MlpData;
+import io.jgrad.bench.data.Seeded;
 import io.jgrad.bench.models.Compile;
+import io.jgrad.bench.models.CompileF64;
 import io.jgrad.bench.models.Models;
 import io.jgrad.runtime.Compiled;
 import io.jgrad.runtime.Workspace;
@@ -21,7 +23,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.concurrent.TimeUnit;
 
-/** jgrad on the two-layer MLP, eager and compiled; compare with {@link MlpBench}. */
+/** jgrad on the two-layer MLP, eager and compiled (F32 and F64); compare with {@link MlpBench}. */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -36,6 +38,9 @@ public class MlpJgradBench {
     private Compiled fn;
     private Workspace ws;
     private float[][] inputs, grads;
+    private Compiled fn64;
+    private Workspace ws64;
+    private double[][] inputs64, grads64;
 
     @Setup
     public void setup() {
@@ -50,6 +55,11 @@ public class MlpJgradBench {
         ws = fn.newWorkspace();
         inputs = new float[][] {d.W1, d.b1, d.W2, d.b2, d.X, d.T};
         grads = new float[][] {new float[d.W1.length], new float[d.hidden], new float[d.W2.length], new float[d.out], null, null};
+        fn64 = CompileF64.mlp(d);
+        ws64 = fn64.newWorkspace();
+        inputs64 = new double[][] {Seeded.doubles(d.W1), Seeded.doubles(d.b1), Seeded.doubles(d.W2), Seeded.doubles(d.b2),
+                Seeded.doubles(d.X), Seeded.doubles(d.T)};
+        grads64 = new double[][] {new double[d.W1.length], new double[d.hidden], new double[d.W2.length], new double[d.out], null, null};
     }
 
     @Benchmark
@@ -67,5 +77,11 @@ public class MlpJgradBench {
     @Benchmark
     public float compiled() {
         return fn.valueAndGrad(ws, inputs, grads);
+    }
+
+    /** F64, compiled through the codegen API ({@link CompileF64}); compare with {@code MlpBench.handWrittenF64}. */
+    @Benchmark
+    public double compiledF64() {
+        return fn64.valueAndGrad(ws64, inputs64, grads64);
     }
 }

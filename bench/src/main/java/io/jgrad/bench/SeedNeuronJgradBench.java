@@ -3,6 +3,7 @@ package io.jgrad.bench;
 import io.jgrad.Tensor;
 import io.jgrad.bench.data.SeedNeuronData;
 import io.jgrad.bench.models.Compile;
+import io.jgrad.bench.models.CompileF64;
 import io.jgrad.bench.models.Models;
 import io.jgrad.runtime.Compiled;
 import io.jgrad.runtime.Workspace;
@@ -20,7 +21,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.concurrent.TimeUnit;
 
-/** jgrad on the seed neuron, eager and compiled; compare with {@link SeedNeuronBench}. */
+/** jgrad on the seed neuron, eager and compiled (F32 and F64); compare with {@link SeedNeuronBench}. */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -32,6 +33,9 @@ public class SeedNeuronJgradBench {
     private Compiled fn;
     private Workspace ws;
     private float[][] inputs, grads;
+    private Compiled fn64;
+    private Workspace ws64;
+    private double[][] inputs64, grads64;
 
     @Setup
     public void setup() {
@@ -44,6 +48,10 @@ public class SeedNeuronJgradBench {
         ws = fn.newWorkspace();
         inputs = new float[][] {{d.w}, {d.b}, {d.x}, {d.y}};
         grads = new float[][] {new float[1], new float[1], null, null};
+        fn64 = CompileF64.seedNeuron();
+        ws64 = fn64.newWorkspace();
+        inputs64 = new double[][] {{d.w}, {d.b}, {d.x}, {d.y}};
+        grads64 = new double[][] {new double[1], new double[1], null, null};
     }
 
     @Benchmark
@@ -60,5 +68,11 @@ public class SeedNeuronJgradBench {
     @Benchmark
     public float compiled() {
         return fn.valueAndGrad(ws, inputs, grads);
+    }
+
+    /** F64, compiled through the codegen API ({@link CompileF64}); compare with {@code SeedNeuronBench.handWrittenF64}. */
+    @Benchmark
+    public double compiledF64() {
+        return fn64.valueAndGrad(ws64, inputs64, grads64);
     }
 }

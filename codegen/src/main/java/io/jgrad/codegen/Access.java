@@ -66,12 +66,11 @@ final class Access {
                 yield argIsBuffer ? new Access(null, f) : null;
             }
             // elementwise: the operand's element is the result's element
-            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
+            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT, CONVERT,
                  ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT -> acc;
             // never fused through: leaves have no operands; sums and products are kernels of their own
             case INPUT, CONST, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new IllegalStateException("no fused access through " + v.prim().text + " (" + v + ")");
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
     }
 

@@ -1,6 +1,8 @@
 package io.jgrad.codegen;
 
+import io.jgrad.runtime.Cascade;
 import io.jgrad.runtime.DType;
+import io.jgrad.runtime.Summation;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
@@ -10,7 +12,9 @@ import org.objectweb.asm.MethodVisitor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 import static org.objectweb.asm.Opcodes.*;
 
@@ -18,30 +22,42 @@ import static org.objectweb.asm.Opcodes.*;
  * Writes one {@link Plan} as a chain of private static chunk methods of about
  * {@link #CHUNK_BYTES} bytes each (C2 compiles methods up to 8000 bytes only, and compiles
  * small ones fast), plus a driver that calls them in order. Every chunk has the signature
- * {@link ClassGen#BODY_DESC}: {@code (inputs, workspace, seed, output, grads) -> value}.
+ * {@link ClassGen#bodyDesc}: {@code (inputs, workspace, seed, output, grads) -> value}.
  *
  * <p>One-element values live in JVM locals; a value still needed after its chunk ends is
  * spilled to a workspace slot and reloaded by the chunk that reads it. Tensors are counted
- * loops over float[]: a fused expression is evaluated per element, with broadcasting,
+ * loops over arrays: a fused expression is evaluated per element, with broadcasting,
  * transposition and reshapes as index arithmetic (see {@link Access}).
+ *
+ * <p>Every value is computed in its own dtype ({@link Num}: float, double, or an int 0/1 for
+ * a bool) and stored in an array of that dtype: inputs, seed, outputs and gradients are the
+ * function's; a planned buffer, a spilled scalar or a sum's {@link Cascade} state lives in the
+ * workspace region of its own dtype ({@link Plan#storage}: the float[] or the double[]
+ * parameter); a bool is stored as 0/1 in the function's dtype. Only CONVERT converts.
  */
 final class BodyEmitter {
     static final int CHUNK_BYTES = 2500;
     /** HotSpot compiles methods of at most 8000 bytecode bytes (DontCompileHugeMethods). */
     static final int JIT_METHOD_LIMIT = 8000;
-    /** Calls per driver method: ~9 bytes each keeps a driver under 8000 bytes. */
+    /** Calls per driver method: 9 bytes each (12 through a handle) keeps a driver under 8000 bytes. */
     static final int CALLS_PER_DRIVER = 200;
-    /** Reductions of fused expressions up to this size get four accumulators (body emitted 5 times). */
+    /** Sums of fused expressions up to this size are emitted in place (the term's code 5 times: {@link #innerSum}). */
     static final int UNROLL_CAP = 24;
-    /** A sum whose innermost axis has at least this many elements uses four accumulators. */
-    static final int UNROLL_MIN_TRIPS = 8;
+    private static final String CASCADE = "io/jgrad/runtime/Cascade";
 
-    private static final int P_IN = 0, P_WS = 1, P_SEED = 2, P_OUT = 3, P_GRADS = 4, FIRST_LOCAL = 5;
+    /** The body parameters: inputs, the workspace's float and double regions, seed, output, grads. */
+    private static final int P_IN = 0, P_WSF = 1, P_WSD = 2, P_SEED = 3, P_OUT = 4, P_GRADS = 5, FIRST_LOCAL = 6;
 
-    private final ClassGen cg;
+    private final ClassGen main;
+    /** The class the current chunk goes to: the main class, or this body's open chunk class once the main class is full. */
+    private ClassGen cg;
+    private ClassGen open;
+    private int openFrom;
     private final Plan p;
     private final String name;
-    private final List<String> chunks = new ArrayList<>();
+    private final List<ClassGen.Method> chunks = new ArrayList<>();
+    /** What the driver in the main class calls: the chunks there, then the driver of each chunk class. */
+    private final List<ClassGen.Method> top = new ArrayList<>();
 
     private MethodVisitor mv;
     private SizeCounter counter;
@@ -51,13 +67,18 @@ final class BodyEmitter {
     private final int[] gradLocal;
     private final List<Integer> chunkValues = new ArrayList<>();
     private final int[] spill;
-    private final List<Integer> spilled = new ArrayList<>();
-    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
-    private int slotCount;
+    /** Values in spill slots, the one whose last reader comes first on top: freed as the chunks pass it. */
+    private final PriorityQueue<Integer> spilled;
+    /** Values this chunk loaded into locals (besides chunkValues): the entries the next chunk resets. */
+    private final List<Integer> loaded = new ArrayList<>();
+    /** Per workspace region (by {@link Num#ordinal}): spill slots free for reuse, and slots used. */
+    private final List<ArrayDeque<Integer>> freeSlots = List.of(new ArrayDeque<>(), new ArrayDeque<>());
+    private final int[] slotCount = new int[Num.values().length];
     /** Set while emitting a loop body or a branch: no local may be assigned there. */
     private boolean sealed;
 
     BodyEmitter(ClassGen cg, Plan p, String name) {
+        this.main = cg;
         this.cg = cg;
         this.p = p;
         this.name = name;
@@ -66,10 +87,13 @@ final class BodyEmitter {
         this.gradLocal = new int[p.g.outputCount()];
         this.spill = new int[p.n];
         Arrays.fill(spill, -1);
+        Arrays.fill(local, -1);
+        Arrays.fill(arrayLocal, -1);
+        this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
     }
 
-    /** Workspace floats this body needs: its planned tensors, then its spill slots. */
-    int workspaceFloats() { return p.tensorFloats + slotCount; }
+    /** Elements of workspace region {@code kind} this body needs: its planned tensors and states, then its spill slots. */
+    int workspaceSize(Num kind) { return p.tensorSize[kind.ordinal()] + slotCount[kind.ordinal()]; }
 
 
     /** Emits everything; returns the name of the driver method. */
@@ -84,21 +108,29 @@ final class BodyEmitter {
             }
         }
         endChunk(stmts.size() - 1, true);
-        return driver(name, chunks);
+        closeChunkClass();
+        return driver(main, name, top);
     }
 
     // ---------------------------------------------------------------- chunks
 
     private void startChunk() {
-        counter = new SizeCounter(cg.staticBody(name + "$" + chunks.size()));
+        String method = name + "$" + chunks.size();
+        if (open == null && main.hasRoomForChunk(method)) cg = main;
+        else if (open != null && open.hasRoomForChunk(method)) cg = open;
+        else cg = newChunkClass();
+        counter = new SizeCounter(cg.staticBody(method));
         mv = counter;
-        chunks.add(name + "$" + chunks.size());
+        chunks.add(new ClassGen.Method(cg, method));
+        if (cg == main) top.add(chunks.get(chunks.size() - 1));
         mv.visitCode();
         nextLocal = FIRST_LOCAL;
-        Arrays.fill(local, -1);
-        Arrays.fill(arrayLocal, -1);
+        // reset only what the last chunk set: a fill of every value per chunk is quadratic
+        for (int v : chunkValues) local[v] = -1;
+        for (int v : loaded) { local[v] = -1; arrayLocal[v] = -1; }
         Arrays.fill(gradLocal, -1);
         chunkValues.clear();
+        loaded.clear();
     }
 
     private int offset() {
@@ -119,54 +151,83 @@ final class BodyEmitter {
                 prepareScalar(out);
                 pushScalar(out);
             } else {
-                mv.visitInsn(FCONST_0);
+                cg.io.constant(mv, 0);
             }
         } else {
             // Values computed here and read by a later chunk go to workspace slots.
             for (int v : chunkValues) {
                 if (spill[v] >= 0 || p.lastUse[v] <= lastStmt) continue;
-                int slot = freeSlots.isEmpty() ? slotCount++ : freeSlots.pop();
-                spill[v] = p.tensorFloats + slot;
+                Num kind = p.storage(v);
+                int r = kind.ordinal();
+                int slot = freeSlots.get(r).isEmpty() ? slotCount[r]++ : freeSlots.get(r).pop();
+                spill[v] = p.tensorSize[r] + slot;
                 spilled.add(v);
-                mv.visitVarInsn(ALOAD, P_WS);
+                workspace(kind);
                 iconst(spill[v]);
-                mv.visitVarInsn(isBool(v) ? ILOAD : FLOAD, local[v]);
-                if (isBool(v)) mv.visitInsn(I2F);
-                mv.visitInsn(FASTORE);
+                load(v, local[v]);
+                toArray(v, kind);
+                mv.visitInsn(kind.astore);
             }
-            for (int i = spilled.size() - 1; i >= 0; i--) {
-                int v = spilled.get(i);
-                if (p.lastUse[v] <= lastStmt) {
-                    freeSlots.push(spill[v] - p.tensorFloats);
-                    spilled.remove(i);
-                }
+            while (!spilled.isEmpty() && p.lastUse[spilled.peek()] <= lastStmt) {
+                int v = spilled.poll();
+                int r = p.storage(v).ordinal();
+                freeSlots.get(r).push(spill[v] - p.tensorSize[r]);
             }
-            mv.visitInsn(FCONST_0);
+            cg.io.constant(mv, 0);
         }
-        mv.visitInsn(FRETURN);
+        mv.visitInsn(cg.io.ret);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
 
-    /** A method that calls the given ones in order and returns the last one's value. */
-    private String driver(String driverName, List<String> callees) {
+    /** The main class (or the last chunk class) is full: the chunks from here on go to a new chunk class. */
+    private ClassGen newChunkClass() {
+        closeChunkClass();
+        open = main.newChunkClass();
+        openFrom = chunks.size();
+        return open;
+    }
+
+    /** Gives the open chunk class a driver calling its chunks, which the main class's driver calls; finishes it. */
+    private void closeChunkClass() {
+        if (open == null) return;
+        String run = name + "$run";
+        top.add(new ClassGen.Method(open, driver(open, run, chunks.subList(openFrom, chunks.size()))));
+        open.staticInit();
+        open.toBytes();
+        open = null;
+    }
+
+    /**
+     * A method of {@code owner} that calls the given ones in order and returns the last one's
+     * value: directly in its own class, through a handle in another.
+     */
+    private String driver(ClassGen owner, String driverName, List<ClassGen.Method> callees) {
         if (callees.size() > CALLS_PER_DRIVER) {
-            List<String> groups = new ArrayList<>();
+            List<ClassGen.Method> groups = new ArrayList<>();
             for (int i = 0; i < callees.size(); i += CALLS_PER_DRIVER) {
                 String g = driverName + "$g" + groups.size();
-                driver(g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
-                groups.add(g);
+                driver(owner, g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
+                groups.add(new ClassGen.Method(owner, g));
             }
-            return driver(driverName, groups);
+            return driver(owner, driverName, groups);
         }
-        MethodVisitor d = cg.staticBody(driverName);
+        MethodVisitor d = owner.staticBody(driverName);
         d.visitCode();
         for (int i = 0; i < callees.size(); i++) {
-            for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
-            d.visitMethodInsn(INVOKESTATIC, cg.name, callees.get(i), ClassGen.BODY_DESC, false);
-            if (i + 1 < callees.size()) d.visitInsn(POP);
+            ClassGen.Method c = callees.get(i);
+            if (c.owner() == owner) {
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                d.visitMethodInsn(INVOKESTATIC, owner.name, c.name(), owner.bodyDesc, false);
+            } else {
+                // a constant handle: the JIT inlines the call as if it were invokestatic
+                d.visitFieldInsn(GETSTATIC, owner.name, owner.handleField(c), "L" + ClassGen.HANDLE + ";");
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                d.visitMethodInsn(INVOKEVIRTUAL, ClassGen.HANDLE, "invokeExact", owner.bodyDesc, false);
+            }
+            if (i + 1 < callees.size()) d.visitInsn(owner.io.pop);
         }
-        d.visitInsn(FRETURN);
+        d.visitInsn(cg.io.ret);
         d.visitMaxs(0, 0);
         d.visitEnd();
         return driverName;
@@ -182,9 +243,8 @@ final class BodyEmitter {
                 switch (p.node(v).prim().family) {
                     case REDUCE -> reduceKernel(v, false);
                     case MATMUL -> matmulKernel(v, false);
-                    case UNARY, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
+                    case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
                     case LEAF -> throw new IllegalStateException("a leaf has no kernel: " + p.node(v));
-                    case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
                 }
             }
             case COPY -> elementwiseKernel(v, false, outputArray(st.output()));
@@ -195,7 +255,8 @@ final class BodyEmitter {
                 t.pushArray();
                 mv.visitInsn(ICONST_0);
                 pushScalar(v);
-                mv.visitInsn(FASTORE);
+                toArray(v, t.kind());
+                mv.visitInsn(t.kind().astore);
             }
         }
     }
@@ -211,24 +272,24 @@ final class BodyEmitter {
         sealed = true;
         switch (nd.prim().family) {
             case REDUCE -> {
-                reduceInit(nd.prim());
+                reduceInit(nd.prim(), num(v));
                 pushScalar(nd.arg(0));
-                reduceOp(nd.prim());
+                reduceOp(nd.prim(), num(v));
             }
             case MATMUL -> {
-                mv.visitLdcInsn(-0.0f);
+                Num k = num(v);
+                k.constant(mv, -0.0);
                 pushScalar(nd.arg(0));
                 pushScalar(nd.arg(1));
-                mv.visitInsn(FMUL);
-                mv.visitInsn(FADD);
+                mv.visitInsn(k.mul);
+                mv.visitInsn(k.add);
             }
-            case UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
+            case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
             case LEAF -> throw new IllegalStateException("a leaf is not a scalar statement: " + nd);
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         }
         sealed = false;
-        int l = nextLocal++;
-        mv.visitVarInsn(isBool(v) ? ISTORE : FSTORE, l);
+        int l = newLocal(v);
+        store(v, l);
         local[v] = l;
         chunkValues.add(v);
     }
@@ -247,6 +308,9 @@ final class BodyEmitter {
 
         int offset() { return output >= 0 ? 0 : p.wsOffset[node]; }
 
+        /** The element kind of the array: the function's dtype for an output, else the value's own region's. */
+        Num kind() { return output >= 0 ? cg.io : p.storage(node); }
+
         void prepare() {
             if (output > 0) gradArray(output);
         }
@@ -254,7 +318,7 @@ final class BodyEmitter {
         void pushArray() {
             if (output == 0) mv.visitVarInsn(ALOAD, P_OUT);
             else if (output > 0) mv.visitVarInsn(ALOAD, gradArray(output));
-            else mv.visitVarInsn(ALOAD, P_WS);
+            else workspace(kind());
         }
     }
 
@@ -307,32 +371,37 @@ final class BodyEmitter {
         nest.index(t.offset(), store);
         if (expandRoot) expand(v, id, nest);
         else value(v, id, nest);
-        if (type.dtype() == DType.BOOL) mv.visitInsn(I2F);
-        mv.visitInsn(FASTORE);
+        toArray(v, t.kind());
+        mv.visitInsn(t.kind().astore);
         nest.close(0, nest.groups());
         sealed = false;
     }
 
     private void reduceKernel(int v, boolean toLocal) {
+        if (p.node(v).prim() == Prim.REDUCE_SUM) {
+            if (p.laneAxis(v) >= 0) laneSum(v);
+            else rowSum(v, toLocal);
+        } else {
+            maxKernel(v, toLocal);
+        }
+    }
+
+    /** The order of a maximum does not matter (Math.max is commutative and associative, NaN and ±0 included). */
+    private void maxKernel(int v, boolean toLocal) {
         Node nd = p.node(v);
         Prim prim = nd.prim();
         int x = nd.arg(0);
         Type xt = p.type(x);
         int rank = xt.rank();
-        boolean[] reduced = new boolean[rank];
-        for (int a : nd.axes()) reduced[a] = true;
-        int[] resultStrides = p.type(v).strides();
-        int[] store = new int[rank];
-        for (int a = 0, k = 0; a < rank; a++) if (!reduced[a]) store[a] = resultStrides[k++];
+        boolean[] reduced = Plan.reducedAxes(nd, rank);
+        int[] store = reducedStoreForm(v, reduced);
         collect(v);
         forms.add(store);
-        int[] vars = new int[rank];
-        for (int a = 0; a < rank; a++) vars[a] = a;
-        Access id = Access.axes(rank, vars);
+        Access id = identity(rank);
         Target t = toLocal ? null : ownBuffer(v);
         prepareLeaves();
         if (t != null) t.prepare();
-        Nest nest = new Nest(xt.shape(), forms, true, true);
+        Nest nest = new Nest(xt.shape(), forms, true);
         int groups = nest.groups();
         int firstReduced = groups;
         boolean accMode = true;
@@ -341,116 +410,33 @@ final class BodyEmitter {
             if (r && firstReduced == groups) firstReduced = g;
             if (!r && firstReduced < groups) accMode = false;
         }
-        int result = toLocal ? nextLocal++ : -1;
+        Num nk = num(v);
+        int result = toLocal ? newLocal(v) : -1;
         if (accMode) {
-            int innerExt = firstReduced < groups ? nest.ext[groups - 1] : 0;
-            // The order is a function of the reduced shape only (Plan stores an operand too big to
-            // unroll): over each run of the innermost axis's E >= 8 elements, element j goes to
-            // accumulator j % 4 (the last E % 4 to accumulator 0); the result is (a0 + a1) + (a2 + a3).
-            int accs = prim == Prim.REDUCE_SUM && innerExt >= UNROLL_MIN_TRIPS ? 4 : 1;
-            int acc0 = nextLocal;
-            nextLocal += accs;
+            int acc = newLocal(v);
             sealed = true;
             nest.open(0, firstReduced);
-            for (int i = 0; i < accs; i++) {
-                reduceInit(prim);
-                mv.visitVarInsn(FSTORE, acc0 + i);
-            }
-            if (accs == 4) {
-                nest.open(firstReduced, groups - 1);
-                int g = groups - 1;
-                int var = nest.local[g];
-                int main = innerExt - innerExt % 4;
-                mv.visitInsn(ICONST_0);
-                mv.visitVarInsn(ISTORE, var);
-                Label head = new Label(), tail = new Label(), end = new Label();
-                mv.visitLabel(head);
-                mv.visitVarInsn(ILOAD, var);
-                iconst(main);
-                mv.visitJumpInsn(IF_ICMPGE, tail);
-                for (int d = 0; d < 4; d++) {
-                    nest.delta = d;
-                    mv.visitVarInsn(FLOAD, acc0 + d);
-                    value(x, id, nest);
-                    mv.visitInsn(FADD);
-                    mv.visitVarInsn(FSTORE, acc0 + d);
-                }
-                nest.delta = 0;
-                mv.visitIincInsn(var, 4);
-                mv.visitJumpInsn(GOTO, head);
-                mv.visitLabel(tail);
-                mv.visitVarInsn(ILOAD, var);
-                iconst(innerExt);
-                mv.visitJumpInsn(IF_ICMPGE, end);
-                mv.visitVarInsn(FLOAD, acc0);
-                value(x, id, nest);
-                mv.visitInsn(FADD);
-                mv.visitVarInsn(FSTORE, acc0);
-                mv.visitIincInsn(var, 1);
-                mv.visitJumpInsn(GOTO, tail);
-                mv.visitLabel(end);
-                nest.close(firstReduced, groups - 1);
-                // Fixed combination order: (a0 + a1) + (a2 + a3).
-                mv.visitVarInsn(FLOAD, acc0);
-                mv.visitVarInsn(FLOAD, acc0 + 1);
-                mv.visitInsn(FADD);
-                mv.visitVarInsn(FLOAD, acc0 + 2);
-                mv.visitVarInsn(FLOAD, acc0 + 3);
-                mv.visitInsn(FADD);
-                mv.visitInsn(FADD);
-            } else {
-                nest.open(firstReduced, groups);
-                mv.visitVarInsn(FLOAD, acc0);
-                value(x, id, nest);
-                reduceOp(prim);
-                mv.visitVarInsn(FSTORE, acc0);
-                nest.close(firstReduced, groups);
-                mv.visitVarInsn(FLOAD, acc0);
-            }
+            reduceInit(prim, nk);
+            mv.visitVarInsn(nk.store, acc);
+            nest.open(firstReduced, groups);
+            mv.visitVarInsn(nk.load, acc);
+            value(x, id, nest);
+            reduceOp(prim, nk);
+            mv.visitVarInsn(nk.store, acc);
+            nest.close(firstReduced, groups);
             if (toLocal) {
-                mv.visitVarInsn(FSTORE, result);
+                mv.visitVarInsn(nk.load, acc);
+                mv.visitVarInsn(nk.store, result);
             } else {
-                // The store sits in the kept loops only: reduced variables have coefficient 0.
-                int tmp = nextLocal++;
-                mv.visitVarInsn(FSTORE, tmp);
                 t.pushArray();
                 nest.index(t.offset(), store);
-                mv.visitVarInsn(FLOAD, tmp);
-                mv.visitInsn(FASTORE);
+                mv.visitVarInsn(nk.load, acc);
+                mv.visitInsn(t.kind().astore);
             }
             nest.close(0, firstReduced);
             sealed = false;
         } else {
-            // A kept axis inside a reduced one: accumulate in the result buffer, in order.
-            sealed = true;
-            int size = p.type(v).size();
-            int i = nextLocal++;
-            Label head = new Label(), end = new Label();
-            mv.visitInsn(ICONST_0);
-            mv.visitVarInsn(ISTORE, i);
-            mv.visitLabel(head);
-            mv.visitVarInsn(ILOAD, i);
-            iconst(size);
-            mv.visitJumpInsn(IF_ICMPGE, end);
-            t.pushArray();
-            iconst(t.offset());
-            mv.visitVarInsn(ILOAD, i);
-            mv.visitInsn(IADD);
-            reduceInit(prim);
-            mv.visitInsn(FASTORE);
-            mv.visitIincInsn(i, 1);
-            mv.visitJumpInsn(GOTO, head);
-            mv.visitLabel(end);
-            nest.open(0, groups);
-            t.pushArray();
-            nest.index(t.offset(), store);
-            mv.visitInsn(DUP2);
-            mv.visitInsn(FALOAD);
-            value(x, id, nest);
-            reduceOp(prim);
-            mv.visitInsn(FASTORE);
-            nest.close(0, groups);
-            sealed = false;
+            inBuffer(v, x, id, nest, store, t);
         }
         if (toLocal) {
             local[v] = result;
@@ -459,14 +445,398 @@ final class BodyEmitter {
     }
 
     /**
-     * C[m,n] = A[m,k] B[k,n] as an i-k-j nest: a row of C is zeroed, then for each k gets
-     * a(i,k) * row k of B added, a contiguous inner loop the JIT vectorises. Each element
-     * sums its products in k order from -0.0 (no fma), exactly like the naive definition.
-     * With n = 1 it is one dot product per row, accumulated in a local in the same order.
+     * Accumulates into the result buffer, every output's terms in index order from the
+     * reduction's identity: a maximum; or a sum whose terms all go to accumulator 0 in
+     * {@link Summation}'s order (fewer than 4 terms).
+     */
+    private void inBuffer(int v, int x, Access id, Nest nest, int[] store, Target t) {
+        Prim prim = p.node(v).prim();
+        Num nk = num(v);   // the buffer's kind too: the sum's dtype (an output's is the function's, the same)
+        sealed = true;
+        int size = p.type(v).size();
+        int i = nextLocal++;
+        Label head = new Label(), end = new Label();
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, i);
+        mv.visitLabel(head);
+        mv.visitVarInsn(ILOAD, i);
+        iconst(size);
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        t.pushArray();
+        iconst(t.offset());
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitInsn(IADD);
+        reduceInit(prim, nk);
+        mv.visitInsn(nk.astore);
+        mv.visitIincInsn(i, 1);
+        mv.visitJumpInsn(GOTO, head);
+        mv.visitLabel(end);
+        nest.open(0, nest.groups());
+        t.pushArray();
+        nest.index(t.offset(), store);
+        mv.visitInsn(DUP2);
+        mv.visitInsn(nk.aload);
+        value(x, id, nest);
+        reduceOp(prim, nk);
+        mv.visitInsn(nk.astore);
+        nest.close(0, nest.groups());
+        sealed = false;
+    }
+
+    /** The store form of a reduction's result over its operand's loop variables (0 for reduced ones). */
+    private int[] reducedStoreForm(int v, boolean[] reduced) {
+        int[] resultStrides = p.type(v).strides();
+        int[] store = new int[reduced.length];
+        for (int a = 0, k = 0; a < reduced.length; a++) if (!reduced[a]) store[a] = resultStrides[k++];
+        return store;
+    }
+
+    private static Access identity(int rank) {
+        int[] vars = new int[rank];
+        for (int a = 0; a < rank; a++) vars[a] = a;
+        return Access.axes(rank, vars);
+    }
+
+    /**
+     * A sum, each output in locals, in {@link Summation}'s order: the kept axes loop outermost
+     * (in axis order), then the outer reduced axes (their partial sums fed one at a time to a
+     * {@link Cascade} state in the workspace), then the innermost reduced axis, summed by
+     * {@link #innerSum}. When kept axes lie inside reduced ones this reads the operand with
+     * strides; {@link Plan#laneAxis} picks lanes instead for the common one-axis case.
+     */
+    private void rowSum(int v, boolean toLocal) {
+        Node nd = p.node(v);
+        int x = nd.arg(0);
+        Type xt = p.type(x);
+        int rank = xt.rank();
+        boolean[] reduced = Plan.reducedAxes(nd, rank);
+        int[] store = reducedStoreForm(v, reduced);
+        collect(v);
+        forms.add(store);
+        Access id = identity(rank);
+        Target t = toLocal ? null : ownBuffer(v);
+        prepareLeaves();
+        if (t != null) t.prepare();
+        // Loop order: kept, outer reduced, innermost reduced; no loop merges across those borders.
+        int[] order = new int[rank];
+        boolean[] barrier = new boolean[rank];
+        int inner = -1, outerCount = 1, n = 0;
+        for (int a = rank - 1; a >= 0; a--) {
+            if (!reduced[a] || xt.dim(a) == 1) continue;
+            if (inner < 0) inner = a;
+            else outerCount *= xt.dim(a);
+        }
+        for (int a = 0; a < rank; a++) if (!reduced[a]) order[n++] = a;
+        int firstOuter = n;
+        for (int a = 0; a < rank; a++) if (reduced[a] && a != inner) order[n++] = a;
+        if (inner >= 0) {
+            order[n] = inner;
+            barrier[inner] = true;
+        }
+        if (firstOuter < rank) barrier[order[firstOuter]] = true;
+        Nest nest = new Nest(xt.shape(), forms, true, order, barrier);
+        int groups = nest.groups();
+        int keptGroups = 0;
+        while (keptGroups < groups && !reduced[nest.last[keptGroups]]) keptGroups++;
+        int innerGroup = inner >= 0 ? nest.group[inner] : -1;
+        int outerEnd = inner >= 0 ? innerGroup : groups;
+        int scratch = p.scratchOffset[v];
+        int stackOff = scratch;
+        int stateOff = inner >= 0 && xt.dim(inner) > Summation.BLOCK ? scratch + Cascade.depth(xt.dim(inner)) : scratch;
+        Num nk = num(v);
+        int result = toLocal ? newLocal(v) : -1;
+        int c = newLocal(v);
+        int q = outerCount > 1 ? nextLocal++ : -1;
+        sealed = true;
+        nest.open(0, keptGroups);
+        if (q >= 0) {
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, q);
+        }
+        nest.open(keptGroups, outerEnd);
+        if (inner >= 0) {
+            innerSum(nest, innerGroup, xt.dim(inner), stackOff, c, nk, () -> value(x, id, nest));
+        } else { // no reduced axis of extent > 1: the one term itself
+            value(x, id, nest);
+            mv.visitVarInsn(nk.store, c);
+        }
+        if (q >= 0) {
+            workspace(nk);
+            iconst(stateOff);
+            mv.visitVarInsn(ILOAD, q);
+            iconst(outerCount);
+            mv.visitVarInsn(nk.load, c);
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "add", "(" + nk.array + "III" + nk.desc + ")V", false);
+            mv.visitIincInsn(q, 1);
+        }
+        nest.close(keptGroups, outerEnd);
+        if (q >= 0) {
+            workspace(nk);
+            iconst(stateOff);
+            iconst(outerCount);
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "result", "(" + nk.array + "II)" + nk.desc, false);
+            mv.visitVarInsn(nk.store, c);
+        }
+        if (toLocal) {
+            mv.visitVarInsn(nk.load, c);
+            mv.visitVarInsn(nk.store, result);
+        } else {
+            t.pushArray();
+            nest.index(t.offset(), store);
+            mv.visitVarInsn(nk.load, c);
+            mv.visitInsn(t.kind().astore);
+        }
+        nest.close(0, keptGroups);
+        sealed = false;
+        if (toLocal) {
+            local[v] = result;
+            chunkValues.add(v);
+        }
+    }
+
+    /**
+     * One sum of e terms along the loop of group g (not opened by the caller), into local
+     * {@code into}, in {@link Summation}'s order: blocks of BLOCK terms, term q to accumulator
+     * q % 4 (the last e % 4 to accumulator 0), block sum (a0 + a1) + (a2 + a3), blocks merged by
+     * {@link Cascade#push} into the stack at workspace[stackOff ..] (e > BLOCK only). The term
+     * (pushed by {@code term}, at the loop index plus {@link Nest#delta}) is emitted five times.
+     * All in the sum's kind {@code nk}: float and double sums add in the same order.
+     */
+    private void innerSum(Nest nest, int g, int e, int stackOff, int into, Num nk, Runnable term) {
+        int var = nest.local[g];
+        int main = e & ~3;
+        int accs = main > 0 ? 4 : 1; // under 4 terms all go to a0, and (a0 + -0) + (-0 + -0) is a0
+        int[] acc = new int[accs];
+        for (int i = 0; i < accs; i++) {
+            acc[i] = nextLocal;
+            nextLocal += nk.slots;
+        }
+        boolean blocked = e > Summation.BLOCK;
+        int base = -1, mainEnd = -1, end = -1;
+        Label blockHead = new Label(), blockDone = new Label();
+        if (blocked) {
+            base = nextLocal++;
+            mainEnd = nextLocal++;
+            end = nextLocal++;
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, base);
+            mv.visitLabel(blockHead);
+            mv.visitVarInsn(ILOAD, base);
+            iconst(e);
+            mv.visitJumpInsn(IF_ICMPGE, blockDone);
+            // mainEnd = min(base + BLOCK, e & ~3), end = min(base + BLOCK, e)
+            mv.visitVarInsn(ILOAD, base);
+            iconst(Summation.BLOCK);
+            mv.visitInsn(IADD);
+            mv.visitInsn(DUP);
+            iconst(main);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+            mv.visitVarInsn(ISTORE, mainEnd);
+            iconst(e);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+            mv.visitVarInsn(ISTORE, end);
+        }
+        for (int i = 0; i < accs; i++) {
+            nk.constant(mv, -0.0);
+            mv.visitVarInsn(nk.store, acc[i]);
+        }
+        if (blocked) mv.visitVarInsn(ILOAD, base);
+        else mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, var);
+        if (main > 0) {
+            Label head = new Label(), done = new Label();
+            mv.visitLabel(head);
+            mv.visitVarInsn(ILOAD, var);
+            if (blocked) mv.visitVarInsn(ILOAD, mainEnd);
+            else iconst(main);
+            mv.visitJumpInsn(IF_ICMPGE, done);
+            for (int d = 0; d < 4; d++) {
+                nest.delta = d;
+                mv.visitVarInsn(nk.load, acc[d]);
+                term.run();
+                mv.visitInsn(nk.add);
+                mv.visitVarInsn(nk.store, acc[d]);
+            }
+            nest.delta = 0;
+            mv.visitIincInsn(var, 4);
+            mv.visitJumpInsn(GOTO, head);
+            mv.visitLabel(done);
+        }
+        if (main < e) {
+            Label head = new Label(), done = new Label();
+            mv.visitLabel(head);
+            mv.visitVarInsn(ILOAD, var);
+            if (blocked) mv.visitVarInsn(ILOAD, end);
+            else iconst(e);
+            mv.visitJumpInsn(IF_ICMPGE, done);
+            mv.visitVarInsn(nk.load, acc[0]);
+            term.run();
+            mv.visitInsn(nk.add);
+            mv.visitVarInsn(nk.store, acc[0]);
+            mv.visitIincInsn(var, 1);
+            mv.visitJumpInsn(GOTO, head);
+            mv.visitLabel(done);
+        }
+        if (blocked) { // push(ws, stackOff, base / BLOCK + 1, block sum)
+            workspace(nk);
+            iconst(stackOff);
+            mv.visitVarInsn(ILOAD, base);
+            iconst(Cascade.LOG_BLOCK);
+            mv.visitInsn(IUSHR);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+        }
+        mv.visitVarInsn(nk.load, acc[0]);
+        if (accs == 4) { // (a0 + a1) + (a2 + a3)
+            mv.visitVarInsn(nk.load, acc[1]);
+            mv.visitInsn(nk.add);
+            mv.visitVarInsn(nk.load, acc[2]);
+            mv.visitVarInsn(nk.load, acc[3]);
+            mv.visitInsn(nk.add);
+            mv.visitInsn(nk.add);
+        }
+        if (blocked) {
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "push", "(" + nk.array + "II" + nk.desc + ")V", false);
+            mv.visitIincInsn(base, Summation.BLOCK);
+            mv.visitJumpInsn(GOTO, blockHead);
+            mv.visitLabel(blockDone);
+            workspace(nk);
+            iconst(stackOff);
+            iconst(Cascade.blocks(e));
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "finish", "(" + nk.array + "II)" + nk.desc, false);
+        }
+        mv.visitVarInsn(nk.store, into);
+    }
+
+    /**
+     * A sum over one axis q with kept axes after it (a column sum): the kept axes after q are
+     * lanes, looped innermost and contiguous so the JIT vectorises them; every lane is its own
+     * sum in {@link Summation}'s order, its four accumulators rows of a {@link Cascade} lane
+     * state. Under 4 terms (all to accumulator 0) the result buffer accumulates directly.
+     */
+    private void laneSum(int v) {
+        Node nd = p.node(v);
+        int x = nd.arg(0);
+        Type xt = p.type(x);
+        int rank = xt.rank();
+        int q = p.laneAxis(v);
+        boolean[] reduced = Plan.reducedAxes(nd, rank);
+        int[] store = reducedStoreForm(v, reduced);
+        collect(v);
+        forms.add(store);
+        Access id = identity(rank);
+        Target t = ownBuffer(v);
+        prepareLeaves();
+        t.prepare();
+        int[] order = new int[rank];
+        boolean[] barrier = new boolean[rank];
+        for (int a = 0; a < rank; a++) order[a] = a;
+        barrier[q] = true;
+        for (int a = q + 1; a < rank; a++) {
+            if (xt.dim(a) > 1) {
+                barrier[a] = true;
+                break;
+            }
+        }
+        Nest nest = new Nest(xt.shape(), forms, true, order, barrier);
+        if (xt.dim(q) < 4) {
+            inBuffer(v, x, id, nest, store, t);
+            return;
+        }
+        lanes(v, nest, q, xt.dim(q), store, t, () -> { }, () -> value(x, id, nest));
+    }
+
+    /**
+     * The lane loops of a column sum or a matmul over loop variable q (e terms): for each
+     * setting of the variables before q, every lane (the variables after q, flattened) is one
+     * sum. {@code perTerm} runs once per q (a matmul hoists a(i, q) there), {@code term} pushes
+     * lane j's term q.
+     */
+    private void lanes(int v, Nest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term) {
+        int vars = store.length;
+        int lanes = 1;
+        int[] laneForm = new int[vars], outerForm = new int[vars];
+        for (int a = 0; a < vars; a++) {
+            if (a > q) {
+                lanes *= nest.varExt[a];
+                laneForm[a] = store[a];
+            } else {
+                outerForm[a] = store[a];
+            }
+        }
+        int qGroup = nest.group[q];
+        int groups = nest.groups();
+        int state = p.scratchOffset[v];
+        Num nk = num(v);   // the state's kind: the sum's dtype
+        int row = nextLocal++;
+        sealed = true;
+        nest.open(0, qGroup);
+        workspace(nk);
+        iconst(state);
+        iconst(lanes);
+        mv.visitMethodInsn(INVOKESTATIC, CASCADE, "laneReset", "(" + nk.array + "II)V", false);
+        nest.open(qGroup, qGroup + 1);
+        // row = state + lanes * accumulator(q, e)
+        mv.visitVarInsn(ILOAD, nest.local[qGroup]);
+        iconst(e);
+        mv.visitMethodInsn(INVOKESTATIC, CASCADE, "accumulator", "(II)I", false);
+        iconst(lanes);
+        mv.visitInsn(IMUL);
+        iconst(state);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, row);
+        perTerm.run();
+        nest.open(qGroup + 1, groups);
+        workspace(nk);
+        nest.index(0, laneForm);
+        mv.visitVarInsn(ILOAD, row);
+        mv.visitInsn(IADD);
+        mv.visitInsn(DUP2);
+        mv.visitInsn(nk.aload);
+        term.run();
+        mv.visitInsn(nk.add);
+        mv.visitInsn(nk.astore);
+        nest.close(qGroup + 1, groups);
+        if (e > Summation.BLOCK) { // after a full block: laneBlockEnd(ws, state, lanes, q / BLOCK + 1)
+            Label skip = new Label();
+            mv.visitVarInsn(ILOAD, nest.local[qGroup]);
+            iconst(Summation.BLOCK - 1);
+            mv.visitInsn(IAND);
+            iconst(Summation.BLOCK - 1);
+            mv.visitJumpInsn(IF_ICMPNE, skip);
+            workspace(nk);
+            iconst(state);
+            iconst(lanes);
+            mv.visitVarInsn(ILOAD, nest.local[qGroup]);
+            iconst(Cascade.LOG_BLOCK);
+            mv.visitInsn(IUSHR);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKESTATIC, CASCADE, "laneBlockEnd", "(" + nk.array + "III)V", false);
+            mv.visitLabel(skip);
+        }
+        nest.close(qGroup, qGroup + 1);
+        workspace(nk);
+        iconst(state);
+        iconst(lanes);
+        iconst(e);
+        t.pushArray();
+        nest.index(t.offset(), outerForm);
+        mv.visitMethodInsn(INVOKESTATIC, CASCADE, "laneFinish", "(" + nk.array + "III" + nk.array + "I)V", false);
+        nest.close(0, qGroup);
+        sealed = false;
+    }
+
+    /**
+     * C[m,n] = A[m,k] B[k,n], each element the dot product of {@link Summation} over k (products
+     * rounded, no fma). With n = 1: one sum per row in locals ({@link #innerSum}). Otherwise an
+     * i-k-j nest whose j loop is contiguous and vectorised: lanes over j ({@link #lanes}); under
+     * 4 terms (all to accumulator 0) the row of C accumulates directly in k order from -0.0.
      */
     private void matmulKernel(int v, boolean toLocal) {
         Node nd = p.node(v);
         int a = nd.arg(0), b = nd.arg(1);
+        int k = p.type(a).dim(1);
         int n = p.type(b).dim(1);
         collect(v);
         int[] store = {n, 0, 1};
@@ -475,58 +845,79 @@ final class BodyEmitter {
         if (t != null) t.prepare();
         Nest nest = new Nest(p.kernelExtents(v), forms, false);
         Access accA = Access.axes(3, 0, 1), accB = Access.axes(3, 1, 2);
-        int result = toLocal ? nextLocal++ : -1;
-        sealed = true;
-        if (n == 1) {
-            int acc = nextLocal++;
+        Num nk = num(v);
+        int result = toLocal ? newLocal(v) : -1;
+        if (n == 1 && k > 1) {
+            int acc = newLocal(v);
+            sealed = true;
             nest.openVar(0);
-            mv.visitLdcInsn(-0.0f);
-            mv.visitVarInsn(FSTORE, acc);
-            nest.openVar(1);
-            mv.visitVarInsn(FLOAD, acc);
-            value(a, accA, nest);
-            value(b, accB, nest);
-            mv.visitInsn(FMUL);
-            mv.visitInsn(FADD);
-            mv.visitVarInsn(FSTORE, acc);
-            nest.closeVar(1);
+            innerSum(nest, nest.group[1], k, p.scratchOffset[v], acc, nk, () -> {
+                value(a, accA, nest);
+                value(b, accB, nest);
+                mv.visitInsn(nk.mul);
+            });
             if (toLocal) {
-                mv.visitVarInsn(FLOAD, acc);
-                mv.visitVarInsn(FSTORE, result);
+                mv.visitVarInsn(nk.load, acc);
+                mv.visitVarInsn(nk.store, result);
             } else {
                 t.pushArray();
                 nest.index(t.offset(), store);
-                mv.visitVarInsn(FLOAD, acc);
-                mv.visitInsn(FASTORE);
+                mv.visitVarInsn(nk.load, acc);
+                mv.visitInsn(t.kind().astore);
             }
             nest.closeVar(0);
+            sealed = false;
+        } else if (n == 1) { // k = 1: -0.0 + a * b
+            sealed = true;
+            nest.openVar(0);
+            t.pushArray();
+            nest.index(t.offset(), store);
+            nk.constant(mv, -0.0);
+            value(a, accA, nest);
+            value(b, accB, nest);
+            mv.visitInsn(nk.mul);
+            mv.visitInsn(nk.add);
+            mv.visitInsn(t.kind().astore);
+            nest.closeVar(0);
+            sealed = false;
+        } else if (k >= 4) {
+            int aik = newLocal(v);
+            lanes(v, nest, 1, k, store, t, () -> {
+                value(a, accA, nest);
+                mv.visitVarInsn(nk.store, aik);
+            }, () -> {
+                mv.visitVarInsn(nk.load, aik);
+                value(b, accB, nest);
+                mv.visitInsn(nk.mul);
+            });
         } else {
-            int aik = nextLocal++;
+            int aik = newLocal(v);
+            sealed = true;
             nest.openVar(0);
             nest.openVar(2);
             t.pushArray();
             nest.index(t.offset(), store);
-            mv.visitLdcInsn(-0.0f);
-            mv.visitInsn(FASTORE);
+            nk.constant(mv, -0.0);
+            mv.visitInsn(nk.astore);
             nest.closeVar(2);
             nest.openVar(1);
             value(a, accA, nest);
-            mv.visitVarInsn(FSTORE, aik);
+            mv.visitVarInsn(nk.store, aik);
             nest.openVar(2);
             t.pushArray();
             nest.index(t.offset(), store);
             mv.visitInsn(DUP2);
-            mv.visitInsn(FALOAD);
-            mv.visitVarInsn(FLOAD, aik);
+            mv.visitInsn(nk.aload);
+            mv.visitVarInsn(nk.load, aik);
             value(b, accB, nest);
-            mv.visitInsn(FMUL);
-            mv.visitInsn(FADD);
-            mv.visitInsn(FASTORE);
+            mv.visitInsn(nk.mul);
+            mv.visitInsn(nk.add);
+            mv.visitInsn(nk.astore);
             nest.closeVar(2);
             nest.closeVar(1);
             nest.closeVar(0);
+            sealed = false;
         }
-        sealed = false;
         if (toLocal) {
             local[v] = result;
             chunkValues.add(v);
@@ -534,14 +925,13 @@ final class BodyEmitter {
     }
 
     /** -0.0 is the identity of IEEE addition (a sum of one -0.0 stays -0.0), as the interpreter's. */
-    private void reduceInit(Prim prim) {
-        if (prim == Prim.REDUCE_SUM) mv.visitLdcInsn(-0.0f);
-        else mv.visitLdcInsn(Float.NEGATIVE_INFINITY);
+    private void reduceInit(Prim prim, Num k) {
+        k.constant(mv, prim == Prim.REDUCE_SUM ? -0.0 : Double.NEGATIVE_INFINITY);
     }
 
-    private void reduceOp(Prim prim) {
-        if (prim == Prim.REDUCE_SUM) mv.visitInsn(FADD);
-        else mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(FF)F", false);
+    private void reduceOp(Prim prim, Num k) {
+        if (prim == Prim.REDUCE_SUM) mv.visitInsn(k.add);
+        else mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", k.binary(), false);
     }
 
     /**
@@ -560,26 +950,28 @@ final class BodyEmitter {
         int delta;
 
         Nest(int[] varExt, List<int[]> forms, boolean merge) {
-            this(varExt, forms, merge, false);
+            this(varExt, forms, merge, null, new boolean[varExt.length]);
         }
 
         /**
-         * {@code keepInnermost}: the innermost axis of extent > 1 stays a loop of its own. A sum
-         * uses it so that its order depends on the reduced shape alone, not on which leaves the
-         * loop reads: the same sum then gives the same bits in forward, vjp and valueAndGrad.
+         * {@code order}: the loop order of the variables, outermost first (null: their own order);
+         * {@code barrier[l]}: variable l never merges into the loop before it (nor, when l has
+         * extent 1 and no loop, does the next variable that has one). A sum uses barriers so
+         * that its loop structure, and so its order, follows the reduced shape alone.
          */
-        Nest(int[] varExt, List<int[]> forms, boolean merge, boolean keepInnermost) {
+        Nest(int[] varExt, List<int[]> forms, boolean merge, int[] order, boolean[] barrier) {
             int vars = varExt.length;
-            int innermost = -1;
-            if (keepInnermost) for (int l = vars - 1; l >= 0 && innermost < 0; l--) if (varExt[l] != 1) innermost = l;
             this.varExt = varExt.clone();
             group = new int[vars];
             int[] lastTmp = new int[vars], extTmp = new int[vars];
             int count = 0;
-            for (int l = 0; l < vars; l++) {
+            boolean pending = false;
+            for (int i = 0; i < vars; i++) {
+                int l = order == null ? i : order[i];
                 group[l] = -1;
+                pending |= barrier[l];
                 if (varExt[l] == 1) continue;
-                if (merge && count > 0 && l != innermost && mergeable(forms, lastTmp[count - 1], l, varExt[l])) {
+                if (merge && count > 0 && !pending && mergeable(forms, lastTmp[count - 1], l, varExt[l])) {
                     group[l] = count - 1;
                     lastTmp[count - 1] = l;
                     extTmp[count - 1] *= varExt[l];
@@ -589,6 +981,7 @@ final class BodyEmitter {
                     extTmp[count] = varExt[l];
                     count++;
                 }
+                pending = false;
             }
             last = Arrays.copyOf(lastTmp, count);
             ext = Arrays.copyOf(extTmp, count);
@@ -707,8 +1100,11 @@ final class BodyEmitter {
                 mv.visitLabel(done);
             }
             case SHAPE -> value(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest);
+            case CONVERT -> {
+                value(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest);
+                convert(nd.arg(0), v);
+            }
             case LEAF, REDUCE, MATMUL -> throw new AssertionError(nd + " is always stored, never fused");
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         }
     }
 
@@ -728,50 +1124,75 @@ final class BodyEmitter {
         Node nd = p.node(c);
         value(nd.arg(0), argAccess(c, nd.arg(0), acc, nest), nest);
         value(nd.arg(1), argAccess(c, nd.arg(1), acc, nest), nest);
-        // As javac compiles them: NaN makes every comparison false (fcmpl gives -1, fcmpg 1).
+        // As javac compiles them: NaN makes every comparison false (xcmpl gives -1, xcmpg 1).
         // {compare instruction, jump-if-false}; a switch expression, so a new primitive must be listed
+        Num k = num(nd.arg(0));
         int[] insns = switch (nd.prim()) {
-            case GT -> new int[] {FCMPL, IFLE};
-            case GE -> new int[] {FCMPL, IFLT};
-            case LT -> new int[] {FCMPG, IFGE};
-            case LE -> new int[] {FCMPG, IFGT};
-            case EQ -> new int[] {FCMPL, IFNE};
-            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
+            case GT -> new int[] {k.cmpl, IFLE};
+            case GE -> new int[] {k.cmpl, IFLT};
+            case LT -> new int[] {k.cmpg, IFGE};
+            case LE -> new int[] {k.cmpg, IFGT};
+            case EQ -> new int[] {k.cmpl, IFNE};
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT, CONVERT,
                  ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new IllegalStateException("not a comparison: " + nd);
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
         mv.visitInsn(insns[0]);
         mv.visitJumpInsn(insns[1], no);
     }
 
-    /** The arithmetic of an elementwise primitive whose operands are on the stack. */
+    /**
+     * The arithmetic of an elementwise primitive whose operands are on the stack, in the
+     * result's dtype. Transcendentals are the IR's rule: in float32 {@code Ops} (double, rounded
+     * once); in float64 {@code Math} itself, and {@code Ops}' double forms where Math has none.
+     */
     private void arithmetic(Node nd) {
+        Num k = num(nd.id());
         boolean done = switch (nd.prim()) {
-            case NEG -> insn(FNEG);
-            case EXP -> ops("exp");
-            case LOG -> ops("log");
-            case LOG1P -> ops("log1p");
-            case SIN -> ops("sin");
-            case COS -> ops("cos");
-            case TANH -> ops("tanh");
-            case SIGMOID -> ops("sigmoid");
-            case SOFTPLUS -> ops("softplus");
-            case SQRT -> ops("sqrt");
-            case ABS -> math("abs", "(F)F");
-            case POW -> pow(nd.exponent());
+            case NEG -> insn(k.neg);
+            case EXP -> transcendental("exp", k);
+            case LOG -> transcendental("log", k);
+            case LOG1P -> transcendental("log1p", k);
+            case SIN -> transcendental("sin", k);
+            case COS -> transcendental("cos", k);
+            case TANH -> transcendental("tanh", k);
+            case SIGMOID -> ops("sigmoid", k);
+            case SOFTPLUS -> ops("softplus", k);
+            case SQRT -> transcendental("sqrt", k);
+            case ABS -> math("abs", k.unary());
+            case POW -> pow(nd.exponent(), k);
             case STOP_GRADIENT -> true;
-            case ADD -> insn(FADD);
-            case SUB -> insn(FSUB);
-            case MUL -> insn(FMUL);
-            case DIV -> insn(FDIV);
-            case MAX -> math("max", "(FF)F");
-            case MIN -> math("min", "(FF)F");
-            case INPUT, CONST, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+            case ADD -> insn(k.add);
+            case SUB -> insn(k.sub);
+            case MUL -> insn(k.mul);
+            case DIV -> insn(k.div);
+            case MAX -> math("max", k.binary());
+            case MIN -> math("min", k.binary());
+            case INPUT, CONST, CONVERT, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
                     throw new AssertionError(nd.prim() + " is not elementwise arithmetic");
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
         };
         assert done;
+    }
+
+    /**
+     * CONVERT of the value of {@code from} on the stack to {@code to}'s dtype, as the IR's kernel:
+     * float to double exact, double to float rounded (d2f), a bool to 0/1, a float to bool
+     * x != 0 (NaN is true).
+     */
+    private void convert(int from, int to) {
+        boolean fromBool = isBool(from), toBool = isBool(to);
+        if (fromBool && toBool) return;
+        if (fromBool) {
+            mv.visitInsn(num(to).fromInt);
+        } else if (toBool) {
+            Num k = num(from);
+            k.constant(mv, 0);
+            mv.visitInsn(k.cmpl);      // -1, 0 or 1 (-1 for NaN)
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IAND);        // 0 only for ±0: a bool is the int 0 or 1
+        } else {
+            num(from).convert(mv, num(to));
+        }
     }
 
     private boolean insn(int opcode) {
@@ -779,9 +1200,14 @@ final class BodyEmitter {
         return true;
     }
 
-    private boolean ops(String fn) {
-        mv.visitMethodInsn(INVOKESTATIC, ClassGen.OPS, fn, "(F)F", false);
+    private boolean ops(String fn, Num k) {
+        mv.visitMethodInsn(INVOKESTATIC, ClassGen.OPS, fn, k.unary(), false);
         return true;
+    }
+
+    /** A function java.lang.Math has in double: called directly in F64, through Ops' float form in F32. */
+    private boolean transcendental(String fn, Num k) {
+        return k == Num.F64 ? math(fn, k.unary()) : ops(fn, k);
     }
 
     private boolean math(String fn, String desc) {
@@ -790,17 +1216,17 @@ final class BodyEmitter {
     }
 
     /** Exponents with an exactly equal cheaper form; Ops.pow (the IR's pow rule) for the rest. */
-    private boolean pow(double e) {
+    private boolean pow(double e, Num k) {
         if (e == 1) return true; // Math.pow(x, 1) is x
         if (e == 0) { // x^0 is 1 for every x, NaN included
-            mv.visitInsn(POP);
-            mv.visitInsn(FCONST_1);
-        } else if (e == 2) { // (double) x * x is exact; rounding it equals the float product
-            mv.visitInsn(DUP);
-            mv.visitInsn(FMUL);
+            mv.visitInsn(k.pop);
+            k.constant(mv, 1);
+        } else if (e == 2) { // the rule's x*x; in float, (double) x * x rounded equals the float product
+            mv.visitInsn(k.dup);
+            mv.visitInsn(k.mul);
         } else {
             mv.visitLdcInsn(e);
-            mv.visitMethodInsn(INVOKESTATIC, ClassGen.OPS, "pow", "(FD)F", false);
+            mv.visitMethodInsn(INVOKESTATIC, ClassGen.OPS, "pow", "(" + k.desc + "D)" + k.desc, false);
         }
         return true;
     }
@@ -817,20 +1243,64 @@ final class BodyEmitter {
         }
         pushArray(v);
         nest.index(bufferOffset(v), acc.flatForm(p.type(v)));
-        mv.visitInsn(FALOAD);
-        if (isBool(v)) { // stored as 0f / 1f
-            mv.visitInsn(FCONST_0);
-            mv.visitInsn(FCMPL);
-        }
+        Num arr = arrayKind(v);
+        mv.visitInsn(arr.aload);
+        fromArray(v, arr);
     }
 
     private void constant(Node c, int i) {
         double d = c.constAt(i);
         if (c.type().dtype() == DType.BOOL) mv.visitInsn(d != 0 ? ICONST_1 : ICONST_0);
-        else fconst((float) d);
+        else Num.of(c.type().dtype()).constant(mv, d);
     }
 
     private boolean isBool(int v) { return p.type(v).dtype() == DType.BOOL; }
+
+    /** The JVM kind of a float value (not for a bool, which is an int). */
+    private Num num(int v) { return Num.of(p.type(v).dtype()); }
+
+    /** A new local for value v: one slot for a float or a bool, two for a double. */
+    private int newLocal(int v) {
+        int l = nextLocal;
+        nextLocal += isBool(v) ? 1 : num(v).slots;
+        return l;
+    }
+
+    private void load(int v, int l) { mv.visitVarInsn(isBool(v) ? ILOAD : num(v).load, l); }
+
+    private void store(int v, int l) { mv.visitVarInsn(isBool(v) ? ISTORE : num(v).store, l); }
+
+    /**
+     * The element kind of the array a buffer v is read from: the function's dtype for an
+     * INPUT or an output, the constant's own for a CONST, v's workspace region's for the rest.
+     */
+    private Num arrayKind(int v) {
+        Node nd = p.node(v);
+        if (nd.prim() == Prim.INPUT || p.destOutput[v] >= 0) return cg.io;
+        if (nd.prim() == Prim.CONST) return ClassGen.constantKind(nd);
+        return p.storage(v);
+    }
+
+    /** Pushes the workspace region of kind {@code kind}: the body's float[] or double[] parameter. */
+    private void workspace(Num kind) {
+        mv.visitVarInsn(ALOAD, kind == Num.F64 ? P_WSD : P_WSF);
+    }
+
+    /** Value v on the stack, made ready to store in an array of kind arr: a bool becomes 0/1; a float value is of that kind already. */
+    private void toArray(int v, Num arr) {
+        if (isBool(v)) mv.visitInsn(arr.fromInt);
+        else if (num(v) != arr) throw new AssertionError("%" + v + " (" + p.type(v) + ") stored in a " + arr.array + " array");
+    }
+
+    /** An element just loaded from an array of kind arr, as value v: a bool's 0/1 becomes the int 0/1 (x != 0). */
+    private void fromArray(int v, Num arr) {
+        if (isBool(v)) {
+            arr.constant(mv, 0);
+            mv.visitInsn(arr.cmpl);
+        } else if (num(v) != arr) {
+            throw new AssertionError("%" + v + " (" + p.type(v) + ") read from a " + arr.array + " array");
+        }
+    }
 
     // ---------------------------------------------------------------- values and arrays
 
@@ -850,18 +1320,20 @@ final class BodyEmitter {
                 mv.visitInsn(AALOAD);
             }
             mv.visitInsn(ICONST_0);
-            mv.visitInsn(FALOAD);
-            if (isBool(c)) { mv.visitInsn(FCONST_0); mv.visitInsn(FCMPL); }
+            mv.visitInsn(cg.io.aload);
+            fromArray(c, cg.io);
         } else {
             if (spill[c] < 0) throw new AssertionError("%" + c + " is neither in this chunk nor spilled");
-            mv.visitVarInsn(ALOAD, P_WS);
+            Num kind = p.storage(c);
+            workspace(kind);
             iconst(spill[c]);
-            mv.visitInsn(FALOAD);
-            if (isBool(c)) { mv.visitInsn(FCONST_0); mv.visitInsn(FCMPL); }
+            mv.visitInsn(kind.aload);
+            fromArray(c, kind);
         }
-        int l = nextLocal++;
-        mv.visitVarInsn(isBool(c) ? ISTORE : FSTORE, l);
+        int l = newLocal(c);
+        store(c, l);
         local[c] = l;
+        loaded.add(c);
     }
 
     private void pushScalar(int v) {
@@ -872,7 +1344,7 @@ final class BodyEmitter {
             return;
         }
         if (local[c] < 0) throw new AssertionError("%" + c + " was not prepared");
-        mv.visitVarInsn(isBool(c) ? ILOAD : FLOAD, local[c]);
+        load(c, local[c]);
     }
 
     private void prepareArray(int v) {
@@ -885,6 +1357,7 @@ final class BodyEmitter {
             int l = nextLocal++;
             mv.visitVarInsn(ASTORE, l);
             arrayLocal[v] = l;
+            loaded.add(v);
         } else if (p.mat[v] && p.destOutput[v] > 0) {
             gradArray(p.destOutput[v]);
         }
@@ -909,13 +1382,13 @@ final class BodyEmitter {
             if (nd.inputIndex() == p.seedInput) mv.visitVarInsn(ALOAD, P_SEED);
             else mv.visitVarInsn(ALOAD, arrayLocal[v]);
         } else if (nd.prim() == Prim.CONST) {
-            mv.visitFieldInsn(GETSTATIC, cg.name, cg.constantField(nd), "[F");
+            mv.visitFieldInsn(GETSTATIC, cg.name, cg.constantField(nd), ClassGen.constantKind(nd).array);
         } else if (p.destOutput[v] == 0) {
             mv.visitVarInsn(ALOAD, P_OUT);
         } else if (p.destOutput[v] > 0) {
             mv.visitVarInsn(ALOAD, gradArray(p.destOutput[v]));
         } else {
-            mv.visitVarInsn(ALOAD, P_WS);
+            workspace(p.storage(v));
         }
     }
 
@@ -932,13 +1405,5 @@ final class BodyEmitter {
         else if (i >= Byte.MIN_VALUE && i <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, i);
         else if (i >= Short.MIN_VALUE && i <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, i);
         else mv.visitLdcInsn(i);
-    }
-
-    private void fconst(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        if (bits == 0) mv.visitInsn(FCONST_0);
-        else if (bits == Float.floatToRawIntBits(1f)) mv.visitInsn(FCONST_1);
-        else if (bits == Float.floatToRawIntBits(2f)) mv.visitInsn(FCONST_2);
-        else mv.visitLdcInsn(f);
     }
 }

@@ -1,12 +1,13 @@
 package io.jgrad.codegen;
 
 import io.jgrad.ir.Node;
+import io.jgrad.runtime.DType;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,12 @@ import static org.objectweb.asm.Opcodes.*;
  * Owns the ClassWriter of one generated class: a final subclass of {@code Compiled} whose
  * public entry points validate through {@code Checks} and call the static bodies written by
  * {@link BodyEmitter}. One method here per generated member.
+ *
+ * <p>A graph too big for one class file (65,535 constant-pool entries; a {@code <clinit>}
+ * under 64 KB) continues in chunk classes ({@link #newChunkClass}): final classes holding
+ * static chunk methods and constant fields, defined as hidden classes before the main class,
+ * whose class data holds a {@code MethodHandle} to each method it calls there (hidden classes
+ * cannot name each other). Nothing else refers to them: they are unloaded with the main class.
  */
 final class ClassGen {
     static final String COMPILED = "io/jgrad/runtime/Compiled";
@@ -24,54 +31,150 @@ final class ClassGen {
     static final String SIGNATURE = "io/jgrad/runtime/Signature";
     static final String OPS = "io/jgrad/runtime/Ops";
 
-    /** Every body and chunk: (inputs, workspace, seed, output, grads) -> the scalar value, or 0. */
-    static final String BODY_DESC = "([[F[F[F[F[[F)F";
     static final String CTOR_DESC = "(L" + SIGNATURE + ";)V";
     static final String C = "L" + COMPILED + ";";
     static final String W = "L" + WORKSPACE + ";";
-    static final String CHECK_FORWARD = "(" + C + "[[F[F)V";
-    static final String CHECK_VALUE = "(" + C + "[[F)V";
-    static final String CHECK_VAG = "(" + C + "[[F[[F)V";
-    static final String CHECK_VJP = "(" + C + "[[F[F[F[[F)V";
     static final String CHECK_WS = "(" + C + W + ")V";
 
-    final String name;
-    private final ClassWriter cw;
-    private final List<float[]> constants = new ArrayList<>();
-    private final Map<Node, String> constantFields = new IdentityHashMap<>();
+    /** A class stops taking chunks at this many constant-pool entries: one more chunk of at most 8000 bytes, the drivers and handles fit in the rest. */
+    static final int CHUNK_POOL_LIMIT = 45_000;
+    /** ... or at this many static fields: one more chunk (at most 2,667 field reads) keeps {@code <clinit>} (11 bytes a field) under 64 KB. */
+    static final int CHUNK_FIELD_LIMIT = 2_800;
+    static final String HANDLE = "java/lang/invoke/MethodHandle";
 
-    ClassGen(String name) {
+    /** A static body method of a generated class: the main class calls those of a chunk class through a MethodHandle. */
+    record Method(ClassGen owner, String name) {}
+
+    final String name;
+    /** The function's dtype: inputs, seed, output and gradients are arrays of it. */
+    final Num io;
+    /**
+     * Every body and chunk: (inputs, workspace floats, workspace doubles, seed, output, grads)
+     * -> the scalar value, or 0. A region the function does not use is passed as null.
+     */
+    final String bodyDesc;
+    /** Elements of the workspace's float and double regions (set before the entry points are written). */
+    int wsFloats, wsDoubles;
+    private ClassWriter cw;
+    private byte[] bytes;
+    /** Class data, one entry per static field in order: float[]/double[] constants, and Methods resolved to handles at definition. */
+    private final List<Object> data = new ArrayList<>();
+    /** The field descriptor of each class-data entry. */
+    private final List<String> dataTypes = new ArrayList<>();
+    private final Map<ConstKey, String> constantFields = new HashMap<>();
+    private final Map<Method, String> handleFields = new HashMap<>();
+    /** The array copies of the constants (float[] or double[] by {@link #constantKind}), shared by the classes of one function. */
+    private final Map<ConstKey, Object> arrays;
+    private final List<ClassGen> chunkClasses = new ArrayList<>();
+    private int bodies;
+
+    /** Constants of one dtype and equal values share a field: forward, vjp and valueAndGrad each have their own node. */
+    private record ConstKey(Node c) {
+        @Override public boolean equals(Object o) {
+            return o instanceof ConstKey k && k.c.type().dtype() == c.type().dtype() && k.c.sameData(c);
+        }
+        @Override public int hashCode() { return c.dataHash(); }
+
+        /**
+         * The constant as its field holds it: a double[] for F64, a float[] otherwise (BOOL as 0/1);
+         * a captured f32 constant's own array as it is (never written: generated code only reads it).
+         */
+        Object array() {
+            int n = c.type().size();
+            if (constantKind(c) == Num.F64) {
+                double[] d = new double[n];
+                for (int i = 0; i < n; i++) d[i] = c.constAt(i);
+                return d;
+            }
+            float[] shared = c.sharedF32Values();
+            if (shared != null) return shared;
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) f[i] = (float) c.constAt(i);
+            return f;
+        }
+    }
+
+    ClassGen(String name, Num io) {
+        this(name, io, COMPILED, new HashMap<>());
+    }
+
+    private ClassGen(String name, Num io, String superName, Map<ConstKey, Object> arrays) {
         this.name = name;
+        this.io = io;
+        this.arrays = arrays;
+        this.bodyDesc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + ")" + io.desc;
         this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
-                // Generated code holds only primitives and float arrays: a merge of two
+                // Generated code holds only primitives and number arrays: a merge of two
                 // reference types means a code generator bug.
                 throw new IllegalStateException("unexpected frame merge of " + a + " and " + b + " in " + name);
             }
         };
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, COMPILED, null);
+        cw.visit(V17, (superName.equals(COMPILED) ? ACC_PUBLIC : 0) | ACC_FINAL | ACC_SUPER, name, null, superName, null);
+    }
+
+    /** A new chunk class of this (main) class, for the chunks that do not fit here. */
+    ClassGen newChunkClass() {
+        ClassGen c = new ClassGen(name + "$" + (chunkClasses.size() + 1), io, "java/lang/Object", arrays);
+        chunkClasses.add(c);
+        return c;
+    }
+
+    /** The chunk classes, in the order they were made (each finished). */
+    List<ClassGen> chunkClasses() { return chunkClasses; }
+
+    /**
+     * Whether one more chunk method, to be called {@code method}, fits here (with what its
+     * driver will add for it: a method ref and a name-and-type).
+     */
+    boolean hasRoomForChunk(String method) {
+        // the pool's size, read without adding junk: the new name's entry is appended, at index = size so far
+        int poolEntries = cw.newUTF8(method) + 1;
+        return poolEntries + 2 * bodies < CHUNK_POOL_LIMIT && data.size() < CHUNK_FIELD_LIMIT;
     }
 
     /** A private static method with the body signature; the caller writes its code. */
     MethodVisitor staticBody(String method) {
-        return cw.visitMethod(ACC_PRIVATE | ACC_STATIC, method, BODY_DESC, null, null);
+        bodies++;
+        return cw.visitMethod(ACC_PRIVATE | ACC_STATIC, method, bodyDesc, null, null);
     }
 
-    /** The static field holding a non-uniform constant tensor (class data, not ldc sequences). */
+    /** The static final field holding a handle on another class's body method {@code m}. */
+    String handleField(Method m) {
+        return handleFields.computeIfAbsent(m, k -> field("h", k, "L" + HANDLE + ";"));
+    }
+
+    private String field(String prefix, Object value, String desc) {
+        String f = prefix + data.size();
+        data.add(value);
+        dataTypes.add(desc);
+        cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, f, desc, null, null).visitEnd();
+        return f;
+    }
+
+    /** The element kind of a constant tensor's array: its own dtype's, float 0/1 for a BOOL one. */
+    static Num constantKind(Node c) {
+        return c.type().dtype() == DType.F64 ? Num.F64 : Num.F32;
+    }
+
+    /**
+     * The static field holding a non-uniform constant tensor (class data, not ldc sequences):
+     * a {@code float[]} or {@code double[]} as {@link #constantKind}.
+     */
     String constantField(Node c) {
-        return constantFields.computeIfAbsent(c, k -> {
-            float[] data = new float[k.type().size()];
-            for (int i = 0; i < data.length; i++) data[i] = (float) k.constAt(i);
-            String f = "k" + constants.size();
-            constants.add(data);
-            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, f, "[F", null, null).visitEnd();
-            return f;
-        });
+        return constantFields.computeIfAbsent(new ConstKey(c), key -> field("k", arrays.computeIfAbsent(key, ConstKey::array), constantKind(c).array));
     }
 
-    /** The class data handed to defineHiddenClassWithClassData: the constant tensors in field order. */
-    Object[] classData() { return constants.toArray(); }
+    /**
+     * The class data handed to defineHiddenClassWithClassData: the values of the static
+     * fields in order, each Method made a handle by {@code resolve} (its class is defined by then).
+     */
+    Object[] classData(java.util.function.Function<Method, Object> resolve) {
+        Object[] d = data.toArray();
+        for (int i = 0; i < d.length; i++) if (d[i] instanceof Method m) d[i] = resolve.apply(m);
+        return d;
+    }
 
     void constructor() {
         MethodVisitor m = cw.visitMethod(ACC_PUBLIC, "<init>", CTOR_DESC, null, null);
@@ -84,9 +187,9 @@ final class ClassGen {
         m.visitEnd();
     }
 
-    /** Reads the constant tensors from the class data into the static fields. */
+    /** Reads the class data (constant tensors, handles) into the static fields. */
     void staticInit() {
-        if (constants.isEmpty()) return;
+        if (data.isEmpty()) return;
         MethodVisitor m = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
         m.visitCode();
         m.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup", "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
@@ -96,36 +199,54 @@ final class ClassGen {
                 "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
         m.visitTypeInsn(CHECKCAST, "[Ljava/lang/Object;");
         m.visitVarInsn(ASTORE, 0);
-        for (int i = 0; i < constants.size(); i++) {
+        for (int i = 0; i < data.size(); i++) {
+            boolean handle = data.get(i) instanceof Method;
             m.visitVarInsn(ALOAD, 0);
             m.visitLdcInsn(i);
             m.visitInsn(AALOAD);
-            m.visitTypeInsn(CHECKCAST, "[F");
-            m.visitFieldInsn(PUTSTATIC, name, "k" + i, "[F");
+            m.visitTypeInsn(CHECKCAST, handle ? HANDLE : dataTypes.get(i));
+            m.visitFieldInsn(PUTSTATIC, name, (handle ? "h" : "k") + i, dataTypes.get(i));
         }
         m.visitInsn(RETURN);
         m.visitMaxs(0, 0);
         m.visitEnd();
     }
 
+    /** A method descriptor over this class's arrays: a parameter "[[" is io.arrays, "[" io.array, others as written. */
+    private String desc(String ret, String... params) {
+        StringBuilder sb = new StringBuilder("(");
+        for (String p : params) sb.append(p.equals("[[") ? io.arrays : p.equals("[") ? io.array : p);
+        return sb.append(')').append(ret).toString();
+    }
+
+    /** The parameters with a leading workspace when {@code explicit}. */
+    private static String[] withWs(boolean explicit, String... params) {
+        if (!explicit) return params;
+        String[] r = new String[params.length + 1];
+        r[0] = W;
+        System.arraycopy(params, 0, r, 1, params.length);
+        return r;
+    }
+
     /** forward(inputs, output) and forward(ws, inputs, output). */
-    void forward(String body, boolean scalarOut, boolean needsWs) {
+    void forward(String body, boolean scalarOut) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, out = in + 1;
-            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "forward", explicit ? "(" + W + "[[F[F)V" : "([[F[F)V", null, null);
+            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "forward", desc("V", withWs(explicit, "[[", "[")), null, null);
             m.visitCode();
             m.visitVarInsn(ALOAD, 0);
             m.visitVarInsn(ALOAD, in);
             m.visitVarInsn(ALOAD, out);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "forward", CHECK_FORWARD, false);
+            m.visitMethodInsn(INVOKESTATIC, CHECKS, "forward", desc("V", C, "[[", "["), false);
             checkWorkspace(m, ws);
+            scalarDestination(m, scalarOut, out);
             m.visitVarInsn(ALOAD, in);
-            workspaceArray(m, ws, needsWs);
+            workspaceArrays(m, ws);
             m.visitInsn(ACONST_NULL);
             m.visitVarInsn(ALOAD, out);
             m.visitInsn(ACONST_NULL);
-            m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-            storeScalar(m, scalarOut, out);
+            m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+            storeScalar(m, scalarOut);
             m.visitInsn(RETURN);
             m.visitMaxs(0, 0);
             m.visitEnd();
@@ -133,66 +254,67 @@ final class ClassGen {
     }
 
     /** value(inputs): scalar outputs only (the base class throws otherwise). */
-    void value(String body, boolean needsWs) {
-        MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "value", "([[F)F", null, null);
+    void value(String body) {
+        MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "value", desc(String.valueOf(io.desc), "[["), null, null);
         m.visitCode();
         m.visitVarInsn(ALOAD, 0);
         m.visitVarInsn(ALOAD, 1);
-        m.visitMethodInsn(INVOKESTATIC, CHECKS, "value", CHECK_VALUE, false);
+        m.visitMethodInsn(INVOKESTATIC, CHECKS, "value", desc("V", C, "[["), false);
         m.visitVarInsn(ALOAD, 1);
-        workspaceArray(m, -1, needsWs);
+        workspaceArrays(m, -1);
         m.visitInsn(ACONST_NULL);
         m.visitInsn(ACONST_NULL);
         m.visitInsn(ACONST_NULL);
-        m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-        m.visitInsn(FRETURN);
+        m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+        m.visitInsn(io.ret);
         m.visitMaxs(0, 0);
         m.visitEnd();
     }
 
     /** valueAndGrad(inputs, grads) and valueAndGrad(ws, inputs, grads): scalar outputs only. */
-    void valueAndGrad(String body, boolean needsWs) {
+    void valueAndGrad(String body) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, grads = in + 1;
-            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "valueAndGrad", explicit ? "(" + W + "[[F[[F)F" : "([[F[[F)F", null, null);
+            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "valueAndGrad", desc(String.valueOf(io.desc), withWs(explicit, "[[", "[[")), null, null);
             m.visitCode();
             m.visitVarInsn(ALOAD, 0);
             m.visitVarInsn(ALOAD, in);
             m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "valueAndGrad", CHECK_VAG, false);
+            m.visitMethodInsn(INVOKESTATIC, CHECKS, "valueAndGrad", desc("V", C, "[[", "[["), false);
             checkWorkspace(m, ws);
             m.visitVarInsn(ALOAD, in);
-            workspaceArray(m, ws, needsWs);
+            workspaceArrays(m, ws);
             m.visitInsn(ACONST_NULL);
             m.visitInsn(ACONST_NULL);
             m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-            m.visitInsn(FRETURN);
+            m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+            m.visitInsn(io.ret);
             m.visitMaxs(0, 0);
             m.visitEnd();
         }
     }
 
     /** vjp(inputs, seed, output, grads) and vjp(ws, inputs, seed, output, grads). */
-    void vjp(String body, boolean scalarOut, boolean needsWs) {
+    void vjp(String body, boolean scalarOut) {
         for (boolean explicit : new boolean[] {false, true}) {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, seed = in + 1, out = in + 2, grads = in + 3;
-            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "vjp", explicit ? "(" + W + "[[F[F[F[[F)V" : "([[F[F[F[[F)V", null, null);
+            MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "vjp", desc("V", withWs(explicit, "[[", "[", "[", "[[")), null, null);
             m.visitCode();
             m.visitVarInsn(ALOAD, 0);
             m.visitVarInsn(ALOAD, in);
             m.visitVarInsn(ALOAD, seed);
             m.visitVarInsn(ALOAD, out);
             m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "vjp", CHECK_VJP, false);
+            m.visitMethodInsn(INVOKESTATIC, CHECKS, "vjp", desc("V", C, "[[", "[", "[", "[["), false);
             checkWorkspace(m, ws);
+            scalarDestination(m, scalarOut, out);
             m.visitVarInsn(ALOAD, in);
-            workspaceArray(m, ws, needsWs);
+            workspaceArrays(m, ws);
             m.visitVarInsn(ALOAD, seed);
             m.visitVarInsn(ALOAD, out);
             m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, name, body, BODY_DESC, false);
-            storeScalar(m, scalarOut, out);
+            m.visitMethodInsn(INVOKESTATIC, name, body, bodyDesc, false);
+            storeScalar(m, scalarOut);
             m.visitInsn(RETURN);
             m.visitMaxs(0, 0);
             m.visitEnd();
@@ -206,34 +328,46 @@ final class ClassGen {
         m.visitMethodInsn(INVOKESTATIC, CHECKS, "workspace", CHECK_WS, false);
     }
 
-    /** Pushes the workspace array: the explicit one, the thread's own, or null when none is planned. */
-    private static void workspaceArray(MethodVisitor m, int ws, boolean needsWs) {
-        if (ws >= 0) {
-            m.visitVarInsn(ALOAD, ws);
-            m.visitMethodInsn(INVOKESTATIC, COMPILED, "workspaceArray", "(L" + WORKSPACE + ";)[F", false);
-        } else if (needsWs) {
-            m.visitVarInsn(ALOAD, 0);
-            m.visitMethodInsn(INVOKEVIRTUAL, COMPILED, "threadWorkspace", "()[F", false);
-        } else {
+    /**
+     * Pushes the workspace's float and double arrays: the explicit workspace's (argument
+     * {@code wsArg}), or the thread's own; null for a region the function does not use.
+     */
+    private void workspaceArrays(MethodVisitor m, int wsArg) {
+        workspaceArray(m, wsArg, wsFloats > 0, "workspaceArray", "threadWorkspace", "[F");
+        workspaceArray(m, wsArg, wsDoubles > 0, "workspaceDoubles", "threadWorkspaceDoubles", "[D");
+    }
+
+    private static void workspaceArray(MethodVisitor m, int wsArg, boolean used, String of, String thread, String array) {
+        if (!used) {
             m.visitInsn(ACONST_NULL);
+        } else if (wsArg >= 0) {
+            m.visitVarInsn(ALOAD, wsArg);
+            m.visitMethodInsn(INVOKESTATIC, COMPILED, of, "(L" + WORKSPACE + ";)" + array, false);
+        } else {
+            m.visitVarInsn(ALOAD, 0);
+            m.visitMethodInsn(INVOKEVIRTUAL, COMPILED, thread, "()" + array, false);
         }
     }
 
-    /** A one-element output comes back as the body's return value. */
-    private static void storeScalar(MethodVisitor m, boolean scalarOut, int out) {
-        if (!scalarOut) {
-            m.visitInsn(POP);
-            return;
-        }
+    /** A one-element output comes back as the body's return value: output and index 0 go under it. */
+    private static void scalarDestination(MethodVisitor m, boolean scalarOut, int out) {
+        if (!scalarOut) return;
         m.visitVarInsn(ALOAD, out);
-        m.visitInsn(SWAP);
         m.visitInsn(ICONST_0);
-        m.visitInsn(SWAP);
-        m.visitInsn(FASTORE);
     }
 
+    /** Stores the body's returned value into output[0], or drops it for a tensor output (written by the body). */
+    private void storeScalar(MethodVisitor m, boolean scalarOut) {
+        m.visitInsn(scalarOut ? io.astore : io.pop);
+    }
+
+    /** Finishes the class file (the writer is let go: a chunk class's ASM state is garbage from here on). */
     byte[] toBytes() {
-        cw.visitEnd();
-        return cw.toByteArray();
+        if (bytes == null) {
+            cw.visitEnd();
+            bytes = cw.toByteArray();
+            cw = null;
+        }
+        return bytes;
     }
 }

@@ -1,6 +1,8 @@
 package io.jgrad.codegen;
 
+import io.jgrad.runtime.Cascade;
 import io.jgrad.runtime.DType;
+import io.jgrad.runtime.Summation;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
@@ -20,6 +22,15 @@ import java.util.List;
  * more than once (unless it is a free view of a buffer), the right operand of a matmul (read
  * m times), a fused expression grown past {@link #FUSE_CAP} operations, or the operand of a
  * RESHAPE whose index cannot be expressed as coordinates of that operand.
+ *
+ * <p>Sums and matmuls add in {@link Summation}'s order; a kernel that keeps part of that
+ * order's state in memory ({@link Cascade}: block-sum stacks, accumulator rows of lanes) gets
+ * {@link #scratchFloats} elements at {@link #scratchOffset}, one region after all buffers that
+ * every such statement reuses.
+ *
+ * <p>The workspace has two regions, a float[] and a double[]: every stored value lives in the
+ * one of its own dtype ({@link #storage}; a bool in the function's, as 0/1), so storing never
+ * rounds and an f32 sum's state is float arithmetic in any function.
  */
 final class Plan {
     enum Kind {
@@ -56,12 +67,18 @@ final class Plan {
     final int[] destOutput;
     final int[] wsOffset;
     final int[] fusedSize;
+    /** Workspace offset of a sum's or matmul's {@link Cascade} state (live during its statement only), or -1. */
+    final int[] scratchOffset;
     final List<Stmt> stmts = new ArrayList<>();
     /** Index of the last statement reading each value; stmts.size() for the returned value. */
     final int[] lastUse;
-    int tensorFloats;
+    /** The function's dtype: a bool is stored in its region. */
+    final Num io;
+    /** Elements of each region (by {@link Num#ordinal}) the planned buffers and states take. */
+    final int[] tensorSize = new int[Num.values().length];
 
-    Plan(Graph g, int seedInput, int[] gradInput) {
+    Plan(Graph g, int seedInput, int[] gradInput, Num io) {
+        this.io = io;
         this.g = g;
         this.n = g.size();
         this.seedInput = seedInput;
@@ -74,16 +91,21 @@ final class Plan {
         this.wsOffset = new int[n];
         this.fusedSize = new int[n];
         this.lastUse = new int[n];
+        this.scratchOffset = new int[n];
+        java.util.Arrays.fill(scratchOffset, -1);
         java.util.Arrays.fill(destOutput, -1);
         java.util.Arrays.fill(wsOffset, -1);
         java.util.Arrays.fill(lastUse, -1);
-        for (Node nd : g.nodes()) {
-            if (nd.type().dtype() == DType.F64) throw new IllegalArgumentException("codegen computes f32 only; " + nd + " is f64");
-        }
         decideStorage();
         while (fixReshapes()) { /* each round gives one more operand a buffer */ }
         schedule();
         planWorkspace();
+    }
+
+    /** The workspace region (and array kind) value v is stored in: its own dtype's; a bool's is the function's. */
+    Num storage(int v) {
+        DType d = type(v).dtype();
+        return d == DType.BOOL ? io : Num.of(d);
     }
 
     Node node(int v) { return g.node(v); }
@@ -175,8 +197,7 @@ final class Plan {
         return switch (nd.prim().family) {
             case REDUCE -> type(nd.arg(0)).shape();
             case MATMUL -> new int[] {type(nd.arg(0)).dim(0), type(nd.arg(0)).dim(1), type(nd.arg(1)).dim(1)};
-            case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
+            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
         };
     }
 
@@ -192,8 +213,7 @@ final class Plan {
                 int r = walk(nd.arg(0), Access.axes(3, 0, 1), ext, sink);
                 yield r >= 0 ? r : walk(nd.arg(1), Access.axes(3, 1, 2), ext, sink);
             }
-            case LEAF, UNARY, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
-            case CONVERT -> throw new IllegalArgumentException("convert: not lowered yet");   // PLACEHOLDER (ircore): the codegen engineer lowers CONVERT (issue 9)
+            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
         };
     }
 
@@ -262,61 +282,148 @@ final class Plan {
         lastUse[c] = Math.max(lastUse[c], s);
     }
 
-    /** The largest workspace (one float[]), leaving room for the chunks' scalar slots. */
+    /** The largest workspace (one float[] or double[]), leaving room for the chunks' scalar slots. */
     static final int MAX_WORKSPACE_FLOATS = Integer.MAX_VALUE - 1_000_000;
 
-    /** Linear scan over the statements: a buffer is freed after its last reader, first fit. */
+    /** Linear scan over the statements, per region: a buffer is freed after its last reader, first fit. */
     private void planWorkspace() {
-        List<int[]> free = new ArrayList<>(); // {offset, length}, sorted by offset
+        Region[] regions = new Region[Num.values().length];
+        for (int r = 0; r < regions.length; r++) regions[r] = new Region();
         List<Integer> live = new ArrayList<>();
-        int top = 0;
         for (int s = 0; s < stmts.size(); s++) {
             for (int i = live.size() - 1; i >= 0; i--) {
                 int v = live.get(i);
                 if (lastUse[v] < s) {
                     live.remove(i);
-                    release(free, wsOffset[v], type(v).size());
+                    regions[storage(v).ordinal()].release(wsOffset[v], type(v).size());
                 }
             }
             Stmt st = stmts.get(s);
-            if (st.kind() != Kind.KERNEL || destOutput[st.node()] >= 0) continue;
             int v = st.node();
-            int size = type(v).size();
-            int off = -1;
+            boolean kernel = st.kind() == Kind.KERNEL || (st.kind() == Kind.SCALAR && hasKernel(v));
+            if (st.kind() == Kind.KERNEL && destOutput[v] < 0) {
+                wsOffset[v] = regions[storage(v).ordinal()].allocate(type(v).size());
+                live.add(v);
+            }
+            if (kernel && scratchFloats(v) > 0) scratchOffset[v] = 0; // placed below
+        }
+        // Cascade states live during their own statement only: they share one region after the
+        // buffers, so the buffers keep the offsets (and the alignment) they would have without.
+        // A sum's state is of the sum's dtype.
+        int[] scratch = new int[regions.length];
+        for (int v = 0; v < n; v++) {
+            if (scratchOffset[v] < 0) continue;
+            int r = storage(v).ordinal();
+            scratchOffset[v] = regions[r].top;
+            scratch[r] = Math.max(scratch[r], scratchFloats(v));
+        }
+        for (int r = 0; r < regions.length; r++) {
+            checkWorkspace((long) regions[r].top + scratch[r]);
+            tensorSize[r] = regions[r].top + scratch[r];
+        }
+    }
+
+    /** One workspace region's free list ({offset, length}, sorted by offset) and top. */
+    private static final class Region {
+        final List<int[]> free = new ArrayList<>();
+        int top;
+
+        /** First fit in the free list, else at the top. */
+        int allocate(int size) {
             for (int i = 0; i < free.size(); i++) {
                 int[] f = free.get(i);
                 if (f[1] >= size) {
-                    off = f[0];
+                    int off = f[0];
                     if (f[1] == size) free.remove(i);
                     else { f[0] += size; f[1] -= size; }
-                    break;
+                    return off;
                 }
             }
-            if (off < 0) {
-                off = top;
-                if ((long) top + size > MAX_WORKSPACE_FLOATS) {
-                    throw new IllegalArgumentException("this function needs a workspace of more than " + MAX_WORKSPACE_FLOATS
-                            + " floats (its intermediate values); a Java float[] holds at most that many: use smaller shapes");
-                }
-                top += size;
-            }
-            wsOffset[v] = off;
-            live.add(v);
+            int off = top;
+            checkWorkspace((long) top + size);
+            top += size;
+            return off;
         }
-        tensorFloats = top;
+
+        void release(int off, int len) {
+            int i = 0;
+            while (i < free.size() && free.get(i)[0] < off) i++;
+            free.add(i, new int[] {off, len});
+            if (i + 1 < free.size() && free.get(i)[0] + free.get(i)[1] == free.get(i + 1)[0]) {
+                free.get(i)[1] += free.get(i + 1)[1];
+                free.remove(i + 1);
+            }
+            if (i > 0 && free.get(i - 1)[0] + free.get(i - 1)[1] == free.get(i)[0]) {
+                free.get(i - 1)[1] += free.get(i)[1];
+                free.remove(i);
+            }
+        }
     }
 
-    private static void release(List<int[]> free, int off, int len) {
-        int i = 0;
-        while (i < free.size() && free.get(i)[0] < off) i++;
-        free.add(i, new int[] {off, len});
-        if (i + 1 < free.size() && free.get(i)[0] + free.get(i)[1] == free.get(i + 1)[0]) {
-            free.get(i)[1] += free.get(i + 1)[1];
-            free.remove(i + 1);
+    private static void checkWorkspace(long elements) {
+        if (elements > MAX_WORKSPACE_FLOATS) {
+            throw new IllegalArgumentException("this function needs a workspace of more than " + MAX_WORKSPACE_FLOATS
+                    + " elements (its intermediate values); a Java array holds at most that many: use smaller shapes");
         }
-        if (i > 0 && free.get(i - 1)[0] + free.get(i - 1)[1] == free.get(i)[0]) {
-            free.get(i - 1)[1] += free.get(i)[1];
-            free.remove(i);
+    }
+
+    // ---------------------------------------------------------------- sums (Summation's order)
+
+    /**
+     * How a REDUCE_SUM kernel loops; the order of its additions is {@link Summation}'s either way.
+     * Returns the axis it sums in lanes — its one reduced axis of extent > 1, when a kept axis of
+     * extent > 1 follows it (a column sum: the loop over the kept axes after it stays innermost
+     * and contiguous, each lane a sum of its own) — or -1: every reduced axis loops inside the
+     * kept ones (the innermost reduced axis innermost), each output one sum in locals.
+     */
+    int laneAxis(int v) {
+        Node nd = g.node(v);
+        Type xt = type(nd.arg(0));
+        boolean[] reduced = reducedAxes(nd, xt.rank());
+        int only = -1, count = 0;
+        for (int a = 0; a < xt.rank(); a++) {
+            if (reduced[a] && xt.dim(a) > 1) {
+                only = a;
+                count++;
+            }
         }
+        if (count != 1) return -1;
+        for (int a = only + 1; a < xt.rank(); a++) if (!reduced[a] && xt.dim(a) > 1) return only;
+        return -1;
+    }
+
+    static boolean[] reducedAxes(Node nd, int rank) {
+        boolean[] reduced = new boolean[rank];
+        for (int a : nd.axes()) reduced[a] = true;
+        return reduced;
+    }
+
+    /** Elements (of v's dtype) of {@link Cascade} state v's kernel needs (0: none; it accumulates in locals or in its result). */
+    int scratchFloats(int v) {
+        Node nd = g.node(v);
+        if (!hasKernel(v)) return 0;
+        if (nd.prim() == Prim.MATMUL) {
+            int k = type(nd.arg(0)).dim(1), cols = type(nd.arg(1)).dim(1);
+            if (cols == 1) return k > Summation.BLOCK ? Cascade.depth(k) : 0;
+            return k < 4 ? 0 : Cascade.laneStateSize(k, cols);
+        }
+        if (nd.prim() != Prim.REDUCE_SUM) return 0;
+        Type xt = type(nd.arg(0));
+        int lane = laneAxis(v);
+        if (lane >= 0) {
+            int e = xt.dim(lane), lanes = 1;
+            for (int a = lane + 1; a < xt.rank(); a++) lanes *= xt.dim(a);
+            return e < 4 ? 0 : Cascade.laneStateSize(e, lanes);
+        }
+        boolean[] reduced = reducedAxes(nd, xt.rank());
+        int inner = -1, outer = 1;
+        for (int a = xt.rank() - 1; a >= 0; a--) {
+            if (!reduced[a] || xt.dim(a) == 1) continue;
+            if (inner < 0) inner = a;
+            else outer *= xt.dim(a);
+        }
+        if (inner < 0) return 0;
+        int e = xt.dim(inner);
+        return (e > Summation.BLOCK ? Cascade.depth(e) : 0) + (outer > 1 ? Cascade.stateSize(outer) : 0);
     }
 }

@@ -96,7 +96,7 @@ final class Harness {
     /**
      * Compares one generated output array against the f32 reference, element by element:
      * bit-identical (NaN counted equal to NaN). The reference sums in the backend's documented
-     * order ({@link Ref#fourAccumulatorRun}), derived from the shapes, so nothing is loose.
+     * order ({@link io.jgrad.runtime.Summation}, via Ref), derived from the shapes, so nothing is loose.
      */
     static String compare(String what, float[] got, Ref r32, Ref r64, Graph g, int k) {
         double[] want = r32.output(g, k), truth = r64.output(g, k);

@@ -60,26 +60,30 @@ class LoweringTest {
         CompileRequest req = Pipelines.request(g, new String[] {"x0", "x1"}, new boolean[] {true, false});
         Compiled c = CodeGen.compile(req);
         String asm = Disassembly.of(c.bytecode(), "forward$$0");
-        assertFalse(asm.contains("ALOAD 1\n"), "forward touches no workspace: exp(x)*y is never stored\n" + asm);
-        // valueAndGrad keeps exp(x) (its gradient is exp(x)*y) in one planned buffer, nothing else.
-        assertEquals(1000, c.newWorkspace().size());
+        assertFalse(asm.contains("FASTORE"), "exp(x)*y is never stored (the workspace holds only Summation's block cascade)\n" + asm);
+        // valueAndGrad keeps exp(x) (its gradient is exp(x)*y) in one planned buffer, plus the
+        // cascade of the sum's ceil(1000 / 128) = 8 block sums: 4 levels.
+        assertEquals(1000 + io.jgrad.runtime.Cascade.depth(1000), c.newWorkspace().size());
         float[][] in = Pipelines.data(new Random(4), 1000, 1000);
         float[] out = new float[1];
         c.forward(in, out);
         double want = 0;
         for (int i = 0; i < 1000; i++) want += Math.exp(in[0][i]) * in[1][i];
         assertEquals(want, out[0], 1e-4 * Math.abs(want) + 1e-3);
-        // the documented order, written out: element j to accumulator j % 4, then (a0 + a1) + (a2 + a3)
-        float[] acc = {-0f, -0f, -0f, -0f};
+        // the documented order (Summation): blocks of 128, element q to accumulator q % 4 of its
+        // block, block sums added pairwise; neither a running sum nor four accumulators over all 1000
+        float[] terms = new float[1000], acc = {-0f, -0f, -0f, -0f};
         float inOrder = -0f;
         for (int i = 0; i < 1000; i++) {
-            float term = io.jgrad.runtime.Ops.exp(in[0][i]) * in[1][i];
-            acc[i % 4] += term;
-            inOrder += term;
+            terms[i] = io.jgrad.runtime.Ops.exp(in[0][i]) * in[1][i];
+            acc[i % 4] += terms[i];
+            inOrder += terms[i];
         }
-        float fourAccumulators = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-        assertEquals(Float.floatToIntBits(fourAccumulators), Float.floatToIntBits(out[0]), "four accumulators over the 1000 elements");
+        float blocked = io.jgrad.runtime.Summation.sum(terms, 0, 1000, 1);
+        assertEquals(Float.floatToIntBits(blocked), Float.floatToIntBits(out[0]), "Summation's order over the 1000 elements");
         assertNotEquals(Float.floatToIntBits(inOrder), Float.floatToIntBits(out[0]), "the in-order sum differs for these inputs, so the check above can fail");
+        float fourAccumulators = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        assertNotEquals(Float.floatToIntBits(fourAccumulators), Float.floatToIntBits(out[0]), "so does the old unblocked four-accumulator order");
     }
 
     @Test
@@ -88,13 +92,13 @@ class LoweringTest {
         int x = b.input(0, "x0", Type.f32(8, 16)), w = b.input(1, "x1", Type.f32(32, 16));
         Graph g = b.build(b.binary(Prim.MATMUL, x, b.transpose(w, 1, 0)));
         Compiled c = forwardOnly(g, new int[2][]);
-        assertEquals(16 * 32, c.newWorkspace().size(), "one planned copy of w^T");
+        assertEquals(16 * 32 + 4 * 32, c.newWorkspace().size(), "one planned copy of w^T, and the 4 accumulator rows of a row of C (k = 16)");
         float[][] in = Pipelines.data(new Random(5), 8 * 16, 32 * 16);
         float[] out = new float[8 * 32];
         c.forward(in, out);
         assertArrayEquals(Interpreter.run(g, in)[0], out, 1e-4f);
         String asm = Disassembly.of(c.bytecode(), "forward$$0");
-        assertEquals(6, count(asm, "GOTO"), "copy: 2 loops; matmul: i, zero j, k, j\n" + asm);
+        assertEquals(5, count(asm, "GOTO"), "copy: 2 loops; matmul: i, k, j (the lanes of Summation's order)\n" + asm);
     }
 
     @Test

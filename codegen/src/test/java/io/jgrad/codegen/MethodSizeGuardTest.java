@@ -4,6 +4,7 @@ import io.jgrad.ir.Builder;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
+import io.jgrad.runtime.DType;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -21,8 +22,8 @@ class MethodSizeGuardTest {
 
     @Test
     void aLoopBodyOverTheJitLimitIsRefusedLoudly() {
-        // 12 rank-20 operands: the fused loop body is 8,100 bytes (measured with the guard off)
-        int leaves = 12;
+        // 15 rank-20 operands: the fused loop body is about 8,800 bytes (the guard's own count)
+        int leaves = 15;
         String[] names = new String[leaves];
         for (int i = 0; i < leaves; i++) names[i] = "x" + i;
         Graph g = reversedLeaves(20, leaves);
@@ -31,8 +32,19 @@ class MethodSizeGuardTest {
     }
 
     @Test
+    void inF64Too() {
+        int leaves = 15;   // as above
+        String[] names = new String[leaves];
+        for (int i = 0; i < leaves; i++) names[i] = "x" + i;
+        Graph g = reversedLeaves(20, leaves, DType.F64);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Pipelines.compile(g, names, new boolean[leaves]));
+        assertTrue(e.getMessage().contains("over the 8000 HotSpot JIT-compiles"), e.getMessage());
+        assertTrue(Harness.maxMethodSize(Pipelines.compile(reversedLeaves(3, leaves, DType.F64), names, new boolean[leaves]).bytecode()) < 8000);
+    }
+
+    @Test
     void theSameExpressionAtAnOrdinaryRankCompiles() {
-        int leaves = 12;
+        int leaves = 15;
         String[] names = new String[leaves];
         for (int i = 0; i < leaves; i++) names[i] = "x" + i;
         assertTrue(Harness.maxMethodSize(Pipelines.compile(reversedLeaves(3, leaves), names, new boolean[leaves]).bytecode()) < 8000);
@@ -40,6 +52,10 @@ class MethodSizeGuardTest {
 
     /** sum over all axes of x0ᵀ + x1ᵀ · x2ᵀ ...: rank-R inputs read through a reversing transpose. */
     static Graph reversedLeaves(int rank, int leaves) {
+        return reversedLeaves(rank, leaves, DType.F32);
+    }
+
+    static Graph reversedLeaves(int rank, int leaves, DType dtype) {
         int[] shape = new int[rank];
         Arrays.fill(shape, 2);
         shape[0] = 8;
@@ -48,7 +64,7 @@ class MethodSizeGuardTest {
         Builder b = new Builder();
         int acc = -1;
         for (int k = 0; k < leaves; k++) {
-            int t = b.transpose(b.input(k, "x" + k, Type.f32(shape)), rev);
+            int t = b.transpose(b.input(k, "x" + k, Type.of(dtype, shape)), rev);
             acc = acc < 0 ? t : b.binary(k % 2 == 0 ? Prim.ADD : Prim.MUL, acc, t);
         }
         return b.build(b.reduce(Prim.REDUCE_SUM, acc, allAxes(rank)));

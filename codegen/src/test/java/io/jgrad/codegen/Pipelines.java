@@ -8,6 +8,7 @@ import io.jgrad.ir.Optimizer;
 import io.jgrad.ir.Type;
 import io.jgrad.ir.Verifier;
 import io.jgrad.runtime.Compiled;
+import io.jgrad.runtime.DType;
 
 /** What the frontend does after tracing (PIPELINE.md), for tests: adjoint, optimise, compile. */
 final class Pipelines {
@@ -29,9 +30,14 @@ final class Pipelines {
 
     /** The seed notebook's logistic neuron (shared/golden seed_bce_scalar): w, b differentiable; x, y data. */
     static Graph seedNeuron() {
+        return seedNeuron(DType.F32);
+    }
+
+    /** The seed neuron over inputs of dtype d (its clamp bounds and 1s are float constants, as the seed's). */
+    static Graph seedNeuron(DType d) {
         Builder b = new Builder();
-        int w = b.input(0, "w", Type.f32()), bias = b.input(1, "b", Type.f32());
-        int x = b.input(2, "x", Type.f32()), y = b.input(3, "y", Type.f32());
+        int w = b.input(0, "w", Type.of(d)), bias = b.input(1, "b", Type.of(d));
+        int x = b.input(2, "x", Type.of(d)), y = b.input(3, "y", Type.of(d));
         int z0 = Composites.mul(b, w, x);
         int z = Composites.add(b, z0, bias);
         int yp = Composites.sigmoid(b, z);
@@ -51,9 +57,13 @@ final class Pipelines {
 
     /** A small tensor model: mean((relu(x·W + b) - y)^2) with W [4,3], b [3], x [5,4], y [5,3]. */
     static Graph tensorModel() {
+        return tensorModel(DType.F32);
+    }
+
+    static Graph tensorModel(DType dt) {
         Builder b = new Builder();
-        int w = b.input(0, "W", Type.f32(4, 3)), bias = b.input(1, "b", Type.f32(3));
-        int x = b.input(2, "x", Type.f32(5, 4)), y = b.input(3, "y", Type.f32(5, 3));
+        int w = b.input(0, "W", Type.of(dt, 4, 3)), bias = b.input(1, "b", Type.of(dt, 3));
+        int x = b.input(2, "x", Type.of(dt, 5, 4)), y = b.input(3, "y", Type.of(dt, 5, 3));
         int h = Composites.relu(b, Composites.add(b, Composites.matmul(b, x, w), bias));
         int d = Composites.sub(b, h, y);
         return b.build(Composites.mean(b, Composites.square(b, d)));
@@ -67,6 +77,15 @@ final class Pipelines {
         for (int i = 0; i < sizes.length; i++) {
             a[i] = new float[sizes[i]];
             for (int j = 0; j < sizes[i]; j++) a[i][j] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    static double[][] dataF64(java.util.Random r, int... sizes) {
+        double[][] a = new double[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            a[i] = new double[sizes[i]];
+            for (int j = 0; j < sizes[i]; j++) a[i][j] = r.nextGaussian();
         }
         return a;
     }

@@ -4,6 +4,7 @@ import io.jgrad.ir.Builder;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
+import io.jgrad.runtime.DType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,8 @@ import java.util.Random;
  * Each program is a full {@link CompileRequest}: three graphs with the outputs PIPELINE.md
  * prescribes (value, then one gradient-shaped output per differentiable input). The graphs
  * need not be real derivatives: they exercise the code generator, which only sees graphs.
+ * Every value has the program's dtype (F32 or F64; constants and data are doubles in F64),
+ * except the bools of comparisons.
  */
 final class RandomPrograms {
     static final Prim[] UNARY = {Prim.NEG, Prim.EXP, Prim.LOG, Prim.LOG1P, Prim.SIN, Prim.COS, Prim.TANH, Prim.SIGMOID,
@@ -26,11 +29,17 @@ final class RandomPrograms {
     static final double[] EXPONENTS = {2, 3, 0.5, -1, 0, 1, 1.5, -2};
 
     final Random rnd;
+    final DType dtype;
     final int[][] inputShapes;
     final boolean[] requiresGrad;
     final int[] outputShape;
 
     RandomPrograms(long seed) {
+        this(seed, DType.F32);
+    }
+
+    RandomPrograms(long seed, DType dtype) {
+        this.dtype = dtype;
         rnd = new Random(seed);
         int n = 1 + rnd.nextInt(4);
         inputShapes = new int[n][];
@@ -68,12 +77,36 @@ final class RandomPrograms {
     }
 
     float[] data(int n) {
+        double[] d = doubles(n);
         float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) d[i];
+        return a;
+    }
+
+    /** Inputs (and the seed) of an F64 program: doubles that are not floats, with ±0 and 1 among them. */
+    double[][] inputsF64(boolean withSeed) {
+        double[][] in = new double[inputShapes.length + (withSeed ? 1 : 0)][];
+        for (int i = 0; i < inputShapes.length; i++) in[i] = doubles(Type.f32(inputShapes[i]).size());
+        if (withSeed) in[inputShapes.length] = doubles(Type.f32(outputShape).size());
+        return in;
+    }
+
+    private double[] doubles(int n) {
+        double[] a = new double[n];
         for (int i = 0; i < n; i++) {
             int k = rnd.nextInt(40);
-            a[i] = k == 0 ? 0f : k == 1 ? -0f : k == 2 ? 1f : (float) (rnd.nextGaussian() * 1.5);
+            a[i] = k == 0 ? 0.0 : k == 1 ? -0.0 : k == 2 ? 1.0 : rnd.nextGaussian() * 1.5;
         }
         return a;
+    }
+
+    /** A value of this program's dtype: rounded to float in F32. */
+    private double exact(double v) {
+        return dtype == DType.F32 ? (float) v : v;
+    }
+
+    private Type type(int... shape) {
+        return Type.of(dtype, shape);
     }
 
     /** Every input appears in every graph (the interpreter and the adjoint pass need 0..n-1). */
@@ -94,9 +127,9 @@ final class RandomPrograms {
         int n = inputShapes.length;
         for (int i = 0; i < n; i++) {
             if (!allInputs && rnd.nextInt(8) == 0) continue; // an unused input
-            pool.add(b.input(i, "x" + i, Type.f32(inputShapes[i])));
+            pool.add(b.input(i, "x" + i, type(inputShapes[i])));
         }
-        if (withSeed) pool.add(b.input(n, "seed", Type.f32(outputShape)));
+        if (withSeed) pool.add(b.input(n, "seed", type(outputShape)));
         if (pool.isEmpty() || rnd.nextInt(4) == 0) pool.add(constant(shape()));
         int ops = 1 + rnd.nextInt(rnd.nextInt(4) == 0 ? 40 : 14);
         for (int i = 0; i < ops; i++) step();
@@ -115,14 +148,18 @@ final class RandomPrograms {
     }
 
     private int constant(int[] shape) {
-        Type t = Type.f32(shape);
+        Type t = type(shape);
         double[] d = new double[t.size()];
-        if (rnd.nextBoolean()) Arrays.fill(d, (float) (rnd.nextGaussian() * 2));
-        else for (int i = 0; i < d.length; i++) d[i] = (float) (rnd.nextGaussian() * 2);
+        if (rnd.nextBoolean()) Arrays.fill(d, exact(rnd.nextGaussian() * 2));
+        else for (int i = 0; i < d.length; i++) d[i] = exact(rnd.nextGaussian() * 2);
         return b.constant(t, d);
     }
 
     private void step() {
+        if (rnd.nextInt(12) == 0) {
+            pool.add(conversion());
+            return;
+        }
         int r = rnd.nextInt(100);
         int v;
         if (r < 22) {
@@ -182,6 +219,37 @@ final class RandomPrograms {
             v = constant(shape());
         }
         pool.add(v);
+    }
+
+    /**
+     * A value of the program's dtype made through CONVERT: a trip through the other float dtype
+     * (an op or a sum computed there), a comparison's bools as 0/1, or a value through bool.
+     */
+    private int conversion() {
+        DType other = dtype == DType.F32 ? DType.F64 : DType.F32;
+        int kind = rnd.nextInt(5);
+        int x = pick();
+        if (kind < 3) {
+            int y = b.convert(x, other);
+            Type t = b.type(y);
+            y = switch (rnd.nextInt(4)) {
+                case 0 -> b.unary(UNARY[rnd.nextInt(UNARY.length - 2)], y);   // NEG .. ABS (not POW, STOP_GRADIENT)
+                case 1 -> b.binary(Prim.MUL, y, broadcastTo(b.constant(t.withShape(), 0.1), t.shape()));
+                case 2 -> t.rank() == 0 ? b.binary(Prim.ADD, y, y) : b.reduce(Prim.REDUCE_SUM, y, all(t.rank()));
+                default -> { // divided by the sum of another value, taken in the other dtype
+                    int z = b.convert(pick(), other);
+                    int s = b.type(z).rank() == 0 ? z : b.reduce(Prim.REDUCE_SUM, z, all(b.type(z).rank()));
+                    yield b.binary(Prim.DIV, y, broadcastTo(s, t.shape()));
+                }
+            };
+            return b.convert(y, dtype);
+        }
+        if (kind == 3) {
+            int[] ab = compatible(x, pick());
+            return b.convert(b.binary(COMPARE[rnd.nextInt(COMPARE.length)], ab[0], ab[1]), dtype);
+        }
+        int c = b.convert(x, DType.BOOL);   // x != 0, NaN true
+        return rnd.nextBoolean() ? b.convert(c, dtype) : b.select(c, x, b.unary(Prim.NEG, x));
     }
 
     private int matmul() {

@@ -6,14 +6,18 @@ import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.Ops;
+import io.jgrad.runtime.Summation;
 
 /**
  * A naive reference executor for tests: every primitive by its definition, element by element
- * with explicit coordinates, sums from -0.0 in float in the backend's documented order (in
- * index order, or four accumulators: {@link #fourAccumulatorRun}). In f32 mode each result is
- * rounded to float (for + - * / and sqrt a double result rounded once equals the float
- * operation) and transcendentals use {@link Ops}; in f64 mode everything stays double (the
- * "truth", and the magnitudes rounding errors scale with).
+ * with explicit coordinates. In exact mode ({@code f32}) each result is rounded to its own
+ * dtype: an f32 one to float (for + - * / and sqrt a double result rounded once equals the
+ * float operation; transcendentals use {@link Ops}), an f64 one stays the double rule of the IR
+ * ({@link io.jgrad.ir.Kernels#unaryRule}, {@link io.jgrad.ir.Kernels#pow}); sums and matmul
+ * elements add in the one documented order, {@link Summation}'s, in the value's dtype (called
+ * with the shapes and axes alone, never asking the compiler how it looped). Otherwise
+ * everything stays double in index order (the "truth", and the magnitudes rounding errors
+ * scale with).
  */
 final class Ref {
     final double[][] values;
@@ -71,48 +75,42 @@ final class Ref {
      * so results are exact, not reassociated; or in double.
      */
     static Ref run(Graph g, float[][] inputs, boolean f32) {
+        double[][] in = new double[inputs.length][];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = new double[inputs[i].length];
+            for (int k = 0; k < in[i].length; k++) in[i][k] = inputs[i][k];
+        }
+        return run(g, in, f32);
+    }
+
+    /** The same over double inputs (an F64 graph's), each value rounded to its dtype when {@code exact}. */
+    static Ref run(Graph g, double[][] inputs, boolean exact) {
         Ref r = new Ref(g.size());
         for (Node nd : g.nodes()) {
-            r.eval(nd, g, inputs, f32);
-            if (!f32) r.magnitude(nd, g);
+            r.eval(nd, g, inputs, exact);
+            if (!exact) r.magnitude(nd, g);
         }
         return r;
     }
 
-    /**
-     * The backend's documented rule (BodyEmitter.reduceKernel), applied here from the shape
-     * alone and not taken from the compiler: a sum whose reduced axes all come after its kept
-     * ones (axes of extent 1 ignored) and whose innermost axis has E >= 8 elements uses four
-     * accumulators over each run of E; returns E, or 0 for a plain in-order sum.
-     */
-    static int fourAccumulatorRun(Type xt, boolean[] reduced) {
-        int innermost = -1;
-        boolean seenReduced = false;
-        for (int a = 0; a < xt.rank(); a++) {
-            if (xt.dim(a) == 1) continue;
-            if (reduced[a]) seenReduced = true;
-            else if (seenReduced) return 0;   // a kept axis inside a reduced one: accumulated in order
-            innermost = a;
-        }
-        if (innermost < 0 || !reduced[innermost]) return 0;
-        int e = xt.dim(innermost);
-        return e >= 8 ? e : 0;
-    }
-
     double[] output(Graph g, int k) { return values[g.output(k)]; }
 
-    private void eval(Node nd, Graph g, float[][] inputs, boolean f32) {
+    private void eval(Node nd, Graph g, double[][] inputs, boolean exact) {
         int id = nd.id();
         Type t = nd.type();
         int size = t.size();
         double[] out = new double[size];
+        boolean f32 = exact && t.dtype() == DType.F32;   // round this value to float
         switch (nd.prim()) {
             case INPUT -> {
-                float[] in = inputs[nd.inputIndex()];
+                double[] in = inputs[nd.inputIndex()];
                 for (int i = 0; i < size; i++) out[i] = in[i];
             }
             case CONST -> {
-                for (int i = 0; i < size; i++) out[i] = t.dtype() == DType.BOOL ? (nd.constAt(i) != 0 ? 1 : 0) : (float) nd.constAt(i);
+                for (int i = 0; i < size; i++) {
+                    double c = nd.constAt(i);
+                    out[i] = t.dtype() == DType.BOOL ? (c != 0 ? 1 : 0) : t.dtype() == DType.F32 ? (float) c : c;
+                }
             }
             case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT -> {
                 double[] x = values[nd.arg(0)];
@@ -143,6 +141,10 @@ final class Ref {
                 }
             }
             case RESHAPE -> System.arraycopy(values[nd.arg(0)], 0, out, 0, size);
+            case CONVERT -> { // to bool: x != 0 (NaN is true); to a float dtype: rounded to it (bools are 0/1 already)
+                double[] x = values[nd.arg(0)];
+                for (int i = 0; i < size; i++) out[i] = t.dtype() == DType.BOOL ? (x[i] != 0 ? 1 : 0) : round(x[i], f32);
+            }
             case TRANSPOSE -> {
                 Type xt = g.type(nd.arg(0));
                 double[] x = values[nd.arg(0)];
@@ -159,49 +161,53 @@ final class Ref {
                 Type xt = g.type(nd.arg(0));
                 double[] x = values[nd.arg(0)];
                 boolean sum = nd.prim() == Prim.REDUCE_SUM;
+                if (sum && f32) { // Summation's order, from the shape and axes
+                    float[] xf = new float[x.length], of = new float[size];
+                    for (int i = 0; i < x.length; i++) xf[i] = (float) x[i];
+                    Summation.reduceSum(xf, xt.shape(), nd.axes(), of);
+                    for (int i = 0; i < size; i++) out[i] = of[i];
+                    break;
+                }
+                if (sum && exact) { // an f64 sum: the same order in double
+                    Summation.reduceSum(x.clone(), xt.shape(), nd.axes(), out);
+                    break;
+                }
                 boolean[] red = new boolean[xt.rank()];
                 for (int a : nd.axes()) red[a] = true;
                 java.util.Arrays.fill(out, sum ? -0.0 : Double.NEGATIVE_INFINITY);
                 int[] os = t.strides();
-                for (int i = 0; i < xt.size(); i++) { // row-major: each output sums in index order
+                for (int i = 0; i < xt.size(); i++) { // row-major: each output in index order (exact in f64 mode)
                     int[] c = coords(i, xt);
                     int j = 0;
                     for (int a = 0, k = 0; a < xt.rank(); a++) if (!red[a]) j += c[a] * os[k++];
-                    out[j] = sum ? round(out[j] + x[i], f32) : max(out[j], x[i]);
+                    out[j] = sum ? out[j] + x[i] : max(out[j], x[i]);
                 }
-                int e = sum ? fourAccumulatorRun(xt, red) : 0;
-                if (e > 0 && f32) fourAccumulators(out, x, xt, red, os, e);
             }
             case MATMUL -> {
                 Type at = g.type(nd.arg(0)), bt = g.type(nd.arg(1));
                 double[] a = values[nd.arg(0)], b = values[nd.arg(1)];
                 int m = at.dim(0), k = at.dim(1), n = bt.dim(1);
+                if (f32) { // each element Summation's dot product over k
+                    float[] af = new float[a.length], bf = new float[b.length], cf = new float[size];
+                    for (int i = 0; i < a.length; i++) af[i] = (float) a[i];
+                    for (int i = 0; i < b.length; i++) bf[i] = (float) b[i];
+                    Summation.matmul(af, bf, cf, m, k, n);
+                    for (int i = 0; i < size; i++) out[i] = cf[i];
+                    break;
+                }
+                if (exact) { // f64
+                    Summation.matmul(a.clone(), b.clone(), out, m, k, n);
+                    break;
+                }
                 for (int i = 0; i < m; i++)
                     for (int j = 0; j < n; j++) {
                         double acc = -0.0;
-                        for (int q = 0; q < k; q++) acc = round(acc + round(a[i * k + q] * b[q * n + j], f32), f32);
+                        for (int q = 0; q < k; q++) acc += a[i * k + q] * b[q * n + j];
                         out[i * n + j] = acc;
                     }
             }
         }
         values[id] = out;
-    }
-
-    /** The four-accumulator order: within each run of e, element j to accumulator j % 4 (tail to 0). */
-    private static void fourAccumulators(double[] out, double[] x, Type xt, boolean[] red, int[] os, int e) {
-        int size = out.length;
-        float[][] acc = new float[size][4];
-        for (float[] a : acc) java.util.Arrays.fill(a, -0.0f);
-        int[] ordinal = new int[size];
-        for (int i = 0; i < xt.size(); i++) {
-            int[] c = coords(i, xt);
-            int j = 0;
-            for (int a = 0, k = 0; a < xt.rank(); a++) if (!red[a]) j += c[a] * os[k++];
-            int r = ordinal[j]++ % e;
-            int which = r < e - e % 4 ? r % 4 : 0;
-            acc[j][which] = acc[j][which] + (float) x[i];
-        }
-        for (int j = 0; j < size; j++) out[j] = (acc[j][0] + acc[j][1]) + (acc[j][2] + acc[j][3]);
     }
 
     static int[] coords(int flat, Type t) {
@@ -273,7 +279,7 @@ final class Ref {
             case SOFTPLUS -> x > 20 ? x : Math.log1p(Math.exp(x));
             case SQRT -> Math.sqrt(x);
             case ABS -> Math.abs(x);
-            case POW -> Math.pow(x, nd.exponent());
+            case POW -> io.jgrad.ir.Kernels.pow(x, nd.exponent());
             case STOP_GRADIENT -> x;
             default -> throw new AssertionError(nd);
         };

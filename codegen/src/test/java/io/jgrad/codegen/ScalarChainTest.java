@@ -5,6 +5,7 @@ import io.jgrad.ir.Composites;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.Compiled;
+import io.jgrad.runtime.DType;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -22,8 +23,12 @@ class ScalarChainTest {
 
     /** x' = 0.75 x + 0.2 sin(x w) + c: contracting, so float and double stay close. */
     static Graph chain() {
+        return chain(DType.F32);
+    }
+
+    static Graph chain(DType d) {
         Builder b = new Builder();
-        int x = b.input(0, "x", Type.f32()), w = b.input(1, "w", Type.f32());
+        int x = b.input(0, "x", Type.of(d)), w = b.input(1, "w", Type.of(d));
         for (int i = 0; i < STEPS; i++) {
             int s = Composites.sin(b, Composites.mul(b, x, w));
             int a = Composites.mul(b, x, 0.75f);
@@ -68,14 +73,46 @@ class ScalarChainTest {
         assertEquals(ig[2][0], grads[1][0], 0f);
     }
 
-    /** The recurrence in double with tangents for x0 and w: {value, d/dx0, d/dw}. */
+    /**
+     * In F64 (two local slots per value, double spill slots): the same chain is bit-identical to
+     * the Interpreter's double run and within 1e-12 of the dual numbers (whose constants are the
+     * chain's float constants, exactly).
+     */
+    @Test
+    void inF64() {
+        CompileRequest req = Pipelines.request(chain(DType.F64), new String[] {"x", "w"}, new boolean[] {true, true});
+        Compiled c = CodeGen.compile(req);
+        byte[] bytes = c.bytecode();
+        assertTrue(Harness.maxMethodSize(bytes) <= 8000, "largest method " + Harness.maxMethodSize(bytes));
+        Harness.verify(bytes);
+        assertTrue(c.newWorkspace().size() > 0, "values cross chunks through the double workspace");
+        double x0 = 0.3, w = 1.7;
+        double[][] in = {{x0}, {w}};
+        double[][] grads = {new double[1], new double[1]};
+        double v = 0;
+        for (int i = 0; i < 20; i++) v = c.valueAndGrad(in, grads);
+        double[] ref = dual(x0, w, 0.75f, 0.2f);
+        assertEquals(ref[0], v, 1e-12 * Math.abs(ref[0]), "value");
+        assertEquals(ref[1], grads[0][0], 1e-10 * Math.abs(ref[1]) + 1e-14, "d/dx");
+        assertEquals(ref[2], grads[1][0], 1e-10 * Math.abs(ref[2]) + 1e-14, "d/dw");
+        double[][] ig = io.jgrad.ir.Interpreter.run(req.valueAndGrad, in);
+        assertEquals(ig[0][0], v, 0.0, "bit-identical to the interpreter");
+        assertEquals(ig[1][0], grads[0][0], 0.0);
+        assertEquals(ig[2][0], grads[1][0], 0.0);
+    }
+
     static double[] dual(double x0, double w) {
+        return dual(x0, w, 0.75, 0.2);
+    }
+
+    /** The recurrence in double with tangents for x0 and w: {value, d/dx0, d/dw}. */
+    static double[] dual(double x0, double w, double a, double c) {
         double x = x0, dx = 1, dw = 0;
         for (int i = 0; i < STEPS; i++) {
             double s = Math.sin(x * w), cs = Math.cos(x * w);
-            double nx = 0.75 * x + 0.2 * s + 0.01f * (i % 7);
-            double ndx = 0.75 * dx + 0.2 * cs * (dx * w);
-            double ndw = 0.75 * dw + 0.2 * cs * (dw * w + x);
+            double nx = a * x + c * s + 0.01f * (i % 7);
+            double ndx = a * dx + c * cs * (dx * w);
+            double ndw = a * dw + c * cs * (dw * w + x);
             x = nx; dx = ndx; dw = ndw;
         }
         return new double[] {x, dx, dw};

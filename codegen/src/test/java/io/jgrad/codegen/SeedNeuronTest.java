@@ -43,10 +43,10 @@ class SeedNeuronTest {
     void isStraightLineCode() {
         Compiled c = Pipelines.compile(Pipelines.seedNeuron(), Pipelines.NEURON_NAMES, Pipelines.NEURON_WRT);
         Map<String, Integer> sizes = Harness.codeSizes(c.bytecode());
-        int body = sizes.get("valueAndGrad$$0([[F[F[F[F[[F)F");
+        int body = sizes.get("valueAndGrad$$0([[F[F[D[F[F[[F)F");
         System.out.println("seed neuron valueAndGrad body: " + body + " bytecode bytes; all methods: " + sizes);
         assertTrue(body < 400, "the neuron's value and gradient should be a few hundred bytes, is " + body);
-        assertTrue(!sizes.containsKey("valueAndGrad$$1([[F[F[F[F[[F)F"), "one chunk");
+        assertTrue(!sizes.containsKey("valueAndGrad$$1([[F[F[D[F[F[[F)F"), "one chunk");
         assertEquals(0, c.newWorkspace().size(), "no workspace for scalar code");
         String asm = Disassembly.of(c.bytecode(), "valueAndGrad$$0");
         // Arrays appear only to read the four inputs and write the two gradients.

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.jgrad.Tensor;
+import io.jgrad.runtime.DType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,8 +32,21 @@ import java.util.stream.Stream;
  * serves the eager engine and, later, a traced function handed to {@code Grad.compile}.
  */
 public final class GoldenCase {
-    /** One input: its values are exactly float32. */
-    public record Input(String name, int[] shape, float[] data, boolean requiresGrad) {}
+    /**
+     * One input: {@code values} exact in its dtype; {@code data} the same as floats (exact for
+     * F32 and F16 inputs, the only ones the float paths use).
+     */
+    public record Input(String name, int[] shape, float[] data, boolean requiresGrad, DType dtype, double[] values) {
+        /** A fresh eager tensor of this input's dtype and values (a leaf), requiring a gradient as the case says. */
+        public Tensor tensor() {
+            Tensor t = switch (dtype) {
+                case F32 -> Tensor.of(data, shape);
+                case F64 -> Tensor.of(values, shape);
+                case F16, BOOL -> Tensor.of(values, shape).to(dtype);   // exact: the values are halves
+            };
+            return t.requiresGrad(requiresGrad);
+        }
+    }
 
     /** {@code result = op(args...)}; an arg is a name, a number, or (reshape) a shape list, as in the JSON. */
     public record Stmt(String result, String op, List<JsonElement> args) {}
@@ -42,12 +56,16 @@ public final class GoldenCase {
     public final List<Input> inputs;
     public final List<Stmt> program;
     public final String output;
-    /** The vector-Jacobian seed for a tensor output, or null for a scalar output. */
+    /** The vector-Jacobian seed for a tensor output, or null for a scalar output (seed64: exact, in the output's dtype). */
     public final int[] seedShape;
     public final float[] seed;
+    public final double[] seed64;
     public final int[] expectedShape;
-    public final double[] value, value32;
-    public final Map<String, double[]> grads, grads32;
+    /** The case's dtype (version 2's "dtype", F32 when absent) and the output's. */
+    public final DType dtype, outputDType;
+    /** PyTorch's value in float64 (the truth), in float32 and float16 (null where the case has none). */
+    public final double[] value, value32, value16;
+    public final Map<String, double[]> grads, grads32, grads16;
 
     /**
      * Argument kinds per op, as gen.py's OPS table: t a tensor name, tc a tensor name or a
@@ -62,22 +80,25 @@ public final class GoldenCase {
             Map.entry("square", "t"), Map.entry("clamp", "t f f"), Map.entry("maximum", "t t"), Map.entry("minimum", "t t"),
             Map.entry("sum", "t"), Map.entry("mean", "t"), Map.entry("sumAxis", "t i"), Map.entry("meanAxis", "t i"),
             Map.entry("matmul", "t t"), Map.entry("dot", "t t"), Map.entry("t", "t"), Map.entry("reshape", "t s"),
-            Map.entry("softmax", "t i"), Map.entry("logSoftmax", "t i"));
+            Map.entry("softmax", "t i"), Map.entry("logSoftmax", "t i"), Map.entry("to", "t d"));
 
     /**
      * The op table over the public Tensor API. Arguments arrive resolved: a {@link Tensor}, a
-     * {@link Float} (constants), an {@link Integer} (axes) or an {@code int[]} (shapes).
+     * {@link Double} (constants), an {@link Integer} (axes), an {@code int[]} (shapes) or a
+     * {@link DType}. A constant goes to the {@code double} overload on an F64 tensor and to the
+     * {@code float} one otherwise, as a user writes them.
      */
     public static final BiFunction<String, Object[], Tensor> TENSOR_OPS = (op, a) -> {
         Tensor x = (Tensor) a[0];
+        boolean f64 = x.dtype() == DType.F64;
         switch (op) {
-            case "add": return a[1] instanceof Tensor ? x.add((Tensor) a[1]) : x.add((Float) a[1]);
-            case "sub": return a[1] instanceof Tensor ? x.sub((Tensor) a[1]) : x.sub((Float) a[1]);
-            case "mul": return a[1] instanceof Tensor ? x.mul((Tensor) a[1]) : x.mul((Float) a[1]);
-            case "div": return a[1] instanceof Tensor ? x.div((Tensor) a[1]) : x.div((Float) a[1]);
-            case "rsub": return x.rsub((Float) a[1]);
-            case "rdiv": return x.rdiv((Float) a[1]);
-            case "pow": return x.pow((Float) a[1]);
+            case "add": return a[1] instanceof Tensor ? x.add((Tensor) a[1]) : f64 ? x.add(d(a[1])) : x.add(f(a[1]));
+            case "sub": return a[1] instanceof Tensor ? x.sub((Tensor) a[1]) : f64 ? x.sub(d(a[1])) : x.sub(f(a[1]));
+            case "mul": return a[1] instanceof Tensor ? x.mul((Tensor) a[1]) : f64 ? x.mul(d(a[1])) : x.mul(f(a[1]));
+            case "div": return a[1] instanceof Tensor ? x.div((Tensor) a[1]) : f64 ? x.div(d(a[1])) : x.div(f(a[1]));
+            case "rsub": return f64 ? x.rsub(d(a[1])) : x.rsub(f(a[1]));
+            case "rdiv": return f64 ? x.rdiv(d(a[1])) : x.rdiv(f(a[1]));
+            case "pow": return f64 ? x.pow(d(a[1])) : x.pow(f(a[1]));
             case "neg": return x.neg();
             case "exp": return x.exp();
             case "log": return x.log();
@@ -91,7 +112,7 @@ public final class GoldenCase {
             case "sqrt": return x.sqrt();
             case "abs": return x.abs();
             case "square": return x.square();
-            case "clamp": return x.clamp((Float) a[1], (Float) a[2]);
+            case "clamp": return f64 ? x.clamp(d(a[1]), d(a[2])) : x.clamp(f(a[1]), f(a[2]));
             case "maximum": return x.maximum((Tensor) a[1]);
             case "minimum": return x.minimum((Tensor) a[1]);
             case "sum": return x.sum();
@@ -104,18 +125,33 @@ public final class GoldenCase {
             case "reshape": return x.reshape((int[]) a[1]);
             case "softmax": return x.softmax((Integer) a[1]);
             case "logSoftmax": return x.logSoftmax((Integer) a[1]);
+            case "to": return x.to((DType) a[1]);
             default: throw new IllegalArgumentException("golden: unknown op " + op);
         }
     };
 
+    private static double d(Object c) {
+        return (Double) c;
+    }
+
+    /**
+     * A constant as the float the program means on an F32 or F16 tensor: version 1 writes clamp
+     * bounds such as 1e-8 as doubles, and PyTorch's float32 run used the float nearest them.
+     */
+    private static float f(Object c) {
+        return (float) (double) (Double) c;
+    }
+
     private GoldenCase(JsonObject o) {
         name = o.get("name").getAsString();
         note = o.has("note") ? o.get("note").getAsString() : "";
+        dtype = o.has("dtype") ? DType.parse(o.get("dtype").getAsString()) : DType.F32;
         inputs = new ArrayList<>();
         for (JsonElement e : o.getAsJsonArray("inputs")) {
             JsonObject in = e.getAsJsonObject();
+            DType d = in.has("dtype") ? DType.parse(in.get("dtype").getAsString()) : dtype;
             inputs.add(new Input(in.get("name").getAsString(), ints(in.getAsJsonArray("shape")),
-                    floats(in.getAsJsonArray("data")), in.get("requiresGrad").getAsBoolean()));
+                    floats(in.getAsJsonArray("data")), in.get("requiresGrad").getAsBoolean(), d, doubles(in.getAsJsonArray("data"))));
         }
         program = new ArrayList<>();
         for (JsonElement e : o.getAsJsonArray("program")) {
@@ -129,16 +165,21 @@ public final class GoldenCase {
             JsonObject s = o.getAsJsonObject("seed");
             seedShape = ints(s.getAsJsonArray("shape"));
             seed = floats(s.getAsJsonArray("data"));
+            seed64 = doubles(s.getAsJsonArray("data"));
         } else {
             seedShape = null;
             seed = null;
+            seed64 = null;
         }
         JsonObject ex = o.getAsJsonObject("expected");
         expectedShape = ints(ex.getAsJsonArray("shape"));
+        outputDType = ex.has("dtype") ? DType.parse(ex.get("dtype").getAsString()) : dtype;
         value = doubles(ex.getAsJsonArray("value"));
-        value32 = doubles(ex.getAsJsonArray("value32"));
+        value32 = ex.has("value32") ? doubles(ex.getAsJsonArray("value32")) : null;
+        value16 = ex.has("value16") ? doubles(ex.getAsJsonArray("value16")) : null;
         grads = gradMap(ex.getAsJsonObject("grads"));
-        grads32 = gradMap(ex.getAsJsonObject("grads32"));
+        grads32 = ex.has("grads32") ? gradMap(ex.getAsJsonObject("grads32")) : Map.of();
+        grads16 = ex.has("grads16") ? gradMap(ex.getAsJsonObject("grads16")) : Map.of();
     }
 
     /** Parses one case (Python's json writes Infinity and NaN, which Gson's tree parser accepts). */
@@ -178,11 +219,27 @@ public final class GoldenCase {
         }
     }
 
-    /** Fresh eager tensors for the inputs, in order, those with requiresGrad marked so. */
+    /** Fresh eager tensors for the inputs, in order and of their dtypes, those with requiresGrad marked so. */
     public Map<String, Tensor> eagerInputs() {
         Map<String, Tensor> env = new LinkedHashMap<>();
-        for (Input in : inputs) env.put(in.name(), Tensor.of(in.data(), in.shape()).requiresGrad(in.requiresGrad()));
+        for (Input in : inputs) env.put(in.name(), in.tensor());
         return env;
+    }
+
+    /** The seed of a tensor output as an eager tensor of the output's dtype (null for a scalar output). */
+    public Tensor seedTensor() {
+        if (seed64 == null) return null;
+        return switch (outputDType) {
+            case F32 -> Tensor.of(seed, seedShape);
+            case F64 -> Tensor.of(seed64, seedShape);
+            case F16, BOOL -> Tensor.of(seed64, seedShape).to(outputDType);
+        };
+    }
+
+    /** True when every input has one dtype, F32 or F64, and the output has it too: what Grad.compile accepts. */
+    public boolean compilable() {
+        for (Input in : inputs) if (in.dtype() != dtype) return false;
+        return (dtype == DType.F32 || dtype == DType.F64) && outputDType == dtype;
     }
 
     /**
@@ -211,13 +268,15 @@ public final class GoldenCase {
                 return tensor(arg.getAsString(), env);
             case "tc":
                 if (arg.getAsJsonPrimitive().isString()) return tensor(arg.getAsString(), env);
-                return (float) arg.getAsDouble();
+                return arg.getAsDouble();
             case "f":
-                return (float) arg.getAsDouble();
+                return arg.getAsDouble();
             case "i":
                 return arg.getAsInt();
             case "s":
                 return ints(arg.getAsJsonArray());
+            case "d":
+                return DType.parse(arg.getAsString());
             default:
                 throw new IllegalArgumentException("unknown argument kind " + kind);
         }
@@ -234,12 +293,55 @@ public final class GoldenCase {
         return new ArrayList<>(grads.keySet());
     }
 
-    /** Asserts the output's shape and values with {@link Tolerance}. */
+    /** Asserts the output's shape and values with {@link Tolerance}'s float32 rule. */
     public void checkValue(int[] shape, float[] got) {
+        checkShape(shape);
+        Tolerance.check(name + " value", got, value, value32);
+    }
+
+    /** Asserts a float64 output's shape and values with the float64 rule. */
+    public void checkValue64(int[] shape, double[] got) {
+        checkShape(shape);
+        Tolerance.check(DType.F64, name + " value", got, value, null, null);
+    }
+
+    /** Asserts an eager output: its dtype, shape and values, by the rule of its dtype. */
+    public void checkValue(Tensor out) {
+        if (out.dtype() != outputDType) throw new AssertionError(name + ": output dtype " + out.dtype() + ", expected " + outputDType);
+        checkShape(out.shape());
+        Tolerance.check(outputDType, name + " value", out.toDoubleArray(), value, value32, value16);
+    }
+
+    private void checkShape(int[] shape) {
         if (!Arrays.equals(shape, expectedShape)) {
             throw new AssertionError(name + ": output shape " + Arrays.toString(shape) + ", expected " + Arrays.toString(expectedShape));
         }
-        Tolerance.check(name + " value", got, value, value32);
+    }
+
+    /** The input called {@code name}. */
+    public Input input(String name) {
+        for (Input in : inputs) if (in.name().equals(name)) return in;
+        throw new IllegalArgumentException(this.name + ": no input " + name);
+    }
+
+    /**
+     * Asserts the eager gradient of input {@code input} (null, never reached, counts as zeros):
+     * its dtype is the input's, compared by the rule of that dtype.
+     */
+    public void checkGrad(String input, Tensor grad) {
+        double[] t = grads.get(input);
+        if (t == null) throw new AssertionError(name + ": no expected gradient for " + input);
+        DType d = input(input).dtype();
+        if (grad != null && grad.dtype() != d) throw new AssertionError(name + ": d/d" + input + " is " + grad.dtype() + ", expected " + d);
+        double[] got = grad == null ? new double[t.length] : grad.toDoubleArray();
+        Tolerance.check(d, name + " d/d" + input, got, t, grads32.get(input), grads16.get(input));
+    }
+
+    /** Asserts a float64 gradient (compiled F64) with the float64 rule. */
+    public void checkGrad64(String input, double[] got) {
+        double[] t = grads.get(input);
+        if (t == null) throw new AssertionError(name + ": no expected gradient for " + input);
+        Tolerance.check(DType.F64, name + " d/d" + input, got == null ? new double[t.length] : got, t, null, null);
     }
 
     /** Asserts the gradient of input {@code input}; null (never reached) counts as zeros, as in gen.py. */

@@ -46,6 +46,60 @@ public final class Tolerance {
         return 1e-5 + 1e-4 * Math.abs(t) + 8 * pytorchError + 1e-5 * scale;
     }
 
+    /**
+     * Version 2: each array by the rule of its dtype (shared/golden/README.md, "Comparing,
+     * version 2"). F32: the float32 rule above (t32 = PyTorch's float32 result). F64:
+     * {@code |g - t| <= 1e-12 + 1e-9·|t| + 1e-9·max|t|}. F16: within one half-precision ulp of
+     * PyTorch's float16 result t16, {@code 2^(max(floor(log2|t16|), -14) - 10)} (2^-24 at 0).
+     * A non-finite expected value is matched exactly.
+     */
+    public static void check(io.jgrad.runtime.DType dtype, String what, double[] got, double[] truth, double[] t32, double[] t16) {
+        String m = switch (dtype) {
+            case F32 -> {
+                if (t32 == null) throw new AssertionError(what + ": the case has no float32 result");
+                float[] g = new float[got.length];
+                for (int i = 0; i < g.length; i++) g[i] = (float) got[i];
+                yield mismatches(g, truth, t32);
+            }
+            case F64 -> mismatches64(got, truth);
+            case F16 -> {
+                if (t16 == null) throw new AssertionError(what + ": the case has no float16 result");
+                yield mismatches16(got, t16);
+            }
+            case BOOL -> throw new AssertionError(what + ": a BOOL array is never compared");
+        };
+        if (m != null) throw new AssertionError(what + " (" + dtype + "): " + m);
+    }
+
+    /** The float64 rule: {@code |g - t| <= 1e-12 + 1e-9·|t| + 1e-9·max|t over the array|}. */
+    static String mismatches64(double[] got, double[] truth) {
+        if (got.length != truth.length) return "length " + got.length + ", expected " + truth.length;
+        double scale = 0;
+        for (double t : truth) if (Double.isFinite(t)) scale = Math.max(scale, Math.abs(t));
+        StringBuilder bad = new StringBuilder();
+        int count = 0;
+        for (int i = 0; i < got.length; i++) {
+            double t = truth[i], allowed = 1e-12 + 1e-9 * Math.abs(t) + 1e-9 * scale;
+            boolean ok = Double.isFinite(t) ? Math.abs(got[i] - t) <= allowed : Double.isNaN(t) ? Double.isNaN(got[i]) : got[i] == t;
+            if (!ok && count++ < 5) bad.append(String.format("%n  [%d] got %s, expected %s (allowed %.3g)", i, got[i], t, allowed));
+        }
+        return count == 0 ? null : count + " of " + got.length + " elements differ:" + bad;
+    }
+
+    /** The float16 rule: within one half ulp of PyTorch's float16 result (its exponent floored at -14: subnormals). */
+    static String mismatches16(double[] got, double[] t16) {
+        if (got.length != t16.length) return "length " + got.length + ", expected " + t16.length;
+        StringBuilder bad = new StringBuilder();
+        int count = 0;
+        for (int i = 0; i < got.length; i++) {
+            double t = t16[i];
+            double ulp = t == 0 ? 0x1p-24 : Math.scalb(1.0, Math.max(Math.getExponent(t), -14) - 10);
+            boolean ok = Double.isFinite(t) ? Math.abs(got[i] - t) <= ulp : Double.isNaN(t) ? Double.isNaN(got[i]) : got[i] == t;
+            if (!ok && count++ < 5) bad.append(String.format("%n  [%d] got %s, expected %s (PyTorch float16; one ulp %.3g)", i, got[i], t, ulp));
+        }
+        return count == 0 ? null : count + " of " + got.length + " elements differ:" + bad;
+    }
+
     /** Throws an AssertionError naming {@code what} unless every element matches. */
     public static void check(String what, float[] got, double[] truth, double[] truth32) {
         String m = mismatches(got, truth, truth32);

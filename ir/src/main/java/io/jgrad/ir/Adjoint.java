@@ -38,7 +38,7 @@ public final class Adjoint {
 
         Builder b = new Builder();
         for (Node n : forward.nodes()) {   // the copy keeps every id, so forward values are reused by id
-            int id = b.add(n.prim(), n.rawArgs(), n.type(), n.rawInts(), n.rawData(), n.name());
+            int id = b.copy(n, n.rawArgs());
             if (id != n.id()) throw new AssertionError("copy must keep ids");
         }
         int seed = withSeed ? b.input(inputCount, "seed", outType) : b.constant(outType, 1.0);

@@ -24,7 +24,7 @@ public final class AlgebraicSimplifier {
         for (Node n : g.nodes()) {
             int[] args = Rebuild.remap(n, map);
             int r = n.prim().family == Prim.Family.LEAF ? -1 : rewrite(b, n, args);
-            map[n.id()] = r >= 0 ? r : b.add(n.prim(), args, n.type(), n.rawInts(), n.rawData(), n.name());
+            map[n.id()] = r >= 0 ? r : b.copy(n, args);
         }
         int[] outs = g.outputs();
         for (int i = 0; i < outs.length; i++) outs[i] = map[outs[i]];

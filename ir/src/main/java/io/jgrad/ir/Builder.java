@@ -10,6 +10,8 @@ import java.util.List;
  */
 public final class Builder implements Emitter {
     private final List<Node> nodes = new ArrayList<>();
+    /** Operand-type arrays by arity for {@link #copy}, which the passes call once per node. */
+    private final Type[][] copyTypes = {new Type[0], new Type[1], new Type[2], new Type[3]};
     private boolean built;
 
     public int input(int index, String name, Type type) {
@@ -37,12 +39,52 @@ public final class Builder implements Emitter {
         if (built) throw new IllegalStateException("this Builder has built its graph already");
         Type[] argTypes = new Type[args.length];
         for (int i = 0; i < args.length; i++) argTypes[i] = type(args[i]);
-        int[] in = ints == null ? new int[0] : ints.clone();
-        double[] d = data == null ? new double[0] : data.clone();
-        Type t = p.resultType(argTypes, in, d, declared);
-        Node n = new Node(nodes.size(), p, args.clone(), t, in, d, p == Prim.INPUT ? name : null);
+        return addOwned(p, args.clone(), argTypes, declared, ints == null ? new int[0] : ints.clone(), data == null ? new double[0] : data.clone(), name);
+    }
+
+    /**
+     * A constant holding {@code values} itself, not a copy: for constants this package made
+     * and lets go of (a folded or captured tensor of 10^6 values is not copied again).
+     */
+    int constantOwned(Type type, double[] values) {
+        if (built) throw new IllegalStateException("this Builder has built its graph already");
+        return addOwned(Prim.CONST, new int[0], new Type[0], type, new int[0], values, null);
+    }
+
+    /**
+     * An f32 constant holding {@code values} itself: float32 values stay float32 (no widened
+     * copy), and the backend's class data is this array. The caller lets go of it.
+     */
+    int constantOwnedF32(Type type, float[] values) {
+        if (built) throw new IllegalStateException("this Builder has built its graph already");
+        if (type.dtype() != io.jgrad.runtime.DType.F32) throw new IllegalArgumentException("const: float32 values for a " + type + " constant");
+        if (values.length != type.size()) throw new IllegalArgumentException("const has " + values.length + " values for type " + type);
+        Node n = new Node(nodes.size(), type, values);
         nodes.add(n);
         return n.id();
+    }
+
+    private int addOwned(Prim p, int[] args, Type[] argTypes, Type declared, int[] in, double[] d, String name) {
+        Type t = p.resultType(argTypes, in, d, declared);
+        Node n = new Node(nodes.size(), p, args, t, in, d, p == Prim.INPUT ? name : null);
+        nodes.add(n);
+        return n.id();
+    }
+
+    /**
+     * Node n again with operands {@code args} (ids in this builder, array kept): the passes' copy.
+     * Attributes and data are shared, not cloned (nodes are immutable), so a big constant costs
+     * nothing per pass; the shape rule is checked as in {@link #add}.
+     */
+    int copy(Node n, int[] args) {
+        if (built) throw new IllegalStateException("this Builder has built its graph already");
+        Type[] argTypes = copyTypes[args.length];   // reused: resultType keeps no reference to it
+        for (int i = 0; i < args.length; i++) argTypes[i] = type(args[i]);
+        // a leaf's type was checked when it was made (and a constant's data is not touched again)
+        Type t = n.prim().family == Prim.Family.LEAF ? n.type() : n.prim().resultType(argTypes, n.rawInts(), n.rawData(), n.type());
+        Node c = n.copy(nodes.size(), args, t);
+        nodes.add(c);
+        return c.id();
     }
 
     /** The type of a value made so far. */

@@ -1,8 +1,6 @@
 package io.jgrad.ir;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Hash-consing: a node computing what an earlier node computes (same primitive, operands,
@@ -13,17 +11,6 @@ import java.util.Map;
 public final class CommonSubexpressionElimination {
     private CommonSubexpressionElimination() {}
 
-    private record Key(Prim prim, int[] args, Type type, int[] ints, long[] dataBits) {
-        @Override public boolean equals(Object o) {
-            return o instanceof Key k && k.prim == prim && Arrays.equals(k.args, args) && k.type.equals(type)
-                    && Arrays.equals(k.ints, ints) && Arrays.equals(k.dataBits, dataBits);
-        }
-        @Override public int hashCode() {
-            return ((prim.hashCode() * 31 + Arrays.hashCode(args)) * 31 + type.hashCode()) * 31
-                    + Arrays.hashCode(ints) * 7 + Arrays.hashCode(dataBits);
-        }
-    }
-
     static boolean commutes(Prim p) {
         return switch (p) {
             case ADD, MUL, MAX, MIN, EQ -> true;
@@ -32,33 +19,61 @@ public final class CommonSubexpressionElimination {
         };
     }
 
+    /**
+     * One pass in node order, with an open-addressing table of the new graph's ids keyed by
+     * what each computes (no object per node: graphs reach 10^6 nodes). A constant's values
+     * enter through a hash of at most 64 of them ({@link Node#dataHash}, O(1), cached): a big
+     * constant is read in full only when everything else, that hash included, matches another
+     * one's (then hashed in full once, and compared element by element only if that matches
+     * too); the same shared array compares at once.
+     */
     public static Graph run(Graph g) {
         Builder b = new Builder();
-        Map<Key, Integer> seen = new HashMap<>();
         int[] map = new int[g.size()];
+        int mask = Integer.highestOneBit(Math.max(8, g.size()) * 2) * 2 - 1;   // load factor at most 1/2
+        int[] table = new int[mask + 1];
+        Arrays.fill(table, -1);
+        int[] hashOf = new int[g.size()];   // by new id (never more new nodes than old)
         for (Node n : g.nodes()) {
-            if (n.prim() == Prim.INPUT) {
-                map[n.id()] = Rebuild.copy(b, n, map);
+            int[] args = Rebuild.remap(n, map);
+            if (n.prim() == Prim.INPUT) {   // inputs are never merged
+                map[n.id()] = b.copy(n, args);
                 continue;
             }
-            int[] args = Rebuild.remap(n, map);
-            int[] keyArgs = args.clone();
-            if (commutes(n.prim())) Arrays.sort(keyArgs);
-            double[] data = n.rawData();
-            long[] bits = new long[data.length];
-            for (int i = 0; i < data.length; i++) bits[i] = Double.doubleToRawLongBits(data[i]);
-            Key key = new Key(n.prim(), keyArgs, n.type(), n.rawInts(), bits);
-            Integer earlier = seen.get(key);
-            if (earlier != null) {
-                map[n.id()] = earlier;
-            } else {
-                int id = b.add(n.prim(), args, n.type(), n.rawInts(), n.rawData(), null);
-                seen.put(key, id);
-                map[n.id()] = id;
+            int h = hash(n, args), slot = h & mask, found = -1;
+            for (int c; (c = table[slot]) >= 0; slot = (slot + 1) & mask) {
+                if (hashOf[c] == h && sameComputation(b.node(c), n, args)) {
+                    found = c;
+                    break;
+                }
             }
+            if (found < 0) {
+                found = b.copy(n, args);
+                hashOf[found] = h;
+                table[slot] = found;
+            }
+            map[n.id()] = found;
         }
         int[] outs = g.outputs();
         for (int i = 0; i < outs.length; i++) outs[i] = map[outs[i]];
         return b.build(outs, g.outputNames());
+    }
+
+    private static int hash(Node n, int[] args) {
+        int a = 0;
+        if (commutes(n.prim())) a = Math.min(args[0], args[1]) * 31 + Math.max(args[0], args[1]);   // commuting ops are binary
+        else for (int x : args) a = a * 31 + x;
+        int h = ((n.prim().ordinal() * 31 + a) * 31 + n.type().hashCode()) * 31 + Arrays.hashCode(n.rawInts()) * 7 + n.dataHash();
+        h *= 0x9E3779B9;   // spread the bits the table's mask keeps
+        return h ^ (h >>> 16);
+    }
+
+    /** Does earlier node e (of the new graph) compute what n, with operands args (new ids), computes? */
+    private static boolean sameComputation(Node e, Node n, int[] args) {
+        if (e.prim() != n.prim() || !e.type().equals(n.type()) || !Arrays.equals(e.rawInts(), n.rawInts())) return false;
+        int[] ea = e.rawArgs();
+        boolean sameArgs = Arrays.equals(ea, args)
+                || (commutes(n.prim()) && ea[0] == args[1] && ea[1] == args[0]);
+        return sameArgs && e.sameData(n);
     }
 }

@@ -218,11 +218,16 @@ public final class Composites {
     /** The same value with no derivative (Tensor.detach inside a traced function). */
     public static int detach(Emitter e, int x) { return e.unary(Prim.STOP_GRADIENT, x); }
 
-    /** An F32 constant tensor (an eager tensor captured by a traced function), row-major data. */
+    /**
+     * An F32 constant tensor (an eager tensor captured by a traced function), row-major data. The
+     * values are copied once (the tensor may be written later; the constant is its values now);
+     * a graph keeps them as float32: that copy is what the generated class reads.
+     */
     public static int constant(Emitter e, float[] data, int... shape) {
         Type t = Type.f32(shape);
         if (data.length != t.size())
             throw new IllegalArgumentException("constant: " + data.length + " values for shape " + Arrays.toString(shape));
+        if (e instanceof Builder b) return b.constantOwnedF32(t, data.clone());
         double[] d = new double[data.length];
         for (int i = 0; i < d.length; i++) d[i] = data[i];
         return e.constant(t, d);

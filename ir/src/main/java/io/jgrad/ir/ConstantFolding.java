@@ -9,8 +9,11 @@ package io.jgrad.ir;
  * <ul>
  *   <li>an elementwise node whose operands are all splats (a uniform CONST, or one broadcast)
  *       is evaluated once, on one element, and becomes a scalar CONST broadcast to its shape;</li>
- *   <li>BROADCAST is never folded (a broadcast constant stays a scalar and index arithmetic);
- *       any other node is folded only if its result has no more elements than its constant
+ *   <li>BROADCAST is never folded, and TRANSPOSE and RESHAPE only when the result has at most
+ *       {@value #SMALL} elements: the backend reads a constant through them by index arithmetic,
+ *       as it reads an input, so materialising one would only cost a pass over the values per
+ *       graph (vjp and valueAndGrad each folded their own transposed copy of a captured matrix);</li>
+ *   <li>any other node is folded only if its result has no more elements than its constant
  *       operands together, or at most {@value #SMALL}.</li>
  * </ul>
  */
@@ -33,6 +36,8 @@ public final class ConstantFolding {
         // a broadcast is index arithmetic for the backend: materialising it only costs memory
         if (p.family == Prim.Family.LEAF || p == Prim.BROADCAST) return copy(b, n, args);
         Type t = n.type();
+        // a view of a big constant stays a view: O(1) here, free index arithmetic in the backend
+        if ((p == Prim.TRANSPOSE || p == Prim.RESHAPE) && t.size() > SMALL) return copy(b, n, args);
         Type[] argTypes = new Type[args.length];
         for (int i = 0; i < args.length; i++) argTypes[i] = b.type(args[i]);
 
@@ -52,19 +57,22 @@ public final class ConstantFolding {
             }
         }
 
+        // decide before touching any values: a node that stays costs O(1), however big its constants
         int constSize = 0;
+        for (int a : args) {
+            if (b.node(a).prim() != Prim.CONST) return copy(b, n, args);
+            constSize += b.type(a).size();
+        }
+        if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
         Object[] values = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
             Node a = b.node(args[i]);
-            if (a.prim() != Prim.CONST) return copy(b, n, args);
             values[i] = Kernels.constant(a.type(), a.rawData());   // a constant holds its data rounded to its dtype
-            constSize += a.type().size();
         }
-        if (t.size() > Math.max(SMALL, constSize)) return copy(b, n, args);
-        return b.constant(t, Kernels.toDoubles(Kernels.apply(p, t, n.rawInts(), n.rawData(), values, argTypes)));
+        return b.constantOwned(t, Kernels.toDoubles(Kernels.apply(p, t, n.rawInts(), n.rawData(), values, argTypes)));
     }
 
     private static int copy(Builder b, Node n, int[] args) {
-        return b.add(n.prim(), args, n.type(), n.rawInts(), n.rawData(), n.name());
+        return b.copy(n, args);
     }
 }

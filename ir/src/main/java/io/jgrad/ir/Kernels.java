@@ -25,7 +25,8 @@ import java.util.Arrays;
  *   <li>F32: the float nearest the double rule applied to the float operands. For + - * / that
  *       is the float operation itself (double has more than 2·24+2 bits, so rounding the exact
  *       double result to float is the correctly rounded float result); for the others the loop
- *       computes the double rule and rounds once.</li>
+ *       computes the double rule and rounds once, except SIGMOID, computed in float as PyTorch's
+ *       float kernel does (its last bit, and its 0 below about -88; runtime.Ops.sigmoid too).</li>
  *   <li>F16: the F32 kernel, then each result rounded to the nearest half ({@link Half#round}),
  *       as PyTorch's CPU half computes in float32 and rounds once per op.</li>
  *   <li>REDUCE_SUM and MATMUL add in {@link Summation}'s documented order, in the element type
@@ -278,7 +279,8 @@ public final class Kernels {
             case SIN -> { for (int i = 0; i < n; i++) y[i] = (float) Math.sin(x[i]); }
             case COS -> { for (int i = 0; i < n; i++) y[i] = (float) Math.cos(x[i]); }
             case TANH -> { for (int i = 0; i < n; i++) y[i] = (float) Math.tanh(x[i]); }
-            case SIGMOID -> { for (int i = 0; i < n; i++) y[i] = (float) sigmoid(x[i]); }
+            // in float, as PyTorch's float kernel ((1 + exp(-x)).reciprocal()): its last bit, and 0 below about -88
+            case SIGMOID -> { for (int i = 0; i < n; i++) y[i] = 1f / (1f + (float) Math.exp(-x[i])); }
             case SOFTPLUS -> { for (int i = 0; i < n; i++) y[i] = (float) softplus(x[i]); }
             case SQRT -> { for (int i = 0; i < n; i++) y[i] = (float) Math.sqrt(x[i]); }
             case ABS -> { for (int i = 0; i < n; i++) y[i] = Math.abs(x[i]); }

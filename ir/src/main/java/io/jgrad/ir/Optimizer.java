@@ -13,16 +13,25 @@ public final class Optimizer {
     private static final int MAX_ROUNDS = 20;
 
     public static Graph optimize(Graph g) {
-        String before = Printer.print(g);
         for (int round = 0; round < MAX_ROUNDS; round++) {
+            Graph before = g;
             g = AlgebraicSimplifier.run(g);
             g = ConstantFolding.run(g);
             g = CommonSubexpressionElimination.run(g);
             g = DeadCodeElimination.run(g);
-            String after = Printer.print(g);
-            if (after.equals(before)) return g;
-            before = after;
+            if (same(before, g)) return g;
         }
         return g;
+    }
+
+    /**
+     * The same graph node for node (what equal text forms meant, without printing): O(nodes),
+     * since the passes share constant arrays with the graph they copy.
+     */
+    static boolean same(Graph a, Graph b) {
+        if (a.size() != b.size() || !java.util.Arrays.equals(a.outputs(), b.outputs())
+                || !java.util.Arrays.equals(a.outputNames(), b.outputNames())) return false;
+        for (int i = 0; i < a.size(); i++) if (!a.node(i).sameComputation(b.node(i))) return false;
+        return true;
     }
 }

@@ -6,7 +6,7 @@ final class Rebuild {
 
     /** n copied into b with its operands replaced by {@code map[old id]}. */
     static int copy(Builder b, Node n, int[] map) {
-        return b.add(n.prim(), remap(n, map), n.type(), n.rawInts(), n.rawData(), n.name());
+        return b.copy(n, remap(n, map));
     }
 
     static int[] remap(Node n, int[] map) {
@@ -22,7 +22,7 @@ final class Rebuild {
     static Double splat(Builder b, int id) {
         Node n = b.node(id);
         while (n.prim() == Prim.BROADCAST || n.prim() == Prim.RESHAPE) n = b.node(n.arg(0));
-        return n.isUniformConst() && n.rawData().length > 0 ? n.rawData()[0] : null;
+        return n.isUniformConst() && n.dataLength() > 0 ? n.constAt(0) : null;
     }
 
     static boolean isSplat(Builder b, int id, double value) {

@@ -58,7 +58,7 @@ public final class Verifier {
             case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT, CONVERT,
                  ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, MATMUL -> Attrs.NONE;
         };
-        int ints = n.rawInts().length, data = n.rawData().length;
+        int ints = n.rawInts().length, data = n.dataLength();
         if (wanted != Attrs.INTS && ints > 0) throw fail(n, n.prim().text + " takes no integer attributes, has " + ints);
         if (wanted != Attrs.DATA && data > 0) throw fail(n, n.prim().text + " takes no float attributes, has " + data);
         if (n.prim() == Prim.INPUT && (n.name() == null || n.name().isEmpty())) throw fail(n, "an input needs a name");

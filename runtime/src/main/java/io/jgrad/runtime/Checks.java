@@ -85,6 +85,77 @@ public final class Checks {
         }
     }
 
+    // ---- the same checks for F64 functions, over double[] (one copy per array type, as
+    // java.util.Arrays does: the entry points stay typed and the checks cost no casts)
+
+    public static void forward(Compiled c, double[][] inputs, double[] output) {
+        inputs(c, inputs);
+        output(c, inputs, output, null);
+    }
+
+    public static void value(Compiled c, double[][] inputs) {
+        inputs(c, inputs);
+    }
+
+    public static void valueAndGrad(Compiled c, double[][] inputs, double[][] grads) {
+        inputs(c, inputs);
+        grads(c, inputs, null, null, grads);
+    }
+
+    public static void vjp(Compiled c, double[][] inputs, double[] seed, double[] output, double[][] grads) {
+        inputs(c, inputs);
+        Signature s = c.sig;
+        if (seed == null) throw new IllegalArgumentException("seed is null: expected double[" + s.outputSize + "] (shape " + Arrays.toString(s.outputShape) + ")");
+        if (seed.length != s.outputSize)
+            throw new IllegalArgumentException("seed: expected length " + s.outputSize + " (shape " + Arrays.toString(s.outputShape) + "), got " + seed.length);
+        output(c, inputs, output, seed);
+        grads(c, inputs, seed, output, grads);
+    }
+
+    private static void inputs(Compiled c, double[][] inputs) {
+        Signature s = c.sig;
+        if (inputs == null) throw new IllegalArgumentException("inputs is null: expected " + s.names.length + " arrays");
+        if (inputs.length != s.names.length)
+            throw new IllegalArgumentException("expected " + s.names.length + " inputs " + Arrays.toString(s.names) + ", got " + inputs.length);
+        for (int i = 0; i < inputs.length; i++) {
+            double[] a = inputs[i];
+            if (a == null) throw new IllegalArgumentException(input(s, i) + " is null: expected length " + s.sizes[i] + shape(s.shapes[i]));
+            if (a.length != s.sizes[i])
+                throw new IllegalArgumentException(input(s, i) + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + a.length);
+        }
+    }
+
+    private static void output(Compiled c, double[][] inputs, double[] output, double[] seed) {
+        Signature s = c.sig;
+        if (output == null) throw new IllegalArgumentException("output is null: expected length " + s.outputSize + shape(s.outputShape));
+        if (output.length != s.outputSize)
+            throw new IllegalArgumentException("output: expected length " + s.outputSize + shape(s.outputShape) + ", got " + output.length);
+        for (int j = 0; j < inputs.length; j++)
+            if (output == inputs[j]) throw new IllegalArgumentException("output is the same array as " + input(s, j) + ": inputs are read after the output is written");
+        if (output == seed) throw new IllegalArgumentException("output is the same array as seed");
+    }
+
+    private static void grads(Compiled c, double[][] inputs, double[] seed, double[] output, double[][] grads) {
+        Signature s = c.sig;
+        if (grads == null) throw new IllegalArgumentException("grads is null: expected " + s.names.length + " arrays (null allowed for inputs that do not require grad)");
+        if (grads.length != s.names.length)
+            throw new IllegalArgumentException("grads: expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names) + ", got " + grads.length);
+        for (int i = 0; i < grads.length; i++) {
+            if (!s.requiresGrad[i]) continue;
+            double[] g = grads[i];
+            if (g == null) throw new IllegalArgumentException("grads[" + i + "] for " + input(s, i) + " is null: expected length " + s.sizes[i] + shape(s.shapes[i]));
+            if (g.length != s.sizes[i])
+                throw new IllegalArgumentException("grads[" + i + "] for " + input(s, i) + ": expected length " + s.sizes[i] + shape(s.shapes[i]) + ", got " + g.length);
+            for (int j = 0; j < inputs.length; j++)
+                if (g == inputs[j]) throw new IllegalArgumentException("grads[" + i + "] for " + input(s, i) + " is the same array as " + input(s, j) + ": inputs are never written");
+            if (g == output) throw new IllegalArgumentException("grads[" + i + "] for " + input(s, i) + " is the same array as output");
+            if (g == seed) throw new IllegalArgumentException("grads[" + i + "] for " + input(s, i) + " is the same array as seed");
+            for (int k = 0; k < i; k++)
+                if (s.requiresGrad[k] && grads[k] == g)
+                    throw new IllegalArgumentException("grads[" + i + "] for " + input(s, i) + " is the same array as grads[" + k + "] for " + input(s, k));
+        }
+    }
+
     private static String input(Signature s, int i) {
         return "input " + i + " '" + s.names[i] + "'";
     }

@@ -1,7 +1,8 @@
 package io.jgrad.runtime;
 
 /**
- * The float32 definitions of jgrad's transcendental primitives, called by the generated code
+ * The float32 definitions of jgrad's transcendental primitives, and the float64 ones that
+ * {@code java.lang.Math} does not have as such (sigmoid, softplus, PyTorch's pow), called by the generated code
  * and by the eager engine's {@code pow}. Each computes in double and rounds once to float:
  * the same rule as the IR interpreter's ({@code Prim.apply}, which does not depend on this
  * module), and the codegen tests compare the two bit for bit. These are the seam for a faster
@@ -27,8 +28,13 @@ public final class Ops {
     /** sqrt in double then rounded is the correctly rounded float sqrt. */
     public static float sqrt(float x) { return (float) Math.sqrt(x); }
 
-    /** 1/(1+e^-x) in double: finite and correctly signed for every float x, 0 only below about -103. */
-    public static float sigmoid(float x) { return (float) (1.0 / (1.0 + Math.exp(-(double) x))); }
+    /**
+     * 1/(1+e^-x) in float, as PyTorch's float32 kernel computes it ((1 + exp(-x)).reciprocal(),
+     * three roundings): the same last bit as PyTorch (the seed neuron's p = 0x1.ff5edap-1 at x = 6.7,
+     * where the correctly rounded value is 0x1.ff5edcp-1), and 0 below about -88 where e^-x
+     * overflows float, as PyTorch's. The IR's F32 kernel (Kernels) is the same formula.
+     */
+    public static float sigmoid(float x) { return 1f / (1f + (float) Math.exp(-x)); }
 
     /** log(1+e^x); above 20 it is x (PyTorch's threshold, beta 1). */
     public static float softplus(float x) { return x > 20f ? x : (float) Math.log1p(Math.exp(x)); }
@@ -44,5 +50,21 @@ public final class Ops {
         if (p == -0.5) return (float) (1.0 / Math.sqrt(d));
         if (p == 2.0) return (float) (d * d);
         return (float) Math.pow(d, p);
+    }
+
+    // ---- float64: the IR's double rule itself, no rounding (F64 code calls Math.exp & co. directly)
+
+    /** 1/(1+e^-x); e^-x overflows to inf below about -709, giving 0, the right limit. */
+    public static double sigmoid(double x) { return 1.0 / (1.0 + Math.exp(-x)); }
+
+    /** log(1+e^x); above 20 it is x (PyTorch's threshold, beta 1, as in float32). */
+    public static double softplus(double x) { return x > 20 ? x : Math.log1p(Math.exp(x)); }
+
+    /** x^p by the rule of {@link #pow(float, double)}, in double without rounding. */
+    public static double pow(double x, double p) {
+        if (p == 0.5) return Math.sqrt(x);
+        if (p == -0.5) return 1.0 / Math.sqrt(x);
+        if (p == 2.0) return x * x;
+        return Math.pow(x, p);
     }
 }

@@ -17,6 +17,13 @@ public final class Seeded {
         return out;
     }
 
+    /** The same values as doubles (exact): the F64 variants run on the float variants' data. */
+    public static double[] doubles(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) d[i] = a[i];
+        return d;
+    }
+
     /** {@code n} labels, each 1 with probability {@code pOne}, else 0. */
     public static float[] labels(long seed, int n, double pOne) {
         SplittableRandom random = new SplittableRandom(seed);

@@ -33,4 +33,23 @@ final class Kernels {
     static void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int j = 0; j < n; j++) y[yOffset + j] += a * x[xOffset + j];
     }
+
+    /** {@link #dot(float[], int, float[], int, int)} in double. */
+    static double dot(double[] a, int aOffset, double[] b, int bOffset, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += a[aOffset + j] * b[bOffset + j];
+            s1 += a[aOffset + j + 1] * b[bOffset + j + 1];
+            s2 += a[aOffset + j + 2] * b[bOffset + j + 2];
+            s3 += a[aOffset + j + 3] * b[bOffset + j + 3];
+        }
+        for (; j < n; j++) s0 += a[aOffset + j] * b[bOffset + j];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@link #axpy(float, float[], int, float[], int, int)} in double. */
+    static void axpy(double a, double[] x, int xOffset, double[] y, int yOffset, int n) {
+        for (int j = 0; j < n; j++) y[yOffset + j] += a * x[xOffset + j];
+    }
 }

@@ -1,6 +1,8 @@
 package io.jgrad.bench.models;
 
+import io.jgrad.Arg;
 import io.jgrad.Grad;
+import io.jgrad.Tensor;
 import io.jgrad.bench.data.MlpData;
 import io.jgrad.runtime.Compiled;
 
@@ -34,5 +36,28 @@ public final class Compile {
     public static Compiled tanhRecurrence(int steps) {
         var args = JgradArgs.tanhRecurrence();
         return Grad.compile((a, b) -> Models.tanhRecurrence(a, b, steps), args[0], args[1]);
+    }
+
+    /**
+     * A Gaussian-mixture-style objective (issue 8, part 2): a 0/1 scatter matrix S [256, 4096]
+     * maps the 256 parameters of each of 8 components into a 64x64 factor L, and the objective
+     * is mean((x Lᵀ)²) + 1e-3 |θ|² over data x [32, 64]. {@code s} is S's data, captured by
+     * the traced function as a constant.
+     */
+    public static Compiled scatterCaptured(float[] s) {
+        Tensor S = Tensor.of(s, SCATTER_ROWS, SCATTER_COLS);
+        return Grad.compile((Tensor theta, Tensor x) -> scatterObjective(theta, x, S), Arg.of(8, SCATTER_ROWS), Arg.of(32, 64).noGrad());
+    }
+
+    /** The same objective with S passed as an input instead. */
+    public static Compiled scatterInput() {
+        return Grad.compile(Compile::scatterObjective, Arg.of(8, SCATTER_ROWS), Arg.of(32, 64).noGrad(), Arg.of(SCATTER_ROWS, SCATTER_COLS).noGrad());
+    }
+
+    public static final int SCATTER_ROWS = 256, SCATTER_COLS = 4096;
+
+    private static Tensor scatterObjective(Tensor theta, Tensor x, Tensor s) {
+        Tensor l = theta.matmul(s).reshape(8 * 64, 64);
+        return x.matmul(l.t()).square().mean().add(theta.square().sum().mul(1e-3f));
     }
 }
