@@ -60,6 +60,9 @@ public final class Eval implements Emitter, Adjoint.Tape {
     private int[] recentConsts;
     private int nextConst;
     private List<Node> view;   // made on first use
+    // the reverse walk's arrays, kept from one backward to the next (made on first use)
+    private int[] adjoint, into;
+    private boolean[] want;
 
     // ------------------------------------------------------------------ values in and out
 
@@ -158,10 +161,17 @@ public final class Eval implements Emitter, Adjoint.Tape {
         if (wrt == null) throw new IllegalArgumentException("backward: wrt is null");
         if (!Kernels.fits(t, seed)) Kernels.check("backward: the seed", t, seed);
         int s = add(Prim.INPUT, t, index(inputCount++), -1, -1, -1, seed);
-        int[] adjoint = Adjoint.backward(this, this, output, s, wrt);   // the rules append; records 0..output stay
+        if (adjoint == null || adjoint.length <= output) {
+            adjoint = new int[Math.max(output + 1, 8)];
+            if (want == null) {
+                want = new boolean[3];
+                into = new int[3];
+            }
+        }
+        Adjoint.backward(this, this, output, s, wrt, adjoint, want, into);   // the rules append; records 0..output stay
         int[] grads = new int[wrt.length];
         Arrays.fill(grads, -1);
-        for (int id = 0; id < adjoint.length; id++) {
+        for (int id = 0; id <= output; id++) {
             if (adjoint[id] >= 0 && args[4 * id] == INPUT_ORDINAL) {
                 int index = ((int[]) slots[3 * id + 1])[0];
                 if (index < grads.length) grads[index] = adjoint[id];
