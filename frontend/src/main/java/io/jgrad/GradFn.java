@@ -111,7 +111,8 @@ final class GradFn {
 
     /** PyTorch frees saved tensors after backward: a second pass through this node then fails. */
     void release() {
-        if (freedAfterBackward) {
+        if (freedAfterBackward && tape != null) {
+            EagerThread.get().recycle(tape);   // nothing else refers to it: its values live on in the tensors holding them
             tape = null;
             saved0 = saved1 = null;
         }

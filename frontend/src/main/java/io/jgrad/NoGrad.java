@@ -5,23 +5,21 @@ package io.jgrad;
  * Per thread; scopes nest. Closing restores the state that was in force when it was opened.
  */
 public final class NoGrad implements AutoCloseable {
-    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
-
     private final Thread owner = Thread.currentThread();
     private boolean closed;
 
     NoGrad() {
-        DEPTH.get()[0]++;
+        EagerThread.get().noGradDepth++;
     }
 
     /** True while any {@code noGrad} scope is open on this thread. */
     static boolean active() {
-        return DEPTH.get()[0] > 0;
+        return EagerThread.get().noGradDepth > 0;
     }
 
     /** How many scopes are open on this thread (the tracer compares it with its start). */
     static int depth() {
-        return DEPTH.get()[0];
+        return EagerThread.get().noGradDepth;
     }
 
     @Override
@@ -31,6 +29,6 @@ public final class NoGrad implements AutoCloseable {
             throw new IllegalStateException("a Grad.noGrad() scope must be closed by the thread that opened it");
         }
         closed = true;
-        DEPTH.get()[0]--;
+        EagerThread.get().noGradDepth--;
     }
 }

@@ -455,11 +455,19 @@ public final class Tensor {
     /** An op of this tensor alone: evaluated now (eager) or recorded (traced). */
     private Tensor unary(String op, String name, Saves saves, Layout layout, Lowering1 f) {
         if (traced != null) return TraceOps.unary(op, this, f);
-        Eval e = new Eval();
+        EagerThread thread = EagerThread.get();
+        Eval e = thread.eval();
         int x = e.input(type(), data);
-        int y = f.emit(e, x);
+        int y;
+        try {
+            y = f.emit(e, x);
+        } catch (RuntimeException bad) {
+            thread.recycle(e);
+            throw bad;
+        }
         Tensor out = result(e, y, this, null, layout);
-        if (recording(this)) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
+        if (requiresGrad && thread.noGradDepth == 0) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
+        else thread.recycle(e);
         return out;
     }
 
@@ -467,11 +475,19 @@ public final class Tensor {
     private Tensor binary(String op, String name, Saves saves, Layout layout, Tensor o, Lowering2 f) {
         Shapes.notNull(op, "other", o);
         if (traced != null || o.traced != null) return TraceOps.binary(op, this, o, f);
-        Eval e = new Eval();
+        EagerThread thread = EagerThread.get();
+        Eval e = thread.eval();
         int x = e.input(type(), data), y = e.input(o.type(), o.data);
-        int z = f.emit(e, x, y);
+        int z;
+        try {
+            z = f.emit(e, x, y);
+        } catch (RuntimeException bad) {
+            thread.recycle(e);
+            throw bad;
+        }
         Tensor out = result(e, z, this, o, layout);
-        if (recording(this, o)) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
+        if ((requiresGrad || o.requiresGrad) && thread.noGradDepth == 0) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
+        else thread.recycle(e);
         return out;
     }
 
@@ -517,14 +533,6 @@ public final class Tensor {
         for (int i = 0; i < operands.length; i++) if (!operands[i].requiresGrad) operands[i] = null;
         requiresGrad = true;
         gradFn = new GradFn(name, operands, saves.first(a, b, this), saves.second(a, b), saves != Saves.NOTHING, e, output);
-    }
-
-    private static boolean recording(Tensor a) {
-        return a.requiresGrad && !NoGrad.active();
-    }
-
-    private static boolean recording(Tensor a, Tensor b) {
-        return (a.requiresGrad || b.requiresGrad) && !NoGrad.active();
     }
 
     // ------------------------------------------------------------------ elementwise: two operands

@@ -1,5 +1,7 @@
 package io.jgrad;
 
+import io.jgrad.runtime.DType;
+
 import io.jgrad.ir.Builder;
 import io.jgrad.ir.Composites;
 
@@ -76,6 +78,8 @@ final class Trace {
     /** The IR value of an operand: its traced value, or a constant made (once) from an eager tensor. */
     int valueOf(Tensor t) {
         if (t.traced != null) return t.traced.value;
-        return constants.computeIfAbsent(t, k -> builder.constant(k.type(), Storage.toDoubles(k.data)));
+        return constants.computeIfAbsent(t, k -> k.dtype() == DType.F32 && k.data instanceof float[] f
+                ? Composites.constant(builder, f, k.type().shape())   // one copy, kept as float32: what the class reads
+                : builder.constant(k.type(), Storage.toDoubles(k.data)));
     }
 }

@@ -16,6 +16,7 @@ import io.jgrad.ir.Prim;
 import io.jgrad.Tensor;
 import io.jgrad.bench.demo.LogisticRegressionDemo;
 import io.jgrad.runtime.Compiled;
+import io.jgrad.runtime.DType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ public final class Demo {
         meanOfSquares();
         accumulation();
         stopTracking();
+        float16Notebook();
+        neuronInFloat64();
 
         neuronIr(neuron);
         LogisticRegressionDemo.run();
@@ -94,12 +97,14 @@ public final class Demo {
         return w.mul(x).add(b);
     }
 
+    // The constants are written as doubles: on F32 tensors they become floats (1 - 1e-8 is 1f, as
+    // in PyTorch's float32), on F64 tensors they stay exact (API.md: a constant takes the tensor's dtype).
     static Tensor clampedProbability(Tensor z) {
-        return z.sigmoid().clamp(1e-8f, 1 - 1e-8f);
+        return z.sigmoid().clamp(1e-8, 1 - 1e-8);
     }
 
     static Tensor binaryCrossEntropy(Tensor p, Tensor y) {
-        return y.mul(p.log()).add(y.rsub(1f).mul(p.rsub(1f).log())).neg();
+        return y.mul(p.log()).add(y.rsub(1.0).mul(p.rsub(1.0).log())).neg();
     }
 
     static Compiled compileNeuron() {
@@ -240,6 +245,63 @@ public final class Demo {
         expectError("y = x.pow(2); y.backward(); y.backward()", sq::backward);
         expectError("Grad.compile(x -> x.add(x.item()))", () -> Grad.compile(t -> t.add(t.item())));
         expectError("scaled.valueAndGrad({{2}, {3, 4}}, grads)", () -> scaled.valueAndGrad(new float[][] {{2f}, {3f, 4f}}, grads));
+    }
+
+    // ---------------------------------------------------------------- 1.7, 1.8: data types
+
+    static void float16Notebook() {
+        heading("1.7  the float16 notebook: x = 10 in float16, y = x², dy/dx = 20  (eager only, as PyTorch's CPU half)");
+        columns();
+        Tensor x = Tensor.full(10, DType.F16).requiresGrad(true);
+        row("x = Tensor.full(10, DType.F16)", x, "");
+        Tensor y = x.pow(2);
+        row("y = x.pow(2)", y, "");
+        y.backward();
+        row("y.backward(); x.grad()", x.grad(), "");
+        note("each op computes in float32 and rounds its result to the nearest half (ties to even),");
+        note("so float16 keeps 11 significant bits and overflows past 65504:");
+        Tensor big = Tensor.full(300, DType.F16);
+        row("Tensor.full(300, DType.F16).pow(2)", big.pow(2), "");
+        row("Tensor.full(0.1, DType.F16)", Tensor.full(0.1, DType.F16), "");
+        row("...to(DType.F64)", Tensor.full(0.1, DType.F16).to(DType.F64), "");
+        expectError("Grad.compile(x -> x.pow(2), Arg.like(x))", () -> Grad.compile(t -> t.pow(2), Arg.like(x)));
+        Compiled f32 = Grad.compile(t -> t.pow(2));
+        note("compiled in F32 instead, as the message says: d/dx at 10 = " + f4(gradientAt(f32, 10f)));
+    }
+
+    static void neuronInFloat64() {
+        heading("1.8  the neuron in float64 beside float32 (Tensor.scalar(double) makes F64; Arg.dtype(F64) compiles it)");
+        Compiled f64 = Grad.compile((w, b, x, y) -> binaryCrossEntropy(clampedProbability(preActivation(w, b, x)), y),
+                Arg.scalar().dtype(DType.F64).named("w"), Arg.scalar().dtype(DType.F64).named("b"),
+                Arg.scalar().dtype(DType.F64).noGrad().named("x"), Arg.scalar().dtype(DType.F64).noGrad().named("y"));
+        double[][] grads = {new double[1], new double[1], null, null};
+        double loss64 = f64.valueAndGrad(new double[][] {{1}, {0}, {6.7}, {0}}, grads);
+
+        columns();
+        Tensor[] eager = new Tensor[3], eager64 = new Tensor[3];
+        for (int k = 0; k < 2; k++) {
+            boolean d = k == 1;
+            Tensor w = d ? Tensor.scalar(1.0).requiresGrad(true) : Tensor.scalar(1f).requiresGrad(true);
+            Tensor b = d ? Tensor.scalar(0.0).requiresGrad(true) : Tensor.scalar(0f).requiresGrad(true);
+            Tensor x = d ? Tensor.scalar(6.7) : Tensor.scalar(6.7f), y = d ? Tensor.scalar(0.0) : Tensor.scalar(0f);
+            Tensor l = binaryCrossEntropy(clampedProbability(preActivation(w, b, x)), y);
+            l.backward();
+            Tensor[] into = d ? eager64 : eager;
+            into[0] = l;
+            into[1] = w.grad();
+            into[2] = b.grad();
+        }
+        row("loss, F32", eager[0], "");
+        row("loss, F64", eager64[0], String.format(Locale.ROOT, "%.4f", loss64));
+        row("w.grad(), F32", eager[1], "");
+        row("w.grad(), F64", eager64[1], String.format(Locale.ROOT, "%.4f", grads[0][0]));
+        row("b.grad(), F64", eager64[2], String.format(Locale.ROOT, "%.4f", grads[1][0]));
+        note("all the digits (x = 6.7 is not the same number in float and double, so neither is the loss):");
+        note(String.format(Locale.ROOT, "  F32 eager     loss %.17g  dw %.17g", eager[0].item(), eager[1].item()));
+        note(String.format(Locale.ROOT, "  F64 eager     loss %.17g  dw %.17g", eager64[0].doubleItem(), eager64[1].doubleItem()));
+        note(String.format(Locale.ROOT, "  F64 compiled  loss %.17g  dw %.17g", loss64, grads[0][0]));
+        note("an F64 tensor refuses to round itself silently:");
+        expectError("loss64.item()", eager64[0]::item);
     }
 
     /** d f / d x at x, for a compiled function of one scalar. */

@@ -3,6 +3,7 @@ package io.jgrad.codegen;
 import io.jgrad.ir.Node;
 import io.jgrad.runtime.DType;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
@@ -93,6 +94,9 @@ final class ClassGen {
             return f;
         }
     }
+    /** The signature's checks unrolled with constants; null: every entry point calls Checks alone. */
+    private EntryChecks entryChecks;
+    private final Map<String, String> checkMethods = new HashMap<>();
 
     ClassGen(String name, Num io) {
         this(name, io, COMPILED, new HashMap<>());
@@ -133,6 +137,9 @@ final class ClassGen {
         int poolEntries = cw.newUTF8(method) + 1;
         return poolEntries + 2 * bodies < CHUNK_POOL_LIMIT && data.size() < CHUNK_FIELD_LIMIT;
     }
+
+    /** Entry points written after this validate through inline checks first (see {@link EntryChecks}). */
+    void entryChecks(EntryChecks e) { this.entryChecks = e; }
 
     /** A private static method with the body signature; the caller writes its code. */
     MethodVisitor staticBody(String method) {
@@ -234,10 +241,7 @@ final class ClassGen {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, out = in + 1;
             MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "forward", desc("V", withWs(explicit, "[[", "[")), null, null);
             m.visitCode();
-            m.visitVarInsn(ALOAD, 0);
-            m.visitVarInsn(ALOAD, in);
-            m.visitVarInsn(ALOAD, out);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "forward", desc("V", C, "[[", "["), false);
+            validate(m, "forward", desc("V", C, "[[", "["), in, -1, out, -1);
             checkWorkspace(m, ws);
             scalarDestination(m, scalarOut, out);
             m.visitVarInsn(ALOAD, in);
@@ -257,9 +261,7 @@ final class ClassGen {
     void value(String body) {
         MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "value", desc(String.valueOf(io.desc), "[["), null, null);
         m.visitCode();
-        m.visitVarInsn(ALOAD, 0);
-        m.visitVarInsn(ALOAD, 1);
-        m.visitMethodInsn(INVOKESTATIC, CHECKS, "value", desc("V", C, "[["), false);
+        validate(m, "value", desc("V", C, "[["), 1, -1, -1, -1);
         m.visitVarInsn(ALOAD, 1);
         workspaceArrays(m, -1);
         m.visitInsn(ACONST_NULL);
@@ -277,10 +279,7 @@ final class ClassGen {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, grads = in + 1;
             MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "valueAndGrad", desc(String.valueOf(io.desc), withWs(explicit, "[[", "[[")), null, null);
             m.visitCode();
-            m.visitVarInsn(ALOAD, 0);
-            m.visitVarInsn(ALOAD, in);
-            m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "valueAndGrad", desc("V", C, "[[", "[["), false);
+            validate(m, "valueAndGrad", desc("V", C, "[[", "[["), in, -1, -1, grads);
             checkWorkspace(m, ws);
             m.visitVarInsn(ALOAD, in);
             workspaceArrays(m, ws);
@@ -300,12 +299,7 @@ final class ClassGen {
             int ws = explicit ? 1 : -1, in = explicit ? 2 : 1, seed = in + 1, out = in + 2, grads = in + 3;
             MethodVisitor m = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "vjp", desc("V", withWs(explicit, "[[", "[", "[", "[[")), null, null);
             m.visitCode();
-            m.visitVarInsn(ALOAD, 0);
-            m.visitVarInsn(ALOAD, in);
-            m.visitVarInsn(ALOAD, seed);
-            m.visitVarInsn(ALOAD, out);
-            m.visitVarInsn(ALOAD, grads);
-            m.visitMethodInsn(INVOKESTATIC, CHECKS, "vjp", desc("V", C, "[[", "[", "[", "[["), false);
+            validate(m, "vjp", desc("V", C, "[[", "[", "[", "[["), in, seed, out, grads);
             checkWorkspace(m, ws);
             scalarDestination(m, scalarOut, out);
             m.visitVarInsn(ALOAD, in);
@@ -319,6 +313,38 @@ final class ClassGen {
             m.visitMaxs(0, 0);
             m.visitEnd();
         }
+    }
+
+    /** The check methods' (inputs, seed, output, grads) -> boolean over this function's arrays. */
+    private String checkDesc() {
+        return desc("Z", "[[", "[", "[", "[[");
+    }
+
+    /**
+     * Validates the entry point's arguments (local slots, -1 when absent) before anything runs:
+     * the unrolled checks ({@link EntryChecks}), and {@code Checks.<kind>} only when they fail
+     * (it throws the message); {@code Checks.<kind>} alone when the signature is too big to unroll.
+     */
+    private void validate(MethodVisitor m, String kind, String checksDesc, int in, int seed, int out, int grads) {
+        Label ok = new Label();
+        boolean unrolled = entryChecks != null && entryChecks.unrolled(seed >= 0, out >= 0, grads >= 0);
+        if (unrolled) {
+            for (int slot : new int[] {in, seed, out, grads}) {
+                if (slot >= 0) m.visitVarInsn(ALOAD, slot);
+                else m.visitInsn(ACONST_NULL);
+            }
+            String method = checkMethods.computeIfAbsent(kind, k -> {
+                String mn = "check$" + k;
+                entryChecks.emit(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, mn, checkDesc(), null, null), seed >= 0, out >= 0, grads >= 0);
+                return mn;
+            });
+            m.visitMethodInsn(INVOKESTATIC, name, method, checkDesc(), false);
+            m.visitJumpInsn(IFNE, ok);
+        }
+        m.visitVarInsn(ALOAD, 0);
+        for (int slot : new int[] {in, seed, out, grads}) if (slot >= 0) m.visitVarInsn(ALOAD, slot);
+        m.visitMethodInsn(INVOKESTATIC, CHECKS, kind, checksDesc, false);
+        if (unrolled) m.visitLabel(ok);
     }
 
     private static void checkWorkspace(MethodVisitor m, int ws) {

@@ -81,6 +81,7 @@ public final class CodeGen {
         String name = PACKAGE + "/JgradFn" + COUNTER.incrementAndGet();
         Num io = Num.of(dtype);
         ClassGen cg = new ClassGen(name, io);
+        cg.entryChecks(entryChecks(r));
         int[] gradInput = new int[diff.length + 1];
         gradInput[0] = -1;
         System.arraycopy(diff, 0, gradInput, 1, diff.length);
@@ -152,6 +153,12 @@ public final class CodeGen {
         } catch (IOException e) {
             throw new UncheckedIOException("jgrad.dump: cannot write to " + dir, e);
         }
+    }
+
+    private static EntryChecks entryChecks(CompileRequest r) {
+        int[] sizes = new int[r.inputCount()];
+        for (int i = 0; i < sizes.length; i++) sizes[i] = Type.f32(r.inputShapes[i]).size();
+        return new EntryChecks(sizes, r.requiresGrad, Type.f32(r.outputShape).size());
     }
 
     private static int[] differentiable(CompileRequest r) {

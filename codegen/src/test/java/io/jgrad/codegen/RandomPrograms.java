@@ -23,8 +23,9 @@ import java.util.Random;
  */
 final class RandomPrograms {
     static final Prim[] UNARY = {Prim.NEG, Prim.EXP, Prim.LOG, Prim.LOG1P, Prim.SIN, Prim.COS, Prim.TANH, Prim.SIGMOID,
-            Prim.SOFTPLUS, Prim.SQRT, Prim.ABS, Prim.POW, Prim.STOP_GRADIENT};
-    static final Prim[] BINARY = {Prim.ADD, Prim.SUB, Prim.MUL, Prim.DIV, Prim.MAX, Prim.MIN};
+            Prim.SOFTPLUS, Prim.SQRT, Prim.ABS, Prim.EXPM1, Prim.SINH, Prim.COSH, Prim.LOG2, Prim.LOG10, Prim.ERF, Prim.ERFC,
+            Prim.FLOOR, Prim.ROUND, Prim.POW, Prim.STOP_GRADIENT};   // POW, STOP_GRADIENT last (see conversion())
+    static final Prim[] BINARY = {Prim.ADD, Prim.SUB, Prim.MUL, Prim.DIV, Prim.MAX, Prim.MIN, Prim.ATAN2, Prim.POWER};
     static final Prim[] COMPARE = {Prim.GT, Prim.GE, Prim.LT, Prim.LE, Prim.EQ};
     static final double[] EXPONENTS = {2, 3, 0.5, -1, 0, 1, 1.5, -2};
 
@@ -165,14 +166,17 @@ final class RandomPrograms {
         if (r < 22) {
             Prim p = UNARY[rnd.nextInt(UNARY.length)];
             int x = pick();
-            if ((p == Prim.LOG || p == Prim.SQRT || p == Prim.POW) && rnd.nextInt(3) != 0) {
+            if ((p == Prim.LOG || p == Prim.LOG2 || p == Prim.LOG10 || p == Prim.SQRT || p == Prim.POW) && rnd.nextInt(3) != 0) {
                 // mostly keep to the domain, so that NaN does not swallow everything downstream
                 x = b.binary(Prim.ADD, b.unary(Prim.ABS, x), splat(0.25, b.type(x)));
             }
             v = p == Prim.POW ? b.pow(x, EXPONENTS[rnd.nextInt(EXPONENTS.length)]) : b.unary(p, x);
         } else if (r < 50) {
+            Prim p = BINARY[rnd.nextInt(BINARY.length)];
             int[] ab = compatible(pick(), pick());
-            v = b.binary(BINARY[rnd.nextInt(BINARY.length)], ab[0], ab[1]);
+            if (p == Prim.POWER && rnd.nextInt(3) != 0) // mostly a positive base, so that NaN does not swallow everything
+                ab[0] = b.binary(Prim.ADD, b.unary(Prim.ABS, ab[0]), splat(0.25, b.type(ab[0])));
+            v = b.binary(p, ab[0], ab[1]);
         } else if (r < 57) {
             int[] ab = compatible(pick(), pick());
             int c = b.binary(COMPARE[rnd.nextInt(COMPARE.length)], ab[0], ab[1]);
@@ -233,7 +237,7 @@ final class RandomPrograms {
             int y = b.convert(x, other);
             Type t = b.type(y);
             y = switch (rnd.nextInt(4)) {
-                case 0 -> b.unary(UNARY[rnd.nextInt(UNARY.length - 2)], y);   // NEG .. ABS (not POW, STOP_GRADIENT)
+                case 0 -> b.unary(UNARY[rnd.nextInt(UNARY.length - 2)], y);   // NEG .. ROUND (not POW, STOP_GRADIENT)
                 case 1 -> b.binary(Prim.MUL, y, broadcastTo(b.constant(t.withShape(), 0.1), t.shape()));
                 case 2 -> t.rank() == 0 ? b.binary(Prim.ADD, y, y) : b.reduce(Prim.REDUCE_SUM, y, all(t.rank()));
                 default -> { // divided by the sum of another value, taken in the other dtype

@@ -2,6 +2,7 @@ package io.jgrad.codegen;
 
 import io.jgrad.runtime.DType;
 import io.jgrad.ir.Graph;
+import io.jgrad.ir.Kernels;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
@@ -115,6 +116,16 @@ final class Ref {
             case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT -> {
                 double[] x = values[nd.arg(0)];
                 for (int i = 0; i < size; i++) out[i] = unary(nd, x[i], f32);
+            }
+            // issue-10 functions: the IR's scalar rule in double; in float32 on the float operands, rounded once
+            case EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND -> {
+                double[] x = values[nd.arg(0)];
+                for (int i = 0; i < size; i++) out[i] = round(Kernels.unaryRule(nd.prim(), f32 ? (float) x[i] : x[i]), f32);
+            }
+            case ATAN2, POWER -> {
+                double[] a = values[nd.arg(0)], b = values[nd.arg(1)];
+                for (int i = 0; i < size; i++)
+                    out[i] = round(Kernels.binaryRule(nd.prim(), f32 ? (float) a[i] : a[i], f32 ? (float) b[i] : b[i]), f32);
             }
             case ADD, SUB, MUL, DIV, MAX, MIN -> {
                 double[] a = values[nd.arg(0)], b = values[nd.arg(1)];

@@ -90,6 +90,8 @@ public final class Adjoint {
     interface Tape {
         Prim prim(int id);
         Type type(int id);
+        /** The number of operands of id (its primitive's arity; CONCAT's own count). */
+        int arity(int id);
         /** Operand i of id, -1 when i is past its arity. */
         int arg(int id, int i);
         /** INPUT's [index], TRANSPOSE's perm, REDUCE_*'s axes; empty otherwise. */
@@ -102,9 +104,16 @@ public final class Adjoint {
     record NodeTape(Node[] nodes) implements Tape {
         @Override public Prim prim(int id) { return nodes[id].prim(); }
         @Override public Type type(int id) { return nodes[id].type(); }
+        @Override public int arity(int id) { return nodes[id].arity(); }
         @Override public int arg(int id, int i) { int[] a = nodes[id].rawArgs(); return i < a.length ? a[i] : -1; }
         @Override public int[] ints(int id) { return nodes[id].rawInts(); }
         @Override public double[] data(int id) { return nodes[id].rawData(); }
+    }
+
+    private static int[] operands(Tape tape, int id, int arity) {
+        int[] a = new int[arity];
+        for (int i = 0; i < arity; i++) a[i] = tape.arg(id, i);
+        return a;
     }
 
     /**
@@ -127,10 +136,13 @@ public final class Adjoint {
             int gbar = adjoint[id];
             if (gbar < 0) continue;
             Prim p = tape.prim(id);
-            int arity = p.arity();
+            int arity = tape.arity(id);
             if (arity == 0) continue;
+            if (arity > want.length) want = new boolean[arity];   // CONCAT of many operands
             for (int i = 0; i < arity; i++) want[i] = adjoint[tape.arg(id, i)] != -1;
-            int[] contributions = p.vjp(e, id, tape.type(id), tape.arg(id, 0), tape.arg(id, 1), tape.ints(id), tape.data(id), gbar, want, into);
+            int[] contributions = p == Prim.CONCAT
+                    ? Indexing.concatVjp(e, operands(tape, id, arity), tape.ints(id), gbar, want)   // the variadic rule reads every operand
+                    : p.vjp(e, id, tape.type(id), tape.arg(id, 0), tape.arg(id, 1), tape.ints(id), tape.data(id), gbar, want, into);
             for (int i = 0; i < arity; i++) {
                 int c = contributions[i];
                 if (c < 0) continue;
@@ -150,16 +162,18 @@ public final class Adjoint {
                 int index = t.ints(id)[0];
                 yield index < wrt.length && wrt[index] && t.type(id).dtype().isFloat();
             }
-            case CONST, STOP_GRADIENT, GT, GE, LT, LE, EQ -> false;
+            // piecewise constant: FLOOR and ROUND (zero derivative, as PyTorch's) and the comparisons
+            case CONST, STOP_GRADIENT, FLOOR, ROUND, GT, GE, LT, LE, EQ -> false;
             case SELECT -> adjoint[t.arg(id, 1)] != -1 || adjoint[t.arg(id, 2)] != -1;
             // POW with exponent 0 is constant (its VJP is zero): nothing flows through it
             case POW -> t.data(id)[0] != 0 && adjoint[t.arg(id, 0)] != -1;
             // a conversion to or from BOOL carries no derivative
             case CONVERT -> t.type(id).dtype().isFloat() && adjoint[t.arg(id, 0)] != -1;
-            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS,
-                 ADD, SUB, MUL, DIV, MAX, MIN, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL -> {
+            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC,
+                 ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD,
+                 REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL -> {
                 boolean any = false;
-                for (int i = 0, n = p.arity(); i < n; i++) any |= adjoint[t.arg(id, i)] != -1;
+                for (int i = 0, n = t.arity(id); i < n; i++) any |= adjoint[t.arg(id, i)] != -1;
                 yield any;
             }
         };

@@ -141,8 +141,52 @@ public final class AlgebraicSimplifier {
                 }
                 yield -1;
             }
-            case EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, GT, GE, LT, LE, EQ, MATMUL -> -1;
+            // floor and round of a value that floor or round made: it is an integer (or ±0, ±inf,
+            // NaN), and both return such values unchanged
+            case FLOOR, ROUND -> b.node(x).prim() == Prim.FLOOR || b.node(x).prim() == Prim.ROUND ? x : -1;
+            case SLICE -> slice(b, n, x);
+            // padding by nothing moves nothing
+            case PAD -> n.rawInts()[1] == 0 && n.rawInts()[2] == 0 ? x : -1;
+            // a concatenation of one operand is that operand
+            case CONCAT -> args.length == 1 ? x : -1;
+            // gathering every row in order is the operand itself
+            case GATHER -> isIdentity(Indexing.indices(Prim.GATHER, n.rawInts()), b.type(x).dim(n.rawInts()[0])) ? x : -1;
+            // (an identity scatter_add is NOT x: it adds each element to +0.0, which turns -0.0 into +0.0)
+            case EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC,
+                 ATAN2, POWER, GT, GE, LT, LE, EQ, SCATTER_ADD, MATMUL, DOT_GENERAL -> -1;
         };
+    }
+
+    /**
+     * Slices that select elements some other value holds already (each picks exactly the same
+     * elements, so every bit is kept):
+     * slice(x, a, 0, n) = x; slice(slice(x, a, s, _), a, s2, e2) = slice(x, a, s + s2, s + e2);
+     * slice(pad(x, a, lo, _), a, lo, lo + n) = x; slice(concat(.., x_i, ..; a), a, off_i, off_i + n_i) = x_i.
+     */
+    private static int slice(Builder b, Node n, int x) {
+        int[] v = n.rawInts();
+        int axis = v[0], start = v[1], end = v[2];
+        Node in = b.node(x);
+        if (start == 0 && end == b.type(x).dim(axis)) return x;
+        int[] iv = in.rawInts();
+        if (in.prim() == Prim.SLICE && iv[0] == axis) return b.slice(in.arg(0), axis, iv[1] + start, iv[1] + end);
+        if (in.prim() == Prim.PAD && iv[0] == axis && start == iv[1] && end - start == b.type(in.arg(0)).dim(axis)) return in.arg(0);
+        if (in.prim() == Prim.CONCAT && iv[0] == axis) {
+            int offset = 0;
+            for (int i = 0; i < in.arity(); i++) {
+                int size = b.type(in.arg(i)).dim(axis);
+                if (offset == start && offset + size == end) return in.arg(i);
+                offset += size;
+            }
+        }
+        return -1;
+    }
+
+    /** indices = [0, 1, ..., n-1]. */
+    private static boolean isIdentity(int[] indices, int n) {
+        if (indices.length != n) return false;
+        for (int i = 0; i < n; i++) if (indices[i] != i) return false;
+        return true;
     }
 
     private static boolean isIdentity(int[] perm) {

@@ -78,7 +78,8 @@ public final class Builder implements Emitter {
      */
     int copy(Node n, int[] args) {
         if (built) throw new IllegalStateException("this Builder has built its graph already");
-        Type[] argTypes = copyTypes[args.length];   // reused: resultType keeps no reference to it
+        // reused: resultType keeps no reference to it (a CONCAT of more than three operands gets its own)
+        Type[] argTypes = args.length < copyTypes.length ? copyTypes[args.length] : new Type[args.length];
         for (int i = 0; i < args.length; i++) argTypes[i] = type(args[i]);
         // a leaf's type was checked when it was made (and a constant's data is not touched again)
         Type t = n.prim().family == Prim.Family.LEAF ? n.type() : n.prim().resultType(argTypes, n.rawInts(), n.rawData(), n.type());

@@ -14,8 +14,9 @@ public final class CommonSubexpressionElimination {
     static boolean commutes(Prim p) {
         return switch (p) {
             case ADD, MUL, MAX, MIN, EQ -> true;
-            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT, CONVERT,
-                 SUB, DIV, GT, GE, LT, LE, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL -> false;
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT, SUB, DIV, ATAN2, POWER, GT, GE, LT, LE, SELECT,
+                 BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL -> false;
         };
     }
 

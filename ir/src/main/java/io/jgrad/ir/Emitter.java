@@ -56,9 +56,9 @@ public interface Emitter {
         return apply(Prim.POW, new int[] {x}, null, null, new double[] {exponent});
     }
 
-    /** ADD, SUB, MUL, DIV, MAX, MIN, the comparisons, or MATMUL: operands of one type (no broadcasting here). */
+    /** ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, the comparisons, or MATMUL: operands of one type (no broadcasting here). */
     default int binary(Prim p, int a, int b) {
-        if (p.arity() != 2) throw new IllegalArgumentException(p.text + " is not binary");
+        if (p.arity() != 2 || p == Prim.DOT_GENERAL) throw new IllegalArgumentException(p.text + " is not a binary primitive without attributes");
         return apply(p, new int[] {a, b}, null, null, null);
     }
 
@@ -91,5 +91,40 @@ public interface Emitter {
     /** x converted to dtype {@code to} (CONVERT; BOOL → float gives 0/1, float → BOOL is x != 0). */
     default int convert(int x, DType to) {
         return apply(Prim.CONVERT, new int[] {x}, type(x).withDType(to), null, null);
+    }
+
+    /** x[..., start:end, ...] along {@code axis} (SLICE; 0 &lt;= start &lt;= end &lt;= that axis' size). */
+    default int slice(int x, int axis, int start, int end) {
+        return apply(Prim.SLICE, new int[] {x}, null, Indexing.slice(axis, start, end), null);
+    }
+
+    /** {@code low} zeros before and {@code high} after x along {@code axis} (PAD). */
+    default int pad(int x, int axis, int low, int high) {
+        return apply(Prim.PAD, new int[] {x}, null, Indexing.pad(axis, low, high), null);
+    }
+
+    /** The rows {@code indices} of x along {@code axis} (GATHER, index_select). */
+    default int gather(int x, int axis, int... indices) {
+        return apply(Prim.GATHER, new int[] {x}, null, Indexing.gather(axis, indices), null);
+    }
+
+    /** A zero tensor of {@code size} rows along {@code axis} with row j of x added into row indices[j] (SCATTER_ADD). */
+    default int scatterAdd(int x, int axis, int size, int... indices) {
+        return apply(Prim.SCATTER_ADD, new int[] {x}, null, Indexing.scatterAdd(axis, size, indices), null);
+    }
+
+    /** The operands joined along {@code axis} (CONCAT; one or more). */
+    default int concat(int axis, int... xs) {
+        return apply(Prim.CONCAT, xs.clone(), null, new int[] {axis}, null);
+    }
+
+    /**
+     * XLA's dot_general (DOT_GENERAL): batch axes lhsBatch[i] of x paired with rhsBatch[i] of y,
+     * lhsContract[i] contracted with rhsContract[i]; the result's axes are the batch axes, then
+     * x's free axes, then y's (see {@link Contraction}).
+     */
+    default int dotGeneral(int x, int y, int[] lhsBatch, int[] rhsBatch, int[] lhsContract, int[] rhsContract) {
+        int[] ints = new Contraction.Dims(lhsBatch.clone(), rhsBatch.clone(), lhsContract.clone(), rhsContract.clone()).encode();
+        return apply(Prim.DOT_GENERAL, new int[] {x, y}, null, ints, null);
     }
 }

@@ -43,8 +43,8 @@ public final class Eval implements Emitter, Adjoint.Tape {
         for (int i = 0; i < INDEX.length; i++) INDEX[i] = new int[] {i};
     }
 
-    // value id: slots[3id] its Type, slots[3id+1] its attributes (int[] for INPUT/TRANSPOSE/
-    // REDUCE_*, double[] for POW, else null), slots[3id+2] its value; args[4id] its Prim's
+    // value id: slots[3id] its Type, slots[3id+1] its attributes (a Variadic for CONCAT, int[]
+    // for INPUT/TRANSPOSE/REDUCE_*, double[] for POW, else null), slots[3id+2] its value; args[4id] its Prim's
     // ordinal, args[4id+1+i] operand i or -1. Two arrays, so that an Eval of a few values is cheap
     // to make, and the primitive is an int: fewer reference stores (each pays a GC barrier).
     private Object[] slots = new Object[3 * CAPACITY];
@@ -63,6 +63,19 @@ public final class Eval implements Emitter, Adjoint.Tape {
     // the reverse walk's arrays, kept from one backward to the next (made on first use)
     private int[] adjoint, into;
     private boolean[] want;
+
+    /**
+     * Empties this Eval for reuse, keeping its storage: as new, with no values. Values read from
+     * it before stay valid (they are never changed); ids and nodes from before mean nothing after.
+     */
+    public void reset() {
+        java.util.Arrays.fill(slots, 0, 3 * size, null);
+        size = 0;
+        inputCount = 0;
+        if (recentConsts != null) java.util.Arrays.fill(recentConsts, -1);
+        nextConst = 0;
+        view = null;
+    }
 
     // ------------------------------------------------------------------ values in and out
 
@@ -119,8 +132,8 @@ public final class Eval implements Emitter, Adjoint.Tape {
     public Node node(int id) {
         check(id);
         Prim p = prim(id);
-        int[] a = new int[p.arity()];
-        for (int i = 0; i < a.length; i++) a[i] = args[4 * id + 1 + i];
+        int[] a = new int[arity(id)];
+        for (int i = 0; i < a.length; i++) a[i] = arg(id, i);
         int[] in = ints(id);
         return new Node(id, p, a, type(id), in, data(id), p == Prim.INPUT ? "in" + in[0] : null);
     }
@@ -191,7 +204,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
     @Override
     public int apply(Prim p, int[] args, Type declared, int[] ints, double[] data) {
         if (p == Prim.INPUT) throw new IllegalArgumentException("input: use Eval.input(type, value)");
-        if (args.length > 3) throw new IllegalArgumentException(p.text + ": takes " + p.arity() + " operands, got " + args.length);
+        if (args.length > 3 && p != Prim.CONCAT) throw new IllegalArgumentException(p.text + ": takes " + p.arity() + " operands, got " + args.length);
         int[] in = ints == null ? NO_INTS : ints.clone();
         double[] d = data == null ? NO_DATA : data.clone();
         Type[] argTypes = new Type[args.length];
@@ -202,7 +215,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
         }
         Type t = p.resultType(argTypes, in, d, declared);
         Object v = Kernels.apply(p, t, in, d, argValues, argTypes);
-        Object attr = in.length > 0 ? in : d.length > 0 ? d : null;
+        Object attr = p == Prim.CONCAT ? new Variadic(in, args.clone()) : in.length > 0 ? in : d.length > 0 ? d : null;
         return add(p, t, attr, args.length > 0 ? args[0] : -1, args.length > 1 ? args[1] : -1, args.length > 2 ? args[2] : -1, v);
     }
 
@@ -224,7 +237,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
 
     @Override
     public int binary(Prim p, int a, int b) {
-        if (p.arity() != 2) throw new IllegalArgumentException(p.text + " is not binary");
+        if (p.arity() != 2 || p == Prim.DOT_GENERAL) throw new IllegalArgumentException(p.text + " is not a binary primitive without attributes");
         Type ta = type(a), tb = type(b);
         Type t = p.resultType(ta, tb, null, NO_INTS, NO_DATA, null);
         Object v = p == Prim.MATMUL
@@ -276,14 +289,25 @@ public final class Eval implements Emitter, Adjoint.Tape {
     }
 
     @Override
+    public int arity(int id) {
+        int a = prim(id).arity();
+        return a >= 0 ? a : ((Variadic) slots[3 * id + 1]).args.length;
+    }
+
+    @Override
     public int arg(int id, int i) {
-        return i < 3 ? args[4 * id + 1 + i] : -1;
+        if (i < 3) return args[4 * id + 1 + i];
+        return slots[3 * id + 1] instanceof Variadic v && i < v.args.length ? v.args[i] : -1;
     }
 
     @Override
     public int[] ints(int id) {
-        return slots[3 * id + 1] instanceof int[] in ? in : NO_INTS;
+        Object a = slots[3 * id + 1];
+        return a instanceof int[] in ? in : a instanceof Variadic v ? v.ints : NO_INTS;
     }
+
+    /** The attributes and every operand of a CONCAT (args[] keeps room for three). */
+    private record Variadic(int[] ints, int[] args) {}
 
     @Override
     public double[] data(int id) {

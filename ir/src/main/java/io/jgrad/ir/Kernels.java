@@ -2,6 +2,7 @@ package io.jgrad.ir;
 
 import io.jgrad.runtime.DType;
 import io.jgrad.runtime.Half;
+import io.jgrad.runtime.SpecialFunctions;
 import io.jgrad.runtime.Summation;
 import java.util.Arrays;
 
@@ -34,6 +35,12 @@ import java.util.Arrays;
  *       log n); a sum of no elements is +0.0 as PyTorch's. REDUCE_MAX starts from -inf and
  *       propagates NaN ({@code Math.max}, as torch.amax). MAX/MIN are Math.max/Math.min;
  *       comparisons with NaN are false.</li>
+ *   <li>ERF, ERFC and LOG2 are {@link SpecialFunctions}' (shared with the generated code); EXPM1,
+ *       SINH, COSH, LOG10, ATAN2 and POWER are Java's Math; FLOOR is Math.floor and ROUND Math.rint
+ *       (half to even, as torch.round).</li>
+ *   <li>SLICE, PAD, GATHER and CONCAT copy elements exactly, any dtype; SCATTER_ADD adds in index
+ *       order into +0.0, each addition rounded to the dtype; DOT_GENERAL transposes its operands to
+ *       [batch, free, contracted] and runs the MATMUL kernel per batch (so its bits are MATMUL's).</li>
  * </ul>
  */
 public final class Kernels {
@@ -56,9 +63,18 @@ public final class Kernels {
             case SQRT -> Math.sqrt(x);
             case ABS -> Math.abs(x);
             case STOP_GRADIENT -> x;
+            case EXPM1 -> Math.expm1(x);
+            case SINH -> Math.sinh(x);
+            case COSH -> Math.cosh(x);
+            case LOG2 -> SpecialFunctions.log2(x);
+            case LOG10 -> Math.log10(x);
+            case ERF -> SpecialFunctions.erf(x);
+            case ERFC -> SpecialFunctions.erfc(x);
+            case FLOOR -> Math.floor(x);
+            case ROUND -> Math.rint(x);   // half to even, as torch.round
             case POW -> throw new IllegalArgumentException("pow: needs its exponent, use Kernels.pow(x, p)");
-            case INPUT, CONST, CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT,
-                 BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+            case INPUT, CONST, CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, GT, GE, LT, LE, EQ, SELECT,
+                 BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL ->
                     throw new IllegalArgumentException(p.text + " is not a unary elementwise primitive");
         };
     }
@@ -94,6 +110,8 @@ public final class Kernels {
             // Math.max/min: NaN if either is NaN (as torch.maximum), and -0.0 < +0.0
             case MAX -> Math.max(a, b);
             case MIN -> Math.min(a, b);
+            case ATAN2 -> Math.atan2(a, b);   // a is y, b is x (torch.atan2)
+            case POWER -> Math.pow(a, b);
             // IEEE comparisons: false whenever a NaN is involved
             case GT -> a > b ? 1 : 0;
             case GE -> a >= b ? 1 : 0;
@@ -101,7 +119,8 @@ public final class Kernels {
             case LE -> a <= b ? 1 : 0;
             case EQ -> a == b ? 1 : 0;
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW,
-                 STOP_GRADIENT, CONVERT, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                 STOP_GRADIENT, EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT, SELECT, BROADCAST, RESHAPE, TRANSPOSE,
+                 SLICE, PAD, GATHER, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL ->
                     throw new IllegalArgumentException(p.text + " is not a binary elementwise primitive");
         };
     }
@@ -126,10 +145,11 @@ public final class Kernels {
         return switch (p) {
             case INPUT -> throw new IllegalArgumentException("input: has no kernel, its value is given");
             case CONST -> constant(t, data);
-            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT -> unary(p, t.dtype(), args[0], 0);
+            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT,
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND -> unary(p, t.dtype(), args[0], 0);
             case POW -> unary(p, t.dtype(), args[0], data[0]);
             case CONVERT -> convert(args[0], argTypes[0].dtype(), t.dtype());
-            case ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ -> binary(p, argTypes[0].dtype(), args[0], args[1]);
+            case ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, GT, GE, LT, LE, EQ -> binary(p, argTypes[0].dtype(), args[0], args[1]);
             case SELECT -> select((boolean[]) args[0], args[1], args[2]);
             case BROADCAST -> broadcast(args[0], argTypes[0], t);
             case RESHAPE -> args[0];
@@ -137,6 +157,12 @@ public final class Kernels {
             case REDUCE_SUM -> reduceSum(args[0], argTypes[0], ints, t);
             case REDUCE_MAX -> reduceMax(args[0], argTypes[0], ints, t);
             case MATMUL -> matmul(args[0], args[1], t.dtype(), argTypes[0].dim(0), argTypes[0].dim(1), argTypes[1].dim(1));
+            case SLICE -> Indexing.slice(args[0], argTypes[0], ints, t);
+            case PAD -> Indexing.pad(args[0], argTypes[0], ints, t);
+            case GATHER -> Indexing.gather(args[0], argTypes[0], ints, t);
+            case SCATTER_ADD -> Indexing.scatterAdd(args[0], ints, t);
+            case CONCAT -> Indexing.concat(args, argTypes, ints, t);
+            case DOT_GENERAL -> Contraction.apply(args[0], args[1], argTypes[0], argTypes[1], ints, t);
         };
     }
 
@@ -262,8 +288,10 @@ public final class Kernels {
             case ABS -> { for (int i = 0; i < n; i++) y[i] = Math.abs(x[i]); }
             case POW -> { for (int i = 0; i < n; i++) y[i] = pow(x[i], e); }
             case STOP_GRADIENT -> System.arraycopy(x, 0, y, 0, n);
-            case INPUT, CONST, CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT,
-                 BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL -> unaryRule(p, 0);   // throws, naming p
+            case EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND -> { for (int i = 0; i < n; i++) y[i] = unaryRule(p, x[i]); }
+            case INPUT, CONST, CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, GT, GE, LT, LE, EQ, SELECT,
+                 BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL ->
+                    unaryRule(p, 0);   // throws, naming p
         }
         return y;
     }
@@ -286,8 +314,10 @@ public final class Kernels {
             case ABS -> { for (int i = 0; i < n; i++) y[i] = Math.abs(x[i]); }
             case POW -> { for (int i = 0; i < n; i++) y[i] = (float) pow(x[i], e); }
             case STOP_GRADIENT -> System.arraycopy(x, 0, y, 0, n);
-            case INPUT, CONST, CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT,
-                 BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL -> unaryRule(p, 0);   // throws, naming p
+            case EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND -> { for (int i = 0; i < n; i++) y[i] = (float) unaryRule(p, x[i]); }
+            case INPUT, CONST, CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, GT, GE, LT, LE, EQ, SELECT,
+                 BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL ->
+                    unaryRule(p, 0);   // throws, naming p
         }
         return y;
     }
@@ -320,8 +350,10 @@ public final class Kernels {
             case DIV -> { for (int i = 0; i < n; i++) y[i] = a[i] / b[i]; }
             case MAX -> { for (int i = 0; i < n; i++) y[i] = Math.max(a[i], b[i]); }
             case MIN -> { for (int i = 0; i < n; i++) y[i] = Math.min(a[i], b[i]); }
+            case ATAN2, POWER -> { for (int i = 0; i < n; i++) y[i] = binaryRule(p, a[i], b[i]); }
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
-                 CONVERT, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE,
+                 TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL ->
                     binaryRule(p, 0, 0);   // throws for non-elementwise p (comparisons go to compareF64)
         }
         return y;
@@ -338,8 +370,11 @@ public final class Kernels {
             case DIV -> { for (int i = 0; i < n; i++) y[i] = a[i] / b[i]; }
             case MAX -> { for (int i = 0; i < n; i++) y[i] = Math.max(a[i], b[i]); }
             case MIN -> { for (int i = 0; i < n; i++) y[i] = Math.min(a[i], b[i]); }
+            // the others: the double rule rounded once
+            case ATAN2, POWER -> { for (int i = 0; i < n; i++) y[i] = (float) binaryRule(p, a[i], b[i]); }
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
-                 CONVERT, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE,
+                 TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL ->
                     binaryRule(p, 0, 0);
         }
         return y;
@@ -355,7 +390,8 @@ public final class Kernels {
             case LE -> { for (int i = 0; i < n; i++) y[i] = a[i] <= b[i]; }
             case EQ -> { for (int i = 0; i < n; i++) y[i] = a[i] == b[i]; }
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
-                 CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER,
+                 SELECT, BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL ->
                     throw new IllegalArgumentException(p.text + " is not a comparison");
         }
         return y;
@@ -371,7 +407,8 @@ public final class Kernels {
             case LE -> { for (int i = 0; i < n; i++) y[i] = a[i] <= b[i]; }
             case EQ -> { for (int i = 0; i < n; i++) y[i] = a[i] == b[i]; }
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
-                 CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER,
+                 SELECT, BROADCAST, RESHAPE, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL ->
                     throw new IllegalArgumentException(p.text + " is not a comparison");
         }
         return y;

@@ -62,8 +62,19 @@ public final class Parser {
                 case POW -> { attribute("exponent"); data = new double[] {number()}; }
                 case TRANSPOSE -> { attribute("perm"); ints = intList(); }
                 case REDUCE_SUM, REDUCE_MAX -> { attribute("axes"); ints = intList(); }
-                case INPUT, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT, CONVERT,
-                     ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, MATMUL -> { }
+                case SLICE -> ints = intAttributes("axis", "start", "end");
+                case PAD -> ints = intAttributes("axis", "low", "high");
+                case CONCAT -> ints = intAttributes("axis");
+                case GATHER -> ints = Indexing.gather(intAttributes("axis")[0], listAttribute("indices"));
+                case SCATTER_ADD -> {
+                    int[] as = intAttributes("axis", "size");
+                    ints = Indexing.scatterAdd(as[0], as[1], listAttribute("indices"));
+                }
+                case DOT_GENERAL -> ints = new Contraction.Dims(listAttribute("lhs_batch"), listAttribute("rhs_batch"),
+                        listAttribute("lhs_contract"), listAttribute("rhs_contract")).encode();
+                case INPUT, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT,
+                     EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT,
+                     ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, MATMUL -> { }
             }
             expect(':');
             Type t = type();
@@ -161,6 +172,30 @@ public final class Parser {
     private void attribute(String key) {
         expectWord(key);
         expect('=');
+    }
+
+    /** {@code k1=int k2=int ...} in this order. */
+    private int[] intAttributes(String... keys) {
+        int[] v = new int[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            attribute(keys[i]);
+            v[i] = integer();
+        }
+        return v;
+    }
+
+    private int[] listAttribute(String key) {
+        attribute(key);
+        return intList();
+    }
+
+    private int integer() {
+        String w = word();
+        try {
+            return Integer.parseInt(w);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad integer '" + w + "'");
+        }
     }
 
     private int valueRef() {

@@ -21,6 +21,11 @@ import java.util.Arrays;
  *   <li>{@code CONVERT}: the target dtype is the declared result type's dtype (same shape).</li>
  *   <li>{@code TRANSPOSE}: {@code ints} = the permutation (result axis i is operand axis perm[i]).</li>
  *   <li>{@code REDUCE_SUM}, {@code REDUCE_MAX}: {@code ints} = the reduced axes, ascending, removed from the shape.</li>
+ *   <li>{@code SLICE}: {@code ints = [axis, start, end]}; {@code PAD}: {@code [axis, low, high]};
+ *       {@code GATHER}: {@code [axis, indices...]}; {@code SCATTER_ADD}: {@code [axis, size, indices...]};
+ *       {@code CONCAT}: {@code [axis]} (any number of operands from 1) — see {@link Indexing}.</li>
+ *   <li>{@code DOT_GENERAL}: {@code ints = [nb, nc, lhs batch..., rhs batch..., lhs contract..., rhs contract...]}
+ *       — see {@link Contraction}.</li>
  * </ul>
  * Codegen dispatches with a {@code switch} expression over this enum, so a new constant does
  * not compile until it has a lowering.
@@ -49,6 +54,32 @@ public enum Prim {
     POW("pow", Family.UNARY),
     /** Identity forward, zero VJP: detach() inside a traced function, the max shift in softmax. */
     STOP_GRADIENT("stop_gradient", Family.UNARY),
+    /** e^x - 1: a primitive for accuracy near 0, where exp(x) - 1 cancels every digit (elu, expm1). */
+    EXPM1("expm1", Family.UNARY),
+    /**
+     * sinh and cosh: primitives because no short composition is accurate over the whole range:
+     * (e^x - e^-x)/2 cancels near 0 (the expm1 form fixes that) and e^x/2 overflows for
+     * 709.78 &lt; |x| &lt; 710.48, where sinh and cosh are still finite. Each is the other's derivative.
+     */
+    SINH("sinh", Family.UNARY),
+    COSH("cosh", Family.UNARY),
+    /**
+     * log2 and log10: primitives because they are exact at powers of their base (log2(8) = 3, as
+     * PyTorch's); log(x)·(1/ln 2) is one ulp off at 364 of the 2098 powers of two, which a
+     * following floor or ceil turns into a whole unit.
+     */
+    LOG2("log2", Family.UNARY),
+    LOG10("log10", Family.UNARY),
+    /** The error function (runtime.Erf): no composition of the other primitives computes it. */
+    ERF("erf", Family.UNARY),
+    /** 1 - erf(x): a primitive because 1 - erf(x) loses every digit for large x (erfc(6) = 2e-17). */
+    ERFC("erfc", Family.UNARY),
+    /**
+     * floor and round-half-to-even (PyTorch's round): piecewise constant, zero derivative (no
+     * composition of float arithmetic rounds to an integer). ceil(x) is -floor(-x), exactly.
+     */
+    FLOOR("floor", Family.UNARY),
+    ROUND("round", Family.UNARY),
 
     /**
      * Dtype conversion (Tensor.to): the declared result type is the operand's shape in another
@@ -64,6 +95,17 @@ public enum Prim {
     DIV("div", Family.BINARY),
     MAX("max", Family.BINARY),
     MIN("min", Family.BINARY),
+    /**
+     * atan2(y, x), the angle of (x, y) (operand 0 is y, as torch.atan2): no composition handles
+     * the quadrants, x = 0 and the overflow of y/x. atan(x) is atan2(x, 1), which is atan itself
+     * bit for bit; asin and acos are compositions with it too.
+     */
+    ATAN2("atan2", Family.BINARY),
+    /**
+     * x^y with a tensor exponent: exp(y·log x) is wrong for a negative base (PyTorch: (-2)^2 = 4)
+     * and magnifies log's rounding by |y·log x|. (POW takes a constant exponent.)
+     */
+    POWER("power", Family.BINARY),
 
     // ---- comparisons: operands of equal type, result BOOL of the same shape (IEEE: NaN compares false)
     GT("gt", Family.COMPARE),
@@ -81,13 +123,41 @@ public enum Prim {
     /** Same elements, row-major, new shape. */
     RESHAPE("reshape", Family.SHAPE),
     TRANSPOSE("transpose", Family.SHAPE),
+    /**
+     * x[..., start:end, ...] along one axis (0 &lt;= start &lt;= end &lt;= size): a primitive so that a
+     * slice is index arithmetic in the consumer's loop and its VJP is one PAD, not a sum of copies.
+     */
+    SLICE("slice", Family.SHAPE),
+    /** Zeros before and after the operand along one axis: SLICE's transpose (its VJP is a SLICE). */
+    PAD("pad", Family.SHAPE),
+    /**
+     * Elements at the given indices along one axis (index_select; an embedding lookup): one
+     * read per element and a VJP of one SCATTER_ADD, where a composition would be a
+     * concatenation of one slice per index.
+     */
+    GATHER("gather", Family.SHAPE),
+    /** GATHER's transpose: sums the operand's rows into the indexed positions of a zero tensor (index_add). */
+    SCATTER_ADD("scatter_add", Family.SCATTER),
     REDUCE_SUM("reduce_sum", Family.REDUCE),
     REDUCE_MAX("reduce_max", Family.REDUCE),
     /** [m,k] x [k,n] -> [m,n]; the frontend reshapes 1-D operands (torch.matmul rules). */
-    MATMUL("matmul", Family.MATMUL);
+    MATMUL("matmul", Family.MATMUL),
+    /**
+     * Joins any number of operands along one axis (torch.cat): one copy, and a VJP of one SLICE
+     * per operand; the composition (pads added together) would write every element n times.
+     */
+    CONCAT("concat", Family.CONCAT),
+    /**
+     * XLA's dot_general: a contraction with batch dimensions (batched matmul, attention scores,
+     * batch-broadcast matmul). Result axes: the batch axes (in the listed order), then the
+     * lhs's other free axes, then the rhs's, each in increasing order. Its VJPs are
+     * dot_generals again, so no transpose is needed for the usual layouts. MATMUL stays the
+     * 2-D case that codegen lowers today.
+     */
+    DOT_GENERAL("dot_general", Family.CONTRACT);
 
     /** How a primitive is shaped and lowered. */
-    public enum Family { LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE, REDUCE, MATMUL }
+    public enum Family { LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE, SCATTER, REDUCE, MATMUL, CONCAT, CONTRACT }
 
     /** The name in the IR text form. */
     public final String text;
@@ -98,14 +168,21 @@ public enum Prim {
         this.family = family;
     }
 
-    /** Number of value operands. */
+    /** Number of value operands; -1 for CONCAT, which takes any number from 1 up. */
     public int arity() {
         return switch (family) {
             case LEAF -> 0;
-            case UNARY, CONVERT, SHAPE, REDUCE -> 1;
-            case BINARY, COMPARE, MATMUL -> 2;
+            case UNARY, CONVERT, SHAPE, SCATTER, REDUCE -> 1;
+            case BINARY, COMPARE, MATMUL, CONTRACT -> 2;
             case SELECT -> 3;
+            case CONCAT -> -1;
         };
+    }
+
+    /** True when a node of this primitive may have n operands. */
+    public boolean acceptsArity(int n) {
+        int a = arity();
+        return a < 0 ? n >= 1 : n == a;
     }
 
     /** True for primitives applied element by element (fusable into one loop). */
@@ -125,7 +202,13 @@ public enum Prim {
      * otherwise). Throws IllegalArgumentException naming the primitive and the shapes.
      */
     public Type resultType(Type[] args, int[] ints, double[] data, Type declared) {
-        if (args.length != arity()) throw error("takes " + arity() + " operands, got " + args.length);
+        if (!acceptsArity(args.length))
+            throw error("takes " + (arity() < 0 ? "at least 1" : String.valueOf(arity())) + " operands, got " + args.length);
+        if (this == CONCAT) {   // the one variadic primitive: its rule reads every operand
+            Type result = Indexing.concatType(args, ints);
+            if (declared != null && !declared.equals(result)) throw error("result is " + result + ", declared " + declared);
+            return result;
+        }
         return resultType(args.length > 0 ? args[0] : null, args.length > 1 ? args[1] : null, args.length > 2 ? args[2] : null,
                 ints, data, declared);
     }
@@ -167,6 +250,9 @@ public enum Prim {
                 yield a1;
             }
             case SHAPE -> shapeResult(a0, ints, declared);
+            case SCATTER -> Indexing.scatterAddType(a0, ints);
+            case CONCAT -> Indexing.concatType(a2 != null ? new Type[] {a0, a1, a2} : a1 != null ? new Type[] {a0, a1} : new Type[] {a0}, ints);
+            case CONTRACT -> Contraction.resultType(a0, a1, ints);
             case REDUCE -> {
                 requireFloat(a0);
                 int rank = a0.rank();
@@ -226,8 +312,12 @@ public enum Prim {
                 for (int i = 0; i < rank; i++) s[i] = x.dim(ints[i]);
                 yield x.withShape(s);
             }
+            case SLICE -> Indexing.sliceType(x, ints);
+            case PAD -> Indexing.padType(x, ints);
+            case GATHER -> Indexing.gatherType(x, ints);
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT,
-                 CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT, ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER,
+                 GT, GE, LT, LE, EQ, SELECT, SCATTER_ADD, REDUCE_SUM, REDUCE_MAX, MATMUL, CONCAT, DOT_GENERAL ->
                     throw new AssertionError(text + " is not a shape primitive");
         };
     }
@@ -249,6 +339,7 @@ public enum Prim {
     public int[] vjp(Emitter e, Node node, int gbar, boolean[] want) {
         if (node.prim() != this) throw new IllegalArgumentException(text + ": vjp of a " + node.prim().text + " node");
         if (want.length != node.arity()) throw new IllegalArgumentException(text + ": want has " + want.length + " flags for " + node.arity() + " operands");
+        if (this == CONCAT) return Indexing.concatVjp(e, node.rawArgs(), node.rawInts(), gbar, want);
         int x = node.arity() > 0 ? node.arg(0) : -1;
         int y = node.arity() > 1 ? node.arg(1) : -1;
         return Arrays.copyOf(vjp(e, node.id(), node.type(), x, y, node.rawInts(), node.rawData(), gbar, want, new int[3]), node.arity());
@@ -300,6 +391,19 @@ public enum Prim {
             }
             // identity forward, no derivative
             case STOP_GRADIENT -> one(into, -1);
+            // d(e^x - 1) = ḡ·(out + 1)   (PyTorch: grad * (result + 1))
+            case EXPM1 -> one(into, wx ? mul(e, gbar, add(e, out, splat(e, 1, t))) : -1);
+            // d sinh x = ḡ·cosh x, d cosh x = ḡ·sinh x
+            case SINH -> one(into, wx ? mul(e, gbar, e.unary(COSH, x)) : -1);
+            case COSH -> one(into, wx ? mul(e, gbar, e.unary(SINH, x)) : -1);
+            // d log2 x = ḡ/(x·ln 2), d log10 x = ḡ/(x·ln 10)   (PyTorch's order; x = 0: ḡ/0 = inf)
+            case LOG2 -> one(into, wx ? div(e, gbar, mul(e, x, splat(e, LN2, t))) : -1);
+            case LOG10 -> one(into, wx ? div(e, gbar, mul(e, x, splat(e, LN10, t))) : -1);
+            // d erf x = ḡ·(2/√π)·e^(-x²), d erfc x = -that   (PyTorch: 2/sqrt(pi) * exp(-x^2) * grad)
+            case ERF -> one(into, wx ? mul(e, mul(e, splat(e, TWO_OVER_SQRT_PI, t), e.unary(EXP, e.unary(NEG, mul(e, x, x)))), gbar) : -1);
+            case ERFC -> one(into, wx ? mul(e, mul(e, splat(e, -TWO_OVER_SQRT_PI, t), e.unary(EXP, e.unary(NEG, mul(e, x, x)))), gbar) : -1);
+            // piecewise constant: zero (PyTorch: FloorBackward0, RoundBackward0 give zeros)
+            case FLOOR, ROUND -> one(into, -1);
             // d convert(x) = ḡ converted back to x's dtype (rounding has derivative 1 almost everywhere);
             // a BOOL operand or result carries no derivative
             case CONVERT -> one(into, wx && t.dtype().isFloat() && e.type(x).dtype().isFloat() ? e.convert(gbar, e.type(x).dtype()) : -1);
@@ -319,6 +423,25 @@ public enum Prim {
                 Prim loserA = this == MAX ? LT : GT, loserB = this == MAX ? GT : LT;
                 yield two(into, wx ? e.select(e.binary(loserA, x, y), splat(e, 0, t), tieSplit) : -1,
                           wy ? e.select(e.binary(loserB, x, y), splat(e, 0, t), tieSplit) : -1);
+            }
+            // atan2(y, x): with r = 1/(y² + x²): ḡ·x·r to y and ḡ·(-y)·r to x (PyTorch's atan2_backward;
+            // at the origin r = inf and 0·inf = NaN, as PyTorch's)
+            case ATAN2 -> {
+                if (!wx && !wy) yield two(into, -1, -1);
+                int r = div(e, splat(e, 1, t), add(e, mul(e, x, x), mul(e, y, y)));
+                yield two(into, wx ? mul(e, mul(e, gbar, y), r) : -1, wy ? mul(e, mul(e, gbar, e.unary(NEG, x)), r) : -1);
+            }
+            // x^y: to x ḡ·(y·x^(y-1)), 0 where y = 0 (also at x = 0); to y ḡ·(out·log x), 0 where
+            // x = 0 and y >= 0 (PyTorch's pow_backward_self and pow_backward_exponent)
+            case POWER -> {
+                int zero = wx || wy ? splat(e, 0, t) : -1;
+                int dx = -1, dy = -1;
+                if (wx) dx = e.select(e.binary(EQ, y, zero), zero, mul(e, gbar, mul(e, y, e.binary(POWER, x, sub(e, y, splat(e, 1, t))))));
+                if (wy) {
+                    int term = mul(e, out, e.unary(LOG, x));
+                    dy = mul(e, gbar, e.select(e.binary(EQ, x, zero), e.select(e.binary(GE, y, zero), zero, term), term));
+                }
+                yield two(into, dx, dy);
             }
             // comparisons are piecewise constant: zero
             case GT, GE, LT, LE, EQ -> two(into, -1, -1);
@@ -342,21 +465,37 @@ public enum Prim {
             }
             // every summed element receives ḡ: reshape to keep the reduced axes as 1, broadcast back
             case REDUCE_SUM -> one(into, wx ? spreadOver(e, gbar, ints, e.type(x)) : -1);
-            // amax: ḡ split evenly among the positions equal to the max (PyTorch), 0 elsewhere
+            // amax: ḡ split evenly among the positions equal to the max, 0 elsewhere: PyTorch's
+            // (ḡ / count) · mask with mask = (x == max) as 0/1, so a NaN max (count 0) gives NaN everywhere
             case REDUCE_MAX -> {
                 if (!wx) yield one(into, -1);
                 Type xt = e.type(x);
                 int[] axes = ints;
-                int isMax = e.binary(EQ, x, spreadOver(e, out, axes, xt));
-                int count = e.reduce(REDUCE_SUM, e.select(isMax, splat(e, 1, xt), splat(e, 0, xt)), axes);
-                int share = spreadOver(e, div(e, gbar, count), axes, xt);
-                yield one(into, e.select(isMax, share, splat(e, 0, xt)));
+                int mask = e.select(e.binary(EQ, x, spreadOver(e, out, axes, xt)), splat(e, 1, xt), splat(e, 0, xt));
+                int count = e.reduce(REDUCE_SUM, mask, axes);
+                yield one(into, mul(e, spreadOver(e, div(e, gbar, count), axes, xt), mask));
             }
             // d(A·B) = ḡ·Bᵀ, Aᵀ·ḡ
             case MATMUL -> two(into, wx ? e.binary(MATMUL, gbar, e.transpose(y, 1, 0)) : -1,
                                wy ? e.binary(MATMUL, e.transpose(x, 1, 0), gbar) : -1);
+            // structure: each is the other's transpose (Indexing: slice ↔ pad, gather ↔ scatter_add,
+            // concat → one slice per operand); dot_general's VJPs are dot_generals (Contraction)
+            case SLICE -> one(into, wx ? Indexing.sliceVjp(e, x, ints, gbar) : -1);
+            case PAD -> one(into, wx ? Indexing.padVjp(e, x, ints, gbar) : -1);
+            case GATHER -> one(into, wx ? Indexing.gatherVjp(e, x, ints, gbar) : -1);
+            case SCATTER_ADD -> one(into, wx ? Indexing.scatterAddVjp(e, ints, gbar) : -1);
+            // the one variadic rule reads every operand: vjp(e, node, ...) and the adjoint walk call it
+            case CONCAT -> throw new IllegalArgumentException("concat: its VJP needs every operand, see Indexing.concatVjp");
+            case DOT_GENERAL -> {
+                int[] d = Contraction.vjp(e, x, y, ints, gbar, wx, wy);
+                yield two(into, d[0], d[1]);
+            }
         };
     }
+
+    static final double LN2 = 0.6931471805599453;      // the double nearest ln 2, as PyTorch's constant
+    static final double LN10 = 2.302585092994046;      // the double nearest ln 10
+    static final double TWO_OVER_SQRT_PI = 1.1283791670955126;   // 2/√π (M_2_SQRTPI)
 
     // the contributions are written into the caller's array (one per walk, not one per node)
     private static int[] one(int[] into, int d) {
@@ -377,10 +516,10 @@ public enum Prim {
         return into;
     }
 
-    private static int add(Emitter e, int x, int y) { return e.binary(ADD, x, y); }
-    private static int sub(Emitter e, int x, int y) { return e.binary(SUB, x, y); }
-    private static int mul(Emitter e, int x, int y) { return e.binary(MUL, x, y); }
-    private static int div(Emitter e, int x, int y) { return e.binary(DIV, x, y); }
+    static int add(Emitter e, int x, int y) { return e.binary(ADD, x, y); }
+    static int sub(Emitter e, int x, int y) { return e.binary(SUB, x, y); }
+    static int mul(Emitter e, int x, int y) { return e.binary(MUL, x, y); }
+    static int div(Emitter e, int x, int y) { return e.binary(DIV, x, y); }
 
     /**
      * A constant of type t whose every element is v (converted to t's dtype): a scalar CONST,
@@ -419,7 +558,7 @@ public enum Prim {
         if (!a.equals(b)) throw error("operands must have one type, got " + a + " and " + b);
     }
 
-    private IllegalArgumentException error(String msg) {
+    IllegalArgumentException error(String msg) {
         return new IllegalArgumentException(text + ": " + msg);
     }
 }

@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  * </pre>
  * The header lists the inputs in parameter order with their ids (an input may sit anywhere in
  * the node order, e.g. the adjoint's seed); the body lists every other node in id order.
- * Attributes: {@code exponent=} (pow), {@code perm=} (transpose), {@code axes=} (reductions);
+ * Attributes: {@code exponent=} (pow), {@code perm=} (transpose), {@code axes=} (reductions),
+ * {@code axis= start= end=} (slice), {@code axis= low= high=} (pad), {@code axis= indices=[..]}
+ * (gather), {@code axis= size= indices=[..]} (scatter_add), {@code axis=} (concat),
+ * {@code lhs_batch=[..] rhs_batch=[..] lhs_contract=[..] rhs_contract=[..]} (dot_general);
  * const values are printed with {@link Double#toString}, which {@link Parser} reads back exactly.
  * Names that are not identifiers are quoted. {@link Parser#parse} inverts it: print, parse,
  * print gives the same text.
@@ -58,10 +61,31 @@ public final class Printer {
             case POW -> sb.append(" exponent=").append(n.rawData().length > 0 ? Double.toString(n.rawData()[0]) : "?");
             case TRANSPOSE -> sb.append(" perm=").append(ints(n.rawInts()));
             case REDUCE_SUM, REDUCE_MAX -> sb.append(" axes=").append(ints(n.rawInts()));
-            case INPUT, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT, CONVERT,
-                 ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, MATMUL -> { }
+            case SLICE -> attrs(sb, n.rawInts(), "axis", "start", "end");
+            case PAD -> attrs(sb, n.rawInts(), "axis", "low", "high");
+            case CONCAT -> attrs(sb, n.rawInts(), "axis");
+            case GATHER, SCATTER_ADD -> {
+                int[] v = n.rawInts();
+                boolean scatter = n.prim() == Prim.SCATTER_ADD;
+                if (v.length > 0) sb.append(" axis=").append(v[0]);
+                if (scatter && v.length > 1) sb.append(" size=").append(v[1]);
+                sb.append(" indices=").append(ints(java.util.Arrays.copyOfRange(v, Math.min(v.length, scatter ? 2 : 1), v.length)));
+            }
+            case DOT_GENERAL -> {
+                Contraction.Dims d = Contraction.Dims.of(n.rawInts());
+                sb.append(" lhs_batch=").append(ints(d.lb())).append(" rhs_batch=").append(ints(d.rb()))
+                  .append(" lhs_contract=").append(ints(d.lc())).append(" rhs_contract=").append(ints(d.rc()));
+            }
+            case INPUT, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT,
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT,
+                 ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, MATMUL -> { }
         }
         return sb.append(" : ").append(n.type()).toString();
+    }
+
+    /** {@code key=value} for each attribute (printed as far as the node has them; the verifier names a short list). */
+    private static void attrs(StringBuilder sb, int[] v, String... keys) {
+        for (int i = 0; i < keys.length && i < v.length; i++) sb.append(' ').append(keys[i]).append('=').append(v[i]);
     }
 
     static String ints(int[] v) {

@@ -69,28 +69,47 @@ public final class Shapes {
         return out;
     }
 
-    /** torch.matmul for 1-D and 2-D operands: [n,k]·[k,m] → [n,m], [n,k]·[k] → [n], [k]·[k,m] → [m], [k]·[k] → []. */
+    /**
+     * torch.matmul for every rank: [n,k]·[k,m] → [n,m], [n,k]·[k] → [n], [k]·[k,m] → [m], [k]·[k] → [];
+     * batched operands [..., n, k]·[..., k, m] → [batch..., n, m] with the batch dimensions (all but
+     * the last two) broadcast; a 1-D first operand is promoted to [1, k] and a 1-D second one to
+     * [k, 1], and the added dimension is removed from the result.
+     */
     public static int[] matmul(String op, int[] a, int[] b) {
         if (a.length == 0 || b.length == 0) {
             throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " cannot be multiplied"
                     + " (both arguments to matmul need to be at least 1D, but they are " + a.length + "D and " + b.length + "D)");
         }
-        if (a.length > 2 || b.length > 2) {
-            throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " cannot be multiplied"
-                    + " (only 1-D and 2-D operands are supported)");
-        }
         int k1 = a[a.length - 1];
-        int k2 = b[0];   // the contracted dimension: a 1-D b's only one, a 2-D b's rows
+        int k2 = b.length == 1 ? b[0] : b[b.length - 2];   // the contracted dimension
         if (k1 != k2) {
-            String rows = (a.length == 1 ? 1 : a[0]) + "x" + k1;
-            String cols = b.length == 1 ? String.valueOf(k2) : k2 + "x" + b[1];
+            String rows = (a.length == 1 ? 1 : a[a.length - 2]) + "x" + k1;
+            String cols = b.length == 1 ? String.valueOf(k2) : k2 + "x" + b[b.length - 1];
             throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " cannot be multiplied ("
                     + rows + " and " + cols + ")");
         }
-        if (a.length == 2 && b.length == 2) return new int[] {a[0], b[1]};
-        if (a.length == 2) return new int[] {a[0]};
-        if (b.length == 2) return new int[] {b[1]};
-        return SCALAR;
+        if (a.length <= 2 && b.length <= 2) {
+            if (a.length == 2 && b.length == 2) return new int[] {a[0], b[1]};
+            if (a.length == 2) return new int[] {a[0]};
+            if (b.length == 2) return new int[] {b[1]};
+            return SCALAR;
+        }
+        int[] batchA = a.length > 2 ? Arrays.copyOf(a, a.length - 2) : SCALAR;
+        int[] batchB = b.length > 2 ? Arrays.copyOf(b, b.length - 2) : SCALAR;
+        int[] batch;
+        try {
+            batch = broadcast(op, batchA, batchB);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " cannot be multiplied: the batch dimensions "
+                    + str(batchA) + " and " + str(batchB) + " cannot be broadcast", e);
+        }
+        int[] out = Arrays.copyOf(batch, batch.length + 2);
+        out[batch.length] = a.length == 1 ? 1 : a[a.length - 2];
+        out[batch.length + 1] = b.length == 1 ? 1 : b[b.length - 1];
+        size(out);
+        if (a.length == 1) return removeAxis(out, batch.length);
+        if (b.length == 1) return Arrays.copyOf(out, out.length - 1);
+        return out;
     }
 
     /** dot: two 1-D tensors of the same length → scalar. */
@@ -150,5 +169,151 @@ public final class Shapes {
     private static IllegalArgumentException invalidReshape(String op, int[] from, int[] to, int n) {
         return new IllegalArgumentException(op + ": cannot reshape " + str(from) + " into " + str(to)
                 + " (shape '" + str(to) + "' is invalid for input of size " + n + ")");
+    }
+
+    // ------------------------------------------------------------------ version 2: structure
+
+    /** An axis of an op that inserts one (unsqueeze, stack): in [-(rank+1), rank], normalised to [0, rank]. */
+    public static int newAxis(String op, int[] shape, int axis) {
+        int r = shape.length;
+        if (axis < -(r + 1) || axis > r) {
+            throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for shape " + str(shape)
+                    + " (Dimension out of range (expected to be in range of [" + (-(r + 1)) + ", " + r + "], but got " + axis + "))");
+        }
+        return axis < 0 ? axis + r + 1 : axis;
+    }
+
+    /** An axis of an op that needs a dimension (select, slice, cat, indexSelect on a tensor): in [-rank, rank-1]. */
+    public static int dimAxis(String op, int[] shape, int axis) {
+        if (shape.length == 0)
+            throw new IllegalArgumentException(op + ": cannot be applied to a 0-dim tensor (shape []), axis " + axis);
+        return axis(op, shape, axis);
+    }
+
+    /**
+     * slice(axis, start, end) as Python's x[start:end] along an axis: a negative bound counts from
+     * the end, then both clamp to [0, size] and end to at least start. Returns {axis, start, end}
+     * normalised.
+     */
+    public static int[] slice(String op, int[] shape, int axis, int start, int end) {
+        int a = dimAxis(op, shape, axis), n = shape[a];
+        long s = start < 0 ? (long) start + n : start, e = end < 0 ? (long) end + n : end;
+        s = Math.max(0, Math.min(s, n));
+        e = Math.max(s, Math.min(e, n));
+        return new int[] {a, (int) s, (int) e};
+    }
+
+    /** select(axis, index): index in [-size, size-1]. Returns {axis, index} normalised. */
+    public static int[] select(String op, int[] shape, int axis, int index) {
+        int a = dimAxis(op, shape, axis), n = shape[a];
+        if (index < -n || index >= n) {
+            throw new IllegalArgumentException(op + ": index " + index + " is out of range [" + (-n) + ", " + (n - 1) + "] for axis " + a
+                    + " of shape " + str(shape) + " (index " + index + " is out of bounds for dimension " + a + " with size " + n + ")");
+        }
+        return new int[] {a, index < 0 ? index + n : index};
+    }
+
+    /** indexSelect(axis, indices): each index in [0, size-1] (PyTorch's index_select takes no negative index). Returns the axis. */
+    public static int indexSelect(String op, int[] shape, int axis, int[] indices) {
+        if (indices == null) throw new IllegalArgumentException(op + ": indices is null");
+        int a = axis(op, shape, axis), n = shape.length == 0 ? 1 : shape[a];
+        for (int j = 0; j < indices.length; j++)
+            if (indices[j] < 0 || indices[j] >= n)
+                throw new IllegalArgumentException(op + ": index " + indices[j] + " (position " + j + ") is out of range [0, " + (n - 1)
+                        + "] for axis " + a + " of shape " + str(shape) + " (index out of range in self)");
+        return a;
+    }
+
+    /**
+     * cat along an axis: at least one tensor, none 0-dim, one rank, equal sizes except along the
+     * axis. Returns the result shape.
+     */
+    public static int[] cat(String op, int axis, int[][] shapes) {
+        if (shapes == null || shapes.length == 0)
+            throw new IllegalArgumentException(op + ": needs at least one tensor (expected a non-empty list of Tensors)");
+        for (int i = 0; i < shapes.length; i++)
+            if (shapes[i].length == 0)
+                throw new IllegalArgumentException(op + ": tensor " + i + " has shape [] (zero-dimensional tensor (at position " + i + ") cannot be concatenated)");
+        int[] first = shapes[0];
+        int a = axis(op, first, axis);
+        long total = 0;
+        for (int i = 0; i < shapes.length; i++) {
+            int[] s = shapes[i];
+            boolean fits = s.length == first.length;
+            for (int d = 0; fits && d < s.length; d++) fits = d == a || s[d] == first[d];
+            if (!fits)
+                throw new IllegalArgumentException(op + ": tensor " + i + " has shape " + str(s) + ", tensor 0 " + str(first)
+                        + " (sizes of tensors must match except in dimension " + a + ")");
+            total += s[a];
+        }
+        int[] out = first.clone();
+        if (total > Integer.MAX_VALUE) throw new IllegalArgumentException(op + ": the result would have " + total + " rows along axis " + a);
+        out[a] = (int) total;
+        return out;
+    }
+
+    /** stack along a new axis: at least one tensor, all of one shape. Returns the result shape. */
+    public static int[] stack(String op, int axis, int[][] shapes) {
+        if (shapes == null || shapes.length == 0)
+            throw new IllegalArgumentException(op + ": needs at least one tensor (stack expects a non-empty TensorList)");
+        int[] first = shapes[0];
+        int a = newAxis(op, first, axis);
+        for (int i = 1; i < shapes.length; i++)
+            if (!Arrays.equals(shapes[i], first))
+                throw new IllegalArgumentException(op + ": tensor " + i + " has shape " + str(shapes[i]) + ", tensor 0 " + str(first)
+                        + " (stack expects each tensor to be equal size)");
+        int[] out = new int[first.length + 1];
+        for (int d = 0, j = 0; d < out.length; d++) out[d] = d == a ? shapes.length : first[j++];
+        size(out);
+        return out;
+    }
+
+    /** permute: one axis per dimension (negative allowed), each once. Returns the normalised permutation. */
+    public static int[] permute(String op, int[] shape, int[] axes) {
+        if (axes == null) throw new IllegalArgumentException(op + ": axes is null");
+        if (axes.length != shape.length)
+            throw new IllegalArgumentException(op + ": " + axes.length + " axes " + Arrays.toString(axes) + " for shape " + str(shape)
+                    + " (number of dims don't match in permute)");
+        int[] p = new int[axes.length];
+        boolean[] seen = new boolean[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            p[i] = axis(op, shape, axes[i]);
+            if (seen[p[i]])
+                throw new IllegalArgumentException(op + ": axis " + axes[i] + " is repeated in " + Arrays.toString(axes) + " (repeated dim in permute)");
+            seen[p[i]] = true;
+        }
+        return p;
+    }
+
+    /**
+     * expand: the target has at least the tensor's rank; a -1 keeps a size (not allowed for a new
+     * leading dimension); every existing size equals the target's or is 1. Returns the result shape.
+     */
+    public static int[] expand(String op, int[] shape, int[] target) {
+        if (target == null) throw new IllegalArgumentException(op + ": shape is null");
+        if (target.length < shape.length)
+            throw new IllegalArgumentException(op + ": cannot expand shape " + str(shape) + " to " + str(target)
+                    + " (the number of sizes provided (" + target.length + ") must be greater or equal to the number of dimensions in the tensor ("
+                    + shape.length + "))");
+        int lead = target.length - shape.length;
+        int[] out = new int[target.length];
+        for (int i = 0; i < target.length; i++) {
+            int t = target[i];
+            if (i < lead) {
+                if (t < 0)
+                    throw new IllegalArgumentException(op + ": cannot expand shape " + str(shape) + " to " + str(target) + " (the expanded size of the tensor ("
+                            + t + ") isn't allowed in a leading, non-existing dimension " + i + ")");
+                out[i] = t;
+                continue;
+            }
+            int s = shape[i - lead];
+            if (t == -1) t = s;
+            if (t < 0 || (s != t && s != 1))
+                throw new IllegalArgumentException(op + ": cannot expand shape " + str(shape) + " to " + str(target) + " (the expanded size of the tensor ("
+                        + target[i] + ") must match the existing size (" + s + ") at non-singleton dimension " + i + ")");
+            out[i] = t;
+        }
+        size(out);
+        return out;
     }
 }

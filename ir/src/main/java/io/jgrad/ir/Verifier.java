@@ -19,7 +19,8 @@ public final class Verifier {
             Node n = g.node(id);
             if (n.id() != id) throw fail(n, "has id " + n.id() + " at position " + id);
             Prim p = n.prim();
-            if (n.arity() != p.arity()) throw fail(n, p.text + " takes " + p.arity() + " operands, has " + n.arity());
+            if (!p.acceptsArity(n.arity()))
+                throw fail(n, p.text + " takes " + (p.arity() < 0 ? "at least 1" : String.valueOf(p.arity())) + " operands, has " + n.arity());
             Type[] argTypes = new Type[n.arity()];
             for (int i = 0; i < n.arity(); i++) {
                 int a = n.arg(i);
@@ -53,10 +54,11 @@ public final class Verifier {
 
     private static void checkAttributes(Node n) {
         Attrs wanted = switch (n.prim()) {
-            case INPUT, TRANSPOSE, REDUCE_SUM, REDUCE_MAX -> Attrs.INTS;
+            case INPUT, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL -> Attrs.INTS;
             case CONST, POW -> Attrs.DATA;
-            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT, CONVERT,
-                 ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, MATMUL -> Attrs.NONE;
+            case NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, STOP_GRADIENT,
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, CONVERT,
+                 ADD, SUB, MUL, DIV, MAX, MIN, ATAN2, POWER, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, MATMUL -> Attrs.NONE;
         };
         int ints = n.rawInts().length, data = n.dataLength();
         if (wanted != Attrs.INTS && ints > 0) throw fail(n, n.prim().text + " takes no integer attributes, has " + ints);

@@ -122,7 +122,11 @@ class CompositesTest {
         // the eager engine's words (ir.Shapes), shared by both modes since issue 9
         expect(() -> Composites.add(b, m, v), "add: shapes [3, 4] and [5] cannot be broadcast");
         expect(() -> Composites.matmul(b, m, v), "matmul: shapes [3, 4] and [5] cannot be multiplied (3x4 and 5)");
-        expect(() -> Composites.matmul(b, c, m), "matmul", "only 1-D and 2-D operands", "[2, 3, 4]");
+        // batched operands are multiplied since issue 10: the inner sizes must still agree, the batch sizes broadcast
+        expect(() -> Composites.matmul(b, c, m), "matmul: shapes [2, 3, 4] and [3, 4] cannot be multiplied (3x4 and 3x4)");
+        int e = b.input(4, "e", Type.f32(3, 4, 2));
+        before = b.size();
+        expect(() -> Composites.matmul(b, c, e), "matmul", "[2, 3, 4]", "[3, 4, 2]", "batch dimensions [2] and [3] cannot be broadcast");
         expect(() -> Composites.dot(b, m, v), "dot", "[3, 4]", "[5]", "1D tensors expected");
         expect(() -> Composites.reshape(b, m, 5, -1), "reshape", "[5, -1]", "[3, 4]", "is invalid for input of size 12");
         expect(() -> Composites.reshape(b, m, -1, -1), "reshape", "only one dimension");

@@ -2,265 +2,168 @@ package io.jgrad.ir;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.jgrad.runtime.DType;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The PyTorch goldens of version 2 (shared/golden/cases-v2, copied into
- * src/test/resources/golden-v2) whose ops exist now: the version-1 ops in f64, float16, dtype
- * promotion and {@code to}, tensor outputs. Each case runs twice through the one lowering
- * ({@link Composites}): eagerly over an {@link Eval} (forward, then {@link Eval#backward}), and
- * as IR (Builder → Adjoint.of → Optimizer → Interpreter). Every array is compared by the rule of
- * its own dtype (golden/README.md, "Comparing, version 2").
+ * Every version-2 PyTorch golden case (541: every op of API.md "More operations" in f32 and f64,
+ * the kinks, f16, promotion, tensor outputs), each by two routes, within the README's rule of
+ * each array's dtype:
+ * <ul>
+ *   <li>eager: Composites over an {@link Eval}, then {@link Eval#backward} (what the eager engine runs);</li>
+ *   <li>compiled: Composites over a {@link Builder}, {@link Adjoint#of}, {@link Optimizer#optimize},
+ *       the {@link Verifier} after each, and the {@link Interpreter} (what the bytecode is tested against).</li>
+ * </ul>
+ * (The f16 and mixed-dtype cases run by both routes too: the IR takes any dtypes; only
+ * Grad.compile refuses them.) This covers the IR-core engineer's first 120 cases (version-1 ops
+ * in f64, f16, promotion, to, tensor outputs) with the same rules, and every other case.
  */
 class GoldenV2Test {
 
     @Test
-    void theCopiedCasesArePresent() {
-        assertEquals(120, names().size());
+    void allCasesArePresent() {
+        assertEquals(541, GoldenV2Case.all().size());
     }
 
     @TestFactory
-    Stream<DynamicTest> eagerOverEval() {
-        return names().stream().map(n -> DynamicTest.dynamicTest(n, () -> check(load(n), true)));
+    Stream<DynamicTest> eager() {
+        return GoldenV2Case.all().stream().map(n -> DynamicTest.dynamicTest(n, () -> eager(GoldenV2Case.load(n))));
     }
 
     @TestFactory
-    Stream<DynamicTest> throughTheIr() {
-        return names().stream().map(n -> DynamicTest.dynamicTest(n, () -> check(load(n), false)));
+    Stream<DynamicTest> compiled() {
+        return GoldenV2Case.all().stream().map(n -> DynamicTest.dynamicTest(n, () -> compiled(GoldenV2Case.load(n))));
     }
 
-    // ------------------------------------------------------------------ one case
-
-    record Input(String name, Type type, Object data, boolean requiresGrad) {}
-
-    record Case(String name, List<Input> inputs, JsonArray program, String output, double[] seed, JsonObject expected) {}
-
-    static void check(Case c, boolean eager) {
-        int n = c.inputs.size();
-        boolean[] wrt = new boolean[n];
-        for (int i = 0; i < n; i++) wrt[i] = c.inputs.get(i).requiresGrad;
-        Object value;
-        Object[] grads = new Object[n];
-        if (eager) {
-            Eval e = new Eval();
-            int[] ids = new int[n];
-            for (int i = 0; i < n; i++) ids[i] = e.input(c.inputs.get(i).type, c.inputs.get(i).data);
-            int out = lower(e, c, ids);
-            value = e.value(out);
-            int[] d = e.backward(out, seedFor(c, e.type(out)), wrt);
-            for (int i = 0; i < n; i++) if (wrt[i]) grads[i] = d[i] < 0 ? zeros(c.inputs.get(i).type) : e.value(d[i]);
-        } else {
-            Builder b = new Builder();
-            int[] ids = new int[n];
-            for (int i = 0; i < n; i++) ids[i] = b.input(i, c.inputs.get(i).name, c.inputs.get(i).type);
-            int out = lower(b, c, ids);
-            Type outType = b.type(out);
-            Graph forward = Verifier.verify(b.build(new int[] {out}, new String[] {"out"}));
-            Graph g = Verifier.verify(Optimizer.optimize(Adjoint.of(forward, wrt, true)));
-            Object[] in = new Object[n + 1];
-            for (int i = 0; i < n; i++) in[i] = c.inputs.get(i).data;
-            in[n] = seedFor(c, outType);
-            Object[] outs = Interpreter.evaluate(g, in);
-            value = outs[0];
-            for (int i = 0, k = 1; i < n; i++) if (wrt[i]) grads[i] = outs[k++];
-        }
+    static void eager(GoldenV2Case c) {
+        Eval e = new Eval();
+        int[] in = new int[c.inputNames.size()];
+        for (int i = 0; i < in.length; i++) in[i] = e.input(c.inputTypes.get(i), c.inputValue(i));
+        int out = c.run(e, in);
+        Type t = e.type(out);
+        int[] d = e.backward(out, c.seedValue(t), c.wrt());
         List<String> failures = new ArrayList<>();
-        JsonObject ex = c.expected;
-        DType outDType = DType.parse(ex.has("dtype") ? ex.get("dtype").getAsString() : "f32");
-        add(failures, compare("value", value, outDType, doubles(ex.getAsJsonArray("value")), reference(ex, "value", outDType)));
-        for (int i = 0; i < n; i++) {
-            if (!wrt[i]) continue;
-            Input in = c.inputs.get(i);
-            DType d = in.type.dtype();
-            add(failures, compare("d_" + in.name, grads[i], d, doubles(ex.getAsJsonObject("grads").getAsJsonArray(in.name)),
-                    referenceGrad(ex, in.name, d)));
+        check(failures, c, "eager", t, Kernels.toDoubles(e.value(out)), i -> d[i] < 0 ? new double[c.inputTypes.get(i).size()] : Kernels.toDoubles(e.value(d[i])),
+                i -> d[i] < 0 ? c.inputTypes.get(i).dtype() : e.type(d[i]).dtype());
+        if (!failures.isEmpty()) fail(c.name + ":\n  " + String.join("\n  ", failures));
+    }
+
+    static void compiled(GoldenV2Case c) {
+        Builder b = new Builder();
+        int[] in = new int[c.inputNames.size()];
+        for (int i = 0; i < in.length; i++) in[i] = b.input(i, c.inputNames.get(i), c.inputTypes.get(i));
+        int out = c.run(b, in);
+        Type t = b.type(out);
+        Graph forward = Verifier.verify(b.build(new int[] {out}, new String[] {"out"}));
+        boolean seeded = !t.isScalar() || c.seed != null;
+        Graph adjoint = Verifier.verify(Adjoint.of(forward, c.wrt(), seeded));
+        Graph optimized = Verifier.verify(Optimizer.optimize(adjoint));
+        Object[] inputs = new Object[in.length + (seeded ? 1 : 0)];
+        for (int i = 0; i < in.length; i++) inputs[i] = c.inputValue(i);
+        if (seeded) inputs[in.length] = c.seedValue(t);
+        List<String> failures = new ArrayList<>();
+        for (Graph g : List.of(adjoint, optimized)) {
+            Object[] r = Interpreter.evaluate(g, inputs);
+            int[] slot = new int[in.length];
+            for (int i = 0, k = 1; i < in.length; i++) slot[i] = c.requiresGrad.get(i) ? k++ : -1;
+            check(failures, c, g == adjoint ? "compiled, unoptimised" : "compiled, optimised", t, Kernels.toDoubles(r[0]),
+                    i -> Kernels.toDoubles(r[slot[i]]), i -> g.type(g.output(slot[i])).dtype());
         }
-        if (!failures.isEmpty()) fail(c.name + (eager ? " (eager)" : " (IR)") + ":\n  " + String.join("\n  ", failures));
+        if (!failures.isEmpty()) fail(c.name + ":\n  " + String.join("\n  ", failures) + "\n" + Printer.print(optimized));
     }
 
-    /** The case's program through Composites, over any emitter; returns the output's id. */
-    static int lower(Emitter e, Case c, int[] inputIds) {
-        Map<String, Integer> env = new HashMap<>();
-        for (int i = 0; i < inputIds.length; i++) env.put(c.inputs.get(i).name, inputIds[i]);
-        for (JsonElement s : c.program) {
-            JsonArray st = s.getAsJsonArray();
-            String result = st.get(0).getAsString(), op = st.get(1).getAsString();
-            int x = env.get(st.get(2).getAsString());
-            JsonElement a = st.size() > 3 ? st.get(3) : null;
-            boolean name = a != null && a.isJsonPrimitive() && a.getAsJsonPrimitive().isString();
-            int r = switch (op) {
-                case "add" -> name ? Composites.add(e, x, env.get(a.getAsString())) : Composites.add(e, x, a.getAsDouble());
-                case "sub" -> name ? Composites.sub(e, x, env.get(a.getAsString())) : Composites.sub(e, x, a.getAsDouble());
-                case "mul" -> name ? Composites.mul(e, x, env.get(a.getAsString())) : Composites.mul(e, x, a.getAsDouble());
-                case "div" -> name ? Composites.div(e, x, env.get(a.getAsString())) : Composites.div(e, x, a.getAsDouble());
-                case "rsub" -> Composites.rsub(e, x, a.getAsDouble());
-                case "rdiv" -> Composites.rdiv(e, x, a.getAsDouble());
-                case "pow" -> Composites.pow(e, x, a.getAsDouble());
-                case "neg" -> Composites.neg(e, x);
-                case "exp" -> Composites.exp(e, x);
-                case "log" -> Composites.log(e, x);
-                case "log1p" -> Composites.log1p(e, x);
-                case "sin" -> Composites.sin(e, x);
-                case "cos" -> Composites.cos(e, x);
-                case "tanh" -> Composites.tanh(e, x);
-                case "sigmoid" -> Composites.sigmoid(e, x);
-                case "relu" -> Composites.relu(e, x);
-                case "softplus" -> Composites.softplus(e, x);
-                case "sqrt" -> Composites.sqrt(e, x);
-                case "abs" -> Composites.abs(e, x);
-                case "square" -> Composites.square(e, x);
-                case "clamp" -> Composites.clamp(e, x, a.getAsDouble(), st.get(4).getAsDouble());
-                case "maximum" -> Composites.maximum(e, x, env.get(a.getAsString()));
-                case "minimum" -> Composites.minimum(e, x, env.get(a.getAsString()));
-                case "sum" -> Composites.sum(e, x);
-                case "mean" -> Composites.mean(e, x);
-                case "sumAxis" -> Composites.sum(e, x, a.getAsInt());
-                case "meanAxis" -> Composites.mean(e, x, a.getAsInt());
-                case "matmul" -> Composites.matmul(e, x, env.get(a.getAsString()));
-                case "dot" -> Composites.dot(e, x, env.get(a.getAsString()));
-                case "t" -> Composites.t(e, x);
-                case "reshape" -> Composites.reshape(e, x, ints(a.getAsJsonArray()));
-                case "softmax" -> Composites.softmax(e, x, a.getAsInt());
-                case "logSoftmax" -> Composites.logSoftmax(e, x, a.getAsInt());
-                case "to" -> Composites.to(e, x, DType.parse(a.getAsString()));
-                default -> throw new IllegalArgumentException(c.name + ": op " + op + " is not in this test's set");
-            };
-            env.put(result, r);
+    /**
+     * The derivs_* cases (f64, smooth): PyTorch's Hessian-vector product against the adjoint of
+     * the adjoint (G = Σ_i ⟨d out/d x_i, v_i⟩ differentiated again), its Jacobian of the named
+     * tensor against one vector-Jacobian product per row, and its JVP against that Jacobian
+     * times the tangents; each array by the f64 rule.
+     */
+    @TestFactory
+    Stream<DynamicTest> higherDerivatives() {
+        List<String> names = GoldenV2Case.all().stream().filter(n -> GoldenV2Case.load(n).derivs != null).toList();
+        assertEquals(12, names.size());
+        return names.stream().map(n -> DynamicTest.dynamicTest(n, () -> higherDerivatives(GoldenV2Case.load(n))));
+    }
+
+    static void higherDerivatives(GoldenV2Case c) {
+        GoldenV2Case.Derivs d = c.derivs;
+        int n = c.inputNames.size();
+        Object[] inputs = new Object[n];
+        for (int i = 0; i < n; i++) inputs[i] = c.inputValue(i);
+        List<String> failures = new ArrayList<>();
+        // Hessian-vector product: the adjoint graph extended by G = Σ ⟨d_i, v_i⟩, differentiated again
+        Builder b = new Builder();
+        int[] in = new int[n];
+        for (int i = 0; i < n; i++) in[i] = b.input(i, c.inputNames.get(i), c.inputTypes.get(i));
+        Graph adjoint = Adjoint.of(Verifier.verify(b.build(new int[] {c.run(b, in)}, new String[] {"out"})), c.wrt(), false);
+        Builder h = new Builder();
+        for (Node nd : adjoint.nodes()) h.add(nd.prim(), nd.rawArgs(), nd.type(), nd.rawInts(), nd.rawData(), nd.name());
+        int g = -1;
+        for (int i = 0, k = 1; i < n; i++) {
+            if (!c.requiresGrad.get(i)) continue;
+            int di = adjoint.output(k++);
+            int term = Composites.sum(h, h.binary(Prim.MUL, di, h.constant(h.type(di), d.v().get(c.inputNames.get(i)))));
+            g = g < 0 ? term : h.binary(Prim.ADD, g, term);
         }
-        return env.get(c.output);
-    }
-
-    /** The seed of the case (in the output's dtype), or 1 for a scalar output without one. */
-    static Object seedFor(Case c, Type out) {
-        double[] s = c.seed != null ? c.seed : new double[] {1};
-        return Kernels.constant(out, s);   // exact: the seed data is exact in the output's dtype
-    }
-
-    static Object zeros(Type t) {
-        return Kernels.newArray(t.dtype(), t.size());
-    }
-
-    // ------------------------------------------------------------------ comparing (golden/README.md)
-
-    static double[] reference(JsonObject ex, String key, DType d) {
-        return switch (d) {
-            case F32 -> doubles(ex.getAsJsonArray(key + "32"));
-            case F16 -> doubles(ex.getAsJsonArray(key + "16"));
-            case F64, BOOL -> null;
-        };
-    }
-
-    static double[] referenceGrad(JsonObject ex, String input, DType d) {
-        return switch (d) {
-            case F32 -> doubles(ex.getAsJsonObject("grads32").getAsJsonArray(input));
-            case F16 -> doubles(ex.getAsJsonObject("grads16").getAsJsonArray(input));
-            case F64, BOOL -> null;
-        };
-    }
-
-    /** Null when every element matches by the rule of dtype d, else a message. */
-    static String compare(String what, Object got, DType d, double[] truth, double[] ref) {
-        if (got == null) return what + ": missing";
-        if (!Kernels.fits(Type.of(d, truth.length), got)) return what + ": expected " + truth.length + " values of " + d + ", got " + got.getClass().getSimpleName();
-        double scale = 0;
-        for (double t : truth) if (Double.isFinite(t)) scale = Math.max(scale, Math.abs(t));
-        for (int i = 0; i < truth.length; i++) {
-            double g = Kernels.get(got, i), t = truth[i];
-            double target = d == DType.F16 ? ref[i] : t;
-            boolean ok;
-            if (!Double.isFinite(target)) {
-                ok = Double.isNaN(target) ? Double.isNaN(g) : g == target;
-            } else {
-                double tol = switch (d) {
-                    case F64 -> 1e-12 + 1e-9 * Math.abs(t) + 1e-9 * scale;
-                    case F32 -> 1e-5 + 1e-4 * Math.abs(t) + 8 * Math.abs(ref[i] - t) + 1e-5 * scale;
-                    case F16 -> target == 0 ? 0x1p-24 : Math.scalb(1.0, Math.max(Math.getExponent(target), -14) - 10);
-                    case BOOL -> 0;
-                };
-                ok = Math.abs(g - target) <= tol;
+        Graph second = Verifier.verify(Optimizer.optimize(Adjoint.of(h.build(new int[] {g}, new String[] {"g"}), c.wrt(), false)));
+        Object[] hv = Interpreter.evaluate(second, inputs);
+        for (int i = 0, k = 1; i < n; i++)
+            if (c.requiresGrad.get(i))
+                add(failures, GoldenV2Case.compare("hvp d_" + c.inputNames.get(i), io.jgrad.runtime.DType.F64, Kernels.toDoubles(hv[k++]),
+                        d.hvp().get(c.inputNames.get(i)), null));
+        // Jacobian of the named tensor, one vjp per row; the JVP from it
+        Builder j = new Builder();
+        for (int i = 0; i < n; i++) in[i] = j.input(i, c.inputNames.get(i), c.inputTypes.get(i));
+        int tensor = c.runAll(j, in).get(d.tensor());
+        Type tt = j.type(tensor);
+        Graph vjp = Verifier.verify(Optimizer.optimize(Adjoint.of(j.build(new int[] {tensor}, new String[] {"t"}), c.wrt(), true)));
+        int rows = tt.size();
+        Object[] withSeed = java.util.Arrays.copyOf(inputs, n + 1);
+        double[] jvp = new double[rows];
+        java.util.Map<String, double[]> jac = new java.util.LinkedHashMap<>();
+        for (int r = 0; r < rows; r++) {
+            double[] seed = new double[rows];
+            seed[r] = 1;
+            withSeed[n] = seed;
+            Object[] res = Interpreter.evaluate(vjp, withSeed);
+            if (r == 0) add(failures, GoldenV2Case.compare("tensor value", io.jgrad.runtime.DType.F64, Kernels.toDoubles(res[0]), d.tensorValue(), null));
+            for (int i = 0, k = 1; i < n; i++) {
+                if (!c.requiresGrad.get(i)) continue;
+                String name = c.inputNames.get(i);
+                double[] row = Kernels.toDoubles(res[k++]);
+                double[] block = jac.computeIfAbsent(name, x -> new double[rows * row.length]);
+                System.arraycopy(row, 0, block, r * row.length, row.length);
+                double[] t = d.tangents().get(name);
+                for (int q = 0; q < row.length; q++) jvp[r] += row[q] * t[q];
             }
-            if (!ok) return what + "[" + i + "] = " + g + " (" + d + "), expected " + target + (d == DType.F16 ? " (PyTorch's half)" : "") + ", truth " + t;
         }
-        return null;
+        for (var e : jac.entrySet())
+            add(failures, GoldenV2Case.compare("jacobian d_" + e.getKey(), io.jgrad.runtime.DType.F64, e.getValue(), d.jacobian().get(e.getKey()), null));
+        add(failures, GoldenV2Case.compare("jvp", io.jgrad.runtime.DType.F64, jvp, d.jvp(), null));
+        if (!failures.isEmpty()) fail(c.name + ":\n  " + String.join("\n  ", failures));
+    }
+
+    private interface Grad { double[] of(int input); }
+    private interface GradType { DType of(int input); }
+
+    private static void check(List<String> failures, GoldenV2Case c, String route, Type out, double[] value, Grad grad, GradType gradType) {
+        if (out.dtype() != c.outputDType) failures.add(route + ": the output is " + out + ", PyTorch's is " + c.outputDType.text);
+        add(failures, GoldenV2Case.compare(route + " value", c.outputDType, value, c.value, c.valueLow));
+        for (int i = 0; i < c.inputNames.size(); i++) {
+            if (!c.requiresGrad.get(i)) continue;
+            String n = c.inputNames.get(i);
+            DType d = c.inputTypes.get(i).dtype();
+            if (gradType.of(i) != d) failures.add(route + " d_" + n + " is " + gradType.of(i).text + ", its input " + d.text);
+            add(failures, GoldenV2Case.compare(route + " d_" + n, d, grad.of(i), c.grads.get(n), c.gradsLow.get(n)));
+        }
     }
 
     private static void add(List<String> failures, String f) {
         if (f != null) failures.add(f);
-    }
-
-    // ------------------------------------------------------------------ loading
-
-    static List<String> names() {
-        try (Stream<Path> files = Files.list(Path.of(GoldenV2Test.class.getResource("/golden-v2").toURI()))) {
-            return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".json"))
-                    .map(f -> f.substring(0, f.length() - 5)).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static Case load(String name) {
-        try (InputStream in = GoldenV2Test.class.getResourceAsStream("/golden-v2/" + name + ".json")) {
-            JsonObject o = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
-            DType caseDType = DType.parse(o.has("dtype") ? o.get("dtype").getAsString() : "f32");
-            List<Input> inputs = new ArrayList<>();
-            for (JsonElement e : o.getAsJsonArray("inputs")) {
-                JsonObject i = e.getAsJsonObject();
-                DType d = i.has("dtype") ? DType.parse(i.get("dtype").getAsString()) : caseDType;
-                Type t = Type.of(d, ints(i.getAsJsonArray("shape")));
-                double[] data = doubles(i.getAsJsonArray("data"));
-                Object typed = Kernels.constant(t, data);
-                assertArrayEquals(data, Kernels.toDoubles(typed), name + ": input data is exact in its dtype");
-                inputs.add(new Input(i.get("name").getAsString(), t, typed, i.get("requiresGrad").getAsBoolean()));
-            }
-            double[] seed = o.has("seed") ? doubles(o.getAsJsonObject("seed").getAsJsonArray("data")) : null;
-            return new Case(o.get("name").getAsString(), inputs, o.getAsJsonArray("program"), o.get("output").getAsString(), seed,
-                    o.getAsJsonObject("expected"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static int[] ints(JsonArray a) {
-        int[] r = new int[a.size()];
-        for (int i = 0; i < r.length; i++) r[i] = a.get(i).getAsInt();
-        return r;
-    }
-
-    static double[] doubles(JsonArray a) {
-        double[] r = new double[a.size()];
-        for (int i = 0; i < r.length; i++) {
-            JsonElement e = a.get(i);
-            String s = e.getAsString();
-            r[i] = switch (s) {
-                case "NaN", "nan" -> Double.NaN;
-                case "Infinity", "inf" -> Double.POSITIVE_INFINITY;
-                case "-Infinity", "-inf" -> Double.NEGATIVE_INFINITY;
-                default -> e.getAsDouble();
-            };
-        }
-        return r;
     }
 }

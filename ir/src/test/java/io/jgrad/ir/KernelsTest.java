@@ -108,7 +108,7 @@ class KernelsTest {
 
     /**
      * F16 = the F32 kernel, then each result rounded to half; F32 = the double rule rounded once,
-     * except SIGMOID, which PyTorch computes in float: 1/(1 + (float) e^-x).
+     * except SIGMOID, computed in float as PyTorch's float kernel: 1f / (1f + (float) exp(-x)).
      */
     @Test
     void elementwiseKernelsFollowTheDtypeRules() {
@@ -124,8 +124,8 @@ class KernelsTest {
             double[] f64 = (double[]) Kernels.unary(p, DType.F64, Kernels.convert(a, DType.F32, DType.F64), 0);
             for (int i = 0; i < a.length; i++) {
                 double rule = Kernels.unaryRule(p, a[i]);
-                float want32 = p == Prim.SIGMOID ? 1f / (1f + (float) Math.exp(-a[i])) : (float) rule;
-                assertEquals(Float.floatToRawIntBits(want32), Float.floatToRawIntBits(f32[i]), p + " f32 at " + a[i]);
+                float f32rule = p == Prim.SIGMOID ? 1f / (1f + (float) Math.exp(-a[i])) : (float) rule;
+                assertEquals(Float.floatToRawIntBits(f32rule), Float.floatToRawIntBits(f32[i]), p + " f32 at " + a[i]);
                 assertEquals(Float.floatToRawIntBits(Half.round(f32[i])), Float.floatToRawIntBits(f16[i]), p + " f16 at " + a[i]);
                 assertEquals(Double.doubleToRawLongBits(rule), Double.doubleToRawLongBits(f64[i]), p + " f64 at " + a[i]);
             }

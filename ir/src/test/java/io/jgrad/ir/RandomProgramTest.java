@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * products) agree with central finite differences in double.
  */
 class RandomProgramTest {
-    static final int PROGRAMS = 400;
-    static final long FIRST_SEED = 1000;
+    static final int PROGRAMS = Integer.getInteger("jgrad.irfuzz", 400);
+    static final long FIRST_SEED = Long.getLong("jgrad.irfuzz.seed", 1000);
 
     private record Pass(String name, UnaryOperator<Graph> run) {}
 

@@ -63,7 +63,7 @@ final class RandomPrograms {
         }
     }
 
-    private static final int[][] SHAPES = {{}, {4}, {3}, {1}, {2, 3}, {3, 1}, {1, 3}, {3, 3}, {3, 4}};
+    private static final int[][] SHAPES = {{}, {4}, {3}, {1}, {2, 3}, {3, 1}, {1, 3}, {3, 3}, {3, 4}, {2, 3, 4}, {2, 1, 3}};
     private static final double MARGIN = 0.05;   // distance kept from kinks and domain edges
     private static final double LIMIT = 1e3;     // largest magnitude a value may reach
 
@@ -144,6 +144,11 @@ final class RandomPrograms {
         ADD, SUB, MUL, DIV, ADD_C, SUB_C, MUL_C, DIV_C, RSUB, RDIV, POW, NEG, EXP, LOG, LOG1P, SIN, COS, TANH,
         SIGMOID, RELU, SOFTPLUS, SQRT, ABS, SQUARE, CLAMP, MAXIMUM, MINIMUM, SUM, MEAN, SUM_AXIS, MEAN_AXIS,
         MATMUL, DOT, T, RESHAPE, SOFTMAX, LOG_SOFTMAX, DETACH, TO_OTHER,
+        // version 2 (issue 10)
+        SLICE, SELECT, INDEX_SELECT, CAT, STACK, UNSQUEEZE, SQUEEZE, PERMUTE, TRANSPOSE, EXPAND, FLATTEN, BATCHED_MATMUL,
+        COMPARE_WHERE, LOGICAL_WHERE, SUM_KEEP, AMAX, AMIN, AMAX_AXIS, AMIN_AXIS, LOGSUMEXP, PROD, PROD_AXIS, VAR, STD,
+        TAN, ASIN, ACOS, ATAN, SINH, COSH, EXPM1, LOG2, LOG10, RECIPROCAL, RSQRT, ERF, ERFC, SIGN, FLOOR, CEIL, ROUND,
+        ATAN2, POW_TENSOR, LOG_SIGMOID, SILU, GELU, LEAKY_RELU, ELU,
         // primitives the Composites do not reach directly
         RAW_SELECT, RAW_REDUCE_MAX, RAW_TRANSPOSE, RAW_BROADCAST
     }
@@ -236,6 +241,154 @@ final class RandomPrograms {
             case DETACH -> differentiable.get(x) ? -1 : Composites.detach(b, x);
             // to the other float dtype: later binary ops then promote (f32[3] + f64[] stays f32, f32[3] + f64[3] is f64)
             case TO_OTHER -> Composites.to(b, x, tx.dtype() == DType.F64 ? DType.F32 : DType.F64);
+            case SLICE -> {
+                if (tx.isScalar()) yield -1;
+                int axis = axis(tx), n = tx.dim(Math.floorMod(axis, tx.rank()));
+                if (n < 2) yield -1;
+                int start = rng.nextInt(n), end = start + 1 + rng.nextInt(n - start);   // never empty; bounds written as users do
+                if (rng.nextInt(3) == 0) start -= n;
+                if (end < n && rng.nextInt(3) == 0) end -= n;
+                else if (end == n && rng.nextInt(4) == 0) end = n + 5;   // past the end: clamps
+                yield Composites.slice(b, x, axis, start, end);
+            }
+            case SELECT -> {
+                if (tx.isScalar()) yield -1;
+                int axis = axis(tx), n = tx.dim(Math.floorMod(axis, tx.rank()));
+                yield Composites.select(b, x, axis, rng.nextInt(2 * n) - n);
+            }
+            case INDEX_SELECT -> {
+                int axis = tx.isScalar() ? 0 : axis(tx), n = tx.isScalar() ? 1 : tx.dim(Math.floorMod(axis, tx.rank()));
+                int[] idx = new int[1 + rng.nextInt(4)];
+                for (int j = 0; j < idx.length; j++) idx[j] = rng.nextInt(n);
+                yield Composites.indexSelect(b, x, axis, idx);
+            }
+            case CAT -> {
+                if (tx.isScalar()) yield -1;
+                int axis = axis(tx), a = Math.floorMod(axis, tx.rank());
+                int y = pickWhere(t -> t.rank() == tx.rank() && t.dtype() == tx.dtype() && sameExcept(t.shape(), tx.shape(), a));
+                if (y < 0) yield -1;
+                yield rng.nextBoolean() ? Composites.cat(b, axis, x, y) : Composites.cat(b, axis, y, x, x);
+            }
+            case STACK -> {
+                if (tx.rank() > 2) yield -1;
+                int y = pickWhere(t -> t.equals(tx));
+                yield Composites.stack(b, rng.nextInt(2 * tx.rank() + 2) - tx.rank() - 1, x, y < 0 ? x : y);
+            }
+            case UNSQUEEZE -> tx.rank() > 2 ? -1 : Composites.unsqueeze(b, x, rng.nextInt(2 * tx.rank() + 2) - tx.rank() - 1);
+            case SQUEEZE -> tx.isScalar() ? -1 : Composites.squeeze(b, x, axis(tx));
+            case PERMUTE -> {
+                if (tx.rank() < 2) yield -1;
+                int[] perm = shuffled(tx.rank());
+                for (int i = 0; i < perm.length; i++) if (rng.nextBoolean()) perm[i] -= tx.rank();
+                yield Composites.permute(b, x, perm);
+            }
+            case TRANSPOSE -> tx.rank() < 2 ? -1 : Composites.transpose(b, x, axis(tx), axis(tx));
+            case EXPAND -> {
+                if (tx.rank() > 2) yield -1;
+                int[] to = prepend(2, tx.shape());
+                for (int i = 1; i < to.length; i++) to[i] = to[i] == 1 ? 1 + rng.nextInt(3) : (rng.nextBoolean() ? -1 : to[i]);
+                yield Composites.expand(b, x, to);
+            }
+            case FLATTEN -> Composites.flatten(b, x);
+            case BATCHED_MATMUL -> {
+                if (tx.rank() < 1) yield -1;
+                int k = tx.dim(tx.rank() - 1);
+                int y = pickWhere(t -> t.dtype() == tx.dtype() && t.rank() >= 1 && (t.rank() >= 3 || tx.rank() >= 3)
+                        && (t.rank() == 1 ? t.dim(0) : t.dim(t.rank() - 2)) == k && batchesFit(tx, t));
+                yield y < 0 ? -1 : Composites.matmul(b, x, y);
+            }
+            case COMPARE_WHERE, LOGICAL_WHERE -> {
+                int y = pickBroadcastable(tx.shape());
+                if (y < 0) yield -1;
+                int[] shape = Composites.broadcastShapes("gen", tx.shape(), b.type(y).shape());
+                double[] bx = broadcastValues(x, shape), by = broadcastValues(y, shape);
+                boolean constant = rng.nextInt(3) == 0;
+                double cst = rng.nextDouble() - 0.5;
+                if (constant ? !all(bx, v -> Math.abs(v - cst) > MARGIN) : !apart(bx, by)) yield -1;
+                int cond = switch (rng.nextInt(6)) {
+                    case 0 -> constant ? Composites.gt(b, x, cst) : Composites.gt(b, x, y);
+                    case 1 -> constant ? Composites.ge(b, x, cst) : Composites.ge(b, x, y);
+                    case 2 -> constant ? Composites.lt(b, x, cst) : Composites.lt(b, x, y);
+                    case 3 -> constant ? Composites.le(b, x, cst) : Composites.le(b, x, y);
+                    case 4 -> constant ? Composites.eq(b, x, cst) : Composites.eq(b, x, y);
+                    default -> constant ? Composites.ne(b, x, cst) : Composites.ne(b, x, y);
+                };
+                if (op == Op.LOGICAL_WHERE) {
+                    if (!all(values.get(y), v -> Math.abs(v) > MARGIN)) yield -1;   // a second mask, clear of its edge
+                    int other = Composites.gt(b, y, 0.0);
+                    cond = switch (rng.nextInt(3)) {
+                        case 0 -> Composites.logicalAnd(b, cond, other);
+                        case 1 -> Composites.logicalOr(b, cond, other);
+                        default -> Composites.logicalNot(b, cond);
+                    };
+                }
+                int u = pickBroadcastable(b.type(cond).shape());
+                if (u < 0) yield -1;
+                int w = rng.nextBoolean() ? x : y;
+                int[] cu = Composites.broadcastShapes("gen", b.type(cond).shape(), b.type(u).shape());
+                if (!broadcasts(cu, b.type(w).shape())) yield -1;
+                yield Composites.where(b, cond, u, w);
+            }
+            case SUM_KEEP -> tx.isScalar() ? -1 : (rng.nextBoolean() ? Composites.sum(b, x, axis(tx), rng.nextBoolean())
+                    : Composites.mean(b, x, axis(tx), rng.nextBoolean()));
+            case AMAX, AMIN -> {
+                if (!maxIsClear(op == Op.AMAX ? vx : negated(vx), Type.f32(vx.length), 0)) yield -1;
+                yield op == Op.AMAX ? Composites.amax(b, x) : Composites.amin(b, x);
+            }
+            case AMAX_AXIS, AMIN_AXIS -> {
+                if (tx.isScalar()) yield -1;
+                int axis = axis(tx);
+                if (!maxIsClear(op == Op.AMAX_AXIS ? vx : negated(vx), tx, Math.floorMod(axis, tx.rank()))) yield -1;
+                boolean keep = rng.nextBoolean();
+                yield op == Op.AMAX_AXIS ? Composites.amax(b, x, axis, keep) : Composites.amin(b, x, axis, keep);
+            }
+            case LOGSUMEXP -> tx.isScalar() ? -1 : Composites.logsumexp(b, x, axis(tx), rng.nextBoolean());
+            case PROD -> tx.size() > 8 ? -1 : Composites.prod(b, x);
+            case PROD_AXIS -> tx.isScalar() ? -1 : Composites.prod(b, x, axis(tx));
+            case VAR, STD -> {
+                if (tx.isScalar()) yield -1;
+                int axis = axis(tx);
+                if (tx.dim(Math.floorMod(axis, tx.rank())) < 2) yield -1;
+                if (op == Op.STD && !varianceClear(vx, tx, Math.floorMod(axis, tx.rank()))) yield -1;
+                yield op == Op.VAR ? Composites.var(b, x, axis) : Composites.std(b, x, axis);
+            }
+            case TAN -> all(vx, v -> Math.abs(v) < 1.3) ? Composites.tan(b, x) : -1;
+            case ASIN -> all(vx, v -> Math.abs(v) < 0.95) ? Composites.asin(b, x) : -1;
+            case ACOS -> all(vx, v -> Math.abs(v) < 0.95) ? Composites.acos(b, x) : -1;
+            case ATAN -> Composites.atan(b, x);
+            case SINH -> all(vx, v -> Math.abs(v) < 4) ? Composites.sinh(b, x) : -1;
+            case COSH -> all(vx, v -> Math.abs(v) < 4) ? Composites.cosh(b, x) : -1;
+            case EXPM1 -> all(vx, v -> v < 4) ? Composites.expm1(b, x) : -1;
+            case LOG2 -> all(vx, v -> v > MARGIN) ? Composites.log2(b, x) : -1;
+            case LOG10 -> all(vx, v -> v > MARGIN) ? Composites.log10(b, x) : -1;
+            case RECIPROCAL -> all(vx, v -> Math.abs(v) > 0.2) ? Composites.reciprocal(b, x) : -1;
+            case RSQRT -> all(vx, v -> v > 0.2) ? Composites.rsqrt(b, x) : -1;
+            case ERF -> Composites.erf(b, x);
+            case ERFC -> Composites.erfc(b, x);
+            case SIGN -> all(vx, v -> Math.abs(v) > MARGIN) ? Composites.sign(b, x) : -1;
+            case FLOOR, CEIL -> all(vx, v -> Math.abs(v - Math.rint(v)) > MARGIN) ? (op == Op.FLOOR ? Composites.floor(b, x) : Composites.ceil(b, x)) : -1;
+            case ROUND -> all(vx, v -> Math.abs(v - Math.floor(v) - 0.5) > MARGIN) ? Composites.round(b, x) : -1;
+            case ATAN2, POW_TENSOR -> {
+                int y = pickBroadcastable(tx.shape());
+                if (y < 0) yield -1;
+                int[] shape = Composites.broadcastShapes("gen", tx.shape(), b.type(y).shape());
+                double[] bx = broadcastValues(x, shape), by = broadcastValues(y, shape);
+                if (op == Op.ATAN2) {
+                    for (int i = 0; i < bx.length; i++)   // clear of the origin and of the cut along the negative x axis
+                        if (bx[i] * bx[i] + by[i] * by[i] < 0.01 || (by[i] < 0 && Math.abs(bx[i]) < MARGIN)) yield -1;
+                    yield Composites.atan2(b, x, y);
+                }
+                if (!all(bx, v -> v > MARGIN) || !all(by, v -> Math.abs(v) < 3)) yield -1;
+                yield Composites.powTensor(b, x, y);
+            }
+            case LOG_SIGMOID -> Composites.logSigmoid(b, x);
+            case SILU -> Composites.silu(b, x);
+            case GELU -> Composites.gelu(b, x);
+            case LEAKY_RELU, ELU -> {
+                if (!all(vx, v -> Math.abs(v) > MARGIN)) yield -1;
+                double p = 0.05 + rng.nextDouble();
+                yield op == Op.LEAKY_RELU ? Composites.leakyRelu(b, x, p) : Composites.elu(b, x, p);
+            }
             case RAW_SELECT -> {
                 int y = pickBroadcastable(tx.shape());
                 if (y >= 0 && b.type(y).dtype() != tx.dtype()) yield -1;   // the primitives take one dtype
@@ -274,6 +427,69 @@ final class RandomPrograms {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** A random axis of t (rank >= 1), negative half the time. */
+    private int axis(Type t) {
+        int a = rng.nextInt(t.rank());
+        return rng.nextBoolean() ? a - t.rank() : a;
+    }
+
+    private int[] shuffled(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1), tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+
+    private static boolean broadcasts(int[] a, int[] c) {
+        try {
+            Composites.broadcastShapes("gen", a, c);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean sameExcept(int[] a, int[] c, int axis) {
+        for (int i = 0; i < a.length; i++) if (i != axis && a[i] != c[i]) return false;
+        return true;
+    }
+
+    /** The batch dimensions of two matmul operands broadcast. */
+    private static boolean batchesFit(Type a, Type c) {
+        int[] ba = a.rank() > 2 ? Arrays.copyOf(a.shape(), a.rank() - 2) : new int[0];
+        int[] bc = c.rank() > 2 ? Arrays.copyOf(c.shape(), c.rank() - 2) : new int[0];
+        try {
+            Composites.broadcastShapes("gen", ba, bc);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static double[] negated(double[] v) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = -v[i];
+        return r;
+    }
+
+    /** True when along `axis` every line's variance is clearly positive (std's derivative stays moderate). */
+    private static boolean varianceClear(double[] v, Type t, int axis) {
+        int[] shape = t.shape(), strides = t.strides();
+        int len = shape[axis], stride = strides[axis];
+        for (int k = 0; k < v.length; k++) {
+            if ((k / stride) % len != 0) continue;
+            double mean = 0, ss = 0;
+            for (int i = 0; i < len; i++) mean += v[k + i * stride] / len;
+            for (int i = 0; i < len; i++) ss += (v[k + i * stride] - mean) * (v[k + i * stride] - mean);
+            if (!(ss / (len - 1) > 0.01)) return false;
+        }
+        return true;
+    }
 
     private int pick() {
         // prefer recent values, so programs grow deep rather than wide
