@@ -80,7 +80,7 @@ public final class Adjoint {
         if (output < 0 || output >= nodes.size()) throw new IllegalArgumentException("adjoint: no value %" + output + " to differentiate");
         Node[] forward = new Node[output + 1];
         for (int id = 0; id <= output; id++) forward[id] = nodes.get(id);
-        return backward(e, new NodeTape(forward), output, seed, wrt);
+        return backward(e, new NodeTape(forward), output, seed, wrt, new int[output + 1], new boolean[3], new int[3]);
     }
 
     /**
@@ -116,8 +116,12 @@ public final class Adjoint {
         return a;
     }
 
-    /** The walk over any tape whose ids are those of {@code e}. */
-    static int[] backward(Emitter e, Tape tape, int output, int seed, boolean[] wrt) {
+    /**
+     * The walk over any tape whose ids are those of {@code e}, into the caller's arrays: adjoint
+     * (at least output+1 long, returned), want and into (3 long, scratch). The eager engine
+     * reuses them from one backward to the next.
+     */
+    static int[] backward(Emitter e, Tape tape, int output, int seed, boolean[] wrt, int[] adjoint, boolean[] want, int[] into) {
         Type outType = tape.type(output);
         if (e.type(seed) != outType && !e.type(seed).equals(outType))
             throw new IllegalArgumentException("adjoint: the seed is " + e.type(seed) + ", the output " + outType);
@@ -125,11 +129,9 @@ public final class Adjoint {
         // operands and the output depends on it; the walk only visits values that received an
         // adjoint from the output's side, so "depends" is the only flag it needs. One array holds
         // both: adjoint[id] is -1 (does not depend), -2 (depends, no adjoint yet) or the adjoint's id.
-        int[] adjoint = new int[output + 1];
         for (int id = 0; id <= output; id++) adjoint[id] = dependsOnWrt(tape, id, adjoint, wrt) ? -2 : -1;
         if (adjoint[output] == -2) adjoint[output] = seed;
-        boolean[] want = new boolean[3];   // reused: a rule reads only the flags of its own operands
-        int[] into = new int[3];            // reused: a rule writes one contribution per operand
+        // want: a rule reads only the flags of its own operands; into: it writes one contribution per operand
         for (int id = output; id >= 0; id--) {
             int gbar = adjoint[id];
             if (gbar < 0) continue;
