@@ -1,6 +1,5 @@
 package io.jgrad;
 
-import io.jgrad.ir.Eval;
 import io.jgrad.ir.Kernels;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
@@ -8,10 +7,10 @@ import io.jgrad.runtime.DType;
 
 /**
  * The plumbing of an eager tensor's row-major array, one Java array type per dtype (as ir's
- * {@link Eval} holds values): F32 a {@code float[]}, F16 a {@code float[]} whose every element is
+ * io.jgrad.ir.Eval holds values): F32 a {@code float[]}, F16 a {@code float[]} whose every element is
  * a binary16 value, F64 a {@code double[]}, BOOL a {@code boolean[]}. Only creation, copies and
  * exact widening live here (what a user call needs to get values in and out); where arithmetic
- * is needed (accumulating a gradient, converting a seed) it is a primitive's kernel, run on an Eval.
+ * is needed (accumulating a gradient, converting a seed) it is a primitive's kernel (ir's Kernels).
  */
 final class Storage {
     private Storage() {}
@@ -83,13 +82,12 @@ final class Storage {
 
     /** {@code a + b} for two arrays of type t, a new array: the ADD primitive's kernel (its rounding per dtype). */
     static Object add(Type t, Object a, Object b) {
-        return Kernels.apply(Prim.ADD, t, null, null, new Object[] {a, b}, new Type[] {t, t});
+        return Kernels.binary(Prim.ADD, t.dtype(), a, b);
     }
 
     /** {@code data} (of type t) converted to dtype {@code to}, a new array: the CONVERT primitive's kernel. */
     static Object convert(Type t, Object data, DType to) {
-        Eval e = new Eval();
-        return copy(e.value(e.convert(e.input(t, data), to)));   // a copy: the kernel may return data itself
+        return copy(Kernels.convert(data, t.dtype(), to));   // a copy: the kernel may return data itself
     }
 
     /** Copies {@code from} into {@code to}, two arrays of one type and length. */

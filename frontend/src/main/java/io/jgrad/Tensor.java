@@ -1,7 +1,6 @@
 package io.jgrad;
 
 import io.jgrad.ir.Composites;
-import io.jgrad.ir.Emitter;
 import io.jgrad.ir.Eval;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.DType;
@@ -13,8 +12,9 @@ import java.util.Arrays;
  *
  * <p>Every operation is one line: its PyTorch {@code grad_fn} name, what PyTorch saves for its
  * backward, and its lowering onto IR primitives ({@link Composites}), written once against an
- * {@link Emitter}. Eagerly the lowering runs over an {@link Eval}, which evaluates each primitive
- * with its kernel at once and keeps it (the op's local tape); inside {@code Grad.compile} the same
+ * {@link io.jgrad.ir.Emitter} ({@link Lowering}). Eagerly the lowering runs over an
+ * {@link Eval}, which evaluates each primitive with its kernel at once and keeps it (the op's
+ * local tape); inside {@code Grad.compile} the same
  * lowering runs over the trace's graph builder ({@link TraceOps}). A result that requires a
  * gradient records a {@link GradFn} holding the tape, and backward ({@link Backward}) applies
  * the tape's primitives' VJP rules on it. So this class holds the API and the autograd
@@ -385,58 +385,6 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ how an op runs
 
-    /** A one-operand op's lowering onto primitives (a method of {@link Composites}), for any emitter. */
-    @FunctionalInterface
-    interface Lowering1 {
-        int emit(Emitter e, int x);
-    }
-
-    /** A two-operand op's lowering onto primitives, for any emitter. */
-    @FunctionalInterface
-    interface Lowering2 {
-        int emit(Emitter e, int x, int y);
-    }
-
-    /**
-     * What PyTorch saves for an op's backward (its {@code SavedVariable}s): decides the version
-     * checks and whether backward frees the node (a second backward through it then fails).
-     */
-    enum Saves {
-        /** Nothing: the node can run again (AddBackward0, SumBackward0, TBackward0, ...). */
-        NOTHING,
-        /** Only constants (x·c, x/c, c/x, mean(axis)): nothing to check, freed all the same. */
-        CONSTANTS,
-        /** The operand (x for log, sin, pow, clamp, ...). */
-        SELF,
-        /** The result (exp, tanh, sigmoid, relu, sqrt, softmax: their VJPs are in terms of it). */
-        RESULT,
-        /** Both operands (maximum, minimum). */
-        BOTH,
-        /** Each operand only if the other needs a gradient (mul, matmul: d(a·b)/da = b). */
-        CROSS,
-        /** a if b needs a gradient, and b always (div: ḡ/b and -ḡ·a/b²). */
-        DIVISOR;
-
-        /** The first saved tensor (null if none). */
-        Tensor first(Tensor a, Tensor b, Tensor out) {
-            return switch (this) {
-                case NOTHING, CONSTANTS -> null;
-                case SELF, BOTH -> a;
-                case RESULT -> out;
-                case CROSS, DIVISOR -> b.requiresGrad ? a : null;
-            };
-        }
-
-        /** The second saved tensor (null if none). */
-        Tensor second(Tensor a, Tensor b) {
-            return switch (this) {
-                case NOTHING, CONSTANTS, SELF, RESULT -> null;
-                case BOTH, DIVISOR -> b;
-                case CROSS -> a.requiresGrad ? b : null;
-            };
-        }
-    }
-
     /**
      * How a result's layout follows PyTorch's: it only decides the name of a later
      * {@code reshape}'s node (see {@link #transposedLayout}).
@@ -453,7 +401,7 @@ public final class Tensor {
     }
 
     /** An op of this tensor alone: evaluated now (eager) or recorded (traced). */
-    private Tensor unary(String op, String name, Saves saves, Layout layout, Lowering1 f) {
+    private Tensor unary(String op, String name, Saves saves, Layout layout, Lowering.One f) {
         if (traced != null) return TraceOps.unary(op, this, f);
         Eval e = new Eval();
         int x = e.input(type(), data);
@@ -464,7 +412,7 @@ public final class Tensor {
     }
 
     /** An op of this tensor and another (broadcasting and dtype promotion are in the lowering). */
-    private Tensor binary(String op, String name, Saves saves, Layout layout, Tensor o, Lowering2 f) {
+    private Tensor binary(String op, String name, Saves saves, Layout layout, Tensor o, Lowering.Two f) {
         Shapes.notNull(op, "other", o);
         if (traced != null || o.traced != null) return TraceOps.binary(op, this, o, f);
         Eval e = new Eval();
@@ -667,7 +615,7 @@ public final class Tensor {
      */
     public Tensor reshape(int... shape) {
         Shapes.notNull("reshape", "shape", shape);
-        Lowering1 f = (e, x) -> Composites.reshape(e, x, shape);
+        Lowering.One f = (e, x) -> Composites.reshape(e, x, shape);
         if (traced != null) return TraceOps.unary("reshape", this, f);
         int[] s = io.jgrad.ir.Shapes.reshape("reshape", this.shape, shape);
         boolean view = !transposedLayout || Arrays.equals(nonUnitDims(this.shape), nonUnitDims(s));

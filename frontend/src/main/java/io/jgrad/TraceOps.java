@@ -15,14 +15,14 @@ final class TraceOps {
     private TraceOps() {}
 
     /** {@code f} applied to traced {@code a}, recorded in its trace. */
-    static Tensor unary(String op, Tensor a, Tensor.Lowering1 f) {
+    static Tensor unary(String op, Tensor a, Lowering.One f) {
         Trace trace = Trace.of(op, a);
         int x = trace.valueOf(a);
         return trace.result(checked(() -> f.emit(trace.builder, x)));
     }
 
     /** {@code f} applied to {@code a} and {@code b} (at least one traced), recorded in their trace. */
-    static Tensor binary(String op, Tensor a, Tensor b, Tensor.Lowering2 f) {
+    static Tensor binary(String op, Tensor a, Tensor b, Lowering.Two f) {
         Trace trace = Trace.of(op, a, b);
         int x = trace.valueOf(a), y = trace.valueOf(b);
         return trace.result(checked(() -> f.emit(trace.builder, x, y)));

@@ -78,7 +78,12 @@ class GradFnTest {
             new Row("logSoftmax", () -> mk(2, 3).logSoftmax(1), "LogSoftmaxBackward0", true),
             new Row("mul_bc", () -> mk(2, 3).mul(mk(3)), "MulBackward0", true),
             new Row("sumAxis_scalar", () -> mk().sum(0), "SumBackward1", false),
-            new Row("softmax_scalar", () -> mk().softmax(0), "SoftmaxBackward0", true));
+            new Row("softmax_scalar", () -> mk().softmax(0), "SoftmaxBackward0", true),
+            // dtypes (PyTorch: x.to(torch.float64).sum().backward() twice works; ops on float64 name their nodes alike)
+            new Row("to_f64", () -> mk(3).to(io.jgrad.runtime.DType.F64), "ToCopyBackward0", false),
+            new Row("to_f16", () -> mk(3).to(io.jgrad.runtime.DType.F16), "ToCopyBackward0", false),
+            new Row("mul_f64", () -> mk(3).to(io.jgrad.runtime.DType.F64).mul(2.0), "MulBackward0", true),
+            new Row("add_f32_f64", () -> mk(3).add(mk(3).to(io.jgrad.runtime.DType.F64)), "AddBackward0", false));
 
     @TestFactory
     Stream<DynamicTest> namesAndSecondBackward() {

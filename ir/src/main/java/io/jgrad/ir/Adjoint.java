@@ -80,7 +80,7 @@ public final class Adjoint {
         if (output < 0 || output >= nodes.size()) throw new IllegalArgumentException("adjoint: no value %" + output + " to differentiate");
         Node[] forward = new Node[output + 1];
         for (int id = 0; id <= output; id++) forward[id] = nodes.get(id);
-        return backward(e, new NodeTape(forward), output, seed, wrt);
+        return backward(e, new NodeTape(forward), output, seed, wrt, new int[output + 1], new boolean[3], new int[3]);
     }
 
     /**
@@ -116,9 +116,13 @@ public final class Adjoint {
         return a;
     }
 
-    /** The walk over any tape whose ids are those of {@code e}. */
-    static int[] backward(Emitter e, Tape tape, int output, int seed, boolean[] wrt) {
-        return walk(e, tape, new int[] {output}, new int[] {seed}, wrt, null);
+    /**
+     * The walk over any tape whose ids are those of {@code e}, into the caller's arrays: adjoint
+     * (at least output+1 long, returned), want and into (3 long, scratch). The eager engine
+     * reuses them from one backward to the next.
+     */
+    static int[] backward(Emitter e, Tape tape, int output, int seed, boolean[] wrt, int[] adjoint, boolean[] want, int[] into) {
+        return walk(e, tape, new int[] {output}, new int[] {seed}, wrt, null, adjoint, want, into);
     }
 
     /**
@@ -141,7 +145,7 @@ public final class Adjoint {
         }
         Node[] forward = new Node[last + 1];
         for (int id = 0; id <= last; id++) forward[id] = nodes.get(id);
-        return walk(e, new NodeTape(forward), outputs, seeds, NO_INPUT, wrtNode);
+        return walk(e, new NodeTape(forward), outputs, seeds, NO_INPUT, wrtNode, new int[last + 1], new boolean[3], new int[3]);
     }
 
     private static final boolean[] NO_INPUT = new boolean[0];
@@ -150,7 +154,8 @@ public final class Adjoint {
      * The walk itself. A value is differentiated when it is an INPUT requested by {@code wrt}
      * (parameter indices) or is marked in {@code wrtNode} (ids; may be null).
      */
-    private static int[] walk(Emitter e, Tape tape, int[] outputs, int[] seeds, boolean[] wrt, boolean[] wrtNode) {
+    private static int[] walk(Emitter e, Tape tape, int[] outputs, int[] seeds, boolean[] wrt, boolean[] wrtNode,
+                              int[] adjoint, boolean[] want, int[] into) {
         int last = -1;
         for (int k = 0; k < outputs.length; k++) {
             Type outType = tape.type(outputs[k]);
@@ -162,7 +167,6 @@ public final class Adjoint {
         // operands and the output depends on it; the walk only visits values that received an
         // adjoint from the output's side, so "depends" is the only flag it needs. One array holds
         // both: adjoint[id] is -1 (does not depend), -2 (depends, no adjoint yet) or the adjoint's id.
-        int[] adjoint = new int[last + 1];
         for (int id = 0; id <= last; id++) {
             boolean marked = wrtNode != null && id < wrtNode.length && wrtNode[id] && tape.type(id).dtype().isFloat();
             adjoint[id] = marked || dependsOnWrt(tape, id, adjoint, wrt) ? -2 : -1;
@@ -172,8 +176,7 @@ public final class Adjoint {
             if (adjoint[o] == -1) continue;
             adjoint[o] = adjoint[o] == -2 ? seeds[k] : e.binary(Prim.ADD, adjoint[o], seeds[k]);
         }
-        boolean[] want = new boolean[3];   // reused: a rule reads only the flags of its own operands
-        int[] into = new int[3];            // reused: a rule writes one contribution per operand
+        // want: a rule reads only the flags of its own operands; into: it writes one contribution per operand
         for (int id = last; id >= 0; id--) {
             int gbar = adjoint[id];
             if (gbar < 0) continue;

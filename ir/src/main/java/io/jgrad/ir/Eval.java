@@ -43,11 +43,14 @@ public final class Eval implements Emitter, Adjoint.Tape {
         for (int i = 0; i < INDEX.length; i++) INDEX[i] = new int[] {i};
     }
 
-    // value id: slots[4id] its Prim, slots[4id+1] its Type, slots[4id+2] its attributes (a Variadic for CONCAT, int[]
-    // for INPUT/TRANSPOSE/REDUCE_*, double[] for CONST/POW, else null), slots[4id+3] its value;
-    // args[3id+i] operand i or -1. Two arrays, so that an Eval of a few values is cheap to make.
-    private Object[] slots = new Object[4 * CAPACITY];
-    private int[] args = new int[3 * CAPACITY];
+    // value id: slots[3id] its Type, slots[3id+1] its attributes (a Variadic for CONCAT, int[]
+    // for INPUT/TRANSPOSE/REDUCE_*, double[] for POW, else null), slots[3id+2] its value; args[4id] its Prim's
+    // ordinal, args[4id+1+i] operand i or -1. Two arrays, so that an Eval of a few values is cheap
+    // to make, and the primitive is an int: fewer reference stores (each pays a GC barrier).
+    private Object[] slots = new Object[3 * CAPACITY];
+    private int[] args = new int[4 * CAPACITY];
+    private static final Prim[] PRIMS = Prim.values();
+    private static final int INPUT_ORDINAL = Prim.INPUT.ordinal(), CONST_ORDINAL = Prim.CONST.ordinal();
     // values an Eval makes room for at first: small, because the eager engine makes one Eval per user op
     // and allocation volume is what costs (measured: 4 beats 8 and 12 on the seed neuron)
     private static final int CAPACITY = 4;
@@ -57,6 +60,22 @@ public final class Eval implements Emitter, Adjoint.Tape {
     private int[] recentConsts;
     private int nextConst;
     private List<Node> view;   // made on first use
+    // the reverse walk's arrays, kept from one backward to the next (made on first use)
+    private int[] adjoint, into;
+    private boolean[] want;
+
+    /**
+     * Empties this Eval for reuse, keeping its storage: as new, with no values. Values read from
+     * it before stay valid (they are never changed); ids and nodes from before mean nothing after.
+     */
+    public void reset() {
+        java.util.Arrays.fill(slots, 0, 3 * size, null);
+        size = 0;
+        inputCount = 0;
+        if (recentConsts != null) java.util.Arrays.fill(recentConsts, -1);
+        nextConst = 0;
+        view = null;
+    }
 
     // ------------------------------------------------------------------ values in and out
 
@@ -78,7 +97,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
     /** The value of {@code id}: float[], double[] or boolean[] by its dtype (shared, do not change it). */
     public Object value(int id) {
         check(id);
-        return slots[4 * id + 3];
+        return slots[3 * id + 2];
     }
 
     /** The value of an F32 or F16 value (shared, do not change it). */
@@ -155,12 +174,19 @@ public final class Eval implements Emitter, Adjoint.Tape {
         if (wrt == null) throw new IllegalArgumentException("backward: wrt is null");
         if (!Kernels.fits(t, seed)) Kernels.check("backward: the seed", t, seed);
         int s = add(Prim.INPUT, t, index(inputCount++), -1, -1, -1, seed);
-        int[] adjoint = Adjoint.backward(this, this, output, s, wrt);   // the rules append; records 0..output stay
+        if (adjoint == null || adjoint.length <= output) {
+            adjoint = new int[Math.max(output + 1, 8)];
+            if (want == null) {
+                want = new boolean[3];
+                into = new int[3];
+            }
+        }
+        Adjoint.backward(this, this, output, s, wrt, adjoint, want, into);   // the rules append; records 0..output stay
         int[] grads = new int[wrt.length];
         Arrays.fill(grads, -1);
-        for (int id = 0; id < adjoint.length; id++) {
-            if (adjoint[id] >= 0 && slots[4 * id] == Prim.INPUT) {
-                int index = ((int[]) slots[4 * id + 2])[0];
+        for (int id = 0; id <= output; id++) {
+            if (adjoint[id] >= 0 && args[4 * id] == INPUT_ORDINAL) {
+                int index = ((int[]) slots[3 * id + 1])[0];
                 if (index < grads.length) grads[index] = adjoint[id];
             }
         }
@@ -172,7 +198,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
     @Override
     public Type type(int id) {
         check(id);
-        return (Type) slots[4 * id + 1];
+        return (Type) slots[3 * id];
     }
 
     @Override
@@ -185,7 +211,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
         Object[] argValues = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
             argTypes[i] = type(args[i]);
-            argValues[i] = slots[4 * args[i] + 3];
+            argValues[i] = slots[3 * args[i] + 2];
         }
         Type t = p.resultType(argTypes, in, d, declared);
         Object v = Kernels.apply(p, t, in, d, argValues, argTypes);
@@ -238,7 +264,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
         boolean scalar = r.isScalar();
         if (scalar && recentConsts != null) {   // values are immutable, so an equal one can be shared
             for (int id : recentConsts)
-                if (id >= 0 && slots[4 * id + 1] == r && sameScalar(v, slots[4 * id + 3])) return id;
+                if (id >= 0 && slots[3 * id] == r && sameScalar(v, slots[3 * id + 2])) return id;
         }
         int id = add(Prim.CONST, r, null, -1, -1, -1, v);
         if (scalar) {
@@ -259,24 +285,24 @@ public final class Eval implements Emitter, Adjoint.Tape {
 
     @Override
     public Prim prim(int id) {
-        return (Prim) slots[4 * id];
+        return PRIMS[args[4 * id]];
     }
 
     @Override
     public int arity(int id) {
         int a = prim(id).arity();
-        return a >= 0 ? a : ((Variadic) slots[4 * id + 2]).args.length;
+        return a >= 0 ? a : ((Variadic) slots[3 * id + 1]).args.length;
     }
 
     @Override
     public int arg(int id, int i) {
-        if (i < 3) return args[3 * id + i];
-        return slots[4 * id + 2] instanceof Variadic v && i < v.args.length ? v.args[i] : -1;
+        if (i < 3) return args[4 * id + 1 + i];
+        return slots[3 * id + 1] instanceof Variadic v && i < v.args.length ? v.args[i] : -1;
     }
 
     @Override
     public int[] ints(int id) {
-        Object a = slots[4 * id + 2];
+        Object a = slots[3 * id + 1];
         return a instanceof int[] in ? in : a instanceof Variadic v ? v.ints : NO_INTS;
     }
 
@@ -285,32 +311,32 @@ public final class Eval implements Emitter, Adjoint.Tape {
 
     @Override
     public double[] data(int id) {
-        if (slots[4 * id] == Prim.CONST) return Kernels.toDoubles(slots[4 * id + 3]);   // made on request: Eval keeps the value only
-        return slots[4 * id + 2] instanceof double[] d ? d : NO_DATA;
+        if (args[4 * id] == CONST_ORDINAL) return Kernels.toDoubles(slots[3 * id + 2]);   // made on request: Eval keeps the value only
+        return slots[3 * id + 1] instanceof double[] d ? d : NO_DATA;
     }
 
     // ------------------------------------------------------------------ storage
 
     private int add(Prim p, Type t, Object attr, int a0, int a1, int a2, Object value) {
-        if (4 * size == slots.length) {
-            slots = Arrays.copyOf(slots, 8 * size);
-            args = Arrays.copyOf(args, 6 * size);
+        if (3 * size == slots.length) {
+            slots = Arrays.copyOf(slots, 6 * size);
+            args = Arrays.copyOf(args, 8 * size);
         }
-        int k = 4 * size;
-        slots[k] = p;
-        slots[k + 1] = t;
-        slots[k + 2] = attr;
-        slots[k + 3] = value;
-        int j = 3 * size;
-        args[j] = a0;
-        args[j + 1] = a1;
-        args[j + 2] = a2;
+        int k = 3 * size;
+        slots[k] = t;
+        if (attr != null) slots[k + 1] = attr;   // a fresh slot is null already
+        slots[k + 2] = value;
+        int j = 4 * size;
+        args[j] = p.ordinal();
+        args[j + 1] = a0;
+        args[j + 2] = a1;
+        args[j + 3] = a2;
         return size++;
     }
 
     /** The value of an id already checked by type(id). */
     private Object value0(int id) {
-        return slots[4 * id + 3];
+        return slots[3 * id + 2];
     }
 
     private static int[] index(int i) {

@@ -601,6 +601,22 @@ public final class Kernels {
     static float[] matmulF32(float[] a, float[] b, int m, int k, int n) {
         float[] c = new float[m * n];
         if (k == 0 || n == 0) return c;
+        if (n == 1) {   // matrix·vector: each result is one contiguous dot product
+            for (int i = 0; i < m; i++) c[i] = Summation.dot(a, i * k, 1, b, 0, 1, k);
+            return c;
+        }
+        if (k < 4) {    // every term is in the sum's tail, so all go to a0, and (a0 + -0) + (-0 + -0) = a0
+            for (int i = 0; i < m; i++) {
+                int row = i * n;
+                java.util.Arrays.fill(c, row, row + n, -0.0f);
+                for (int q = 0; q < k; q++) {
+                    float av = a[i * k + q];
+                    int brow = q * n;
+                    for (int j = 0; j < n; j++) c[row + j] += av * b[brow + j];
+                }
+            }
+            return c;
+        }
         int block = Summation.BLOCK, blocks = (k + block - 1) / block, tail = k - (k & 3);   // terms q >= tail go to a0
         float[] acc = new float[4 * n];
         float[] sums = blocks == 1 ? null : new float[blocks * n];   // one row of block sums per block
@@ -638,6 +654,22 @@ public final class Kernels {
     static double[] matmulF64(double[] a, double[] b, int m, int k, int n) {
         double[] c = new double[m * n];
         if (k == 0 || n == 0) return c;
+        if (n == 1) {
+            for (int i = 0; i < m; i++) c[i] = Summation.dot(a, i * k, 1, b, 0, 1, k);
+            return c;
+        }
+        if (k < 4) {
+            for (int i = 0; i < m; i++) {
+                int row = i * n;
+                java.util.Arrays.fill(c, row, row + n, -0.0);
+                for (int q = 0; q < k; q++) {
+                    double av = a[i * k + q];
+                    int brow = q * n;
+                    for (int j = 0; j < n; j++) c[row + j] += av * b[brow + j];
+                }
+            }
+            return c;
+        }
         int block = Summation.BLOCK, blocks = (k + block - 1) / block, tail = k - (k & 3);
         double[] acc = new double[4 * n];
         double[] sums = blocks == 1 ? null : new double[blocks * n];

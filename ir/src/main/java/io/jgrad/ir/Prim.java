@@ -5,8 +5,12 @@ import java.util.Arrays;
 
 /**
  * The closed set of IR primitives. The rich user API ({@code sigmoid}, {@code clamp},
- * {@code softmax}, ...) is lowered onto these by the frontend; a primitive exists only where
- * a composition would lose accuracy or speed (the reason is written beside it).
+ * {@code softmax}, ...) is lowered onto these in {@link Composites}; a primitive exists only
+ * where a composition would lose accuracy or speed (the reason is written beside it). Everything
+ * about a primitive is in three places of one kind each: its shape rule ({@link #resultType},
+ * here), its VJP ({@link #vjp}, here, written as primitives so it can be differentiated again)
+ * and its kernel per dtype ({@link Kernels}); the eager engine ({@link Eval}), the interpreter
+ * and the tracer ({@link Builder}) all go through them.
  *
  * <p>Attributes, by primitive (stored on {@link Node}):
  * <ul>
@@ -14,6 +18,7 @@ import java.util.Arrays;
  *   <li>{@code CONST}: {@code data} = the row-major values (exact doubles), length = size of the declared type.</li>
  *   <li>{@code POW}: {@code data = [exponent]}.</li>
  *   <li>{@code BROADCAST}, {@code RESHAPE}: the target shape is the declared result type's shape.</li>
+ *   <li>{@code CONVERT}: the target dtype is the declared result type's dtype (same shape).</li>
  *   <li>{@code TRANSPOSE}: {@code ints} = the permutation (result axis i is operand axis perm[i]).</li>
  *   <li>{@code REDUCE_SUM}, {@code REDUCE_MAX}: {@code ints} = the reduced axes, ascending, removed from the shape.</li>
  *   <li>{@code SLICE}: {@code ints = [axis, start, end]}; {@code PAD}: {@code [axis, low, high]};

@@ -18,7 +18,8 @@ class KernelsTest {
     @Test
     void matmulIsSummationsDotProductBitForBit() {
         Random rng = new Random(7);
-        int[][] sizes = {{1, 1, 1}, {3, 4, 5}, {2, 7, 3}, {5, 128, 4}, {3, 129, 2}, {2, 300, 6}, {1, 1000, 3}, {4, 515, 1}, {1, 257, 9}};
+        int[][] sizes = {{1, 1, 1}, {3, 4, 5}, {2, 7, 3}, {5, 128, 4}, {3, 129, 2}, {2, 300, 6}, {1, 1000, 3}, {4, 515, 1}, {1, 257, 9},
+                {7, 1, 5}, {3, 2, 4}, {4, 3, 3}, {6, 5000, 1}, {2, 3, 1}};   // k < 4 and n = 1 take their own paths
         for (int[] s : sizes) {
             int m = s[0], k = s[1], n = s[2];
             float[] a = new float[m * k], b = new float[k * n];
