@@ -793,15 +793,16 @@ final class BodyEmitter {
         int vars = store.length;
         int lanes = 1;
         int[] laneForm = new int[vars], outerForm = new int[vars];
+        int qGroup = nest.group[q];
+        // lanes: the variables looped inside q (after it, or before it in a reordered nest)
         for (int a = 0; a < vars; a++) {
-            if (a > q) {
+            if (nest.group[a] > qGroup) {
                 lanes *= nest.varExt[a];
                 laneForm[a] = store[a];
-            } else {
+            } else if (nest.group[a] >= 0 && a != q) {
                 outerForm[a] = store[a];
             }
         }
-        int qGroup = nest.group[q];
         int groups = nest.groups();
         int state = p.scratchOffset[v];
         Num nk = num(v);   // the state's kind: the sum's dtype
@@ -866,7 +867,9 @@ final class BodyEmitter {
 
     /**
      * C[m,n] = A[m,k] B[k,n], each element the dot product of {@link Summation} over k (products
-     * rounded, no fma). With n = 1: one sum per row in locals ({@link #innerSum}). Otherwise an
+     * rounded, no fma). With n = 1: one sum per row in locals ({@link #innerSum}), or, when A is
+     * read column-contiguous (A = Xᵀ, {@link Plan#matmulRowLanes}), k outermost and the rows of C
+     * as contiguous lanes ({@link #lanes}: the same sums, the same bits). Otherwise an
      * i-k-j nest whose j loop is contiguous and vectorised: lanes over j ({@link #lanes}); under
      * 4 terms (all to accumulator 0) the row of C accumulates directly in k order from -0.0.
      */
@@ -880,9 +883,22 @@ final class BodyEmitter {
         Target t = toLocal ? null : ownBuffer(v);
         prepareLeaves();
         if (t != null) t.prepare();
-        Nest nest = new Nest(p.kernelExtents(v), forms, false);
         Access accA = Access.axes(3, 0, 1), accB = Access.axes(3, 1, 2);
         Num nk = num(v);
+        if (p.matmulRowLanes(v)) { // Xᵀ·g: k outside, the rows of C as contiguous lanes inside
+            Nest nest = new Nest(p.kernelExtents(v), forms, false, new int[] {1, 0, 2}, new boolean[3]);
+            int bq = newLocal(v);
+            lanes(v, nest, 1, k, store, t, () -> {
+                value(b, accB, nest);
+                mv.visitVarInsn(nk.store, bq);
+            }, () -> {
+                value(a, accA, nest);
+                mv.visitVarInsn(nk.load, bq);
+                mv.visitInsn(nk.mul);
+            });
+            return;
+        }
+        Nest nest = new Nest(p.kernelExtents(v), forms, false);
         int result = toLocal ? newLocal(v) : -1;
         if (n == 1 && k > 1) {
             int acc = newLocal(v);

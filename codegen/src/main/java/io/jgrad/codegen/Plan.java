@@ -428,6 +428,27 @@ final class Plan {
         return -1;
     }
 
+    /**
+     * A matrix-vector product C[m,1] = A[m,k] b[k] whose A is read with its rows strided and its
+     * columns contiguous (A = Xᵀ: the backward Xᵀ·g of a linear layer with one output): it runs
+     * in lanes over i (the k loop outside, the i loop inside and contiguous), each lane the same
+     * {@link Summation} of its k products as the row-by-row dot product, so the same bits.
+     */
+    boolean matmulRowLanes(int v) {
+        Node nd = g.node(v);
+        if (nd.prim() != Prim.MATMUL || !hasKernel(v) || scalar[v]) return false;
+        Type at = type(nd.arg(0));
+        if (type(nd.arg(1)).dim(1) != 1 || at.dim(1) < 4 || at.dim(0) < 2) return false;
+        boolean[] seen = new boolean[2];   // {a leaf read along k with stride, a leaf read across k contiguously}
+        walk(nd.arg(0), Access.axes(3, 0, 1), kernelExtents(v), (leaf, acc) -> {
+            if (!isBuffer(leaf)) return;
+            int[] f = acc.flatForm(type(leaf));
+            if (f[1] != 0 && f[0] >= f[1]) seen[0] = true;
+            if (f[1] > 1 && f[0] >= 1 && f[0] < f[1]) seen[1] = true;
+        });
+        return seen[1] && !seen[0];
+    }
+
     static boolean[] reducedAxes(Node nd, int rank) {
         boolean[] reduced = new boolean[rank];
         for (int a : nd.axes()) reduced[a] = true;
@@ -440,6 +461,7 @@ final class Plan {
         if (!hasKernel(v)) return 0;
         if (nd.prim() == Prim.MATMUL) {
             int k = type(nd.arg(0)).dim(1), cols = type(nd.arg(1)).dim(1);
+            if (matmulRowLanes(v)) return Cascade.laneStateSize(k, type(nd.arg(0)).dim(0));
             if (cols == 1) return k > Summation.BLOCK ? Cascade.depth(k) : 0;
             return k < 4 ? 0 : Cascade.laneStateSize(k, cols);
         }

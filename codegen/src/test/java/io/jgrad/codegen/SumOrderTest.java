@@ -86,7 +86,10 @@ class SumOrderTest {
 
     @Test
     void matmulsAccumulateInSummationOrder() {
-        int[][] mkn = {{3, 2, 5}, {3, 3, 1}, {4, 4, 7}, {2, 5, 1}, {1, 130, 6}, {5, 300, 1}, {4, 300, 9}, {1, 256, 1}, {7, 129, 3}};
+        // n = 1 with m >= 4: the gradient of w is tanh(a)ᵀ·g, run in lanes over the rows of tanh(a)
+        // (Plan.matmulRowLanes); m = 300, 1000 cross blocks of 128 there
+        int[][] mkn = {{3, 2, 5}, {3, 3, 1}, {4, 4, 7}, {2, 5, 1}, {1, 130, 6}, {5, 300, 1}, {4, 300, 9}, {1, 256, 1}, {7, 129, 3},
+                {4, 6, 1}, {300, 9, 1}, {1000, 64, 1}, {129, 2, 1}};
         for (int[] d : mkn) {
             Builder b = new Builder();
             int a = b.input(0, "a", Type.f32(d[0], d[1])), w = b.input(1, "w", Type.f32(d[1], d[2]));
