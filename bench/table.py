@@ -20,7 +20,8 @@ import sys
 
 # Rows in this order; anything else follows, alphabetically.
 ORDER = ["seed_neuron", "sum_sin_square", "mean_square", "logistic_regression", "mlp", "tanh_recurrence"]
-JGRAD = {"eager": "eager", "compiled": "compiled", "handWritten": "hand-written"}
+JGRAD = {"eager": "eager", "compiled": "compiled", "handWritten": "hand-written",
+         "compiled+vector": "compiled (vector)", "handWritten+vector": "hand-written (vector)"}
 TO_NS = {"ns/op": 1.0, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9}
 
 
@@ -32,7 +33,9 @@ def workload_of(benchmark, params):
     """io.jgrad.bench.LogisticRegressionJgradBench.eager, {shape: 256x32}
     -> ("logistic_regression[shape=256x32]", "eager", "LogisticRegressionJgradBench")."""
     cls, method = benchmark.rsplit(".", 2)[-2:]
-    base = re.sub(r"(Jgrad|Peers)?Bench$", "", cls)
+    base = re.sub(r"(Jgrad|Peers)?(Vector)?Bench$", "", cls)
+    if cls.endswith("VectorBench"):  # the same benchmark in a JVM with jdk.incubator.vector (issue 13)
+        method += "+vector"
     label = snake(base)
     if params:
         label += "[" + ",".join(f"{k}={v}" for k, v in params.items()) + "]"
@@ -111,11 +114,11 @@ def main():
         else:
             rows.setdefault(label, {})[method] = (ns, alloc)
 
-    header = ["workload", "eager", "compiled", "hand-written", "peers", "compiled/hand-written", "eager/compiled",
-              "B/op eager · compiled · hand-written"]
+    header = ["workload", "eager", "compiled", "hand-written", "compiled (vector)", "peers", "compiled/hand-written",
+              "compiled (vector)/hand-written", "eager/compiled", "B/op eager · compiled · hand-written · compiled (vector)"]
     with_pytorch = bool(pytorch)
     if with_pytorch:
-        header[5:5] = ["pytorch eager", "pytorch jit.trace"]
+        header[6:6] = ["pytorch eager", "pytorch jit.trace"]
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for label in sorted(set(rows) | (set(pytorch) if with_pytorch else set()), key=sort_key):
@@ -124,12 +127,14 @@ def main():
         b = {v: variants.get(m, (None, None))[1] for m, v in JGRAD.items()}
         peers = ", ".join(f"{m} {fmt_time(ns)} ({fmt_bytes(alloc)}/op)" if alloc is not None else f"{m} {fmt_time(ns)}"
                           for m, (ns, alloc) in sorted(variants.items()) if m not in JGRAD) or "—"
-        cells = [label, fmt_time(t["eager"]), fmt_time(t["compiled"]), fmt_time(t["hand-written"]), peers,
-                 ratio(t["compiled"], t["hand-written"]), ratio(t["eager"], t["compiled"]),
-                 " · ".join(fmt_bytes(b[v]) for v in ("eager", "compiled", "hand-written"))]
+        cells = [label, fmt_time(t["eager"]), fmt_time(t["compiled"]), fmt_time(t["hand-written"]),
+                 fmt_time(t["compiled (vector)"]), peers,
+                 ratio(t["compiled"], t["hand-written"]), ratio(t["compiled (vector)"], t["hand-written"]),
+                 ratio(t["eager"], t["compiled"]),
+                 " · ".join(fmt_bytes(b[v]) for v in ("eager", "compiled", "hand-written", "compiled (vector)"))]
         if with_pytorch:
             pt = pytorch.get(label, {})
-            cells[5:5] = [fmt_time(pt["eager"] * 1e9 if pt.get("eager") is not None else None),
+            cells[6:6] = [fmt_time(pt["eager"] * 1e9 if pt.get("eager") is not None else None),
                           fmt_time(pt["jit"] * 1e9 if pt.get("jit") is not None else None)]
         print("| " + " | ".join(cells) + " |")
     print()

@@ -76,6 +76,8 @@ final class BodyEmitter {
     private final int[] slotCount = new int[Num.values().length];
     /** Set while emitting a loop body or a branch: no local may be assigned there. */
     private boolean sealed;
+    /** The vector path's lowering ({@link Simd}), or null: every loop scalar. */
+    private final VectorLowering vector;
 
     BodyEmitter(ClassGen cg, Plan p, String name) {
         this.main = cg;
@@ -90,7 +92,14 @@ final class BodyEmitter {
         Arrays.fill(local, -1);
         Arrays.fill(arrayLocal, -1);
         this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
+        this.vector = Simd.enabled() ? new VectorLowering(this) : null;
     }
+
+    // what VectorLowering reads of the emitter's state
+    Plan plan() { return p; }
+    MethodVisitor mv() { return mv; }
+    /** A fresh local for a reference (a vector) inside a loop: never a value's, so sealing does not apply. */
+    int newRefLocal() { return nextLocal++; }
 
     /** Elements of workspace region {@code kind} this body needs: its planned tensors and states, then its spill slots. */
     int workspaceSize(Num kind) { return p.tensorSize[kind.ordinal()] + slotCount[kind.ordinal()]; }
@@ -403,7 +412,24 @@ final class BodyEmitter {
         t.prepare();
         Nest nest = new Nest(ext, forms, true);
         sealed = true;
-        nest.open(0, nest.groups());
+        int inner = Math.max(nest.groups() - 1, 0);
+        nest.open(0, inner);
+        if (nest.groups() > 0 && vector != null && !isBool(v) && num(v) == t.kind()) {
+            // the vector path: the innermost loop in vectors while a whole one fits, the scalar loop for the tail
+            int var = nest.last[inner];
+            VectorLowering.Shape s = VectorLowering.preferred(t.kind());
+            if (store[var] == 1 && nest.ext[inner] >= s.lanes() && vector.supports(v, expandRoot, id, nest, var, t.kind())) {
+                vector.loop(nest, inner, s, () -> {
+                    vector.push(v, expandRoot, id, nest, var, s);
+                    vector.store(s, () -> {
+                        t.pushArray();
+                        nest.index(t.offset(), store);
+                    });
+                });
+                nest.resume = inner;
+            }
+        }
+        nest.open(inner, nest.groups());
         t.pushArray();
         nest.index(t.offset(), store);
         if (expandRoot) expand(v, id, nest);
@@ -592,7 +618,10 @@ final class BodyEmitter {
         }
         nest.open(keptGroups, outerEnd);
         if (inner >= 0) {
-            innerSum(nest, innerGroup, xt.dim(inner), stackOff, c, nk, () -> value(x, id, nest));
+            int var = nest.last[innerGroup];
+            VectorLowering.Term vterm = vector != null && vector.supports(x, false, id, nest, var, nk)
+                    ? s -> vector.push(x, false, id, nest, var, s) : null;
+            innerSum(nest, innerGroup, xt.dim(inner), stackOff, c, nk, () -> value(x, id, nest), vterm, vterm != null && vector.sawTranscendental);
         } else { // no reduced axis of extent > 1: the one term itself
             value(x, id, nest);
             mv.visitVarInsn(nk.store, c);
@@ -639,7 +668,7 @@ final class BodyEmitter {
      * (pushed by {@code term}, at the loop index plus {@link Nest#delta}) is emitted five times.
      * All in the sum's kind {@code nk}: float and double sums add in the same order.
      */
-    private void innerSum(Nest nest, int g, int e, int stackOff, int into, Num nk, Runnable term) {
+    private void innerSum(Nest nest, int g, int e, int stackOff, int into, Num nk, Runnable term, VectorLowering.Term vterm, boolean wide) {
         int var = nest.local[g];
         int main = e & ~3;
         int accs = main > 0 ? 4 : 1; // under 4 terms all go to a0, and (a0 + -0) + (-0 + -0) is a0
@@ -680,7 +709,11 @@ final class BodyEmitter {
         if (blocked) mv.visitVarInsn(ILOAD, base);
         else mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, var);
-        if (main > 0) {
+        VectorLowering.Shape four = vterm == null ? null : VectorLowering.four(nk);
+        if (main > 0 && four != null) {
+            // the vector path: accumulator d is lane d of one vector, the same additions in the same order
+            vector.blockSum(var, blocked ? mainEnd : -1, main, four, acc, vterm, wide);
+        } else if (main > 0) {
             Label head = new Label(), done = new Label();
             mv.visitLabel(head);
             mv.visitVarInsn(ILOAD, var);
@@ -780,7 +813,10 @@ final class BodyEmitter {
             inBuffer(v, x, id, nest, store, t);
             return;
         }
-        lanes(v, nest, q, xt.dim(q), store, t, () -> { }, () -> value(x, id, nest));
+        lanes(v, nest, q, xt.dim(q), store, t, () -> { }, () -> value(x, id, nest), new LaneTerm() {
+            public boolean supports(int var) { return vector.supports(x, false, id, nest, var, num(v)); }
+            public void push(VectorLowering.Shape s, int var) { vector.push(x, false, id, nest, var, s); }
+        });
     }
 
     /**
@@ -789,7 +825,7 @@ final class BodyEmitter {
      * sum. {@code perTerm} runs once per q (a matmul hoists a(i, q) there), {@code term} pushes
      * lane j's term q.
      */
-    private void lanes(int v, Nest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term) {
+    private void lanes(int v, Nest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term, LaneTerm vterm) {
         int vars = store.length;
         int lanes = 1;
         int[] laneForm = new int[vars], outerForm = new int[vars];
@@ -824,7 +860,32 @@ final class BodyEmitter {
         mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, row);
         perTerm.run();
-        nest.open(qGroup + 1, groups);
+        int lg = groups - 1;   // the innermost lane loop
+        nest.open(qGroup + 1, Math.max(lg, qGroup + 1));
+        if (vector != null && vterm != null && lg > qGroup && laneForm[nest.last[lg]] == 1
+                && nest.ext[lg] >= VectorLowering.preferred(nk).lanes() && vterm.supports(nest.last[lg])) {
+            // the vector path: row[j] += term_j, lane by lane (the same additions), then the scalar tail
+            int var = nest.last[lg];
+            VectorLowering.Shape s = VectorLowering.preferred(nk);
+            vector.loop(nest, lg, s, () -> {
+                vector.load(s, () -> {
+                    workspace(nk);
+                    nest.index(0, laneForm);
+                    mv.visitVarInsn(ILOAD, row);
+                    mv.visitInsn(IADD);
+                });
+                vterm.push(s, var);
+                vector.binary(s, "add");
+                vector.store(s, () -> {
+                    workspace(nk);
+                    nest.index(0, laneForm);
+                    mv.visitVarInsn(ILOAD, row);
+                    mv.visitInsn(IADD);
+                });
+            });
+            nest.resume = lg;
+        }
+        nest.open(Math.max(lg, qGroup + 1), groups);
         workspace(nk);
         nest.index(0, laneForm);
         mv.visitVarInsn(ILOAD, row);
@@ -895,6 +956,13 @@ final class BodyEmitter {
                 value(a, accA, nest);
                 mv.visitVarInsn(nk.load, bq);
                 mv.visitInsn(nk.mul);
+            }, new LaneTerm() {
+                public boolean supports(int var) { return vector.supports(a, false, accA, nest, var, nk); }
+                public void push(VectorLowering.Shape s, int var) {
+                    vector.push(a, false, accA, nest, var, s);
+                    vector.broadcastLocal(s, bq);
+                    vector.binary(s, "mul");
+                }
             });
             return;
         }
@@ -904,11 +972,17 @@ final class BodyEmitter {
             int acc = newLocal(v);
             sealed = true;
             nest.openVar(0);
+            VectorLowering.Term vterm = vector != null && nk == Num.F64 && vector.supports(a, false, accA, nest, 1, nk)
+                    && vector.supports(b, false, accB, nest, 1, nk) ? s -> {
+                vector.push(a, false, accA, nest, 1, s);
+                vector.push(b, false, accB, nest, 1, s);
+                vector.binary(s, "mul");
+            } : null;
             innerSum(nest, nest.group[1], k, p.scratchOffset[v], acc, nk, () -> {
                 value(a, accA, nest);
                 value(b, accB, nest);
                 mv.visitInsn(nk.mul);
-            });
+            }, vterm, false);   // a product of two reads: no transcendental
             if (toLocal) {
                 mv.visitVarInsn(nk.load, acc);
                 mv.visitVarInsn(nk.store, result);
@@ -942,6 +1016,13 @@ final class BodyEmitter {
                 mv.visitVarInsn(nk.load, aik);
                 value(b, accB, nest);
                 mv.visitInsn(nk.mul);
+            }, new LaneTerm() {
+                public boolean supports(int var) { return vector.supports(b, false, accB, nest, var, nk); }
+                public void push(VectorLowering.Shape s, int var) {
+                    vector.broadcastLocal(s, aik);
+                    vector.push(b, false, accB, nest, var, s);
+                    vector.binary(s, "mul");
+                }
             });
         } else {
             int aik = newLocal(v);
@@ -977,6 +1058,12 @@ final class BodyEmitter {
         }
     }
 
+    /** A lane loop's term in vectors (the vector path): whether it can be, and the code. */
+    interface LaneTerm {
+        boolean supports(int var);
+        void push(VectorLowering.Shape s, int var);
+    }
+
     /** -0.0 is the identity of IEEE addition (a sum of one -0.0 stays -0.0), as the interpreter's. */
     private void reduceInit(Prim prim, Num k) {
         k.constant(mv, prim == Prim.REDUCE_SUM ? -0.0 : Double.NEGATIVE_INFINITY);
@@ -992,7 +1079,7 @@ final class BodyEmitter {
      * adjacent variables are merged into one loop when every array access is contiguous
      * across them, so a plain elementwise chain is a single flat counted loop.
      */
-    private final class Nest {
+    final class Nest {
         final int[] varExt;     // variable -> extent
         final int[] group;      // variable -> group, -1 for extent 1
         final int[] last;       // group -> its innermost variable
@@ -1001,6 +1088,8 @@ final class BodyEmitter {
         final Label[] head, end;
         int inner = -1;
         int delta;
+        /** A group whose next opening keeps its index (the vector loop left it at the tail), or -1. */
+        int resume = -1;
 
         Nest(int[] varExt, List<int[]> forms, boolean merge) {
             this(varExt, forms, merge, null, new boolean[varExt.length]);
@@ -1071,8 +1160,12 @@ final class BodyEmitter {
         private void openGroup(int g) {
             head[g] = new Label();
             end[g] = new Label();
-            mv.visitInsn(ICONST_0);
-            mv.visitVarInsn(ISTORE, local[g]);
+            if (resume == g) {
+                resume = -1;
+            } else {
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ISTORE, local[g]);
+            }
             mv.visitLabel(head[g]);
             mv.visitVarInsn(ILOAD, local[g]);
             iconst(ext[g]);
@@ -1120,7 +1213,7 @@ final class BodyEmitter {
         else expand(v, acc, nest);
     }
 
-    private Access argAccess(int v, int arg, Access acc, Nest nest) {
+    Access argAccess(int v, int arg, Access acc, Nest nest) {
         if (p.scalar[arg]) return acc;
         Access a = Access.ofArg(p.node(v), p.type(v), p.type(arg), acc, nest.varExt, p.isBuffer(arg));
         if (a == null) throw new AssertionError("unplanned reshape operand %" + arg);
@@ -1349,10 +1442,10 @@ final class BodyEmitter {
         else Num.of(c.type().dtype()).constant(mv, d);
     }
 
-    private boolean isBool(int v) { return p.type(v).dtype() == DType.BOOL; }
+    boolean isBool(int v) { return p.type(v).dtype() == DType.BOOL; }
 
     /** The JVM kind of a float value (not for a bool, which is an int). */
-    private Num num(int v) { return Num.of(p.type(v).dtype()); }
+    Num num(int v) { return Num.of(p.type(v).dtype()); }
 
     /** A new local for value v: one slot for a float or a bool, two for a double. */
     private int newLocal(int v) {
@@ -1369,7 +1462,7 @@ final class BodyEmitter {
      * The element kind of the array a buffer v is read from: the function's dtype for an
      * INPUT or an output, the constant's own for a CONST, v's workspace region's for the rest.
      */
-    private Num arrayKind(int v) {
+    Num arrayKind(int v) {
         Node nd = p.node(v);
         if (nd.prim() == Prim.INPUT || p.destOutput[v] >= 0) return cg.io;
         if (nd.prim() == Prim.CONST) return ClassGen.constantKind(nd);
@@ -1431,7 +1524,7 @@ final class BodyEmitter {
         loaded.add(c);
     }
 
-    private void pushScalar(int v) {
+    void pushScalar(int v) {
         int c = p.canon[v];
         Node nd = p.node(c);
         if (nd.prim() == Prim.CONST) {
@@ -1471,7 +1564,7 @@ final class BodyEmitter {
         return l;
     }
 
-    private void pushArray(int v) {
+    void pushArray(int v) {
         Node nd = p.node(v);
         if (nd.prim() == Prim.INPUT) {
             if (nd.inputIndex() == p.seedInput) mv.visitVarInsn(ALOAD, P_SEED);
@@ -1487,7 +1580,7 @@ final class BodyEmitter {
         }
     }
 
-    private int bufferOffset(int v) {
+    int bufferOffset(int v) {
         Node nd = p.node(v);
         if (nd.prim() == Prim.INPUT || nd.prim() == Prim.CONST || p.destOutput[v] >= 0) return 0;
         return p.wsOffset[v];
@@ -1495,7 +1588,7 @@ final class BodyEmitter {
 
     // ---------------------------------------------------------------- constants
 
-    private void iconst(int i) {
+    void iconst(int i) {
         if (i >= -1 && i <= 5) mv.visitInsn(ICONST_0 + i);
         else if (i >= Byte.MIN_VALUE && i <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, i);
         else if (i >= Short.MIN_VALUE && i <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, i);

@@ -131,6 +131,24 @@ final class ClassGen {
         cw.visit(V17, (superName.equals(COMPILED) ? ACC_PUBLIC : 0) | ACC_FINAL | ACC_SUPER, name, null, superName, null);
     }
 
+    /**
+     * Says which path the bodies were generated on ({@link Simd#describe}): as the class file's
+     * source name (javap's "Compiled from" line of a {@code -Djgrad.dump} class) and at the end of
+     * {@code toString()}.
+     */
+    void pathNote(String note) {
+        cw.visitSource("jgrad " + note, null);
+        MethodVisitor m = cw.visitMethod(ACC_PUBLIC, "toString", "()Ljava/lang/String;", null, null);
+        m.visitCode();
+        m.visitVarInsn(ALOAD, 0);
+        m.visitMethodInsn(INVOKESPECIAL, superName, "toString", "()Ljava/lang/String;", false);
+        m.visitLdcInsn(", " + note);
+        m.visitMethodInsn(INVOKEVIRTUAL, "java/lang/String", "concat", "(Ljava/lang/String;)Ljava/lang/String;", false);
+        m.visitInsn(ARETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+    }
+
     /** A new chunk class of this (main) class, for the chunks that do not fit here. */
     ClassGen newChunkClass() {
         ClassGen c = new ClassGen(name + "$" + (chunkClasses.size() + 1), io, "java/lang/Object", arrays);

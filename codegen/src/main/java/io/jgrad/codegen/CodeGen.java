@@ -83,6 +83,7 @@ public final class CodeGen {
         String name = PACKAGE + "/JgradFn" + COUNTER.incrementAndGet();
         Num io = Num.of(dtype);
         ClassGen cg = new ClassGen(name, io);
+        cg.pathNote(Simd.describe());
         cg.entryChecks(entryChecks(r));
         int[] gradInput = new int[diff.length + 1];
         gradInput[0] = -1;

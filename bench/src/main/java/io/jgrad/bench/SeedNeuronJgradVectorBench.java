@@ -1,0 +1,8 @@
+package io.jgrad.bench;
+
+import org.openjdk.jmh.annotations.Fork;
+
+/** {@link SeedNeuronJgradBench} in a JVM with {@code jdk.incubator.vector}: compiled code takes the vector path (issue 13). */
+@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class SeedNeuronJgradVectorBench extends SeedNeuronJgradBench {
+}
