@@ -12,7 +12,7 @@ import java.util.function.DoubleSupplier;
  * thread's CPU time instead of the wall clock, for a machine shared with builds (JMH's
  * wall-clock times include the time the thread waits for a core). Calls each benchmark class's
  * own {@code setup()} and benchmark methods (the same inputs as JMH), in batches, round-robin
- * over the variants so each sees the same load; the first quarter of the batches is warm-up;
+ * over the variants so each sees the same load, after 2 s of warm-up each (and the first quarter of the batches);
  * prints the median ns per call and compiled/hand-written. Uses only those public methods, so
  * it runs against an older benchmarks.jar too, and with or without the vector module:
  *
@@ -107,6 +107,14 @@ public final class CompiledCpuTime {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         List<Variant> vs = new ArrayList<>();
         for (Variant v : variants()) if (v.workload().contains(filter)) vs.add(v);
+        // warm-up: each variant for 2 s of its thread's CPU time (C2 must have compiled the vector
+        // code: interpreted or C1-compiled Vector API code boxes every vector), round-robin
+        for (int round = 0; round < 4; round++) {
+            for (Variant v : vs) {
+                long end = mx.getCurrentThreadCpuTime() + 500_000_000L;
+                while (mx.getCurrentThreadCpuTime() < end) for (long i = 0; i < v.callsPerBatch(); i++) sink = v.call().getAsDouble();
+            }
+        }
         double[][] ns = new double[vs.size()][batches];
         for (int b = 0; b < batches; b++) {
             for (int k = 0; k < vs.size(); k++) {
