@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Test;
  * Issue 10's worked examples, written with the Tensor API as a user would, against PyTorch 1.13
  * in float64 (resources/examples-v2, from src/test/python/gen_examples_v2.py, which computes the
  * same functions with torch): the value and the gradient of every differentiable input, by the
- * golden float64 rule, eagerly and compiled (the compiled half is reported as skipped, naming
- * the primitive, while codegen does not lower the structural primitives).
+ * golden float64 rule, eagerly and compiled.
  */
 class WorkedExamplesTest {
 
@@ -50,7 +49,7 @@ class WorkedExamplesTest {
     }
 
     /** Eagerly: Tensor.of(double[]) leaves, backward(); then compiled over double[]: valueAndGrad. */
-    static void check(Example ex, FnN f) throws Throwable {
+    static void check(Example ex, FnN f) {
         int n = ex.names().size();
         Tensor[] in = new Tensor[n];
         for (int i = 0; i < n; i++) in[i] = Tensor.of(ex.data().get(i), ex.shapes().get(i)).requiresGrad(ex.requiresGrad().get(i));
@@ -62,7 +61,7 @@ class WorkedExamplesTest {
             if (ex.requiresGrad().get(i))
                 Tolerance.check(DType.F64, ex.name() + " d/d" + ex.names().get(i), in[i].grad().toDoubleArray(), ex.grads().get(ex.names().get(i)), null, null);
 
-        GoldenV2OpsTest.skipIfNotLowered(ex.name() + " compiled", () -> {
+        {
             Arg[] args = new Arg[n];
             double[][] x = new double[n][], g = new double[n][];
             for (int i = 0; i < n; i++) {
@@ -76,7 +75,7 @@ class WorkedExamplesTest {
             Tolerance.check(DType.F64, ex.name() + " compiled value", new double[] {v}, new double[] {ex.value()}, null, null);
             for (int i = 0; i < n; i++)
                 if (g[i] != null) Tolerance.check(DType.F64, ex.name() + " compiled d/d" + ex.names().get(i), g[i], ex.grads().get(ex.names().get(i)), null, null);
-        });
+        }
     }
 
     /**
@@ -85,7 +84,7 @@ class WorkedExamplesTest {
      * icfₖ = [log diagonal (D), strictly-lower entries (D(D-1)/2, row by row)].
      */
     @Test
-    void gaussianMixtureLogLikelihood() throws Throwable {
+    void gaussianMixtureLogLikelihood() throws IOException {
         Example ex = load("gmm");
         int[] lowerIndex = ints(ex.json().getAsJsonArray("lowerIndex"));
         check(ex, in -> {
@@ -106,7 +105,7 @@ class WorkedExamplesTest {
 
     /** One LSTM cell step, the gates sliced from one matmul; loss = Σ h'² + Σ c'. */
     @Test
-    void lstmCell() throws Throwable {
+    void lstmCell() throws IOException {
         Example ex = load("lstm");
         check(ex, in -> {
             Tensor x = in[0], h = in[1], c = in[2], w = in[3], b = in[4];
@@ -122,7 +121,7 @@ class WorkedExamplesTest {
 
     /** Black-Scholes call prices through erf; d Σ price / d spot is each option's delta N(d1). */
     @Test
-    void blackScholesPriceAndDelta() throws Throwable {
+    void blackScholesPriceAndDelta() throws IOException {
         Example ex = load("black_scholes");
         FnN price = in -> {
             Tensor s = in[0], k = in[1], t = in[2], r = in[3], v = in[4];
