@@ -77,7 +77,7 @@ final class BodyEmitter {
     /** Set while emitting a loop body or a branch: no local may be assigned there. */
     boolean sealed;
 
-    private final IndexLowering index = new IndexLowering(this);
+    final IndexLowering index = new IndexLowering(this);
     private final ContractionLowering contraction = new ContractionLowering(this);
 
     BodyEmitter(ClassGen cg, Plan p, String name) {
@@ -152,7 +152,7 @@ final class BodyEmitter {
 
     // ---------------------------------------------------------------- chunks
 
-    private void startChunk() {
+    void startChunk() {
         String method = name + "$" + chunks.size();
         if (open == null && main.hasRoomForChunk(method)) cg = main;
         else if (open != null && open.hasRoomForChunk(method)) cg = open;
@@ -171,11 +171,11 @@ final class BodyEmitter {
         loaded.clear();
     }
 
-    private int offset() {
+    int offset() {
         return counter.bytes();
     }
 
-    private void endChunk(int lastStmt, boolean last) {
+    void endChunk(int lastStmt, boolean last) {
         // Chunks are cut between statements; one statement's loop nest cannot be split. Fail
         // loudly rather than emit a method HotSpot would leave interpreted (30-40x slower).
         if (offset() > JIT_METHOD_LIMIT) {
@@ -278,7 +278,7 @@ final class BodyEmitter {
         switch (st.kind()) {
             case SCALAR -> scalarStatement(v);
             case KERNEL -> {
-                switch (p.node(v).prim().family) {
+                if (!index.emptyKernel(v, false)) switch (p.node(v).prim().family) {
                     case REDUCE -> reduceKernel(v, false);
                     case MATMUL -> matmulKernel(v, false);
                     case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
@@ -305,7 +305,7 @@ final class BodyEmitter {
     private void scalarStatement(int v) {
         Node nd = p.node(v);
         if (p.hasKernel(v)) {
-            switch (nd.prim().family) {
+            if (!index.emptyKernel(v, true)) switch (nd.prim().family) {
                 case MATMUL -> matmulKernel(v, true);
                 case REDUCE -> reduceKernel(v, true);
                 case SHAPE -> index.pointKernel(v);
@@ -331,12 +331,7 @@ final class BodyEmitter {
                 mv.visitInsn(k.mul);
                 mv.visitInsn(k.add);
             }
-            case SCATTER -> {   // one row into a zero: +0.0 + x (so -0.0 becomes +0.0, as the kernel's)
-                Num k = num(v);
-                k.constant(mv, 0.0);
-                pushScalar(nd.arg(0));
-                mv.visitInsn(k.add);
-            }
+            case SCATTER -> index.scalarScatter(v);
             case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE, CONCAT -> expand(v, null, null);
             case LEAF -> throw new IllegalStateException("a leaf is not a scalar statement: " + nd);
         }
@@ -382,20 +377,10 @@ final class BodyEmitter {
     final List<int[]> forms = new ArrayList<>();
     final List<Integer> leaves = new ArrayList<>();
 
-    /** Receives the leaves and index forms of a walk: the forms decide which loops merge. */
-    final Plan.LeafSink collector = new Plan.LeafSink() {
-        @Override public void leaf(int leaf, Access acc) {
-            leaves.add(leaf);
-            if (p.isBuffer(leaf)) IndexLowering.forms(acc, p.type(leaf), forms);
-        }
-
-        @Override public void guard(int[] form) { forms.add(form); }
-    };
-
     void collect(int v) {
         forms.clear();
         leaves.clear();
-        int fail = p.walkKernel(v, collector);
+        int fail = p.walkKernel(v, index.collector);
         if (fail >= 0) throw new AssertionError("unplanned reshape operand %" + fail);
     }
 
@@ -457,7 +442,7 @@ final class BodyEmitter {
         int[] store = reducedStoreForm(v, reduced);
         collect(v);
         forms.add(store);
-        Access id = identity(rank);
+        Access id = IndexLowering.identity(rank);
         Target t = toLocal ? null : ownBuffer(v);
         prepareLeaves();
         if (t != null) t.prepare();
@@ -551,12 +536,6 @@ final class BodyEmitter {
         return store;
     }
 
-    static Access identity(int rank) {
-        int[] vars = new int[rank];
-        for (int a = 0; a < rank; a++) vars[a] = a;
-        return Access.axes(rank, vars);
-    }
-
     /**
      * A sum, each output in locals, in {@link Summation}'s order: the kept axes loop outermost
      * (in axis order), then the outer reduced axes (their partial sums fed one at a time to a
@@ -573,7 +552,7 @@ final class BodyEmitter {
         int[] store = reducedStoreForm(v, reduced);
         collect(v);
         forms.add(store);
-        Access id = identity(rank);
+        Access id = IndexLowering.identity(rank);
         Target t = toLocal ? null : ownBuffer(v);
         prepareLeaves();
         if (t != null) t.prepare();
@@ -784,7 +763,7 @@ final class BodyEmitter {
         int[] store = reducedStoreForm(v, reduced);
         collect(v);
         forms.add(store);
-        Access id = identity(rank);
+        Access id = IndexLowering.identity(rank);
         Target t = ownBuffer(v);
         prepareLeaves();
         t.prepare();
@@ -1129,12 +1108,7 @@ final class BodyEmitter {
 
     /** The access of operand i of v, given v's. */
     Access argAccess(int v, int i, Access acc, Nest nest) {
-        Node nd = p.node(v);
-        int arg = nd.arg(i);
-        if (p.constantEverywhere(arg)) return acc;
-        Access a = Access.ofArg(nd, p.type(v), p.type(arg), acc, nest.varExt, p.isBuffer(arg), nd.prim() == Prim.CONCAT ? p.concatOffset(nd, i) : 0);
-        if (a == null) throw new AssertionError("unplanned reshape operand %" + arg);
-        return a;
+        return index.argAccess(v, i, acc, nest);
     }
 
     void expand(int v, Access acc, Nest nest) {
@@ -1166,10 +1140,7 @@ final class BodyEmitter {
                 value(nd.arg(2), argAccess(v, 2, acc, nest), nest);
                 mv.visitLabel(done);
             }
-            case SHAPE -> {
-                if (nd.prim() == Prim.PAD) index.pad(v, acc, nest);
-                else value(nd.arg(0), argAccess(v, 0, acc, nest), nest);   // the access did the re-indexing
-            }
+            case SHAPE -> index.shape(v, acc, nest);
             case CONCAT -> index.concat(v, acc, nest);
             case CONVERT -> {
                 value(nd.arg(0), argAccess(v, 0, acc, nest), nest);

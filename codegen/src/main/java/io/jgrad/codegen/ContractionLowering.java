@@ -178,8 +178,8 @@ final class ContractionLowering {
         // the product's own leaves: the operands read in place
         e.forms.clear();
         e.leaves.clear();
-        if (dx != null && p.walk(x, dx, ext, e.collector) >= 0) throw new AssertionError("unplanned reshape in %" + x);
-        if (dy != null && p.walk(y, dy, ext, e.collector) >= 0) throw new AssertionError("unplanned reshape in %" + y);
+        if (dx != null && p.walk(x, dx, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + x);
+        if (dy != null && p.walk(y, dy, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + y);
         e.prepareLeaves();
         BodyEmitter.Target t = toLocal ? null : e.ownBuffer(v);
         if (t != null) t.prepare();
@@ -285,7 +285,7 @@ final class ContractionLowering {
         Access acc = copyAccess(p, v, pos);
         e.forms.clear();
         e.leaves.clear();
-        if (p.walk(x, acc, ext, e.collector) >= 0) throw new AssertionError("unplanned reshape in %" + x);
+        if (p.walk(x, acc, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + x);
         int[] store = Type.f32(ext).strides();
         e.forms.add(store);
         e.prepareLeaves();

@@ -1,6 +1,7 @@
 package io.jgrad.codegen;
 
 import io.jgrad.ir.Node;
+import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -25,6 +26,46 @@ final class IndexLowering {
 
     IndexLowering(BodyEmitter e) {
         this.e = e;
+    }
+
+    /** Receives the leaves and index forms of a walk into the emitter's lists: the forms decide which loops merge. */
+    final Plan.LeafSink collector = new Plan.LeafSink() {
+        @Override public void leaf(int leaf, Access acc) {
+            e.leaves.add(leaf);
+            if (e.p.isBuffer(leaf)) forms(acc, e.p.type(leaf), e.forms);
+        }
+
+        @Override public void guard(int[] form) { e.forms.add(form); }
+    };
+
+    /** A one-element scatter_add of a one-element value: one row into a zero, +0.0 + x (-0.0 becomes +0.0, as the kernel's). */
+    void scalarScatter(int v) {
+        Num k = e.num(v);
+        k.constant(e.mv, 0.0);
+        e.pushScalar(e.p.node(v).arg(0));
+        e.mv.visitInsn(k.add);
+    }
+
+    /** The access of operand i of v, given v's: its re-indexing (planned: a reshape no access follows has a buffer). */
+    Access argAccess(int v, int i, Access acc, BodyEmitter.Nest nest) {
+        Node nd = e.p.node(v);
+        int arg = nd.arg(i);
+        if (e.p.constantEverywhere(arg)) return acc;
+        Access a = Access.ofArg(nd, e.p.type(v), e.p.type(arg), acc, nest.varExt, e.p.isBuffer(arg), nd.prim() == Prim.CONCAT ? e.p.concatOffset(nd, i) : 0);
+        if (a == null) throw new AssertionError("unplanned reshape operand %" + arg);
+        return a;
+    }
+
+    /** A fused view (broadcast, reshape, transpose, slice, gather, pad) at acc: the access re-indexes, a pad also tests. */
+    void shape(int v, Access acc, BodyEmitter.Nest nest) {
+        if (e.p.node(v).prim() == Prim.PAD) pad(v, acc, nest);
+        else e.value(e.p.node(v).arg(0), argAccess(v, 0, acc, nest), nest);
+    }
+
+    /** Ends the chunk inside kernel v's statement, between two of its loop nests: what it reads later is spilled. */
+    private void cutChunk(int v) {
+        e.endChunk(e.p.stmts.indexOf(new Plan.Stmt(Plan.Kind.KERNEL, v, -1)) - 1, false);
+        e.startChunk();
     }
 
     /** Axis a is loop variable a. */
@@ -184,12 +225,14 @@ final class IndexLowering {
         int[] store = e.p.type(v).strides();
         BodyEmitter.Target t = e.ownBuffer(v);
         for (int i = 0; i < nd.arity(); i++) {
+            // a concatenation of hundreds of operands: its loops continue in the next chunk
+            if (i > 0 && e.offset() > BodyEmitter.CHUNK_BYTES) cutChunk(v);
             int a = nd.arg(i);
             int[] ext = e.p.type(a).shape();
             Access id = identity(ext.length);
             e.forms.clear();
             e.leaves.clear();
-            int fail = e.p.walk(a, id, ext, e.collector);
+            int fail = e.p.walk(a, id, ext, collector);
             if (fail >= 0) throw new AssertionError("unplanned reshape operand %" + fail);
             e.forms.add(store);
             e.prepareLeaves();
@@ -205,6 +248,49 @@ final class IndexLowering {
             nest.close(0, nest.groups());
             e.sealed = false;
         }
+    }
+
+    /** Writes {@code value} into the first {@code size} elements of t. */
+    private void fill(BodyEmitter.Target t, int size, double value, Num nk) {
+        BodyEmitter.Nest fill = e.new Nest(new int[] {size}, List.of(), false);
+        e.sealed = true;
+        fill.open(0, fill.groups());
+        t.pushArray();
+        fill.index(t.offset(), new int[] {1});
+        nk.constant(e.mv, value);
+        e.mv.visitInsn(t.kind().astore);
+        fill.close(0, fill.groups());
+        e.sealed = false;
+    }
+
+    /**
+     * A sum, maximum or product over an empty operand (an empty slice upstream): no terms, so
+     * the IR kernel's value for none, +0.0 (a sum, a product's dot products) or -inf (a maximum),
+     * without a loop. False, and nothing emitted, when every operand has elements.
+     */
+    boolean emptyKernel(int v, boolean toLocal) {
+        Node nd = e.p.node(v);
+        boolean empty = false;
+        for (int a : nd.args()) empty |= e.p.type(a).size() == 0;
+        double none = switch (nd.prim().family) {
+            case REDUCE -> nd.prim() == Prim.REDUCE_MAX ? Double.NEGATIVE_INFINITY : 0.0;
+            case MATMUL, CONTRACT -> 0.0;
+            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE, SCATTER, CONCAT -> Double.NaN;   // loops of no trips are right
+        };
+        if (!empty || Double.isNaN(none)) return false;
+        Num nk = e.num(v);
+        if (toLocal) {
+            int l = e.newLocal(v);
+            nk.constant(e.mv, none);
+            e.mv.visitVarInsn(nk.store, l);
+            e.local[v] = l;
+            e.chunkValues.add(v);
+        } else {
+            BodyEmitter.Target t = e.ownBuffer(v);
+            t.prepare();
+            fill(t, e.p.type(v).size(), none, nk);
+        }
+        return true;
     }
 
     /**
@@ -251,14 +337,8 @@ final class IndexLowering {
         }
         BodyEmitter.Target t = e.ownBuffer(v);
         t.prepare();
-        BodyEmitter.Nest fill = e.new Nest(new int[] {rt.size()}, List.of(), false);
+        fill(t, rt.size(), 0.0, nk);
         e.sealed = true;
-        fill.open(0, fill.groups());
-        t.pushArray();
-        fill.index(t.offset(), new int[] {1});
-        nk.constant(mv, 0.0);
-        mv.visitInsn(t.kind().astore);
-        fill.close(0, fill.groups());
         BodyEmitter.Nest nest = e.new Nest(xt.shape(), e.forms, true);
         nest.open(0, nest.groups());
         t.pushArray();
