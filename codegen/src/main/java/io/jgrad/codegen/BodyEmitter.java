@@ -289,7 +289,7 @@ final class BodyEmitter {
                 Target t = outputArray(st.output());
                 t.prepare();
                 t.pushArray();
-                mv.visitInsn(ICONST_0);
+                iconst(p.storeElement == null ? 0 : p.storeElement[st.output()]);
                 pushScalar(v);
                 toArray(v, t.kind());
                 mv.visitInsn(t.kind().astore);

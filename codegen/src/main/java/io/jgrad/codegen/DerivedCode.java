@@ -38,6 +38,14 @@ final class DerivedCode implements DerivedFactory {
     static final Derivatives.HvpMode HVP_MODE = "forward".equals(System.getProperty("jgrad.hvp"))
             ? Derivatives.HvpMode.FORWARD_OVER_REVERSE : Derivatives.HvpMode.REVERSE_OVER_REVERSE;
 
+    /**
+     * A reverse Jacobian of up to this many rows whose fused graph stays under
+     * {@link #FUSED_NODES} forward nodes × rows is one body ({@link Derivatives#jacobianRows});
+     * past that the passes loop over a split plan (the body would grow with every row).
+     */
+    static final int FUSED_ROWS = 16;
+    static final long FUSED_NODES = 20_000;
+
     private static final AtomicLong COUNTER = new AtomicLong();
 
     /** How many kernels this JVM has generated so far (their class names count up; tools and tests read it). */
@@ -89,14 +97,45 @@ final class DerivedCode implements DerivedFactory {
             blockSizes[b++] = sizes[i];
         }
         boolean reverse = outputSize <= forwardPasses;
+        boolean accepts = DerivedChecks.compares(sizes, requiresGrad, blocks, outputSize) <= DerivedChecks.MAX_COMPARES;
+        if (reverse && outputSize <= FUSED_ROWS && (long) outputSize * forward.size() <= FUSED_NODES) {
+            // every row in one body: no pass loop, no one-hot seed, no forward values stored
+            // between passes; the rows share their coefficients (Derivatives.jacobianRows)
+            Graph g = Optimizer.optimize(Derivatives.jacobianRows(forward, blocks));
+            // one-element blocks (or one row): output (r, b) is stored at element r of the
+            // caller's block itself; else into grads[r·count + b], copied into the block
+            boolean direct = true;
+            for (int size : blockSizes) direct &= size == 1 || outputSize == 1;
+            int[] into = new int[1 + outputSize * count], element = new int[into.length];
+            into[0] = -1;
+            for (int r = 0, k = 1; r < outputSize; r++)
+                for (int b = 0; b < count; b++, k++) {
+                    into[k] = direct ? which[b] : k - 1;
+                    element[k] = direct ? r * blockSizes[b] : 0;
+                }
+            Plan plan = new Plan(g, -1, into, io());
+            plan.storeElement = element;
+            boolean writesBlocks = direct;
+            return make("jacobianRows", g, plan, (cg, drivers) -> {
+                DerivedGen.fusedJacobian(cg, drivers[0], outputSize, which, blockSizes, writesBlocks);
+                DerivedGen.fusedRows(cg, outputSize);
+                if (accepts) DerivedChecks.acceptsJacobian(cg, sizes, requiresGrad, blocks, outputSize);
+            }, false);
+        }
         if (reverse) {
             Graph g = Optimizer.optimize(Adjoint.of(forward, blocks, true));
             Plan plan = new Plan(g, n, gradInputs(blocks), io(), n);
-            return make("jacobianRev", g, plan, (cg, drivers) -> DerivedGen.reverseJacobian(cg, drivers[0], drivers[1], outputSize, which, blockSizes));
+            return make("jacobianRev", g, plan, (cg, drivers) -> {
+                DerivedGen.reverseJacobian(cg, drivers[0], drivers[1], outputSize, which, blockSizes);
+                if (accepts) DerivedChecks.acceptsJacobian(cg, sizes, requiresGrad, blocks, outputSize);
+            }, true);
         }
         Graph g = Optimizer.optimize(Derivatives.jvp(forward, blocks));
         Plan plan = new Plan(g, -1, new int[] {-1, 0}, io(), n);
-        return make("jacobianFwd", g, plan, (cg, drivers) -> DerivedGen.forwardJacobian(cg, drivers[0], drivers[1], n, outputSize, which, blockSizes));
+        return make("jacobianFwd", g, plan, (cg, drivers) -> {
+            DerivedGen.forwardJacobian(cg, drivers[0], drivers[1], n, outputSize, which, blockSizes);
+            if (accepts) DerivedChecks.acceptsJacobian(cg, sizes, requiresGrad, blocks, outputSize);
+        }, true);
     }
 
     private Num io() {
@@ -117,13 +156,20 @@ final class DerivedCode implements DerivedFactory {
         void emit(ClassGen cg, String[] drivers);
     }
 
-    /** Generates and instantiates one kernel: {@code run} over the plan, or with {@code loop} the Jacobian over its split. */
     private Derived make(String kind, Graph g, Plan plan, Loop loop) {
+        return make(kind, g, plan, loop, true);
+    }
+
+    /**
+     * Generates and instantiates one kernel: {@code run} over the plan, or with {@code loop} the
+     * Jacobian, over the plan's split ({@code split}: prefix and pass drivers) or its one body.
+     */
+    private Derived make(String kind, Graph g, Plan plan, Loop loop, boolean split) {
         String className = name + "$" + kind + COUNTER.incrementAndGet();
         ClassGen cg = new ClassGen(className, io(), ClassGen.DERIVED);
         BodyEmitter body = new BodyEmitter(cg, plan, kind + "$");
         if (loop == null) DerivedGen.run(cg, body.emit());
-        else loop.emit(cg, body.emitSplit());
+        else loop.emit(cg, split ? body.emitSplit() : new String[] {body.emit()});
         cg.constructor();
         cg.staticInit();
         cg.toBytes();
@@ -131,7 +177,7 @@ final class DerivedCode implements DerivedFactory {
         try {
             MethodHandles.Lookup hidden = CodeGen.defineClasses(cg);
             return (Derived) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class, boolean.class))
-                    .invoke(body.workspaceSize(Num.F32), body.workspaceSize(Num.F64), loop != null && kind.equals("jacobianRev"));
+                    .invoke(body.workspaceSize(Num.F32), body.workspaceSize(Num.F64), loop != null && kind.startsWith("jacobianR"));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

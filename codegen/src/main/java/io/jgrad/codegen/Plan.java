@@ -80,6 +80,12 @@ final class Plan {
     final int passFrom;
     final boolean[] dependent;
     int splitAt = -1;
+    /**
+     * Per output k, the element of its array a one-element output k >= 1 is stored into (STORE);
+     * null: element 0. The Jacobian's fused rows store row r of a one-element block at element r
+     * of that block (DerivedCode), so the body writes the caller's blocks directly.
+     */
+    int[] storeElement;
     /** Index of the last statement reading each value; stmts.size() for the returned value. */
     final int[] lastUse;
     /** The function's dtype: a bool is stored in its region. */
