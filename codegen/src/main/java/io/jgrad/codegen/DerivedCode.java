@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>hvp: by {@link #HVP_MODE}; directions are inputs n.., H·v goes to grads[i].</li>
  *   <li>jacobian: reverse passes (the VJP graph, seed = e_r) when the output has no more
  *       elements than the requested inputs together, else forward passes (the JVP graph,
- *       one tangent = e_c); a split plan computes the forward values once.</li>
+ *       one tangent = e_c); a split plan computes the forward values once. Up to
+ *       {@link #FUSED_ROWS} reverse rows are one body instead ({@link Derivatives#jacobianRows}).
+ *       Every Jacobian kernel carries its unrolled argument checks ({@link DerivedChecks}).</li>
  * </ul>
  */
 final class DerivedCode implements DerivedFactory {
