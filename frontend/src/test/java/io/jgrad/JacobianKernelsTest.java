@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class JacobianKernelsTest {
 
-    /** f(x[3], y[2], s) = [sin(x_i y_j) + s·x_i·i·j ... ] of m elements, m chosen by the caller. */
+    /** A function of x[3], y[2] and a scalar s with m outputs, each mixing every input (in x's dtype). */
     private static Tensor f(Tensor x, Tensor y, Tensor s, int m) {
         Tensor outer = x.reshape(3, 1).mul(y.reshape(1, 2)).reshape(6);   // x_i y_j
         Tensor base = outer.sin().add(outer.mul(s)).sum();
@@ -28,10 +28,10 @@ class JacobianKernelsTest {
         for (int r = 0; r < m; r++) {
             double[] w = new double[6];
             for (int k = 0; k < 6; k++) w[k] = Math.cos(0.3 * r + 0.7 * k);
-            Tensor e = outer.mul(Tensor.of(w)).tanh().sum().add(base.mul(0.1 * (r + 1))).mul(s);
+            Tensor e = outer.mul(Tensor.of(w).to(x.dtype())).tanh().sum().add(base.mul(0.1 * (r + 1))).mul(s);
             double[] unit = new double[m];
             unit[r] = 1;
-            Tensor term = e.mul(Tensor.of(unit));
+            Tensor term = e.mul(Tensor.of(unit).to(x.dtype()));
             out = out == null ? term : out.add(term);
         }
         return out;
@@ -185,6 +185,36 @@ class JacobianKernelsTest {
             scalarInputs.jacobian(ab, out, fresh);
             assertTrue(fresh[0][0] == 3.0 && fresh[1][1] == -1.0);
         }
+    }
+
+    /** The F32 kernels and their checks: the same Jacobian as F64 to float precision, through the memo, and its errors. */
+    @Test
+    void float32FusedRowsAndTheirChecks() {
+        Compiled c = Grad.compile((x, y, s) -> f(x, y, s, 2), Arg.of(3).named("x"), Arg.of(2).named("y"), Arg.scalar().named("s"));
+        Compiled d = compile(2);
+        float[][] in = new float[3][];
+        for (int i = 0; i < 3; i++) {
+            in[i] = new float[POINT[i].length];
+            for (int k = 0; k < in[i].length; k++) in[i][k] = (float) POINT[i][k];
+        }
+        double[][] exact = {new double[6], new double[4], new double[2]}, point = new double[3][];
+        for (int i = 0; i < 3; i++) {
+            point[i] = new double[in[i].length];
+            for (int k = 0; k < in[i].length; k++) point[i][k] = in[i][k];   // the float point, in double
+        }
+        d.jacobian(point, new double[2], exact);
+        float[][] jac = {new float[6], new float[4], new float[2]};
+        float[] out = new float[2];
+        Workspace ws = c.newWorkspace();
+        for (int call = 0; call < 3; call++) {
+            c.jacobian(ws, in, out, jac);
+            for (int i = 0; i < 3; i++)
+                for (int k = 0; k < jac[i].length; k++)
+                    assertEquals(exact[i][k], jac[i][k], 1e-5 * (1 + Math.abs(exact[i][k])), "F32 block " + i + "[" + k + "], call " + call);
+        }
+        rejects(() -> c.jacobian(ws, in, jac[2], jac), "same array as output");
+        rejects(() -> c.jacobian(ws, in, out, new float[][] {jac[0], jac[0], jac[2]}), "jacobian[1]", "expected length 4, got 6");
+        rejects(() -> c.jacobian(ws, new float[][] {in[0], jac[2], in[2]}, out, jac), "jacobian[2]", "same array as input 1");
     }
 
     private static double[][] deepCopy(double[][] a) {
