@@ -213,10 +213,23 @@ public final class Composites {
      * a graph keeps them as float32: that copy is what the generated class reads.
      */
     public static int constant(Emitter e, float[] data, int... shape) {
+        return constant(e, data, false, shape);
+    }
+
+    /**
+     * The same without the copy: a graph keeps {@code data} itself (so does the generated class).
+     * For a caller that never changes the array afterwards: the eager engine's captured tensor,
+     * which copies its data before any later write of its own (copy-on-write).
+     */
+    public static int constantShared(Emitter e, float[] data, int... shape) {
+        return constant(e, data, true, shape);
+    }
+
+    private static int constant(Emitter e, float[] data, boolean shared, int[] shape) {
         Type t = Type.f32(shape);
         if (data.length != t.size())
             throw new IllegalArgumentException("constant: " + data.length + " values for shape " + Arrays.toString(shape));
-        if (e instanceof Builder b) return b.constantOwnedF32(t, data.clone());
+        if (e instanceof Builder b) return b.constantOwnedF32(t, shared ? data : data.clone());
         double[] d = new double[data.length];
         for (int i = 0; i < d.length; i++) d[i] = data[i];
         return e.constant(t, d);
