@@ -56,9 +56,10 @@ public final class Tensor {
     private Type type;
     /**
      * Shared by every tensor that shares {@link #data}: [0] bumped by each in-place write,
-     * [1] the flags {@link Storage#VIEWS} and {@link Storage#CAPTURED}.
+     * [1] the flags {@link Storage#VIEWS} and {@link Storage#CAPTURED}. Made on first need (a
+     * write, a view, a capture; most tensors never need it): null is version 0, no flags.
      */
-    private final int[] version;
+    private int[] version;
 
     boolean requiresGrad;
     Tensor grad;
@@ -85,7 +86,7 @@ public final class Tensor {
 
     /** A new eager tensor (a leaf) owning {@code data}, an array of {@code dtype} (see {@link Storage}). */
     Tensor(DType dtype, int[] shape, Object data) {
-        this(dtype, shape, data, Storage.newVersion());
+        this(dtype, shape, data, null);
     }
 
     /** A traced tensor: a dtype, a shape and a place in the trace, no data. */
@@ -103,7 +104,13 @@ public final class Tensor {
 
     /** Bumped by each in-place write of the data this tensor shares (PyTorch's version counter). */
     int version() {
-        return version[0];
+        int[] v = version;
+        return v == null ? 0 : v[0];
+    }
+
+    private int[] versionCounter() {
+        if (version == null) version = Storage.newVersion();
+        return version;
     }
 
     /** The IR type of this tensor's values. */
@@ -345,7 +352,7 @@ public final class Tensor {
         }
         beforeWrite();
         Storage.zero(data);
-        version[0]++;
+        versionCounter()[0]++;
         return this;
     }
 
@@ -358,7 +365,7 @@ public final class Tensor {
         Object sum = Storage.add(grad.type(), grad.data, g);
         grad.beforeWrite();
         Storage.copyInto(sum, grad.data);
-        grad.version[0]++;
+        grad.versionCounter()[0]++;
     }
 
     // ------------------------------------------------------------------ copy-on-write capture
@@ -373,14 +380,15 @@ public final class Tensor {
      * must copy it (views share it).
      */
     boolean captureData() {
-        if ((version[1] & Storage.VIEWS) != 0) return false;
-        version[1] |= Storage.CAPTURED;
+        int[] v = versionCounter();
+        if ((v[1] & Storage.VIEWS) != 0) return false;
+        v[1] |= Storage.CAPTURED;
         return true;
     }
 
     /** Before an in-place write: an array a trace holds is replaced by a copy, which is written. */
     private void beforeWrite() {
-        if ((version[1] & Storage.CAPTURED) != 0) {
+        if (version != null && (version[1] & Storage.CAPTURED) != 0) {
             data = Storage.copy(data);
             version[1] &= ~Storage.CAPTURED;
         }
@@ -389,7 +397,7 @@ public final class Tensor {
     /** The data for a new view of this tensor: from now on shared, so never held by a trace uncopied. */
     private Object shareData() {
         beforeWrite();
-        version[1] |= Storage.VIEWS;
+        versionCounter()[1] |= Storage.VIEWS;
         return data;
     }
 
@@ -448,7 +456,7 @@ public final class Tensor {
         int x = e.input(type(), data);
         int y = f.emit(e, x);
         Tensor out = result(e, y, this, null, layout);
-        if (requiresGrad && EagerThread.get().noGradDepth == 0) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
+        if (requiresGrad && EagerThread.recording()) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
         return out;
     }
 
@@ -460,7 +468,7 @@ public final class Tensor {
         int x = e.input(type(), data), y = e.input(o.type(), o.data);
         int z = f.emit(e, x, y);
         Tensor out = result(e, z, this, o, layout);
-        if ((requiresGrad || o.requiresGrad) && EagerThread.get().noGradDepth == 0) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
+        if ((requiresGrad || o.requiresGrad) && EagerThread.recording()) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
         return out;
     }
 

@@ -78,8 +78,11 @@ final class BackwardPlan {
         if (e.size > MAX_SIZE || e.structure == 0) return 0;
         int h = 31 * (31 * e.structure + e.size) + output;
         for (boolean w : wrt) h = 31 * h + (w ? 1 : 0);
-        h *= 0x9E3779B9;   // spread every bit over the table index (the low bits)
-        h ^= h >>> 15;
+        h ^= h >>> 16;   // murmur3's finaliser: every bit reaches the table index (the low bits);
+        h *= 0x85EBCA6B;  // a constant's value is in its double's high bits
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
         return h == 0 ? 1 : h;
     }
 

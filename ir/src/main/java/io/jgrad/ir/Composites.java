@@ -520,7 +520,11 @@ public final class Composites {
         return Prim.splat(e, c, e.type(x));
     }
 
+    private static final int[][] ALL_AXES = {{}, {0}, {0, 1}, {0, 1, 2}, {0, 1, 2, 3}};
+
+    /** 0..rank-1; shared for small ranks (never changed: an emitter copies attributes it keeps). */
     private static int[] allAxes(int rank) {
+        if (rank < ALL_AXES.length) return ALL_AXES[rank];
         int[] a = new int[rank];
         for (int i = 0; i < rank; i++) a[i] = i;
         return a;

@@ -287,6 +287,33 @@ public final class Eval implements Emitter, Adjoint.Tape {
         return add(p, t, null, a, b, -1, v);
     }
 
+    // the shape and reduction primitives the eager ops use most, without apply's arrays: the
+    // same type rule, kernel call and record as apply makes
+
+    @Override
+    public int broadcast(int x, int... shape) {
+        Type tx = type(x);
+        Type t = Prim.BROADCAST.resultType(tx, null, null, NO_INTS, NO_DATA, tx.withShape(shape));
+        return add(Prim.BROADCAST, t, null, x, -1, -1, Kernels.broadcast(value0(x), tx, t));
+    }
+
+    @Override
+    public int reshape(int x, int... shape) {
+        Type tx = type(x);
+        Type t = Prim.RESHAPE.resultType(tx, null, null, NO_INTS, NO_DATA, tx.withShape(shape));
+        return add(Prim.RESHAPE, t, null, x, -1, -1, value0(x));
+    }
+
+    @Override
+    public int reduce(Prim p, int x, int... axes) {
+        if (p.family != Prim.Family.REDUCE) throw new IllegalArgumentException(p.text + " is not a reduction");
+        Type tx = type(x);
+        int[] in = axes.length == 0 ? NO_INTS : axes.clone();
+        Type t = p.resultType(tx, null, null, in, NO_DATA, null);
+        Object v = p == Prim.REDUCE_SUM ? Kernels.reduceSum(value0(x), tx, in, t) : Kernels.reduceMax(value0(x), tx, in, t);
+        return add(p, t, in.length > 0 ? in : null, x, -1, -1, v);
+    }
+
     @Override
     public int select(int c, int a, int b) {
         Type t = Prim.SELECT.resultType(type(c), type(a), type(b), NO_INTS, NO_DATA, null);
@@ -308,7 +335,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
                 if (id >= 0 && slots[3 * id] == r && sameScalar(v, slots[3 * id + 2])) return id;
         }
         int id = add(Prim.CONST, r, null, -1, -1, -1, v);
-        if (structure != 0) structure = scalar ? 31 * structure + (int) Double.doubleToRawLongBits(Kernels.get(v, 0)) : 0;
+        if (structure != 0) structure = scalar ? 31 * structure + bitsHash(Kernels.get(v, 0)) : 0;
         if (scalar) {
             if (recentConsts == null) recentConsts = new int[] {-1, -1, -1, -1};
             recentConsts[nextConst] = id;
@@ -374,8 +401,18 @@ public final class Eval implements Emitter, Adjoint.Tape {
         args[j + 1] = a0;
         args[j + 2] = a1;
         args[j + 3] = a2;
-        if (structure != 0) structure = p == Prim.CONCAT ? 0 : 31 * structure + (ordinal ^ (a0 << 7) ^ (a1 << 15) ^ (a2 << 23)) + 17 * t.hashCode();
+        if (structure != 0) {
+            int h = 31 * structure + (ordinal ^ (a0 << 7) ^ (a1 << 15) ^ (a2 << 23)) + 17 * t.hashCode();
+            if (attr instanceof double[] d) h = 31 * h + bitsHash(d[0]);   // POW's exponent
+            else if (attr instanceof int[] in) h = 31 * h + Arrays.hashCode(in);
+            structure = p == Prim.CONCAT ? 0 : h;
+        }
         return size++;
+    }
+
+    private static int bitsHash(double v) {
+        long b = Double.doubleToRawLongBits(v);
+        return (int) (b ^ (b >>> 32));
     }
 
     /** Room for n records. */
@@ -409,17 +446,27 @@ public final class Eval implements Emitter, Adjoint.Tape {
                 Type ta = typ(a0, slotsAfter, base);
                 yield Kernels.matmul(val(a0, values, base), val(a1, values, base), t.dtype(), ta.dim(0), ta.dim(1), typ(a1, slotsAfter, base).dim(1));
             }
-            case LEAF, CONVERT, SHAPE, SCATTER, REDUCE, CONCAT, CONTRACT -> {
-                int n = p.arity();
-                Object[] vs = new Object[n];
-                Type[] ts = new Type[n];
-                for (int i = 0; i < n; i++) {
-                    vs[i] = val(a[j + 1 + i], values, base);
-                    ts[i] = typ(a[j + 1 + i], slotsAfter, base);
-                }
-                yield Kernels.apply(p, t, attr instanceof int[] in ? in : NO_INTS, attr instanceof double[] d ? d : NO_DATA, vs, ts);
+            case SHAPE, REDUCE, CONVERT -> {   // the common ones by Kernels.apply's calls, without its arrays
+                if (p == Prim.RESHAPE) yield val(a0, values, base);
+                if (p == Prim.BROADCAST) yield Kernels.broadcast(val(a0, values, base), typ(a0, slotsAfter, base), t);
+                if (p == Prim.REDUCE_SUM) yield Kernels.reduceSum(val(a0, values, base), typ(a0, slotsAfter, base), attr == null ? NO_INTS : (int[]) attr, t);
+                if (p == Prim.CONVERT) yield Kernels.convert(val(a0, values, base), typ(a0, slotsAfter, base).dtype(), t.dtype());
+                yield general(p, a, j, t, attr, values, slotsAfter, base);
             }
+            case LEAF, SCATTER, CONCAT, CONTRACT -> general(p, a, j, t, attr, values, slotsAfter, base);
         };
+    }
+
+    /** Any record by Kernels.apply (CONCAT is never replayed: BackwardPlan leaves its tapes alone). */
+    private Object general(Prim p, int[] a, int j, Type t, Object attr, Object[] values, Object[] slotsAfter, int base) {
+        int n = p.arity();
+        Object[] vs = new Object[n];
+        Type[] ts = new Type[n];
+        for (int i = 0; i < n; i++) {
+            vs[i] = val(a[j + 1 + i], values, base);
+            ts[i] = typ(a[j + 1 + i], slotsAfter, base);
+        }
+        return Kernels.apply(p, t, attr instanceof int[] in ? in : NO_INTS, attr instanceof double[] d ? d : NO_DATA, vs, ts);
     }
 
     private Object val(int id, Object[] values, int base) {
