@@ -98,8 +98,14 @@ final class BackwardPlan {
     }
 
     private boolean matches(Eval e, int output, boolean[] wrt) {
-        if (e.size != size || this.output != output || !Arrays.equals(this.wrt, wrt) || e.nextConst != nextConstBefore
-                || !Arrays.equals(e.recentConsts, ringBefore) || !Arrays.equals(e.args, 0, 4 * size, args, 0, 4 * size)) return false;
+        if (e.size != size || this.output != output || e.nextConst != nextConstBefore || wrt.length != this.wrt.length) return false;
+        for (int i = 0; i < wrt.length; i++) if (wrt[i] != this.wrt[i]) return false;
+        // plain loops: these arrays are a few dozen ints, below what Arrays.equals's vectorised path pays off for
+        int[] a = e.args;
+        for (int i = 0; i < 4 * size; i++) if (a[i] != args[i]) return false;
+        int[] ring = e.recentConsts;
+        if ((ring == null) != (ringBefore == null)) return false;
+        if (ring != null) for (int i = 0; i < ring.length; i++) if (ring[i] != ringBefore[i]) return false;
         Object[] s = e.slots;
         for (int k = 0; k < 3 * size; k += 3) {
             Object t = s[k];
@@ -111,15 +117,16 @@ final class BackwardPlan {
     }
 
     private static boolean sameAttribute(Object a, Object b) {
-        if (a == b) return true;
+        if (a == b) return true;   // INPUT's shared [index] arrays
         if (a instanceof int[] x && b instanceof int[] y) return Arrays.equals(x, y);
         if (a instanceof double[] x && b instanceof double[] y) return Arrays.equals(x, y);   // bits, as Double.equals
         return false;
     }
 
     private static boolean sameScalar(Object a, Object b) {
-        return Double.doubleToRawLongBits(Kernels.get(a, 0)) == Double.doubleToRawLongBits(Kernels.get(b, 0))
-                && a.getClass() == b.getClass();
+        if (a instanceof float[] x) return b instanceof float[] y && Float.floatToRawIntBits(x[0]) == Float.floatToRawIntBits(y[0]);
+        if (a instanceof double[] x) return b instanceof double[] y && Double.doubleToRawLongBits(x[0]) == Double.doubleToRawLongBits(y[0]);
+        return b instanceof boolean[] y && ((boolean[]) a)[0] == y[0];
     }
 
     /**

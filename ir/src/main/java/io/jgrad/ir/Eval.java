@@ -404,7 +404,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
         if (structure != 0) {
             int h = 31 * structure + (ordinal ^ (a0 << 7) ^ (a1 << 15) ^ (a2 << 23)) + 17 * t.hashCode();
             if (attr instanceof double[] d) h = 31 * h + bitsHash(d[0]);   // POW's exponent
-            else if (attr instanceof int[] in) h = 31 * h + Arrays.hashCode(in);
+            else if (attr instanceof int[] in) h = 31 * h + (in.length == 1 ? in[0] : Arrays.hashCode(in));   // INPUT's [index]: one int
             structure = p == Prim.CONCAT ? 0 : h;
         }
         return size++;
