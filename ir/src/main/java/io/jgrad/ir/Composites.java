@@ -508,6 +508,7 @@ public final class Composites {
 
     private static int broadcasting(Emitter e, String op, Prim p, int x, int y) {
         Type tx = e.type(x), ty = e.type(y);
+        if (tx == ty || tx.equals(ty)) return e.binary(p, x, y);   // one type: nothing to broadcast or promote
         int[] shape = Shapes.broadcast(op, tx.rawShape(), ty.rawShape());
         DType d = resultDType(tx, ty);
         int a = tx.dtype() == d ? x : e.convert(x, d);
