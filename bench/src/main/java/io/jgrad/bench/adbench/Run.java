@@ -87,6 +87,15 @@ public final class Run {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    /** Bytes this thread allocates per call, over a few calls after the timing (HotSpot's counter; -1 elsewhere). */
+    static double allocatedPerCall(Runnable call, double secondsPerCall) {
+        if (!(THREADS instanceof com.sun.management.ThreadMXBean counting)) return -1;
+        int calls = (int) Math.max(1, Math.min(20, 0.3 / secondsPerCall));
+        long id = Thread.currentThread().getId(), before = counting.getThreadAllocatedBytes(id);
+        for (int i = 0; i < calls; i++) call.run();
+        return (counting.getThreadAllocatedBytes(id) - before) / (double) calls;
+    }
+
     /**
      * ADBench's methodology: one untimed call, then batches each repeating the call for at least
      * minBatch seconds, until timeLimit seconds or maxBatches batches; the minimum per call. Also
@@ -113,7 +122,7 @@ public final class Run {
 
     /** One line of the table. */
     record Row(AdbenchSize size, String source, Timing objective, Timing derivative, double compileSeconds,
-               double firstDerivativeSeconds, int classBytes, String value, double sum, double absSum,
+               double firstDerivativeSeconds, int classBytes, double bytesPerCall, String value, double sum, double absSum,
                Timing torchObjective, Timing torchDerivative) {}
 
     public static void main(String[] args) throws Exception {
@@ -194,6 +203,9 @@ public final class Run {
                 time(objectiveTime.seconds()), time(objectiveTime.cpuSeconds()), time(derivativeTime.seconds()), time(derivativeTime.cpuSeconds()),
                 derivativeTime.seconds() / objectiveTime.seconds(), derivativeTime.cpuSeconds() / objectiveTime.cpuSeconds());
 
+        double bytes = Math.max(allocatedPerCall(c::objective, objectiveTime.seconds()), allocatedPerCall(c::derivative, derivativeTime.seconds()));
+        System.out.printf(Locale.ROOT, "  allocated          %.0f B per call (the larger of objective and derivative)%n", bytes);
+
         Timing torchObjective = null, torchDerivative = null;
         if (python != null) {
             Path file = source.startsWith("generated") ? Files.createTempFile("adbench-" + size, ".json") : Path.of(source);
@@ -210,7 +222,7 @@ public final class Run {
             torchDerivative = seconds(out, "derivative time");
         }
         System.out.println();
-        return new Row(size, source, objectiveTime, derivativeTime, compile, firstDerivative, classBytes, value, sum, absSum,
+        return new Row(size, source, objectiveTime, derivativeTime, compile, firstDerivative, classBytes, bytes, value, sum, absSum,
                 torchObjective, torchDerivative);
     }
 
@@ -241,13 +253,13 @@ public final class Run {
 
     private static void printTable(List<Row> rows, boolean torch) {
         System.out.println("Times: minimum per call over batches of >= the min-batch; wall clock, thread CPU time in brackets.");
-        System.out.println("| input | objective | derivative | derivative/objective | compile (+ first derivative call) | class bytes |"
+        System.out.println("| input | objective | derivative | derivative/objective | compile (+ first derivative call) | class bytes | B/call |"
                 + (torch ? " PyTorch objective | PyTorch derivative | PyTorch ÷ jgrad, derivative |" : "") + " objective value | derivative sum |");
-        System.out.println("|---|---|---|---|---|---|" + (torch ? "---|---|---|" : "") + "---|---|");
+        System.out.println("|---|---|---|---|---|---|---|" + (torch ? "---|---|---|" : "") + "---|---|");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %s %s | %s | %s | %.3g (%.3g) | %s (+ %s) | %,d |", r.size, r.size.sizes(), both(r.objective),
+            System.out.printf(Locale.ROOT, "| %s %s | %s | %s | %.3g (%.3g) | %s (+ %s) | %,d | %.0f |", r.size, r.size.sizes(), both(r.objective),
                     both(r.derivative), r.derivative.seconds() / r.objective.seconds(), r.derivative.cpuSeconds() / r.objective.cpuSeconds(),
-                    time(r.compileSeconds), time(r.firstDerivativeSeconds), r.classBytes);
+                    time(r.compileSeconds), time(r.firstDerivativeSeconds), r.classBytes, r.bytesPerCall);
             if (torch) System.out.printf(Locale.ROOT, " %s | %s | %.3g (%.3g) |", both(r.torchObjective), both(r.torchDerivative),
                     r.torchDerivative.seconds() / r.derivative.seconds(), r.torchDerivative.cpuSeconds() / r.derivative.cpuSeconds());
             System.out.printf(Locale.ROOT, " %s | %s |%n", r.value, r.sum);
