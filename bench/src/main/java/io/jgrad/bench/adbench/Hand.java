@@ -55,30 +55,49 @@ public final class Hand {
             Tensor m = absolute[b].matmul(matrix4(model.inverseBaseAbsolutes(), b));
             transforms.add(Interim.slice(m, 0, 0, 3));                               // m.slice(0, 0, 3): rows 0..2
         }
-        // V[:, v] = Σ_b weight[b][v] · (M_b · base_h[:, v])[0..2]
+        // V[:, v] = Σ_b weight[b][v] · (M_b · base_h[:, v])[0..2], for the vertices the residuals read
+        // (the others do not reach the residuals; ADBench's C++ skins all 544)
+        int[] corners = corners(shape);
+        int[] used = java.util.Arrays.stream(corners).distinct().sorted().toArray();
+        int[] column = new int[vertices];
+        for (int u = 0; u < used.length; u++) column[used[u]] = u;
+        double[] base = new double[4 * used.length], weights = new double[bones * used.length];
+        for (int u = 0; u < used.length; u++) {
+            for (int r = 0; r < 4; r++) base[r * used.length + u] = model.basePositions()[r * vertices + used[u]];
+            for (int b = 0; b < bones; b++) weights[b * used.length + u] = model.weights()[b * vertices + used[u]];
+        }
         Tensor stacked = Interim.cat0(transforms.toArray(Tensor[]::new));            // Tensor.cat(0, ...): [3·bones, 4]
-        Tensor skinned = stacked.matmul(Tensor.of(model.basePositions(), 4, vertices)).reshape(bones, 3, vertices);
-        Tensor v = skinned.mul(Tensor.of(model.weights(), bones, 1, vertices)).sum(0);   // [3, vertices]
+        Tensor skinned = stacked.matmul(Tensor.of(base, 4, used.length)).reshape(bones, 3, used.length);
+        Tensor v = skinned.mul(Tensor.of(weights, bones, 1, used.length)).sum(0);     // [3, used]
 
         // V ← G·V + P[:, 2]  (G's columns scaled by P[:, 1] = 1)
         Tensor g = globalIdentity ? Tensor.of(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, 3, 3) : rodrigues(th[0], th[1], th[2]);
         v = g.mul(Tensor.of(1.0, 1.0, 1.0)).matmul(v).add(Interim.stack(th[3], th[4], th[5]).reshape(3, 1));
 
-        Tensor vt = v.t();                                                          // [vertices, 3]
+        Tensor vt = v.t();                                                          // [used, 3]
+        int[][] at = new int[shape.complicated() ? 3 : 1][count];                   // each corner's row in vt
+        for (int i = 0; i < count; i++)
+            for (int c = 0; c < at.length; c++) at[c][i] = column[corners[at.length * i + c]];
         Tensor target;
         if (!shape.complicated()) {
-            target = Interim.indexSelect(vt, 0, shape.correspondences());           // vt.indexSelect(0, idx): [N, 3]
+            target = Interim.indexSelect(vt, 0, at[0]);                             // vt.indexSelect(0, idx): [N, 3]
         } else {
-            int[][] corners = new int[3][count];
-            for (int i = 0; i < count; i++)
-                for (int c = 0; c < 3; c++) corners[c][i] = model.triangles()[3 * shape.correspondences()[i] + c];
             Tensor u = us.add(du);
             Tensor u0 = Interim.select(u, 1, 0).reshape(count, 1), u1 = Interim.select(u, 1, 1).reshape(count, 1);
-            target = Interim.indexSelect(vt, 0, corners[0]).mul(u0)
-                    .add(Interim.indexSelect(vt, 0, corners[1]).mul(u1))
-                    .add(Interim.indexSelect(vt, 0, corners[2]).mul(u0.add(u1).rsub(1.0)));
+            target = Interim.indexSelect(vt, 0, at[0]).mul(u0)
+                    .add(Interim.indexSelect(vt, 0, at[1]).mul(u1))
+                    .add(Interim.indexSelect(vt, 0, at[2]).mul(u0.add(u1).rsub(1.0)));
         }
         return points.sub(target).reshape(3 * count);
+    }
+
+    /** The vertex of each correspondence (simple), or the three corners of each one's triangle (complicated). */
+    static int[] corners(HandInput in) {
+        if (!in.complicated()) return in.correspondences().clone();
+        int[] out = new int[3 * in.correspondenceCount()];
+        for (int i = 0; i < in.correspondenceCount(); i++)
+            for (int c = 0; c < 3; c++) out[3 * i + c] = in.model().triangles()[3 * in.correspondences()[i] + c];
+        return out;
     }
 
     private static Tensor matrix(Tensor... rowMajor9) {

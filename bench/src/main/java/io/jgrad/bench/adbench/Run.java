@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.jgrad.bench.adbench.Run [--data DIR] [--only gmm|lstm|ba|hand]
- *      [--sizes NAME,...] [--all] [--min-batch S] [--time-limit S] [--max-batches N] [--pytorch PYTHON]
+ *      [--sizes NAME,...] [--all] [--min-batch S] [--time-limit S] [--max-batches N] [--warmup S] [--pytorch PYTHON]
  * </pre>
  * Generated inputs (fixed seed) by default; ADBench's files with {@code --data}. {@code --sizes}
  * picks sizes by {@link AdbenchSize} name; {@code --all} adds the paper's two d=64 K=200 GMMs the
@@ -97,13 +97,17 @@ public final class Run {
     }
 
     /**
-     * ADBench's methodology: one untimed call, then batches each repeating the call for at least
+     * ADBench's methodology: untimed calls first (for the JVM's JIT: at least {@code warmup}
+     * seconds, whose first call is the one ADBench leaves untimed), then batches each repeating the call for at least
      * minBatch seconds, until timeLimit seconds or maxBatches batches; the minimum per call. Also
      * the thread's CPU time per call (on a machine shared with other work, wall time also counts
      * waiting for a core), as adbench.py reports its process time.
      */
-    static Timing measure(Runnable call, double minBatch, double timeLimit, int maxBatches) {
-        call.run();
+    static Timing measure(Runnable call, double minBatch, double timeLimit, int maxBatches, double warmup) {
+        long warm = System.nanoTime();
+        do {
+            call.run();
+        } while (System.nanoTime() - warm < warmup * 1e9);
         double best = Double.POSITIVE_INFINITY, bestCpu = Double.POSITIVE_INFINITY;
         long begin = System.nanoTime();
         for (int batches = 1; ; batches++) {
@@ -130,7 +134,7 @@ public final class Run {
         String only = null;
         List<String> sizes = null;
         boolean all = false;
-        double minBatch = 0.1, timeLimit = 2.0;
+        double minBatch = 0.1, timeLimit = 2.0, warmup = 1.0;
         int maxBatches = 5;
         String python = null;
         for (int i = 0; i < args.length; i++) {
@@ -142,9 +146,10 @@ public final class Run {
                 case "--min-batch" -> minBatch = Double.parseDouble(value(args, ++i, "--min-batch"));
                 case "--time-limit" -> timeLimit = Double.parseDouble(value(args, ++i, "--time-limit"));
                 case "--max-batches" -> maxBatches = Integer.parseInt(value(args, ++i, "--max-batches"));
+                case "--warmup" -> warmup = Double.parseDouble(value(args, ++i, "--warmup"));
                 case "--pytorch" -> python = value(args, ++i, "--pytorch");
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: Run [--data DIR] [--only gmm|lstm|ba|hand] [--sizes NAME,...] [--all] [--min-batch S] [--time-limit S] [--max-batches N] [--pytorch PYTHON]");
+                        + "; usage: Run [--data DIR] [--only gmm|lstm|ba|hand] [--sizes NAME,...] [--all] [--min-batch S] [--time-limit S] [--max-batches N] [--warmup S] [--pytorch PYTHON]");
             }
         }
         if (only != null && !List.of("GMM", "LSTM", "BA", "HAND").contains(only))
@@ -170,13 +175,13 @@ public final class Run {
                 input = size.generate();
                 source = "generated, seed " + AdbenchGenerator.DEFAULT_SEED;
             }
-            rows.add(run(size, input, source, minBatch, timeLimit, maxBatches, python));
+            rows.add(run(size, input, source, minBatch, timeLimit, maxBatches, warmup, python));
         }
         printTable(rows, python != null);
     }
 
     private static Row run(AdbenchSize size, Record input, String source, double minBatch, double timeLimit, int maxBatches,
-                           String python) throws IOException, InterruptedException {
+                           double warmup, String python) throws IOException, InterruptedException {
         System.out.println(size + " " + size.sizes() + "  (" + source + ")");
         long t0 = System.nanoTime();
         Case c = prepare(input);
@@ -197,8 +202,8 @@ public final class Run {
         System.out.println("  objective          " + value);
         System.out.println("  derivative         " + derivative.length + " values, sum " + sum + ", sum |.| " + absSum);
 
-        Timing objectiveTime = measure(c::objective, minBatch, timeLimit, maxBatches);
-        Timing derivativeTime = measure(c::derivative, minBatch, timeLimit, maxBatches);
+        Timing objectiveTime = measure(c::objective, minBatch, timeLimit, maxBatches, warmup);
+        Timing derivativeTime = measure(c::derivative, minBatch, timeLimit, maxBatches, warmup);
         System.out.printf(Locale.ROOT, "  objective time     %s  (cpu %s)%n  derivative time    %s  (cpu %s)%n  derivative/objective %.3g  (cpu %.3g)%n",
                 time(objectiveTime.seconds()), time(objectiveTime.cpuSeconds()), time(derivativeTime.seconds()), time(derivativeTime.cpuSeconds()),
                 derivativeTime.seconds() / objectiveTime.seconds(), derivativeTime.cpuSeconds() / objectiveTime.cpuSeconds());
