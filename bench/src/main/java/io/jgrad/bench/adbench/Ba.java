@@ -52,7 +52,7 @@ public final class Ba {
         Tensor distortion = k1.mul(s).add(k2.mul(s.square())).add(1.0);     // L = 1 + k1 s + k2 s²
         Tensor e0 = w.mul(p0.mul(distortion).mul(f).add(u0).sub(fx));
         Tensor e1 = w.mul(p1.mul(distortion).mul(f).add(v0).sub(fy));
-        return Interim.stack(e0, e1);   // Tensor.stack(0, e0, e1)
+        return Tensor.stack(0, e0, e1);
     }
 
     public static Compiled compile(boolean rotating) {

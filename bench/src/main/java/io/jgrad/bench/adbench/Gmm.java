@@ -23,12 +23,12 @@ public final class Gmm {
     /** E as a traced (or eager) function of the three parameter tensors and the points. */
     public static Tensor objective(Tensor alphas, Tensor means, Tensor icf, Tensor x, double gamma, int m) {
         int k = alphas.shape()[0], d = means.shape()[1], n = x.shape()[0], icfSize = GmmInput.icfSize(d);
-        Tensor q = Interim.slice(icf, 1, 0, d);                    // icf.slice(1, 0, d): the log-diagonal [K, d]
-        Tensor l = Interim.slice(icf, 1, d, icfSize);              // the strictly lower part, column by column
+        Tensor q = icf.slice(1, 0, d);                             // the log-diagonal [K, d]
+        Tensor l = icf.slice(1, d, icfSize);                       // the strictly lower part, column by column
         Tensor sumQ = q.sum(1);                                    // Σ_j q_k[j] = log det Q_k, [K]
 
         // Q_k = diag(exp(q_k)) + L_k as [K, d·d] row-major: each entry gathers its icf element
-        Tensor gathered = Interim.indexSelect(icf, 1, qIndices(d));   // icf.indexSelect(1, ...)
+        Tensor gathered = icf.indexSelect(1, qIndices(d));
         Tensor qFlat = gathered.exp().mul(Tensor.of(diagonalMask(d))).add(gathered.mul(Tensor.of(lowerMask(d))));
 
         // ‖Q_k (x_i - μ_k)‖² for every i, k: Q_k x_i - Q_k μ_k, all components in one product
@@ -39,8 +39,8 @@ public final class Gmm {
 
         Tensor main = squaredNorms.mul(-0.5).add(alphas.add(sumQ));   // [n, K]
         Tensor prior = q.mul(2.0).exp().sum().add(l.square().sum()).mul(0.5 * gamma * gamma).sub(sumQ.sum().mul((double) m));
-        return Interim.logsumexp(main, 1).sum()
-                .sub(Interim.logsumexp(alphas, 0).mul((double) n))
+        return main.logsumexp(1).sum()
+                .sub(alphas.logsumexp(0).mul((double) n))
                 .add(prior)
                 .add(constant(d, k, n, gamma, m));
     }

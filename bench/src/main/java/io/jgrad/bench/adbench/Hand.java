@@ -31,7 +31,7 @@ public final class Hand {
         HandModel model = shape.model();
         int count = shape.correspondenceCount(), vertices = model.vertexCount(), bones = model.boneCount();
         Tensor[] th = new Tensor[HandInput.THETA_COUNT];
-        for (int i = 0; i < th.length; i++) th[i] = Interim.select(theta, 0, i);   // theta.select(0, i)
+        for (int i = 0; i < th.length; i++) th[i] = theta.select(0, i);
         Tensor zero = Tensor.scalar(0.0);
 
         // the pose's Euler angles per bone: (tx, tz, ty) = P[:, 3 + bone]; finger F's bones 2..4
@@ -53,7 +53,7 @@ public final class Hand {
             int parent = model.parents()[b];
             absolute[b] = parent < 0 ? relative : absolute[parent].matmul(relative);
             Tensor m = absolute[b].matmul(matrix4(model.inverseBaseAbsolutes(), b));
-            transforms.add(Interim.slice(m, 0, 0, 3));                               // m.slice(0, 0, 3): rows 0..2
+            transforms.add(m.slice(0, 0, 3));
         }
         // V[:, v] = Σ_b weight[b][v] · (M_b · base_h[:, v])[0..2], for the vertices the residuals read
         // (the others do not reach the residuals; ADBench's C++ skins all 544)
@@ -66,13 +66,13 @@ public final class Hand {
             for (int r = 0; r < 4; r++) base[r * used.length + u] = model.basePositions()[r * vertices + used[u]];
             for (int b = 0; b < bones; b++) weights[b * used.length + u] = model.weights()[b * vertices + used[u]];
         }
-        Tensor stacked = Interim.cat0(transforms.toArray(Tensor[]::new));            // Tensor.cat(0, ...): [3·bones, 4]
+        Tensor stacked = Tensor.cat(0, transforms.toArray(Tensor[]::new));           // [3·bones, 4]
         Tensor skinned = stacked.matmul(Tensor.of(base, 4, used.length)).reshape(bones, 3, used.length);
         Tensor v = skinned.mul(Tensor.of(weights, bones, 1, used.length)).sum(0);     // [3, used]
 
         // V ← G·V + P[:, 2]  (G's columns scaled by P[:, 1] = 1)
         Tensor g = globalIdentity ? Tensor.of(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, 3, 3) : rodrigues(th[0], th[1], th[2]);
-        v = g.mul(Tensor.of(1.0, 1.0, 1.0)).matmul(v).add(Interim.stack(th[3], th[4], th[5]).reshape(3, 1));
+        v = g.mul(Tensor.of(1.0, 1.0, 1.0)).matmul(v).add(Tensor.stack(0, th[3], th[4], th[5]).reshape(3, 1));
 
         Tensor vt = v.t();                                                          // [used, 3]
         int[][] at = new int[shape.complicated() ? 3 : 1][count];                   // each corner's row in vt
@@ -80,13 +80,13 @@ public final class Hand {
             for (int c = 0; c < at.length; c++) at[c][i] = column[corners[at.length * i + c]];
         Tensor target;
         if (!shape.complicated()) {
-            target = Interim.indexSelect(vt, 0, at[0]);                             // vt.indexSelect(0, idx): [N, 3]
+            target = vt.indexSelect(0, at[0]);
         } else {
             Tensor u = us.add(du);
-            Tensor u0 = Interim.select(u, 1, 0).reshape(count, 1), u1 = Interim.select(u, 1, 1).reshape(count, 1);
-            target = Interim.indexSelect(vt, 0, at[0]).mul(u0)
-                    .add(Interim.indexSelect(vt, 0, at[1]).mul(u1))
-                    .add(Interim.indexSelect(vt, 0, at[2]).mul(u0.add(u1).rsub(1.0)));
+            Tensor u0 = u.select(1, 0).reshape(count, 1), u1 = u.select(1, 1).reshape(count, 1);
+            target = vt.indexSelect(0, at[0]).mul(u0)
+                    .add(vt.indexSelect(0, at[1]).mul(u1))
+                    .add(vt.indexSelect(0, at[2]).mul(u0.add(u1).rsub(1.0)));
         }
         return points.sub(target).reshape(3 * count);
     }
@@ -101,7 +101,7 @@ public final class Hand {
     }
 
     private static Tensor matrix(Tensor... rowMajor9) {
-        return Interim.stack(rowMajor9).reshape(3, 3);                             // Tensor.stack(0, ...)
+        return Tensor.stack(0, rowMajor9).reshape(3, 3);
     }
 
     static Tensor rx(Tensor t) {

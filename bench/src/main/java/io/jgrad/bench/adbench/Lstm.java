@@ -22,22 +22,22 @@ public final class Lstm {
 
     public static Tensor loss(Tensor main, Tensor extra, Tensor state, Tensor sequence) {
         int layers = main.shape()[0] / 2, b = extra.shape()[1], c = sequence.shape()[0];
-        Tensor inWeight = Interim.select(extra, 0, 0), outWeight = Interim.select(extra, 0, 1), outBias = Interim.select(extra, 0, 2);
+        Tensor inWeight = extra.select(0, 0), outWeight = extra.select(0, 1), outBias = extra.select(0, 2);
         // per layer: the four gate blocks of the weight row 2i and the bias row 2i+1 (forget, ingate, outgate, change)
         Tensor[][] w = new Tensor[layers][4], bias = new Tensor[layers][4];
         Tensor[] hidden = new Tensor[layers], cell = new Tensor[layers];
         for (int i = 0; i < layers; i++) {
-            Tensor weightRow = Interim.select(main, 0, 2 * i), biasRow = Interim.select(main, 0, 2 * i + 1);
+            Tensor weightRow = main.select(0, 2 * i), biasRow = main.select(0, 2 * i + 1);
             for (int gate = 0; gate < 4; gate++) {
-                w[i][gate] = Interim.slice(weightRow, 0, gate * b, (gate + 1) * b);
-                bias[i][gate] = Interim.slice(biasRow, 0, gate * b, (gate + 1) * b);
+                w[i][gate] = weightRow.slice(0, gate * b, (gate + 1) * b);
+                bias[i][gate] = biasRow.slice(0, gate * b, (gate + 1) * b);
             }
-            hidden[i] = Interim.select(state, 0, 2 * i);
-            cell[i] = Interim.select(state, 0, 2 * i + 1);
+            hidden[i] = state.select(0, 2 * i);
+            cell[i] = state.select(0, 2 * i + 1);
         }
         Tensor total = null;
         for (int t = 0; t < c - 1; t++) {
-            Tensor y = Interim.select(sequence, 0, t).mul(inWeight);
+            Tensor y = sequence.select(0, t).mul(inWeight);
             for (int i = 0; i < layers; i++) {
                 Tensor f = y.mul(w[i][0]).add(bias[i][0]).sigmoid();          // forget: the input
                 Tensor g = hidden[i].mul(w[i][1]).add(bias[i][1]).sigmoid();  // in gate: the old hidden
@@ -49,7 +49,7 @@ public final class Lstm {
             }
             Tensor ypred = y.mul(outWeight).add(outBias);
             Tensor lse = ypred.exp().sum().add(2.0).log();                     // ADBench's "+ 2"
-            Tensor step = Interim.select(sequence, 0, t + 1).dot(ypred.sub(lse));
+            Tensor step = sequence.select(0, t + 1).dot(ypred.sub(lse));
             total = total == null ? step : total.add(step);
         }
         return total.mul(-1.0 / ((double) (c - 1) * b));
