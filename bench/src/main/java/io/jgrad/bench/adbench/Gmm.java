@@ -27,19 +27,17 @@ public final class Gmm {
         Tensor l = icf.slice(1, d, icfSize);                       // the strictly lower part, column by column
         Tensor sumQ = q.sum(1);                                    // Σ_j q_k[j] = log det Q_k, [K]
 
-        // Q_k = diag(exp(q_k)) + L_k as [K, d·d] row-major: each entry gathers its icf element
+        // Q_k = diag(exp(q_k)) + L_k as [K, d, d]: each entry gathers its icf element (exp on the diagonal, 0 above)
         Tensor gathered = icf.indexSelect(1, qIndices(d));
-        Tensor qFlat = gathered.exp().mul(Tensor.of(diagonalMask(d))).add(gathered.mul(Tensor.of(lowerMask(d))));
+        Tensor qMat = gathered.exp().mul(Tensor.of(diagonalMask(d))).add(gathered.mul(Tensor.of(lowerMask(d)))).reshape(k, d, d);
 
-        // ‖Q_k (x_i - μ_k)‖² for every i, k: Q_k x_i - Q_k μ_k, all components in one product
-        // [n, d]·[d, K·d] (TEMPORARY for the batched Q.matmul(x.t() - μ.unsqueeze(2)))
-        Tensor qx = x.matmul(qFlat.reshape(k * d, d).t());                       // [n, K·d]
-        Tensor qMu = qFlat.reshape(k, d, d).mul(means.reshape(k, 1, d)).sum(2);   // [K, d]
-        Tensor squaredNorms = qx.sub(qMu.reshape(k * d)).square().reshape(n, k, d).sum(2);   // [n, K]
+        // ‖Q_k (x_i - μ_k)‖² for every k, i: one batched product [K, d, d]·[K, d, n]
+        Tensor centred = x.t().sub(means.unsqueeze(2));                   // [K, d, n]
+        Tensor squaredNorms = qMat.matmul(centred).square().sum(1);         // [K, n]
 
-        Tensor main = squaredNorms.mul(-0.5).add(alphas.add(sumQ));   // [n, K]
+        Tensor main = squaredNorms.mul(-0.5).add(alphas.add(sumQ).unsqueeze(1));   // [K, n]
         Tensor prior = q.mul(2.0).exp().sum().add(l.square().sum()).mul(0.5 * gamma * gamma).sub(sumQ.sum().mul((double) m));
-        return main.logsumexp(1).sum()
+        return main.logsumexp(0).sum()
                 .sub(alphas.logsumexp(0).mul((double) n))
                 .add(prior)
                 .add(constant(d, k, n, gamma, m));
