@@ -83,7 +83,7 @@ final class VectorLowering {
         if (p.scalar[v]) return true;
         Node nd = p.node(v);
         if (nd.prim() == Prim.CONST && nd.isUniformConst()) return true;
-        if (e.arrayKind(v) != k) return false;
+        if (e.arrayKind(v) != k || acc.tables != null) return false;   // a gathered read: scalar
         int c = acc.flatForm(p.type(v))[var];
         return c == 0 || c == 1;
     }
@@ -118,10 +118,10 @@ final class VectorLowering {
             if (nd.prim() == Prim.SELECT && i == 0) {
                 // the condition: a comparison computed here, as a mask
                 if (p.isLeaf(a) || p.node(a).prim().family != Prim.Family.COMPARE) return false;
-                if (!supportsOp(a, e.argAccess(v, a, acc, nest), nest, k)) return false;
+                if (!supportsOp(a, e.argAccess(v, i, acc, nest), nest, k)) return false;
                 continue;
             }
-            if (!supports(a, e.argAccess(v, a, acc, nest), nest, k)) return false;
+            if (!supports(a, e.argAccess(v, i, acc, nest), nest, k)) return false;
         }
         return true;
     }
@@ -265,7 +265,7 @@ final class VectorLowering {
         } else {
             int[] f = acc.flatForm(p.type(v));
             e.pushArray(v);
-            nest.index(e.bufferOffset(v), f);
+            e.index.pushIndex(e.bufferOffset(v), acc, p.type(v), nest);   // with a slice's constant offset
             if (f[var] == 1) {
                 mv.visitMethodInsn(INVOKESTATIC, s.cls(), "fromArray", "(" + SPECIES + s.num().array + "I)" + s.type(), false);
             } else { // the same element for every lane: a broadcast along the innermost axis
@@ -280,20 +280,20 @@ final class VectorLowering {
         Node nd = e.plan().node(v);
         Num k = s.num();
         if (nd.prim() == Prim.SELECT) { // else.blend(then, cond)
-            value(nd.arg(2), e.argAccess(v, nd.arg(2), acc, nest), nest, s);
-            value(nd.arg(1), e.argAccess(v, nd.arg(1), acc, nest), nest, s);
-            op(nd.arg(0), e.argAccess(v, nd.arg(0), acc, nest), nest, s);
+            value(nd.arg(2), e.argAccess(v, 2, acc, nest), nest, s);
+            value(nd.arg(1), e.argAccess(v, 1, acc, nest), nest, s);
+            op(nd.arg(0), e.argAccess(v, 0, acc, nest), nest, s);
             mv.visitMethodInsn(INVOKEVIRTUAL, s.cls(), "blend", "(" + VECTOR + MASK + ")" + s.type(), false);
             return;
         }
         if (nd.prim().family == Prim.Family.COMPARE) { // a mask: NaN compares false, as the scalar branches
-            value(nd.arg(0), e.argAccess(v, nd.arg(0), acc, nest), nest, s);
+            value(nd.arg(0), e.argAccess(v, 0, acc, nest), nest, s);
             mv.visitFieldInsn(GETSTATIC, OPS, nd.prim().name(), COMPARISON);   // GT GE LT LE EQ: the same names
-            value(nd.arg(1), e.argAccess(v, nd.arg(1), acc, nest), nest, s);
+            value(nd.arg(1), e.argAccess(v, 1, acc, nest), nest, s);
             mv.visitMethodInsn(INVOKEVIRTUAL, s.cls(), "compare", "(" + COMPARISON + VECTOR + ")" + MASK, false);
             return;
         }
-        for (int i = 0; i < nd.arity(); i++) value(nd.arg(i), e.argAccess(v, nd.arg(i), acc, nest), nest, s);
+        for (int i = 0; i < nd.arity(); i++) value(nd.arg(i), e.argAccess(v, i, acc, nest), nest, s);
         switch (nd.prim()) {
             case NEG -> unaryMethod(s, "neg");
             case ABS -> unaryMethod(s, "abs");
