@@ -83,7 +83,7 @@ final class VectorLowering {
         if (p.scalar[v]) return true;
         Node nd = p.node(v);
         if (nd.prim() == Prim.CONST && nd.isUniformConst()) return true;
-        if (e.arrayKind(v) != k || acc.tables != null) return false;   // a gathered read: scalar
+        if (e.arrayKind(v) != k || acc.hasTables()) return false;   // a gathered read: scalar
         int c = acc.flatForm(p.type(v))[var];
         return c == 0 || c == 1;
     }
