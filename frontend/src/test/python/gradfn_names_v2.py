@@ -32,6 +32,7 @@ OPS = {
     "exp": ("t", torch.exp),
     "pow": ("t tc", lambda a, p: a ** p),
     "matmul": ("t t", torch.matmul),
+    "reshape": ("t s", lambda a, s: a.reshape(s)),
     "sumAxis": ("t i b?", lambda a, d, k=False: a.sum(d, keepdim=k)),
     "meanAxis": ("t i b?", lambda a, d, k=False: a.mean(d, keepdim=k)),
     "slice": ("t i i i", _slice),
@@ -94,12 +95,15 @@ rng = random.Random(10)
 cases = []
 
 
-def inp(name, shape, lo=-2.0, hi=2.0, rg=True, dtype="f32", values=None):
+def inp(name, shape, lo=-2.0, hi=2.0, rg=True, dtype="f32", values=None, eighths=False):
+    """Random values with two decimals (never -0.0, whose sign PyTorch's own kernels treat two ways),
+    or multiples of 1/8 (matmul: exact sums, so no summation order can change a printed digit)."""
     n = 1
     for d in shape:
         n *= d
     if values is None:
-        values = [round(rng.uniform(lo, hi), 2) for _ in range(n)]
+        step = 8 if eighths else 100
+        values = [round(rng.uniform(lo, hi) * step) / step + 0.0 for _ in range(n)]
     t = torch.tensor(values, dtype=DTYPES[dtype])
     exact = [float(v) for v in t.tolist()]  # exactly the dtype's values
     return {"name": name, "shape": shape, "data": exact, "requiresGrad": rg, "dtype": dtype}
@@ -182,12 +186,31 @@ add("flatten", [inp("x", x234)], [["y", "flatten", "x"]])
 add("flatten scalar", [inp("x", [])], [["y", "flatten", "x"]])
 add("flatten 1-D", [inp("x", [4])], [["y", "flatten", "x"]])
 add("flatten of a result", [inp("x", [4])], [["z", "exp", "x"], ["y", "flatten", "z"]])
+# reshape after a view: PyTorch views the data where its strides allow (ReshapeAliasBackward0), else copies (UnsafeViewBackward0)
+x354 = [3, 5, 4]
+for label, prog in [("slice axis 1 then flatten", [["v", "slice", "x", 1, 1, 3], ["y", "flatten", "v"]]),
+                    ("slice axis 1 then reshape [3,8]", [["v", "slice", "x", 1, 1, 3], ["y", "reshape", "v", [3, 8]]]),
+                    ("slice axis 0 then flatten", [["v", "slice", "x", 0, 1, 3], ["y", "flatten", "v"]]),
+                    ("slice whole axis then flatten", [["v", "slice", "x", 1, -9, 9], ["y", "flatten", "v"]]),
+                    ("transpose then flatten", [["v", "transpose", "x", 0, 1], ["y", "flatten", "v"]]),
+                    ("transpose then exp then flatten", [["v", "transpose", "x", 0, 1], ["w", "exp", "v"], ["y", "flatten", "w"]]),
+                    ("transpose twice then flatten", [["v", "transpose", "x", 0, 1], ["w", "transpose", "v", 1, 0], ["y", "flatten", "w"]]),
+                    ("permute then reshape", [["v", "permute", "x", [2, 0, 1]], ["y", "reshape", "v", [-1]]]),
+                    ("permute then unsqueeze then reshape", [["v", "permute", "x", [0, 2, 1]], ["w", "unsqueeze", "v", 0], ["y", "reshape", "w", [3, 4, 5]]]),
+                    ("select axis 1 then flatten", [["v", "select", "x", 1, 2], ["y", "flatten", "v"]]),
+                    ("select axis 0 then flatten", [["v", "select", "x", 0, 2], ["y", "flatten", "v"]]),
+                    ("expand then flatten", [["v", "slice", "x", 1, 0, 1], ["w", "expand", "v", [3, 2, 4]], ["y", "flatten", "w"]]),
+                    ("unsqueeze then squeeze then flatten", [["v", "unsqueeze", "x", 1], ["w", "squeeze", "v", 1], ["y", "flatten", "w"]]),
+                    ("slice plus contiguous then flatten", [["v", "slice", "x", 1, 1, 3], ["w", "add", "v", "v"], ["y", "flatten", "w"]]),
+                    ("transpose plus contiguous then flatten", [["v", "transpose", "x", 0, 2], ["c", "exp", "x"], ["u", "transpose", "c", 0, 2], ["w", "add", "v", "u"], ["y", "flatten", "w"]])]:
+    add(label, [inp("x", x354)], prog)
 # matmul, every rank
 for sa, sb in [([3, 4], [4, 5]), ([3, 4], [4]), ([4], [4, 5]), ([4], [4]), ([2, 3, 4], [2, 4, 5]),
                ([2, 3, 4], [4, 5]), ([2, 3, 4], [4]), ([4], [2, 4, 3]), ([3, 4], [2, 4, 5]),
                ([2, 1, 3, 4], [5, 4, 2]), ([1, 3, 4], [2, 4, 2])]:
     for ga, gb in [(True, True), (True, False), (False, True)]:  # PyTorch folds by which operand requires grad
-        add(f"matmul {sa} {sb} {ga} {gb}", [inp("a", sa, rg=ga), inp("b", sb, rg=gb)], [["y", "matmul", "a", "b"]])
+        add(f"matmul {sa} {sb} {ga} {gb}", [inp("a", sa, rg=ga, eighths=True), inp("b", sb, rg=gb, eighths=True)],
+            [["y", "matmul", "a", "b"]])
 # comparisons and selection
 for op in ["gt", "ge", "lt", "le", "eq", "ne"]:
     add(f"{op}", [inp("a", [4], values=[1.0, 2.0, 3.0, float("nan")]), inp("b", [4], values=[2.0, 2.0, 1.0, float("nan")])],

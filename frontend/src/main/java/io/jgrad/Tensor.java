@@ -4,7 +4,6 @@ import io.jgrad.ir.Composites;
 import io.jgrad.ir.Eval;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.DType;
-import java.util.Arrays;
 
 /**
  * A row-major tensor of any rank (rank 0 is a scalar) and dtype (F32 by default, F64, F16,
@@ -59,11 +58,12 @@ public final class Tensor {
     /** How this tensor was made (PyTorch's grad_fn); null for a leaf. */
     GradFn gradFn;
     /**
-     * True where PyTorch would hold this tensor as a transposed, non-contiguous view
-     * (after {@code t()} of a matrix). It only decides the name of {@code reshape}'s node,
-     * as in PyTorch: ReshapeAliasBackward0 for a view, UnsafeViewBackward0 for a copy.
+     * The strides PyTorch would give this tensor (null: contiguous), e.g. after {@code t()},
+     * a partial slice or an expand; the data here is always row-major. It only decides the name
+     * of {@code reshape}'s node, as in PyTorch: ReshapeAliasBackward0 where PyTorch can view
+     * the data, UnsafeViewBackward0 where it copies (see {@link Strides}).
      */
-    private boolean transposedLayout;
+    private int[] strides;
 
     // scratch of one backward pass (see Backward): the gradient gathered so far, an array of this dtype
     Object pending;
@@ -305,7 +305,7 @@ public final class Tensor {
     public Tensor detach() {
         if (traced != null) return TraceOps.unary("detach", this, Composites::detach);
         Tensor d = new Tensor(dtype, shape, data, version);
-        d.transposedLayout = transposedLayout;
+        d.strides = strides;
         return d;
     }
 
@@ -387,16 +387,16 @@ public final class Tensor {
 
     /**
      * How a result's layout follows PyTorch's: it only decides the name of a later
-     * {@code reshape}'s node (see {@link #transposedLayout}).
+     * {@code reshape}'s node (see {@link #strides}).
      */
     private enum Layout {
         /** A new contiguous tensor (reductions, matmul, softmax). */
         FRESH,
-        /** A view: the operand's data itself, same elements in the same order (reshape, t of a vector). */
+        /** A view: the operand's data itself, same elements in the same order (reshape, t of a vector); the op sets the strides. */
         VIEW,
-        /** Elementwise over one operand: as that operand. */
+        /** Elementwise over one operand: dense in the order of its strides (TensorIterator). */
         KEEP,
-        /** Elementwise over two: as PyTorch's TensorIterator, the first operand not broadcast decides. */
+        /** Elementwise over two: dense in the order TensorIterator picks from both operands' strides. */
         OPERANDS
     }
 
@@ -478,20 +478,23 @@ public final class Tensor {
             out = new Tensor(t.dtype(), shape, v);
         }
         out.type = t;
-        if (layout == Layout.VIEW) return out;
-        out.transposedLayout = switch (layout) {
-            case FRESH, VIEW -> false;
-            case KEEP -> a.transposedLayout;
-            case OPERANDS -> layoutOf(a, b, shape);
+        out.strides = switch (layout) {
+            case FRESH, VIEW -> null;
+            case KEEP -> Strides.elementwise(shape, new int[][] {a.shape}, new int[][] {a.strides});
+            case OPERANDS -> Strides.elementwise(shape, new int[][] {a.shape, b.shape}, new int[][] {a.strides, b.strides});
         };
         return out;
     }
 
-    /** The layout PyTorch's TensorIterator gives: the first operand not broadcast decides. */
-    private static boolean layoutOf(Tensor a, Tensor b, int[] s) {
-        if (!a.transposedLayout && !b.transposedLayout) return false;
-        if (Arrays.equals(a.shape, s)) return a.transposedLayout;
-        return Arrays.equals(b.shape, s) && b.transposedLayout;
+    /** A rule giving a view op's result's strides from its operand's shape and strides and its own shape. */
+    private interface StrideRule {
+        int[] of(int[] shape, int[] strides, int[] resultShape);
+    }
+
+    /** Sets the strides PyTorch gives the view {@code out} of this tensor (eager results only; see {@link Strides}). */
+    private Tensor strided(Tensor out, StrideRule rule) {
+        if (out.traced == null) out.strides = rule.of(shape, strides, out.shape);
+        return out;
     }
 
     /**
@@ -648,24 +651,24 @@ public final class Tensor {
     public Tensor t() {
         boolean view = shape.length < 2 || shape[0] == 1 || shape[1] == 1;
         Tensor out = unary("t", "TBackward0", Saves.NOTHING, view ? Layout.VIEW : Layout.FRESH, Composites::t);
-        if (traced == null) out.transposedLayout = view ? shape.length < 2 && transposedLayout : !transposedLayout;
-        return out;
+        return strided(out, (s, st, r) -> s.length < 2 ? st : Strides.permute(s, st, new int[] {1, 0}));
     }
 
     /**
      * The same data in another shape (one dimension may be -1, inferred). Shares the data, as
      * PyTorch's view does; the node is ReshapeAliasBackward0, or UnsafeViewBackward0 where
-     * PyTorch has to copy (a transposed matrix flattened).
+     * PyTorch has to copy (a transposed matrix or a partial slice flattened: {@link Strides#view}).
      */
     public Tensor reshape(int... shape) {
         Shapes.notNull("reshape", "shape", shape);
         Lowering.One f = (e, x) -> Composites.reshape(e, x, shape);
         if (traced != null) return TraceOps.unary("reshape", this, f);
         int[] s = io.jgrad.ir.Shapes.reshape("reshape", this.shape, shape);
-        boolean view = !transposedLayout || Arrays.equals(nonUnitDims(this.shape), nonUnitDims(s));
+        int[] viewStrides = Strides.view(this.shape, strides, s);
+        boolean view = viewStrides != null;
         Tensor out = unary("reshape", view ? "ReshapeAliasBackward0" : "UnsafeViewBackward0", Saves.NOTHING,
                 view ? Layout.VIEW : Layout.FRESH, f);
-        out.transposedLayout = view && transposedLayout;
+        out.strides = view ? Strides.normal(s, viewStrides) : null;
         return out;
     }
 
@@ -682,9 +685,9 @@ public final class Tensor {
     // PyTorch returns views; these are copies with the same values and gradients.
 
     /** {@code x[..., start:end, ...]} along axis: negative bounds count from the end, out-of-range bounds clamp (Python's). */
-    public Tensor slice(int axis, int start, int end) { return unary("slice", "SliceBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.slice(e, x, axis, start, end)); }
+    public Tensor slice(int axis, int start, int end) { return strided(unary("slice", "SliceBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.slice(e, x, axis, start, end)), Strides::slice); }
     /** {@code x[..., index, ...]}: removes the axis; index in [-size, size-1]. */
-    public Tensor select(int axis, int index) { return unary("select", "SelectBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.select(e, x, axis, index)); }
+    public Tensor select(int axis, int index) { return strided(unary("select", "SelectBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.select(e, x, axis, index)), (s, st, r) -> Strides.select(s, st, io.jgrad.ir.Shapes.axis("select", s, axis), r)); }
     /** The entries {@code indices} (each in [0, size-1], repeats allowed: their gradients add) along axis. */
     public Tensor indexSelect(int axis, int[] indices) {
         Shapes.notNull("indexSelect", "indices", indices);
@@ -696,22 +699,23 @@ public final class Tensor {
     /** torch.stack: one or more tensors of one shape and dtype, joined along a new axis. */
     public static Tensor stack(int axis, Tensor... tensors) { return many("stack", "StackBackward0", Saves.NOTHING, tensors, (e, xs) -> Composites.stack(e, axis, xs)); }
     /** A new axis of size 1 at axis in [-(rank+1), rank]. */
-    public Tensor unsqueeze(int axis) { return unary("unsqueeze", "UnsqueezeBackward0", Saves.NOTHING, Layout.KEEP, (e, x) -> Composites.unsqueeze(e, x, axis)); }
+    public Tensor unsqueeze(int axis) { return strided(unary("unsqueeze", "UnsqueezeBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.unsqueeze(e, x, axis)), (s, st, r) -> Strides.unsqueeze(s, st, io.jgrad.ir.Shapes.newAxis("unsqueeze", s, axis), r)); }
     /** Removes axis if its size is 1; otherwise the same values (still a SqueezeBackward1 node), as PyTorch. */
-    public Tensor squeeze(int axis) { return unary("squeeze", "SqueezeBackward1", Saves.NOTHING, Layout.KEEP, (e, x) -> Composites.squeeze(e, x, axis)); }
+    public Tensor squeeze(int axis) { return strided(unary("squeeze", "SqueezeBackward1", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.squeeze(e, x, axis)), (s, st, r) -> Strides.squeeze(s, st, io.jgrad.ir.Shapes.axis("squeeze", s, axis), r)); }
     /** Result axis i is this tensor's axis axes[i] (negative allowed, each axis once). */
     public Tensor permute(int... axes) {
         Shapes.notNull("permute", "axes", axes);
         int[] p = axes.clone();
-        return unary("permute", "PermuteBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.permute(e, x, p));
+        return strided(unary("permute", "PermuteBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.permute(e, x, p)),
+                (s, st, r) -> Strides.permute(s, st, io.jgrad.ir.Shapes.permute("permute", s, p)));
     }
     /** Swaps axes a and b (negative allowed). */
-    public Tensor transpose(int a, int b) { return unary("transpose", "TransposeBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.transpose(e, x, a, b)); }
+    public Tensor transpose(int a, int b) { return strided(unary("transpose", "TransposeBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.transpose(e, x, a, b)), (s, st, r) -> Strides.transpose(s, st, a, b)); }
     /** Broadcast to {@code shape} (NumPy rules; -1 keeps a size). */
     public Tensor expand(int... shape) {
         Shapes.notNull("expand", "shape", shape);
         int[] s = shape.clone();
-        return unary("expand", "ExpandBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.expand(e, x, s));
+        return strided(unary("expand", "ExpandBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.expand(e, x, s)), Strides::expand);
     }
 
     /** The n×n identity matrix, F32. */
@@ -815,8 +819,4 @@ public final class Tensor {
     public Tensor leakyRelu(double slope) { return unary("leakyRelu", "LeakyReluBackward0", Saves.SELF, Layout.KEEP, (e, x) -> Composites.leakyRelu(e, x, slope)); }
     /** x &gt; 0 ? x : α·(eˣ - 1); the gradient at 0 is α, as PyTorch. */
     public Tensor elu(double alpha) { return unary("elu", "EluBackward0", Saves.SELF, Layout.KEEP, (e, x) -> Composites.elu(e, x, alpha)); }
-
-    private static int[] nonUnitDims(int[] shape) {
-        return Arrays.stream(shape).filter(d -> d != 1).toArray();
-    }
 }

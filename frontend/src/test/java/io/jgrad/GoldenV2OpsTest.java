@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jgrad.golden.GoldenCase;
 import io.jgrad.runtime.DType;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -18,15 +15,11 @@ import org.junit.jupiter.api.TestFactory;
  * shared/golden/cases-v2 that is neither in golden-v2/ (issue 9's) nor a derivs_public case
  * (DerivsGoldenTest), copied into golden-v2-ops/. Eagerly every case, by the rule of its dtype
  * (float16 included). Compiled every case Grad.compile accepts, F32 and F64 through every entry
- * point; the others must be refused naming their dtypes.
- *
- * <p>Until codegen lowers the structural primitives (SLICE, PAD, GATHER, SCATTER_ADD, CONCAT,
- * DOT_GENERAL; issue 10's codegen part), a compiled case whose graph holds one is reported as
- * skipped, naming the primitive: the only failure accepted, and visible in the test report.
+ * point (slices, joins, gathers and batched contractions through codegen's lowering of SLICE,
+ * PAD, GATHER, SCATTER_ADD, CONCAT and DOT_GENERAL); the others must be refused naming their
+ * dtypes.
  */
 class GoldenV2OpsTest {
-    private static final Pattern NOT_LOWERED = Pattern.compile("^(slice|pad|gather|scatter_add|concat|dot_general): not lowered yet");
-
     static List<GoldenCase> cases() {
         return GoldenCase.loadAll("golden-v2-ops");
     }
@@ -51,24 +44,8 @@ class GoldenV2OpsTest {
                 GoldenV2Test.compileRefusesNamingTheDtypes(c);
                 return;
             }
-            skipIfNotLowered(c.name, () -> {
-                if (c.dtype == DType.F64) GoldenV2Test.runCompiled64(c);
-                else CompiledGoldenTest.runCompiled(c);
-            });
+            if (c.dtype == DType.F64) GoldenV2Test.runCompiled64(c);
+            else CompiledGoldenTest.runCompiled(c);
         }));
-    }
-
-    /**
-     * Runs a compiled check; if Grad.compile refuses because codegen does not lower one of the
-     * structural primitives yet, the test is aborted (reported as skipped) naming it.
-     */
-    static void skipIfNotLowered(String name, org.junit.jupiter.api.function.Executable run) throws Throwable {
-        try {
-            run.execute();
-        } catch (IllegalArgumentException e) {
-            Matcher m = NOT_LOWERED.matcher(String.valueOf(e.getMessage()));
-            if (!m.find()) throw e;
-            Assumptions.abort(name + ": codegen does not lower " + m.group(1) + " yet (issue 10's codegen part)");
-        }
     }
 }

@@ -37,7 +37,7 @@ class GradFnV2Test {
 
     @Test
     void fixtureIsThere() throws IOException {
-        assertEquals(122, load().size());
+        assertEquals(137, load().size());
     }
 
     @TestFactory

@@ -58,64 +58,34 @@ class RandomProgramTest {
         }
     }
 
-    /**
-     * Programs that also draw from API.md's "More operations" (issue 10), float32 and float64.
-     * Until codegen lowers SLICE, PAD, GATHER, SCATTER_ADD, CONCAT and DOT_GENERAL, a program
-     * whose graph holds one runs eager vs interpreter only (Grad.compile's "not lowered yet" is
-     * the only refusal accepted); the count is printed.
-     */
+    /** Programs that also draw from API.md's "More operations" (issue 10), float32 and float64. */
     @Test
     void moreOperationsAgree() {
         RandomPrograms gen = new RandomPrograms(SEED + 2, true);
-        int notCompiled = 0;
         for (int i = 0; i < PROGRAMS; i++) {
             RandomPrograms.Program p = gen.next();
             try {
-                if (!check(p, true)) notCompiled++;
+                check(p);
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("program " + i + " (seed " + (SEED + 2) + ", more ops) failed:\n" + p + "\n" + e.getMessage(), e);
             }
         }
-        System.out.println("RandomProgramTest.moreOperationsAgree: " + PROGRAMS + " programs, " + notCompiled
-                + " of them eager vs interpreter only (codegen does not lower their structural primitives yet)");
     }
 
     @Test
     void moreOperationsAgreeInFloat64() {
         RandomPrograms gen = new RandomPrograms(SEED + 3, true);
-        int notCompiled = 0;
         for (int i = 0; i < PROGRAMS; i++) {
             RandomPrograms.Program p = gen.next();
             try {
-                if (!check64(p, true)) notCompiled++;
+                check64(p);
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("F64 program " + i + " (seed " + (SEED + 3) + ", more ops) failed:\n" + p + "\n" + e.getMessage(), e);
             }
         }
-        System.out.println("RandomProgramTest.moreOperationsAgreeInFloat64: " + PROGRAMS + " programs, " + notCompiled
-                + " of them eager vs interpreter only (codegen does not lower their structural primitives yet)");
-    }
-
-    private static final java.util.regex.Pattern NOT_LOWERED =
-            java.util.regex.Pattern.compile("^(slice|pad|gather|scatter_add|concat|dot_general): not lowered yet");
-
-    /** The generated class, or null when {@code mayLackLowering} and codegen does not lower a structural primitive yet. */
-    private static io.jgrad.runtime.Compiled compile(Tracer.Lowered l, boolean mayLackLowering) {
-        try {
-            return io.jgrad.codegen.CodeGen.compile(new io.jgrad.codegen.CompileRequest(
-                    l.forward, l.vjp, l.valueAndGrad, l.names, l.shapes, l.requiresGrad, l.outputShape));
-        } catch (IllegalArgumentException e) {
-            if (mayLackLowering && NOT_LOWERED.matcher(String.valueOf(e.getMessage())).find()) return null;
-            throw e;
-        }
     }
 
     static void check64(RandomPrograms.Program p) {
-        check64(p, false);
-    }
-
-    /** False when the compiled part did not run (see {@link #compile}). */
-    static boolean check64(RandomPrograms.Program p, boolean mayLackLowering) {
         int n = p.inputs.length;
         double[][] x = new double[n][];
         for (int i = 0; i < n; i++) x[i] = widen(p.inputs[i]);
@@ -143,8 +113,8 @@ class RandomProgramTest {
             Tensor g = in[i].grad();
             close.check("grad x" + i, g == null ? new double[got[k].length] : g.toDoubleArray(), got[k++]);
         }
-        io.jgrad.runtime.Compiled f = compile(l, mayLackLowering);
-        if (f == null) return false;
+        io.jgrad.runtime.Compiled f = io.jgrad.codegen.CodeGen.compile(new io.jgrad.codegen.CompileRequest(
+                l.forward, l.vjp, l.valueAndGrad, l.names, l.shapes, l.requiresGrad, l.outputShape));
         assertEquals(io.jgrad.runtime.DType.F64, f.dtype());
         double[] compiledOut = new double[got[0].length];
         double[][] grads = new double[n][];
@@ -153,7 +123,6 @@ class RandomProgramTest {
         close.check("compiled value", got[0], compiledOut);
         k = 1;
         for (int i = 0; i < n; i++) if (p.requiresGrad[i]) close.check("compiled grad x" + i, got[k++], grads[i]);
-        return true;
     }
 
     private static double[] widen(float[] f) {
@@ -190,11 +159,6 @@ class RandomProgramTest {
     }
 
     static void check(RandomPrograms.Program p) {
-        check(p, false);
-    }
-
-    /** False when the compiled part did not run (see {@link #compile}). */
-    static boolean check(RandomPrograms.Program p, boolean mayLackLowering) {
         // eager
         Tensor[] in = new Tensor[p.inputs.length];
         for (int i = 0; i < in.length; i++) in[i] = Tensor.of(p.inputs[i], p.inputShapes[i]).requiresGrad(p.requiresGrad[i]);
@@ -232,8 +196,8 @@ class RandomProgramTest {
         }
 
         // compiled: the generated class against the interpreter of the very graphs it was made from
-        io.jgrad.runtime.Compiled f = compile(l, mayLackLowering);
-        if (f == null) return false;
+        io.jgrad.runtime.Compiled f = io.jgrad.codegen.CodeGen.compile(new io.jgrad.codegen.CompileRequest(
+                l.forward, l.vjp, l.valueAndGrad, l.names, l.shapes, l.requiresGrad, l.outputShape));
         float[] compiledOut = new float[got[0].length];
         float[][] grads = new float[p.inputs.length][];
         for (int i = 0; i < grads.length; i++) grads[i] = p.requiresGrad[i] ? new float[p.inputs[i].length] : null;
@@ -248,7 +212,6 @@ class RandomProgramTest {
             k = 1;
             for (int i = 0; i < grads.length; i++) if (p.requiresGrad[i]) close.check("compiled valueAndGrad x" + i, ref[k++], grads[i]);
         }
-        return true;
     }
 
     private interface Comparison { void check(String what, float[] expected, float[] got); }
