@@ -22,4 +22,16 @@ final class Lowering {
     interface Two {
         int emit(Emitter e, int x, int y);
     }
+
+    /** An op of any number of operands (cat, stack, where). */
+    @FunctionalInterface
+    interface Many {
+        int emit(Emitter e, int[] xs);
+    }
+
+    /** A creation op: no operand (eye, arange). */
+    @FunctionalInterface
+    interface None {
+        int emit(Emitter e);
+    }
 }

@@ -13,8 +13,10 @@ enum Saves {
     SELF,
     /** The result (exp, tanh, sigmoid, relu, sqrt, softmax: their VJPs are in terms of it). */
     RESULT,
-    /** Both operands (maximum, minimum). */
+    /** Both operands (maximum, minimum, atan2, pow of a tensor exponent; where: its condition and a). */
     BOTH,
+    /** The operand and the result (amax, amin, logsumexp, prod, std: their VJPs read both). */
+    SELF_RESULT,
     /** Each operand only if the other needs a gradient (mul, matmul: d(a·b)/da = b). */
     CROSS,
     /** a if b needs a gradient, and b always (div: PyTorch's DivBackward0 saves self only for other's gradient). */
@@ -24,16 +26,17 @@ enum Saves {
     Tensor first(Tensor a, Tensor b, Tensor out) {
         return switch (this) {
             case NOTHING, CONSTANTS -> null;
-            case SELF, BOTH -> a;
+            case SELF, BOTH, SELF_RESULT -> a;
             case RESULT -> out;
             case CROSS, DIVISOR -> b.requiresGrad ? a : null;
         };
     }
 
     /** The second saved tensor (null if none). */
-    Tensor second(Tensor a, Tensor b) {
+    Tensor second(Tensor a, Tensor b, Tensor out) {
         return switch (this) {
             case NOTHING, CONSTANTS, SELF, RESULT -> null;
+            case SELF_RESULT -> out;
             case BOTH, DIVISOR -> b;
             case CROSS -> a.requiresGrad ? b : null;
         };

@@ -4,7 +4,6 @@ import io.jgrad.ir.Composites;
 import io.jgrad.ir.Eval;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.DType;
-import java.util.Arrays;
 
 /**
  * A row-major tensor of any rank (rank 0 is a scalar) and dtype (F32 by default, F64, F16,
@@ -66,11 +65,12 @@ public final class Tensor {
     /** How this tensor was made (PyTorch's grad_fn); null for a leaf. */
     GradFn gradFn;
     /**
-     * True where PyTorch would hold this tensor as a transposed, non-contiguous view
-     * (after {@code t()} of a matrix). It only decides the name of {@code reshape}'s node,
-     * as in PyTorch: ReshapeAliasBackward0 for a view, UnsafeViewBackward0 for a copy.
+     * The strides PyTorch would give this tensor (null: contiguous), e.g. after {@code t()},
+     * a partial slice or an expand; the data here is always row-major. It only decides the name
+     * of {@code reshape}'s node, as in PyTorch: ReshapeAliasBackward0 where PyTorch can view
+     * the data, UnsafeViewBackward0 where it copies (see {@link Strides}).
      */
-    private boolean transposedLayout;
+    private int[] strides;
 
     // scratch of one backward pass (see Backward): the gradient gathered so far, an array of this dtype
     Object pending;
@@ -318,7 +318,7 @@ public final class Tensor {
     public Tensor detach() {
         if (traced != null) return TraceOps.unary("detach", this, Composites::detach);
         Tensor d = new Tensor(dtype, shape, shareData(), version);
-        d.transposedLayout = transposedLayout;
+        d.strides = strides;
         return d;
     }
 
@@ -436,16 +436,16 @@ public final class Tensor {
 
     /**
      * How a result's layout follows PyTorch's: it only decides the name of a later
-     * {@code reshape}'s node (see {@link #transposedLayout}).
+     * {@code reshape}'s node (see {@link #strides}).
      */
     private enum Layout {
         /** A new contiguous tensor (reductions, matmul, softmax). */
         FRESH,
-        /** A view: the operand's data itself, same elements in the same order (reshape, t of a vector). */
+        /** A view: the operand's data itself, same elements in the same order (reshape, t of a vector); the op sets the strides. */
         VIEW,
-        /** Elementwise over one operand: as that operand. */
+        /** Elementwise over one operand: dense in the order of its strides (TensorIterator). */
         KEEP,
-        /** Elementwise over two: as PyTorch's TensorIterator, the first operand not broadcast decides. */
+        /** Elementwise over two: dense in the order TensorIterator picks from both operands' strides. */
         OPERANDS
     }
 
@@ -456,7 +456,7 @@ public final class Tensor {
         int x = e.input(type(), data);
         int y = f.emit(e, x);
         Tensor out = result(e, y, this, null, layout);
-        if (requiresGrad && EagerThread.recording()) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
+        if (requiresGrad && out.dtype.isFloat() && EagerThread.recording()) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
         return out;
     }
 
@@ -468,7 +468,45 @@ public final class Tensor {
         int x = e.input(type(), data), y = e.input(o.type(), o.data);
         int z = f.emit(e, x, y);
         Tensor out = result(e, z, this, o, layout);
-        if ((requiresGrad || o.requiresGrad) && EagerThread.recording()) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
+        if ((requiresGrad || o.requiresGrad) && out.dtype.isFloat() && EagerThread.recording()) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
+        return out;
+    }
+
+    /**
+     * An op of any number of operands (cat, stack, where). {@code saves} sees the first two
+     * operands as {@code a} and {@code b}.
+     */
+    private static Tensor many(String op, String name, Saves saves, Tensor[] xs, Lowering.Many f) {
+        Shapes.notNull(op, "tensors", xs);
+        boolean traced = false, grad = false;
+        for (int i = 0; i < xs.length; i++) {
+            Shapes.notNull(op, "tensor " + i, xs[i]);
+            traced |= xs[i].traced != null;
+            grad |= xs[i].requiresGrad;
+        }
+        Tensor[] operands = xs.clone();
+        if (traced) return TraceOps.many(op, operands, f);
+        Eval e = new Eval();
+        int[] ids = new int[operands.length];
+        for (int i = 0; i < ids.length; i++) ids[i] = e.input(operands[i].type(), operands[i].data);
+        int y = f.emit(e, ids);
+        Tensor a = operands.length > 0 ? operands[0] : null, b = operands.length > 1 ? operands[1] : null;
+        Object v = e.value(y);
+        for (Tensor x : operands) if (v == x.data) v = Storage.copy(v);   // only views share data
+        Type t = e.type(y);
+        Tensor out = new Tensor(t.dtype(), t.isScalar() ? Shapes.SCALAR : t.shape(), v);
+        out.type = t;
+        if (grad && out.dtype.isFloat() && EagerThread.recording()) out.record(name, operands, saves, a, b, e, y);
+        return out;
+    }
+
+    /** A new tensor made from nothing (eye, arange): a leaf, computed by the lowering over an Eval. */
+    private static Tensor create(Lowering.None f) {
+        Eval e = new Eval();
+        int y = f.emit(e);
+        Type t = e.type(y);
+        Tensor out = new Tensor(t.dtype(), t.isScalar() ? Shapes.SCALAR : t.shape(), e.value(y));
+        out.type = t;
         return out;
     }
 
@@ -489,20 +527,23 @@ public final class Tensor {
             out = new Tensor(t.dtype(), shape, v);
         }
         out.type = t;
-        if (layout == Layout.VIEW) return out;
-        out.transposedLayout = switch (layout) {
-            case FRESH, VIEW -> false;
-            case KEEP -> a.transposedLayout;
-            case OPERANDS -> layoutOf(a, b, shape);
+        out.strides = switch (layout) {
+            case FRESH, VIEW -> null;
+            case KEEP -> Strides.elementwise(shape, new int[][] {a.shape}, new int[][] {a.strides});
+            case OPERANDS -> Strides.elementwise(shape, new int[][] {a.shape, b.shape}, new int[][] {a.strides, b.strides});
         };
         return out;
     }
 
-    /** The layout PyTorch's TensorIterator gives: the first operand not broadcast decides. */
-    private static boolean layoutOf(Tensor a, Tensor b, int[] s) {
-        if (!a.transposedLayout && !b.transposedLayout) return false;
-        if (Arrays.equals(a.shape, s)) return a.transposedLayout;
-        return Arrays.equals(b.shape, s) && b.transposedLayout;
+    /** A rule giving a view op's result's strides from its operand's shape and strides and its own shape. */
+    private interface StrideRule {
+        int[] of(int[] shape, int[] strides, int[] resultShape);
+    }
+
+    /** Sets the strides PyTorch gives the view {@code out} of this tensor (eager results only; see {@link Strides}). */
+    private Tensor strided(Tensor out, StrideRule rule) {
+        if (out.traced == null) out.strides = rule.of(shape, strides, out.shape);
+        return out;
     }
 
     /**
@@ -513,7 +554,7 @@ public final class Tensor {
     private void record(String name, Tensor[] operands, Saves saves, Tensor a, Tensor b, Eval e, int output) {
         for (int i = 0; i < operands.length; i++) if (!operands[i].requiresGrad) operands[i] = null;
         requiresGrad = true;
-        gradFn = new GradFn(name, operands, saves.first(a, b, this), saves.second(a, b), saves != Saves.NOTHING, e, output);
+        gradFn = new GradFn(name, operands, saves.first(a, b, this), saves.second(a, b, this), saves != Saves.NOTHING, e, output);
     }
 
     /** Marks this new tensor (a gradient made with history by {@code Grad.grad}) as made by {@code fn}. */
@@ -629,14 +670,20 @@ public final class Tensor {
     // ------------------------------------------------------------------ linear algebra and shape
 
     /**
-     * torch.matmul for 1-D and 2-D operands: [n,k]·[k,m] → [n,m] (MmBackward0),
-     * [n,k]·[k] → [n] (MvBackward0), [k]·[k,m] → [m] (SqueezeBackward3), [k]·[k] → [] (DotBackward0).
+     * torch.matmul for every rank: [n,k]·[k,m] → [n,m] (MmBackward0), [n,k]·[k] → [n]
+     * (MvBackward0), [k]·[k,m] → [m] (SqueezeBackward3), [k]·[k] → [] (DotBackward0); batched
+     * operands of any rank with broadcast batch dimensions, a 1-D operand promoted and its axis
+     * removed again (UnsafeViewBackward0; CloneBackward0 for a matrix times a batch, which
+     * PyTorch 1.13 computes transposed and copies).
      */
     public Tensor matmul(Tensor o) {
         Shapes.notNull("matmul", "other", o);
-        String name = shape.length == 2 ? (o.shape.length == 2 ? "MmBackward0" : "MvBackward0")
-                : (o.shape.length == 2 ? "SqueezeBackward3" : "DotBackward0");
-        return binary("matmul", name, Saves.CROSS, Layout.FRESH, o, Composites::matmul);
+        return binary("matmul", matmulName(shape.length, o.shape.length), Saves.CROSS, Layout.FRESH, o, Composites::matmul);
+    }
+
+    private static String matmulName(int a, int b) {
+        if (a <= 2 && b <= 2) return a == 2 ? (b == 2 ? "MmBackward0" : "MvBackward0") : (b == 2 ? "SqueezeBackward3" : "DotBackward0");
+        return a == 2 ? "CloneBackward0" : "UnsafeViewBackward0";
     }
 
     /** The dot product of two 1-D tensors of the same length: a scalar. */
@@ -653,28 +700,172 @@ public final class Tensor {
     public Tensor t() {
         boolean view = shape.length < 2 || shape[0] == 1 || shape[1] == 1;
         Tensor out = unary("t", "TBackward0", Saves.NOTHING, view ? Layout.VIEW : Layout.FRESH, Composites::t);
-        if (traced == null) out.transposedLayout = view ? shape.length < 2 && transposedLayout : !transposedLayout;
-        return out;
+        return strided(out, (s, st, r) -> s.length < 2 ? st : Strides.permute(s, st, new int[] {1, 0}));
     }
 
     /**
      * The same data in another shape (one dimension may be -1, inferred). Shares the data, as
      * PyTorch's view does; the node is ReshapeAliasBackward0, or UnsafeViewBackward0 where
-     * PyTorch has to copy (a transposed matrix flattened).
+     * PyTorch has to copy (a transposed matrix or a partial slice flattened: {@link Strides#view}).
      */
     public Tensor reshape(int... shape) {
         Shapes.notNull("reshape", "shape", shape);
         Lowering.One f = (e, x) -> Composites.reshape(e, x, shape);
         if (traced != null) return TraceOps.unary("reshape", this, f);
         int[] s = io.jgrad.ir.Shapes.reshape("reshape", this.shape, shape);
-        boolean view = !transposedLayout || Arrays.equals(nonUnitDims(this.shape), nonUnitDims(s));
+        int[] viewStrides = Strides.view(this.shape, strides, s);
+        boolean view = viewStrides != null;
         Tensor out = unary("reshape", view ? "ReshapeAliasBackward0" : "UnsafeViewBackward0", Saves.NOTHING,
                 view ? Layout.VIEW : Layout.FRESH, f);
-        out.transposedLayout = view && transposedLayout;
+        out.strides = view ? Strides.normal(s, viewStrides) : null;
         return out;
     }
 
-    private static int[] nonUnitDims(int[] shape) {
-        return Arrays.stream(shape).filter(d -> d != 1).toArray();
+    /** Reshaped to 1-D (a 0-dim tensor gives [1]); a 1-D tensor is returned itself, as PyTorch's flatten returns self. */
+    public Tensor flatten() {
+        return shape.length == 1 ? this : reshape(-1);
     }
+
+    // ================================================================== version 2: More operations
+    // Each is one line: PyTorch 1.13's grad_fn name, what it saves, the Composites lowering. The
+    // names and reprs are checked against PyTorch by GradFnV2Test (src/test/python/gradfn_names_v2.py).
+
+    // ------------------------------------------------------------------ indexing and structure
+    // PyTorch returns views; these are copies with the same values and gradients.
+
+    /** {@code x[..., start:end, ...]} along axis: negative bounds count from the end, out-of-range bounds clamp (Python's). */
+    public Tensor slice(int axis, int start, int end) { return strided(unary("slice", "SliceBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.slice(e, x, axis, start, end)), Strides::slice); }
+    /** {@code x[..., index, ...]}: removes the axis; index in [-size, size-1]. */
+    public Tensor select(int axis, int index) { return strided(unary("select", "SelectBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.select(e, x, axis, index)), (s, st, r) -> Strides.select(s, st, io.jgrad.ir.Shapes.axis("select", s, axis), r)); }
+    /** The entries {@code indices} (each in [0, size-1], repeats allowed: their gradients add) along axis. */
+    public Tensor indexSelect(int axis, int[] indices) {
+        Shapes.notNull("indexSelect", "indices", indices);
+        int[] ix = indices.clone();   // the caller may change the array later; the lowering (and a traced graph) keeps these
+        return unary("indexSelect", "IndexSelectBackward0", Saves.CONSTANTS, Layout.FRESH, (e, x) -> Composites.indexSelect(e, x, axis, ix));
+    }
+    /** torch.cat: one or more tensors of one dtype and rank, equal sizes except along axis. */
+    public static Tensor cat(int axis, Tensor... tensors) { return many("cat", "CatBackward0", Saves.NOTHING, tensors, (e, xs) -> Composites.cat(e, axis, xs)); }
+    /** torch.stack: one or more tensors of one shape and dtype, joined along a new axis. */
+    public static Tensor stack(int axis, Tensor... tensors) { return many("stack", "StackBackward0", Saves.NOTHING, tensors, (e, xs) -> Composites.stack(e, axis, xs)); }
+    /** A new axis of size 1 at axis in [-(rank+1), rank]. */
+    public Tensor unsqueeze(int axis) { return strided(unary("unsqueeze", "UnsqueezeBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.unsqueeze(e, x, axis)), (s, st, r) -> Strides.unsqueeze(s, st, io.jgrad.ir.Shapes.newAxis("unsqueeze", s, axis), r)); }
+    /** Removes axis if its size is 1; otherwise the same values (still a SqueezeBackward1 node), as PyTorch. */
+    public Tensor squeeze(int axis) { return strided(unary("squeeze", "SqueezeBackward1", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.squeeze(e, x, axis)), (s, st, r) -> Strides.squeeze(s, st, io.jgrad.ir.Shapes.axis("squeeze", s, axis), r)); }
+    /** Result axis i is this tensor's axis axes[i] (negative allowed, each axis once). */
+    public Tensor permute(int... axes) {
+        Shapes.notNull("permute", "axes", axes);
+        int[] p = axes.clone();
+        return strided(unary("permute", "PermuteBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.permute(e, x, p)),
+                (s, st, r) -> Strides.permute(s, st, io.jgrad.ir.Shapes.permute("permute", s, p)));
+    }
+    /** Swaps axes a and b (negative allowed). */
+    public Tensor transpose(int a, int b) { return strided(unary("transpose", "TransposeBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.transpose(e, x, a, b)), (s, st, r) -> Strides.transpose(s, st, a, b)); }
+    /** Broadcast to {@code shape} (NumPy rules; -1 keeps a size). */
+    public Tensor expand(int... shape) {
+        Shapes.notNull("expand", "shape", shape);
+        int[] s = shape.clone();
+        return strided(unary("expand", "ExpandBackward0", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.expand(e, x, s)), Strides::expand);
+    }
+
+    /** The n×n identity matrix, F32. */
+    public static Tensor eye(int n) { return create(e -> Composites.eye(e, n)); }
+    /** The n×n identity matrix of a float dtype. */
+    public static Tensor eye(DType dtype, int n) { return create(e -> Composites.eye(e, dtype, n)); }
+    /** [0, 1, ..., n-1], F32. */
+    public static Tensor arange(int n) { return create(e -> Composites.arange(e, n)); }
+    /** [0, 1, ..., n-1] of a float dtype. */
+    public static Tensor arange(DType dtype, int n) { return create(e -> Composites.arange(e, dtype, n)); }
+
+    // ------------------------------------------------------------------ comparisons and selection
+    // BOOL results: never require a gradient. Tensors broadcast and promote as add; a constant is
+    // converted to this tensor's dtype. NaN compares false, except ne (true).
+
+    public Tensor gt(Tensor o) { return binary("gt", null, Saves.NOTHING, Layout.FRESH, o, Composites::gt); }
+    public Tensor ge(Tensor o) { return binary("ge", null, Saves.NOTHING, Layout.FRESH, o, Composites::ge); }
+    public Tensor lt(Tensor o) { return binary("lt", null, Saves.NOTHING, Layout.FRESH, o, Composites::lt); }
+    public Tensor le(Tensor o) { return binary("le", null, Saves.NOTHING, Layout.FRESH, o, Composites::le); }
+    public Tensor eq(Tensor o) { return binary("eq", null, Saves.NOTHING, Layout.FRESH, o, Composites::eq); }
+    public Tensor ne(Tensor o) { return binary("ne", null, Saves.NOTHING, Layout.FRESH, o, Composites::ne); }
+    public Tensor gt(double c) { return unary("gt", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.gt(e, x, c)); }
+    public Tensor ge(double c) { return unary("ge", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.ge(e, x, c)); }
+    public Tensor lt(double c) { return unary("lt", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.lt(e, x, c)); }
+    public Tensor le(double c) { return unary("le", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.le(e, x, c)); }
+    public Tensor eq(double c) { return unary("eq", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.eq(e, x, c)); }
+    public Tensor ne(double c) { return unary("ne", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.ne(e, x, c)); }
+
+    /**
+     * {@code cond ? a : b} elementwise; cond must be BOOL; the three broadcast, a and b promote.
+     * The gradient flows to a and b by the mask: the unselected branch receives zeros, so an
+     * infinite partial inside it still gives NaN (0·inf), as PyTorch; guard that branch's input.
+     */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return many("where", "WhereBackward0", Saves.SELF, new Tensor[] {cond, a, b}, (e, xs) -> Composites.where(e, xs[0], xs[1], xs[2]));
+    }
+
+    // a float operand counts as x != 0; the result is BOOL
+    public Tensor logicalNot() { return unary("logicalNot", null, Saves.NOTHING, Layout.FRESH, Composites::logicalNot); }
+    public Tensor logicalAnd(Tensor o) { return binary("logicalAnd", null, Saves.NOTHING, Layout.FRESH, o, Composites::logicalAnd); }
+    public Tensor logicalOr(Tensor o) { return binary("logicalOr", null, Saves.NOTHING, Layout.FRESH, o, Composites::logicalOr); }
+
+    // ------------------------------------------------------------------ reductions
+    // axis may be negative; keepDim keeps the axis with size 1
+
+    public Tensor sum(int axis, boolean keepDim) { return unary("sum", "SumBackward1", Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.sum(e, x, axis, keepDim)); }
+    public Tensor mean(int axis, boolean keepDim) { return unary("mean", "MeanBackward1", Saves.CONSTANTS, Layout.FRESH, (e, x) -> Composites.mean(e, x, axis, keepDim)); }
+    /** The largest element (NaN if any is); ties share the gradient evenly. */
+    public Tensor amax() { return unary("amax", "AmaxBackward0", Saves.SELF_RESULT, Layout.FRESH, Composites::amax); }
+    public Tensor amax(int axis) { return amax(axis, false); }
+    public Tensor amax(int axis, boolean keepDim) { return unary("amax", "AmaxBackward0", Saves.SELF_RESULT, Layout.FRESH, (e, x) -> Composites.amax(e, x, axis, keepDim)); }
+    /** The smallest element (NaN if any is); ties share the gradient evenly. */
+    public Tensor amin() { return unary("amin", "AminBackward0", Saves.SELF_RESULT, Layout.FRESH, Composites::amin); }
+    public Tensor amin(int axis) { return amin(axis, false); }
+    public Tensor amin(int axis, boolean keepDim) { return unary("amin", "AminBackward0", Saves.SELF_RESULT, Layout.FRESH, (e, x) -> Composites.amin(e, x, axis, keepDim)); }
+    /** log Σ exp along axis, max-shifted (stable). */
+    public Tensor logsumexp(int axis) { return logsumexp(axis, false); }
+    public Tensor logsumexp(int axis, boolean keepDim) { return unary("logsumexp", "LogsumexpBackward0", Saves.SELF_RESULT, Layout.FRESH, (e, x) -> Composites.logsumexp(e, x, axis, keepDim)); }
+    /** The product of all elements; its gradient is exact with zeros in the input (PyTorch's). */
+    public Tensor prod() { return unary("prod", "ProdBackward0", Saves.SELF_RESULT, Layout.FRESH, Composites::prod); }
+    public Tensor prod(int axis) { return unary("prod", "ProdBackward1", Saves.SELF_RESULT, Layout.FRESH, (e, x) -> Composites.prod(e, x, axis)); }
+    /** Unbiased variance (correction 1) along axis, as torch.var: NaN for one element. */
+    public Tensor var(int axis) { return unary("var", "VarBackward0", Saves.SELF, Layout.FRESH, (e, x) -> Composites.var(e, x, axis)); }
+    /** Unbiased standard deviation along axis; gradient 0 where it is 0, as PyTorch. */
+    public Tensor std(int axis) { return unary("std", "StdBackward0", Saves.SELF_RESULT, Layout.FRESH, (e, x) -> Composites.std(e, x, axis)); }
+
+    // ------------------------------------------------------------------ elementwise functions
+
+    public Tensor tan() { return unary("tan", "TanBackward0", Saves.RESULT, Layout.KEEP, Composites::tan); }
+    public Tensor asin() { return unary("asin", "AsinBackward0", Saves.SELF, Layout.KEEP, Composites::asin); }
+    public Tensor acos() { return unary("acos", "AcosBackward0", Saves.SELF, Layout.KEEP, Composites::acos); }
+    public Tensor atan() { return unary("atan", "AtanBackward0", Saves.SELF, Layout.KEEP, Composites::atan); }
+    public Tensor sinh() { return unary("sinh", "SinhBackward0", Saves.SELF, Layout.KEEP, Composites::sinh); }
+    public Tensor cosh() { return unary("cosh", "CoshBackward0", Saves.SELF, Layout.KEEP, Composites::cosh); }
+    public Tensor expm1() { return unary("expm1", "Expm1Backward0", Saves.RESULT, Layout.KEEP, Composites::expm1); }
+    public Tensor log2() { return unary("log2", "Log2Backward0", Saves.SELF, Layout.KEEP, Composites::log2); }
+    public Tensor log10() { return unary("log10", "Log10Backward0", Saves.SELF, Layout.KEEP, Composites::log10); }
+    public Tensor reciprocal() { return unary("reciprocal", "ReciprocalBackward0", Saves.RESULT, Layout.KEEP, Composites::reciprocal); }
+    public Tensor rsqrt() { return unary("rsqrt", "RsqrtBackward0", Saves.RESULT, Layout.KEEP, Composites::rsqrt); }
+    public Tensor erf() { return unary("erf", "ErfBackward0", Saves.SELF, Layout.KEEP, Composites::erf); }
+    public Tensor erfc() { return unary("erfc", "ErfcBackward0", Saves.SELF, Layout.KEEP, Composites::erfc); }
+    /** -1, 0 or 1 (sign of ±0 and NaN is 0); zero gradient. */
+    public Tensor sign() { return unary("sign", "SignBackward0", Saves.NOTHING, Layout.KEEP, Composites::sign); }
+    /** Zero gradient. */
+    public Tensor floor() { return unary("floor", "FloorBackward0", Saves.NOTHING, Layout.KEEP, Composites::floor); }
+    /** Zero gradient. */
+    public Tensor ceil() { return unary("ceil", "CeilBackward0", Saves.NOTHING, Layout.KEEP, Composites::ceil); }
+    /** Half to even (torch.round); zero gradient. */
+    public Tensor round() { return unary("round", "RoundBackward0", Saves.NOTHING, Layout.KEEP, Composites::round); }
+    /** atan2(this, o): this is y, o is x (torch.atan2); broadcasts; at the origin the value is 0 and both gradients NaN, as PyTorch. */
+    public Tensor atan2(Tensor o) { return binary("atan2", "Atan2Backward0", Saves.BOTH, Layout.OPERANDS, o, Composites::atan2); }
+    /** this ** exponent elementwise, broadcasting; gradient to both; at a zero base PyTorch's choice: both gradients 0 (0**0 = 1). */
+    public Tensor pow(Tensor exponent) { return binary("pow", "PowBackward1", Saves.BOTH, Layout.OPERANDS, exponent, Composites::powTensor); }
+    /** log σ(x), computed without overflow; gradient 1/2 at 0. */
+    public Tensor logSigmoid() { return unary("logSigmoid", "LogSigmoidBackward0", Saves.SELF, Layout.KEEP, Composites::logSigmoid); }
+    /** x·σ(x). */
+    public Tensor silu() { return unary("silu", "SiluBackward0", Saves.SELF, Layout.KEEP, Composites::silu); }
+    /** The exact (erf) form x·Φ(x). */
+    public Tensor gelu() { return unary("gelu", "GeluBackward0", Saves.SELF, Layout.KEEP, Composites::gelu); }
+    /** x &gt; 0 ? x : slope·x; the gradient at 0 is slope, as PyTorch. */
+    public Tensor leakyRelu(double slope) { return unary("leakyRelu", "LeakyReluBackward0", Saves.SELF, Layout.KEEP, (e, x) -> Composites.leakyRelu(e, x, slope)); }
+    /** x &gt; 0 ? x : α·(eˣ - 1); the gradient at 0 is α, as PyTorch. */
+    public Tensor elu(double alpha) { return unary("elu", "EluBackward0", Saves.SELF, Layout.KEEP, (e, x) -> Composites.elu(e, x, alpha)); }
 }

@@ -28,6 +28,14 @@ final class TraceOps {
         return trace.result(checked(() -> f.emit(trace.builder, x, y)));
     }
 
+    /** {@code f} applied to {@code xs} (at least one traced), recorded in their trace. */
+    static Tensor many(String op, Tensor[] xs, Lowering.Many f) {
+        Trace trace = Trace.of(op, xs);
+        int[] ids = new int[xs.length];
+        for (int i = 0; i < xs.length; i++) ids[i] = trace.valueOf(xs[i]);
+        return trace.result(checked(() -> f.emit(trace.builder, ids)));
+    }
+
     private interface Check<T> { T run(); }
 
     /** Runs a shape check or an emission; a shape error gets the user's source line appended. */

@@ -69,7 +69,7 @@ class GoldenV2Test {
         for (String name : c.gradInputs()) c.checkGrad(name, inputs.get(name).grad());
     }
 
-    private static void compileRefusesNamingTheDtypes(GoldenCase c) {
+    static void compileRefusesNamingTheDtypes(GoldenCase c) {
         Set<DType> involved = EnumSet.of(c.outputDType);
         for (GoldenCase.Input in : c.inputs) involved.add(in.dtype());
         String m = assertThrows(IllegalArgumentException.class, () -> CompiledGoldenTest.compile(c)).getMessage();

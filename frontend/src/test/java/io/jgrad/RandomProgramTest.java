@@ -58,6 +58,33 @@ class RandomProgramTest {
         }
     }
 
+    /** Programs that also draw from API.md's "More operations" (issue 10), float32 and float64. */
+    @Test
+    void moreOperationsAgree() {
+        RandomPrograms gen = new RandomPrograms(SEED + 2, true);
+        for (int i = 0; i < PROGRAMS; i++) {
+            RandomPrograms.Program p = gen.next();
+            try {
+                check(p);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("program " + i + " (seed " + (SEED + 2) + ", more ops) failed:\n" + p + "\n" + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Test
+    void moreOperationsAgreeInFloat64() {
+        RandomPrograms gen = new RandomPrograms(SEED + 3, true);
+        for (int i = 0; i < PROGRAMS; i++) {
+            RandomPrograms.Program p = gen.next();
+            try {
+                check64(p);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("F64 program " + i + " (seed " + (SEED + 3) + ", more ops) failed:\n" + p + "\n" + e.getMessage(), e);
+            }
+        }
+    }
+
     static void check64(RandomPrograms.Program p) {
         int n = p.inputs.length;
         double[][] x = new double[n][];

@@ -68,9 +68,16 @@ final class RandomPrograms {
     private static final int[][] SHAPES = {{}, {3}, {4}, {2, 3}, {3, 1}, {1, 4}, {3, 4}, {4, 3}};
 
     private final Random rnd;
+    /** Half the steps also draw from API.md's "More operations" (issue 10). */
+    private final boolean moreOps;
 
     RandomPrograms(long seed) {
+        this(seed, false);
+    }
+
+    RandomPrograms(long seed, boolean moreOps) {
         rnd = new Random(seed);
+        this.moreOps = moreOps;
     }
 
     Program next() {
@@ -100,6 +107,7 @@ final class RandomPrograms {
         // prefer recent values so programs are chains, not forests of dead code
         int a = rnd.nextInt(3) == 0 ? rnd.nextInt(shapes.size()) : last;
         int[] sa = shapes.get(a);
+        if (moreOps && rnd.nextBoolean() && RandomMoreOps.step(rnd, p, shapes, a)) return;
         for (int attempt = 0; attempt < 20; attempt++) {
             int kind = rnd.nextInt(10);
             if (kind <= 3) { unary(p, shapes, a); return; }
@@ -112,7 +120,7 @@ final class RandomPrograms {
             if (kind == 8) {
                 int b = rnd.nextInt(shapes.size());
                 int[] sb = shapes.get(b);
-                if (sa.length >= 1 && sb.length >= 1 && sa[sa.length - 1] == sb[0]) { matmul(p, shapes, a, b); return; }
+                if (sa.length >= 1 && sb.length >= 1 && sa.length <= 2 && sb.length <= 2 && sa[sa.length - 1] == sb[0]) { matmul(p, shapes, a, b); return; }
                 continue;
             }
             if (kind == 9) { structural(p, shapes, a); return; }
@@ -120,7 +128,7 @@ final class RandomPrograms {
         unary(p, shapes, a);
     }
 
-    private void add(Program p, List<int[]> shapes, int[] shape, String text, Step step) {
+    static void add(Program p, List<int[]> shapes, int[] shape, String text, Step step) {
         p.steps.add(step);
         p.text.add(text);
         shapes.add(shape);
@@ -208,7 +216,7 @@ final class RandomPrograms {
         add(p, shapes, shape, "v" + a + ".reshape(" + Arrays.toString(to) + ")", pl -> pl.get(a).reshape(to));
     }
 
-    private static boolean broadcastable(int[] a, int[] b) {
+    static boolean broadcastable(int[] a, int[] b) {
         try {
             io.jgrad.ir.Shapes.broadcast("gen", a, b);
             return true;

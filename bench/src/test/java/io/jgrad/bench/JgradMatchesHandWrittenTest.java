@@ -128,6 +128,29 @@ class JgradMatchesHandWrittenTest {
         for (int p = 0; p < 4; p++) close("compiled d/d" + names[p], expected[p], grads[p]);
     }
 
+    /** The LSTM workload (LstmBench's shape, and a small one): gates sliced from one matmul of cat(x_t, h). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"3x4x2x5", "32x16x64x128"})
+    void lstm(String shape) {
+        io.jgrad.bench.data.LstmData d = io.jgrad.bench.data.LstmData.of(shape);
+        float[] gW = new float[d.W.length], gb = new float[d.b.length];
+        float loss = new io.jgrad.bench.handwritten.Lstm(d.batch, d.steps, d.in, d.hidden).valueAndGrad(d.W, d.b, d.X, d.Y, gW, gb);
+
+        Tensor W = Eager.param(d.W, d.in + d.hidden, 4 * d.hidden), b = Eager.param(d.b, 4 * d.hidden);
+        Tensor eager = Models.lstm(W, b, Tensor.of(d.X, d.steps, d.batch, d.in), Tensor.of(d.Y, d.batch, d.hidden));
+        eager.backward();
+        close("eager loss", new float[] {loss}, new float[] {eager.item()});
+        close("eager d/dW", gW, W.grad().toArray());
+        close("eager d/db", gb, b.grad().toArray());
+
+        Compiled fn = Compile.lstm(d);
+        float[][] grads = {new float[d.W.length], new float[d.b.length], null, null};
+        float value = fn.valueAndGrad(new float[][] {d.W, d.b, d.X, d.Y}, grads);
+        close("compiled loss", new float[] {loss}, new float[] {value});
+        close("compiled d/dW", gW, grads[0]);
+        close("compiled d/db", gb, grads[1]);
+    }
+
     @Test
     void tanhRecurrence() {
         RecurrenceData d = new RecurrenceData(1000);

@@ -50,22 +50,22 @@ final class BodyEmitter {
 
     private final ClassGen main;
     /** The class the current chunk goes to: the main class, or this body's open chunk class once the main class is full. */
-    private ClassGen cg;
+    ClassGen cg;
     private ClassGen open;
     private int openFrom;
-    private final Plan p;
+    final Plan p;
     private final String name;
     private final List<ClassGen.Method> chunks = new ArrayList<>();
     /** What the driver in the main class calls: the chunks there, then the driver of each chunk class. */
     private final List<ClassGen.Method> top = new ArrayList<>();
 
-    private MethodVisitor mv;
+    MethodVisitor mv;
     private SizeCounter counter;
-    private int nextLocal;
-    private final int[] local;
+    int nextLocal;
+    final int[] local;
     private final int[] arrayLocal;
     private final int[] gradLocal;
-    private final List<Integer> chunkValues = new ArrayList<>();
+    final List<Integer> chunkValues = new ArrayList<>();
     private final int[] spill;
     /** Values in spill slots, the one whose last reader comes first on top: freed as the chunks pass it. */
     private final PriorityQueue<Integer> spilled;
@@ -75,7 +75,10 @@ final class BodyEmitter {
     private final List<ArrayDeque<Integer>> freeSlots = List.of(new ArrayDeque<>(), new ArrayDeque<>());
     private final int[] slotCount = new int[Num.values().length];
     /** Set while emitting a loop body or a branch: no local may be assigned there. */
-    private boolean sealed;
+    boolean sealed;
+
+    final IndexLowering index = new IndexLowering(this);
+    private final ContractionLowering contraction = new ContractionLowering(this);
 
     BodyEmitter(ClassGen cg, Plan p, String name) {
         this.main = cg;
@@ -84,7 +87,9 @@ final class BodyEmitter {
         this.name = name;
         this.local = new int[p.n];
         this.arrayLocal = new int[p.n];
-        this.gradLocal = new int[p.g.outputCount()];
+        int grads = 0;
+        for (int a : p.gradInput) grads = Math.max(grads, a + 1);
+        this.gradLocal = new int[grads];
         this.spill = new int[p.n];
         Arrays.fill(spill, -1);
         Arrays.fill(local, -1);
@@ -103,7 +108,7 @@ final class BodyEmitter {
         List<Plan.Stmt> stmts = p.stmts;
         for (int s = 0; s < stmts.size(); s++) {
             statement(stmts.get(s));
-            if (s + 1 < stmts.size() && offset() > CHUNK_BYTES) {
+            if (s + 1 < stmts.size() && offset() > p.chunkBytes) {
                 endChunk(s, false);
                 startChunk();
             }
@@ -125,7 +130,7 @@ final class BodyEmitter {
         startChunk();
         for (int s = 0; s < p.splitAt; s++) {
             statement(stmts.get(s));
-            if (s + 1 < p.splitAt && offset() > CHUNK_BYTES) {
+            if (s + 1 < p.splitAt && offset() > p.chunkBytes) {
                 endChunk(s, false);
                 startChunk();
             }
@@ -137,7 +142,7 @@ final class BodyEmitter {
         startChunk();
         for (int s = p.splitAt; s < stmts.size(); s++) {
             statement(stmts.get(s));
-            if (s + 1 < stmts.size() && offset() > CHUNK_BYTES) {
+            if (s + 1 < stmts.size() && offset() > p.chunkBytes) {
                 endChunk(s, false);
                 startChunk();
             }
@@ -149,7 +154,7 @@ final class BodyEmitter {
 
     // ---------------------------------------------------------------- chunks
 
-    private void startChunk() {
+    void startChunk() {
         String method = name + "$" + chunks.size();
         if (open == null && main.hasRoomForChunk(method)) cg = main;
         else if (open != null && open.hasRoomForChunk(method)) cg = open;
@@ -168,11 +173,11 @@ final class BodyEmitter {
         loaded.clear();
     }
 
-    private int offset() {
+    int offset() {
         return counter.bytes();
     }
 
-    private void endChunk(int lastStmt, boolean last) {
+    void endChunk(int lastStmt, boolean last) {
         // Chunks are cut between statements; one statement's loop nest cannot be split. Fail
         // loudly rather than emit a method HotSpot would leave interpreted (30-40x slower).
         if (offset() > JIT_METHOD_LIMIT) {
@@ -275,12 +280,14 @@ final class BodyEmitter {
         switch (st.kind()) {
             case SCALAR -> scalarStatement(v);
             case KERNEL -> {
-                switch (p.node(v).prim().family) {
+                if (!index.emptyKernel(v, false)) switch (p.node(v).prim().family) {
                     case REDUCE -> reduceKernel(v, false);
                     case MATMUL -> matmulKernel(v, false);
                     case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
+                    case SCATTER -> index.scatterKernel(v, false);
+                    case CONCAT -> index.concatKernel(v);
+                    case CONTRACT -> contraction.kernel(v, false);
                     case LEAF -> throw new IllegalStateException("a leaf has no kernel: " + p.node(v));
-                    case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(p.node(v).prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
                 }
             }
             case COPY -> elementwiseKernel(v, false, outputArray(st.output()));
@@ -289,7 +296,7 @@ final class BodyEmitter {
                 Target t = outputArray(st.output());
                 t.prepare();
                 t.pushArray();
-                mv.visitInsn(ICONST_0);
+                iconst(p.storeElement == null ? 0 : p.storeElement[st.output()]);
                 pushScalar(v);
                 toArray(v, t.kind());
                 mv.visitInsn(t.kind().astore);
@@ -300,8 +307,14 @@ final class BodyEmitter {
     private void scalarStatement(int v) {
         Node nd = p.node(v);
         if (p.hasKernel(v)) {
-            if (nd.prim() == Prim.MATMUL) matmulKernel(v, true);
-            else reduceKernel(v, true);
+            if (!index.emptyKernel(v, true)) switch (nd.prim().family) {
+                case MATMUL -> matmulKernel(v, true);
+                case REDUCE -> reduceKernel(v, true);
+                case SHAPE -> index.pointKernel(v);
+                case SCATTER -> index.scatterKernel(v, true);
+                case CONTRACT -> contraction.kernel(v, true);
+                case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, CONCAT -> throw new IllegalStateException("no one-element kernel: " + nd);
+            }
             return;
         }
         for (int a : nd.args()) prepareScalar(a);
@@ -312,7 +325,7 @@ final class BodyEmitter {
                 pushScalar(nd.arg(0));
                 reduceOp(nd.prim(), num(v));
             }
-            case MATMUL -> {
+            case MATMUL, CONTRACT -> {   // one product of one term: -0.0 + a·b
                 Num k = num(v);
                 k.constant(mv, -0.0);
                 pushScalar(nd.arg(0));
@@ -320,9 +333,9 @@ final class BodyEmitter {
                 mv.visitInsn(k.mul);
                 mv.visitInsn(k.add);
             }
-            case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expand(v, null, null);
+            case SCATTER -> index.scalarScatter(v);
+            case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE, CONCAT -> expand(v, null, null);
             case LEAF -> throw new IllegalStateException("a leaf is not a scalar statement: " + nd);
-            case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
         }
         sealed = false;
         int l = newLocal(v);
@@ -334,7 +347,7 @@ final class BodyEmitter {
     // ---------------------------------------------------------------- kernels
 
     /** Where a kernel stores: its own planned buffer, or output k's array. */
-    private final class Target {
+    final class Target {
         final int node;
         final int output;
 
@@ -359,24 +372,21 @@ final class BodyEmitter {
         }
     }
 
-    private Target ownBuffer(int v) { return new Target(v, p.destOutput[v]); }
+    Target ownBuffer(int v) { return new Target(v, p.destOutput[v]); }
 
     private Target outputArray(int k) { return new Target(-1, k); }
 
-    private final List<int[]> forms = new ArrayList<>();
-    private final List<Integer> leaves = new ArrayList<>();
+    final List<int[]> forms = new ArrayList<>();
+    final List<Integer> leaves = new ArrayList<>();
 
-    private void collect(int v) {
+    void collect(int v) {
         forms.clear();
         leaves.clear();
-        int fail = p.walkKernel(v, (leaf, acc) -> {
-            leaves.add(leaf);
-            if (p.isBuffer(leaf)) forms.add(acc.flatForm(p.type(leaf)));
-        });
+        int fail = p.walkKernel(v, index.collector);
         if (fail >= 0) throw new AssertionError("unplanned reshape operand %" + fail);
     }
 
-    private void prepareLeaves() {
+    void prepareLeaves() {
         for (int leaf : leaves) {
             if (p.scalar[leaf]) prepareScalar(leaf);
             else if (p.isBuffer(leaf)) prepareArray(leaf);
@@ -434,7 +444,7 @@ final class BodyEmitter {
         int[] store = reducedStoreForm(v, reduced);
         collect(v);
         forms.add(store);
-        Access id = identity(rank);
+        Access id = IndexLowering.identity(rank);
         Target t = toLocal ? null : ownBuffer(v);
         prepareLeaves();
         if (t != null) t.prepare();
@@ -528,12 +538,6 @@ final class BodyEmitter {
         return store;
     }
 
-    private static Access identity(int rank) {
-        int[] vars = new int[rank];
-        for (int a = 0; a < rank; a++) vars[a] = a;
-        return Access.axes(rank, vars);
-    }
-
     /**
      * A sum, each output in locals, in {@link Summation}'s order: the kept axes loop outermost
      * (in axis order), then the outer reduced axes (their partial sums fed one at a time to a
@@ -550,7 +554,7 @@ final class BodyEmitter {
         int[] store = reducedStoreForm(v, reduced);
         collect(v);
         forms.add(store);
-        Access id = identity(rank);
+        Access id = IndexLowering.identity(rank);
         Target t = toLocal ? null : ownBuffer(v);
         prepareLeaves();
         if (t != null) t.prepare();
@@ -639,7 +643,7 @@ final class BodyEmitter {
      * (pushed by {@code term}, at the loop index plus {@link Nest#delta}) is emitted five times.
      * All in the sum's kind {@code nk}: float and double sums add in the same order.
      */
-    private void innerSum(Nest nest, int g, int e, int stackOff, int into, Num nk, Runnable term) {
+    void innerSum(Nest nest, int g, int e, int stackOff, int into, Num nk, Runnable term) {
         int var = nest.local[g];
         int main = e & ~3;
         int accs = main > 0 ? 4 : 1; // under 4 terms all go to a0, and (a0 + -0) + (-0 + -0) is a0
@@ -761,7 +765,7 @@ final class BodyEmitter {
         int[] store = reducedStoreForm(v, reduced);
         collect(v);
         forms.add(store);
-        Access id = identity(rank);
+        Access id = IndexLowering.identity(rank);
         Target t = ownBuffer(v);
         prepareLeaves();
         t.prepare();
@@ -789,7 +793,7 @@ final class BodyEmitter {
      * sum. {@code perTerm} runs once per q (a matmul hoists a(i, q) there), {@code term} pushes
      * lane j's term q.
      */
-    private void lanes(int v, Nest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term) {
+    void lanes(int v, Nest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term) {
         int vars = store.length;
         int lanes = 1;
         int[] laneForm = new int[vars], outerForm = new int[vars];
@@ -976,7 +980,7 @@ final class BodyEmitter {
      * adjacent variables are merged into one loop when every array access is contiguous
      * across them, so a plain elementwise chain is a single flat counted loop.
      */
-    private final class Nest {
+    final class Nest {
         final int[] varExt;     // variable -> extent
         final int[] group;      // variable -> group, -1 for extent 1
         final int[] last;       // group -> its innermost variable
@@ -1099,25 +1103,23 @@ final class BodyEmitter {
     // ---------------------------------------------------------------- expressions
 
     /** Pushes v at the element the access denotes: float, or int 0/1 for a bool. */
-    private void value(int v, Access acc, Nest nest) {
+    void value(int v, Access acc, Nest nest) {
         if (p.isLeaf(v)) readLeaf(v, acc, nest);
         else expand(v, acc, nest);
     }
 
-    private Access argAccess(int v, int arg, Access acc, Nest nest) {
-        if (p.scalar[arg]) return acc;
-        Access a = Access.ofArg(p.node(v), p.type(v), p.type(arg), acc, nest.varExt, p.isBuffer(arg));
-        if (a == null) throw new AssertionError("unplanned reshape operand %" + arg);
-        return a;
+    /** The access of operand i of v, given v's. */
+    Access argAccess(int v, int i, Access acc, Nest nest) {
+        return index.argAccess(v, i, acc, nest);
     }
 
-    private void expand(int v, Access acc, Nest nest) {
+    void expand(int v, Access acc, Nest nest) {
         Node nd = p.node(v);
         switch (nd.prim().family) {
             case UNARY, BINARY -> {
                 boolean widen = inDouble(nd.prim()) && num(v) == Num.F32;
                 for (int i = 0; i < nd.arity(); i++) {
-                    value(nd.arg(i), argAccess(v, nd.arg(i), acc, nest), nest);
+                    value(nd.arg(i), argAccess(v, i, acc, nest), nest);
                     if (widen) mv.visitInsn(F2D);   // exact: the rule runs in double, rounded once after
                 }
                 arithmetic(nd);
@@ -1133,20 +1135,20 @@ final class BodyEmitter {
             }
             case SELECT -> {
                 Label no = new Label(), done = new Label();
-                condition(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest, no);
-                value(nd.arg(1), argAccess(v, nd.arg(1), acc, nest), nest);
+                condition(nd.arg(0), argAccess(v, 0, acc, nest), nest, no);
+                value(nd.arg(1), argAccess(v, 1, acc, nest), nest);
                 mv.visitJumpInsn(GOTO, done);
                 mv.visitLabel(no);
-                value(nd.arg(2), argAccess(v, nd.arg(2), acc, nest), nest);
+                value(nd.arg(2), argAccess(v, 2, acc, nest), nest);
                 mv.visitLabel(done);
             }
-            case SHAPE -> value(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest);
+            case SHAPE -> index.shape(v, acc, nest);
+            case CONCAT -> index.concat(v, acc, nest);
             case CONVERT -> {
-                value(nd.arg(0), argAccess(v, nd.arg(0), acc, nest), nest);
+                value(nd.arg(0), argAccess(v, 0, acc, nest), nest);
                 convert(nd.arg(0), v);
             }
-            case LEAF, REDUCE, MATMUL -> throw new AssertionError(nd + " is always stored, never fused");
-            case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
+            case LEAF, REDUCE, MATMUL, SCATTER, CONTRACT -> throw new AssertionError(nd + " is always stored, never fused");
         }
     }
 
@@ -1164,8 +1166,8 @@ final class BodyEmitter {
     /** Evaluates a comparison's operands and jumps to {@code no} when it is false. */
     private void compare(int c, Access acc, Nest nest, Label no) {
         Node nd = p.node(c);
-        value(nd.arg(0), argAccess(c, nd.arg(0), acc, nest), nest);
-        value(nd.arg(1), argAccess(c, nd.arg(1), acc, nest), nest);
+        value(nd.arg(0), argAccess(c, 0, acc, nest), nest);
+        value(nd.arg(1), argAccess(c, 1, acc, nest), nest);
         // As javac compiles them: NaN makes every comparison false (xcmpl gives -1, xcmpg 1).
         // {compare instruction, jump-if-false}; a switch expression, so a new primitive must be listed
         Num k = num(nd.arg(0));
@@ -1177,9 +1179,8 @@ final class BodyEmitter {
             case EQ -> new int[] {k.cmpl, IFNE};
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, STOP_GRADIENT, CONVERT,
                  ADD, SUB, MUL, DIV, MAX, MIN, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL,
-                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, ATAN2, POWER ->
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, ATAN2, POWER, SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL ->
                     throw new IllegalStateException("not a comparison: " + nd);
-            case SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
         };
         mv.visitInsn(insns[0]);
         mv.visitJumpInsn(insns[1], no);
@@ -1223,9 +1224,9 @@ final class BodyEmitter {
             case ROUND -> doubleRule("java/lang/Math", "rint", 1, k);   // half to even, as torch.round
             case ATAN2 -> doubleRule("java/lang/Math", "atan2", 2, k);   // operand 0 is y, as torch.atan2
             case POWER -> doubleRule("java/lang/Math", "pow", 2, k);
-            case INPUT, CONST, CONVERT, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL ->
+            case INPUT, CONST, CONVERT, GT, GE, LT, LE, EQ, SELECT, BROADCAST, RESHAPE, TRANSPOSE, REDUCE_SUM, REDUCE_MAX, MATMUL,
+                 SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL ->
                     throw new AssertionError(nd.prim() + " is not elementwise arithmetic");
-            case SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
         };
         assert done;
     }
@@ -1321,7 +1322,7 @@ final class BodyEmitter {
             return;
         }
         pushArray(v);
-        nest.index(bufferOffset(v), acc.flatForm(p.type(v)));
+        index.pushIndex(bufferOffset(v), acc, p.type(v), nest);
         Num arr = arrayKind(v);
         mv.visitInsn(arr.aload);
         fromArray(v, arr);
@@ -1333,21 +1334,21 @@ final class BodyEmitter {
         else Num.of(c.type().dtype()).constant(mv, d);
     }
 
-    private boolean isBool(int v) { return p.type(v).dtype() == DType.BOOL; }
+    boolean isBool(int v) { return p.type(v).dtype() == DType.BOOL; }
 
     /** The JVM kind of a float value (not for a bool, which is an int). */
-    private Num num(int v) { return Num.of(p.type(v).dtype()); }
+    Num num(int v) { return Num.of(p.type(v).dtype()); }
 
     /** A new local for value v: one slot for a float or a bool, two for a double. */
-    private int newLocal(int v) {
+    int newLocal(int v) {
         int l = nextLocal;
         nextLocal += isBool(v) ? 1 : num(v).slots;
         return l;
     }
 
-    private void load(int v, int l) { mv.visitVarInsn(isBool(v) ? ILOAD : num(v).load, l); }
+    void load(int v, int l) { mv.visitVarInsn(isBool(v) ? ILOAD : num(v).load, l); }
 
-    private void store(int v, int l) { mv.visitVarInsn(isBool(v) ? ISTORE : num(v).store, l); }
+    void store(int v, int l) { mv.visitVarInsn(isBool(v) ? ISTORE : num(v).store, l); }
 
     /**
      * The element kind of the array a buffer v is read from: the function's dtype for an
@@ -1361,12 +1362,12 @@ final class BodyEmitter {
     }
 
     /** Pushes the workspace region of kind {@code kind}: the body's float[] or double[] parameter. */
-    private void workspace(Num kind) {
+    void workspace(Num kind) {
         mv.visitVarInsn(ALOAD, kind == Num.F64 ? P_WSD : P_WSF);
     }
 
     /** Value v on the stack, made ready to store in an array of kind arr: a bool becomes 0/1; a float value is of that kind already. */
-    private void toArray(int v, Num arr) {
+    void toArray(int v, Num arr) {
         if (isBool(v)) mv.visitInsn(arr.fromInt);
         else if (num(v) != arr) throw new AssertionError("%" + v + " (" + p.type(v) + ") stored in a " + arr.array + " array");
     }
@@ -1384,7 +1385,7 @@ final class BodyEmitter {
     // ---------------------------------------------------------------- values and arrays
 
     /** Makes a one-element value available in a local before any loop or branch reads it. */
-    private void prepareScalar(int v) {
+    void prepareScalar(int v) {
         int c = p.canon[v];
         Node nd = p.node(c);
         if (nd.prim() == Prim.CONST || local[c] >= 0) return;
@@ -1415,7 +1416,7 @@ final class BodyEmitter {
         loaded.add(c);
     }
 
-    private void pushScalar(int v) {
+    void pushScalar(int v) {
         int c = p.canon[v];
         Node nd = p.node(c);
         if (nd.prim() == Prim.CONST) {
@@ -1442,16 +1443,17 @@ final class BodyEmitter {
         }
     }
 
-    /** The local holding grads[i] for output k, loaded once per chunk. */
+    /** The local holding grads[i] for output k, loaded once per chunk (outputs stored into one array share it). */
     private int gradArray(int k) {
-        if (gradLocal[k] >= 0) return gradLocal[k];
+        int a = p.gradInput[k];
+        if (gradLocal[a] >= 0) return gradLocal[a];
         if (sealed) throw new AssertionError("load of grads array inside a loop");
         mv.visitVarInsn(ALOAD, P_GRADS);
-        iconst(p.gradInput[k]);
+        iconst(a);
         mv.visitInsn(AALOAD);
         int l = nextLocal++;
         mv.visitVarInsn(ASTORE, l);
-        gradLocal[k] = l;
+        gradLocal[a] = l;
         return l;
     }
 
@@ -1479,7 +1481,7 @@ final class BodyEmitter {
 
     // ---------------------------------------------------------------- constants
 
-    private void iconst(int i) {
+    void iconst(int i) {
         if (i >= -1 && i <= 5) mv.visitInsn(ICONST_0 + i);
         else if (i >= Byte.MIN_VALUE && i <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, i);
         else if (i >= Short.MIN_VALUE && i <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, i);

@@ -8,6 +8,7 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +185,19 @@ final class ClassGen {
      */
     String constantField(Node c) {
         return constantFields.computeIfAbsent(new ConstKey(c), key -> field("k", arrays.computeIfAbsent(key, ConstKey::array), constantKind(c).array));
+    }
+
+    private final Map<TableKey, String> tableFields = new HashMap<>();
+
+    /** An index table compared by content: forward, vjp and valueAndGrad share one field per table. */
+    private record TableKey(int[] t) {
+        @Override public boolean equals(Object o) { return o instanceof TableKey k && Arrays.equals(k.t, t); }
+        @Override public int hashCode() { return Arrays.hashCode(t); }
+    }
+
+    /** The static field holding an index table (a gather's indices, composed with the slices and gathers around it): an {@code int[]}. */
+    String tableField(int[] table) {
+        return tableFields.computeIfAbsent(new TableKey(table), key -> field("k", key.t, "[I"));
     }
 
     /**

@@ -52,6 +52,9 @@ final class Plan {
     /** Receives every leaf a kernel reads, with the access it reads it through. */
     interface LeafSink {
         void leaf(int node, Access access);
+
+        /** A coordinate form a guard tests (a pad's or a concatenation's): loops merge only where it stays exact. */
+        default void guard(int[] form) {}
     }
 
     final Graph g;
@@ -80,6 +83,19 @@ final class Plan {
     final int passFrom;
     final boolean[] dependent;
     int splitAt = -1;
+    /**
+     * Per output k, the element of its array a one-element output k >= 1 is stored into (STORE);
+     * null: element 0. The Jacobian's fused rows store row r of a one-element block at element r
+     * of that block (DerivedCode), so the body writes the caller's blocks directly.
+     */
+    int[] storeElement;
+    /**
+     * Where BodyEmitter ends a chunk method: past this many bytecode bytes, after a statement.
+     * The default leaves room for any one statement under HotSpot's 8,000-byte compile limit;
+     * a body of one-element values and small loops (the Jacobian's fused rows) may use more,
+     * so that fewer values are spilled between chunks.
+     */
+    int chunkBytes = BodyEmitter.CHUNK_BYTES;
     /** Index of the last statement reading each value; stmts.size() for the returned value. */
     final int[] lastUse;
     /** The function's dtype: a bool is stored in its region. */
@@ -147,22 +163,21 @@ final class Plan {
         return nd.prim() == Prim.INPUT || (nd.prim() == Prim.CONST && !nd.isUniformConst()) || mat[v];
     }
 
-    /** A primitive that only re-indexes (or passes through) its operand's elements. */
-    private static boolean isView(Prim p) {
+    /** A primitive that only re-indexes (or passes through) its operands' elements: index arithmetic in its consumer's loop. */
+    static boolean isView(Prim p) {
         return switch (p) {
-            case BROADCAST, RESHAPE, TRANSPOSE, STOP_GRADIENT -> true;
+            case BROADCAST, RESHAPE, TRANSPOSE, STOP_GRADIENT, SLICE, PAD, GATHER, CONCAT -> true;
             case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, POW, CONVERT,
                  ADD, SUB, MUL, DIV, MAX, MIN, GT, GE, LT, LE, EQ, SELECT, REDUCE_SUM, REDUCE_MAX, MATMUL,
-                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, ATAN2, POWER -> false;
-            case SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL -> throw new IllegalArgumentException(p.text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
+                 EXPM1, SINH, COSH, LOG2, LOG10, ERF, ERFC, FLOOR, ROUND, ATAN2, POWER, SCATTER_ADD, DOT_GENERAL -> false;
         };
     }
 
     private boolean cheapView(int v) {
         Node nd = g.node(v);
         if (!isView(nd.prim())) return false;
-        int a = nd.arg(0);
-        return isLeaf(a) || cheapView(a);
+        for (int a : nd.args()) if (!isLeaf(a) && !cheapView(a)) return false;
+        return true;
     }
 
     /** A matmul's right operand is read once per row of the result: it must cost a load. */
@@ -180,15 +195,16 @@ final class Plan {
             Prim p = nd.prim();
             scalar[v] = nd.type().size() == 1;
             canon[v] = v;
-            if (scalar[v] && isView(p)) canon[v] = canon[nd.arg(0)];
+            // a one-element view of a one-element value is that value (a slice or a gather of a tensor is not)
+            if (scalar[v] && isView(p) && nd.arity() == 1 && scalar[nd.arg(0)]) canon[v] = canon[nd.arg(0)];
             if (scalar[v] || p == Prim.INPUT || p == Prim.CONST) continue;
-            if (isOutput[v] || p.family == Prim.Family.REDUCE || p == Prim.MATMUL) mat[v] = true;
+            if (isOutput[v] || p.family == Prim.Family.REDUCE || p == Prim.MATMUL || p == Prim.SCATTER_ADD || p == Prim.DOT_GENERAL) mat[v] = true;
             else if (uses[v] > 1 && !cheapView(v)) mat[v] = true;
             if (p == Prim.MATMUL && !cheapRight(nd.arg(1))) mat[nd.arg(1)] = true;
             // A sum unrolls its operand's expression four times: store one too large for that.
             if (p == Prim.REDUCE_SUM && !isLeaf(nd.arg(0)) && fusedSize[nd.arg(0)] > BodyEmitter.UNROLL_CAP) mat[nd.arg(0)] = true;
             if (!mat[v]) {
-                int size = 1;
+                int size = p == Prim.CONCAT ? nd.arity() : 1;   // a concatenation tests its coordinate per operand
                 for (int a : nd.args()) if (!isLeaf(a)) size += fusedSize[a];
                 fusedSize[v] = size;
                 if (size > FUSE_CAP) mat[v] = true;
@@ -202,6 +218,7 @@ final class Plan {
             if (!hasKernel(v)) continue;
             int fail = walkKernel(v, (leaf, acc) -> {});
             if (fail >= 0) {
+                if (mat[fail]) throw new IllegalStateException("no access reaches an operand of %" + fail + " in the kernel of %" + v);
                 mat[fail] = true;
                 return true;
             }
@@ -209,12 +226,17 @@ final class Plan {
         return false;
     }
 
-    /** v is computed by a loop nest: a stored tensor, or a one-element reduction or matmul of a tensor. */
+    /**
+     * v is computed by a loop nest: a stored tensor, or a one-element value of a tensor (a
+     * reduction, a product, a scatter, or a slice or gather read at one point).
+     */
     boolean hasKernel(int v) {
         Node nd = g.node(v);
         if (nd.prim() == Prim.INPUT || nd.prim() == Prim.CONST) return false;
         if (!scalar[v]) return mat[v];
-        return canon[v] == v && (nd.prim().family == Prim.Family.REDUCE || nd.prim() == Prim.MATMUL) && !scalar[nd.arg(0)];
+        if (canon[v] != v) return false;
+        for (int a : nd.args()) if (!scalar[a]) return true;
+        return false;
     }
 
     /** The extents of the loop variables of v's kernel. */
@@ -223,8 +245,9 @@ final class Plan {
         return switch (nd.prim().family) {
             case REDUCE -> type(nd.arg(0)).shape();
             case MATMUL -> new int[] {type(nd.arg(0)).dim(0), type(nd.arg(0)).dim(1), type(nd.arg(1)).dim(1)};
-            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> type(v).shape();
-            case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
+            case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE, CONCAT -> type(v).shape();
+            case SCATTER -> type(nd.arg(0)).shape();
+            case CONTRACT -> ContractionLowering.extents(this, v);
         };
     }
 
@@ -241,8 +264,39 @@ final class Plan {
                 yield r >= 0 ? r : walk(nd.arg(1), Access.axes(3, 1, 2), ext, sink);
             }
             case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expand(v, Access.axes(ext.length, vars), ext, sink);
-            case SCATTER, CONCAT, CONTRACT -> throw new IllegalArgumentException(nd.prim().text + ": not lowered yet");   // PLACEHOLDER (opsir): the codegen engineer lowers the issue-10 primitives
+            case SCATTER -> walk(nd.arg(0), Access.axes(ext.length, vars), ext, sink);
+            case CONCAT -> { // one loop nest per operand, over its own shape (IndexLowering.concatKernel)
+                for (int i = 0; i < nd.arity(); i++) {
+                    int a = nd.arg(i);
+                    int[] ae = type(a).shape();
+                    int r = walk(a, IndexLowering.identity(ae.length), ae, sink);
+                    if (r >= 0) yield r;
+                }
+                yield -1;
+            }
+            case CONTRACT -> {
+                for (int i = 0; i < 2; i++) {
+                    int a = nd.arg(i);
+                    Access direct = ContractionLowering.direct(this, v, i);
+                    int r = direct != null ? walk(a, direct, ext, sink)
+                            : walk(a, ContractionLowering.copyAccess(this, v, i), ContractionLowering.copyExtents(this, v, i), sink);
+                    if (r >= 0) yield r;
+                }
+                yield -1;
+            }
         };
+    }
+
+    /** Where operand i of a CONCAT starts along its axis. */
+    int concatOffset(Node nd, int i) {
+        int axis = nd.ints()[0], off = 0;
+        for (int j = 0; j < i; j++) off += type(nd.arg(j)).dim(axis);
+        return off;
+    }
+
+    /** A one-element value or a splat constant: read without an index, so any access reaches it. */
+    boolean constantEverywhere(int v) {
+        return scalar[v] || (g.node(v).prim() == Prim.CONST && g.node(v).isUniformConst());
     }
 
     int walk(int v, Access acc, int[] ext, LeafSink sink) {
@@ -255,10 +309,13 @@ final class Plan {
 
     private int expand(int v, Access acc, int[] ext, LeafSink sink) {
         Node nd = g.node(v);
+        if (nd.prim() == Prim.PAD || nd.prim() == Prim.CONCAT) sink.guard(acc.coords[nd.ints()[0]]);
         for (int i = 0; i < nd.arity(); i++) {
             int a = nd.arg(i);
-            Access aa = scalar[a] ? acc : Access.ofArg(nd, type(v), type(a), acc, ext, isBuffer(a));
-            if (aa == null) return a;
+            Access aa = constantEverywhere(a) ? acc : Access.ofArg(nd, type(v), type(a), acc, ext, isBuffer(a), nd.prim() == Prim.CONCAT ? concatOffset(nd, i) : 0);
+            // a reshape nothing can follow: its operand gets a buffer; if it has one (a reshape of a
+            // gathered coordinate), the reshape itself does
+            if (aa == null) return isLeaf(a) ? v : a;
             int r = walk(a, aa, ext, sink);
             if (r >= 0) return r;
         }
@@ -438,6 +495,7 @@ final class Plan {
     int scratchFloats(int v) {
         Node nd = g.node(v);
         if (!hasKernel(v)) return 0;
+        if (nd.prim() == Prim.DOT_GENERAL) return ContractionLowering.scratch(this, v);
         if (nd.prim() == Prim.MATMUL) {
             int k = type(nd.arg(0)).dim(1), cols = type(nd.arg(1)).dim(1);
             if (cols == 1) return k > Summation.BLOCK ? Cascade.depth(k) : 0;

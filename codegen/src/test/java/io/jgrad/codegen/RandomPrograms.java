@@ -161,6 +161,11 @@ final class RandomPrograms {
             pool.add(conversion());
             return;
         }
+        if (rnd.nextInt(5) == 0) {
+            int v = indexing();
+            if (v >= 0) pool.add(v);
+            return;
+        }
         int r = rnd.nextInt(100);
         int v;
         if (r < 22) {
@@ -254,6 +259,76 @@ final class RandomPrograms {
         }
         int c = b.convert(x, DType.BOOL);   // x != 0, NaN true
         return rnd.nextBoolean() ? b.convert(c, dtype) : b.select(c, x, b.unary(Prim.NEG, x));
+    }
+
+    /**
+     * The issue-10 structure primitives: slice, pad, gather, scatter_add, concat (of 1 to 5
+     * operands, the same value twice among them at times), dot_general (batch and contracted
+     * axes in random orders on both sides). -1 when x has rank 0 (nothing to index).
+     */
+    private int indexing() {
+        int x = pick();
+        Type t = b.type(x);
+        if (t.rank() == 0) return -1;
+        int axis = rnd.nextInt(t.rank()), n = t.dim(axis);
+        switch (rnd.nextInt(6)) {
+            case 0 -> {
+                int start = rnd.nextInt(n), end = start + 1 + rnd.nextInt(n - start);
+                return b.slice(x, axis, start, end);
+            }
+            case 1 -> {
+                return b.pad(x, axis, rnd.nextInt(3), rnd.nextInt(3));
+            }
+            case 2 -> {
+                int[] idx = new int[1 + rnd.nextInt(5)];
+                for (int i = 0; i < idx.length; i++) idx[i] = rnd.nextInt(n);
+                return b.gather(x, axis, idx);
+            }
+            case 3 -> {
+                int size = 1 + rnd.nextInt(4);
+                int[] idx = new int[n];
+                for (int i = 0; i < n; i++) idx[i] = rnd.nextInt(size);
+                return b.scatterAdd(x, axis, size, idx);
+            }
+            case 4 -> {
+                int[] xs = new int[1 + rnd.nextInt(5)];
+                for (int i = 0; i < xs.length; i++) {
+                    if (i == 0 || rnd.nextInt(3) == 0) { xs[i] = x; continue; }
+                    int[] s = t.shape();
+                    s[axis] = 1 + rnd.nextInt(3);
+                    xs[i] = coerce(pick(), s);
+                }
+                return b.concat(axis, xs);
+            }
+            default -> {
+                return dotGeneral(x);
+            }
+        }
+    }
+
+    private int dotGeneral(int x) {
+        Type t = b.type(x);
+        List<Integer> batch = new ArrayList<>(), contract = new ArrayList<>();
+        for (int a = 0; a < t.rank(); a++) {
+            int role = rnd.nextInt(3);
+            if (role == 0) batch.add(a);
+            else if (role == 1) contract.add(a);
+        }
+        java.util.Collections.shuffle(batch, rnd);
+        java.util.Collections.shuffle(contract, rnd);
+        int fy = rnd.nextInt(3);
+        int rank = batch.size() + contract.size() + fy;
+        List<Integer> pos = new ArrayList<>();
+        for (int a = 0; a < rank; a++) pos.add(a);
+        java.util.Collections.shuffle(pos, rnd);
+        int[] ys = new int[rank];
+        int[] lb = new int[batch.size()], rb = new int[batch.size()], lc = new int[contract.size()], rc = new int[contract.size()];
+        int k = 0;
+        for (int i = 0; i < lb.length; i++) { lb[i] = batch.get(i); rb[i] = pos.get(k++); ys[rb[i]] = t.dim(lb[i]); }
+        for (int i = 0; i < lc.length; i++) { lc[i] = contract.get(i); rc[i] = pos.get(k++); ys[rc[i]] = t.dim(lc[i]); }
+        while (k < rank) ys[pos.get(k++)] = 1 + rnd.nextInt(4);
+        int y = rnd.nextInt(4) == 0 ? constant(ys) : coerce(pick(), ys);
+        return rnd.nextBoolean() ? b.dotGeneral(x, y, lb, rb, lc, rc) : b.dotGeneral(y, x, rb, lb, rc, lc);
     }
 
     private int matmul() {

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RandomProgramsCoverageTest {
     static final Prim[] LOWERED_ISSUE_10 = {Prim.EXPM1, Prim.SINH, Prim.COSH, Prim.LOG2, Prim.LOG10, Prim.ERF, Prim.ERFC,
-            Prim.FLOOR, Prim.ROUND, Prim.ATAN2, Prim.POWER};
+            Prim.FLOOR, Prim.ROUND, Prim.ATAN2, Prim.POWER,
+            Prim.SLICE, Prim.PAD, Prim.GATHER, Prim.SCATTER_ADD, Prim.CONCAT, Prim.DOT_GENERAL};
 
     @Test
     void everyLoweredIssue10PrimitiveIsDrawnInBothDtypes() {

@@ -56,7 +56,7 @@ final class Ref {
                 double[] c = values[nd.arg(0)], a = magnitudes[nd.arg(1)], b = magnitudes[nd.arg(2)];
                 for (int i = 0; i < m.length; i++) m[i] = c[i] != 0 ? a[i] : b[i];
             }
-            case BROADCAST, TRANSPOSE, REDUCE_SUM, MATMUL -> {
+            case BROADCAST, TRANSPOSE, REDUCE_SUM, MATMUL, SLICE, PAD, GATHER, CONCAT, SCATTER_ADD, DOT_GENERAL -> {
                 // the same traversal as the values, over the magnitudes
                 double[][] saved = values.clone();
                 for (int a : nd.args()) values[a] = magnitudes[a];
@@ -194,6 +194,55 @@ final class Ref {
                     out[j] = sum ? out[j] + x[i] : max(out[j], x[i]);
                 }
             }
+            case SLICE, PAD, GATHER -> { // out[.., c, ..] = x[.., src(c), ..], +0.0 (false) where src is out of range
+                Type xt = g.type(nd.arg(0));
+                double[] x = values[nd.arg(0)];
+                int[] in = nd.ints();
+                int axis = in[0];
+                int[] xs = xt.strides();
+                for (int i = 0; i < size; i++) {
+                    int[] c = coords(i, t);
+                    int s = switch (nd.prim()) {
+                        case SLICE -> c[axis] + in[1];
+                        case PAD -> c[axis] - in[1];
+                        default -> in[1 + c[axis]];
+                    };
+                    if (s < 0 || s >= xt.dim(axis)) { out[i] = 0.0; continue; }
+                    c[axis] = s;
+                    int j = 0;
+                    for (int a = 0; a < c.length; a++) j += c[a] * xs[a];
+                    out[i] = x[j];
+                }
+            }
+            case CONCAT -> { // each output element from the operand whose rows hold its coordinate
+                int axis = nd.ints()[0];
+                for (int i = 0; i < size; i++) {
+                    int[] c = coords(i, t);
+                    int k = 0;
+                    while (c[axis] >= g.type(nd.arg(k)).dim(axis)) c[axis] -= g.type(nd.arg(k++)).dim(axis);
+                    Type xt = g.type(nd.arg(k));
+                    int[] xs = xt.strides();
+                    int j = 0;
+                    for (int a = 0; a < c.length; a++) j += c[a] * xs[a];
+                    out[i] = values[nd.arg(k)][j];
+                }
+            }
+            case SCATTER_ADD -> { // zeros, then operand element (.., j, ..) added into (.., i_j, ..) in row-major order
+                Type xt = g.type(nd.arg(0));
+                double[] x = values[nd.arg(0)];
+                int[] in = nd.ints();
+                int axis = in[0];
+                int[] os = t.strides();
+                java.util.Arrays.fill(out, 0.0);
+                for (int i = 0; i < xt.size(); i++) {
+                    int[] c = coords(i, xt);
+                    c[axis] = in[2 + c[axis]];
+                    int j = 0;
+                    for (int a = 0; a < c.length; a++) j += c[a] * os[a];
+                    out[j] = round(out[j] + x[i], f32);
+                }
+            }
+            case DOT_GENERAL -> dotGeneral(nd, g, out, f32, exact);
             case MATMUL -> {
                 Type at = g.type(nd.arg(0)), bt = g.type(nd.arg(1));
                 double[] a = values[nd.arg(0)], b = values[nd.arg(1)];
@@ -219,6 +268,69 @@ final class Ref {
             }
         }
         values[id] = out;
+    }
+
+    /**
+     * dot_general by coordinates: x as [B, M, K] and y as [B, K, N] (batch, free, contracted axes
+     * in their listed order; the flat index of each group row-major over its axes), then per
+     * batch Summation's matmul in the value's dtype (exact), or double sums in index order.
+     */
+    private void dotGeneral(Node nd, Graph g, double[] out, boolean f32, boolean exact) {
+        int[] in = nd.ints();
+        int nb = in[0], nc = in[1];
+        int[] lb = java.util.Arrays.copyOfRange(in, 2, 2 + nb), rb = java.util.Arrays.copyOfRange(in, 2 + nb, 2 + 2 * nb);
+        int[] lc = java.util.Arrays.copyOfRange(in, 2 + 2 * nb, 2 + 2 * nb + nc), rc = java.util.Arrays.copyOfRange(in, 2 + 2 * nb + nc, in.length);
+        Type xt = g.type(nd.arg(0)), yt = g.type(nd.arg(1));
+        int[][] gx = {lb, rest(xt.rank(), lb, lc), lc}, gy = {rb, rc, rest(yt.rank(), rb, rc)};
+        int bn = extent(xt, gx[0]), m = extent(xt, gx[1]), k = extent(xt, gx[2]), n = extent(yt, gy[2]);
+        double[] a = canonical(values[nd.arg(0)], xt, gx), b = canonical(values[nd.arg(1)], yt, gy);
+        for (int bi = 0; bi < bn; bi++) {
+            double[] ab = java.util.Arrays.copyOfRange(a, bi * m * k, (bi + 1) * m * k), bb = java.util.Arrays.copyOfRange(b, bi * k * n, (bi + 1) * k * n);
+            double[] c = new double[m * n];
+            if (f32) {
+                float[] af = new float[ab.length], bf = new float[bb.length], cf = new float[c.length];
+                for (int i = 0; i < af.length; i++) af[i] = (float) ab[i];
+                for (int i = 0; i < bf.length; i++) bf[i] = (float) bb[i];
+                Summation.matmul(af, bf, cf, m, k, n);
+                for (int i = 0; i < c.length; i++) c[i] = cf[i];
+            } else if (exact) {
+                Summation.matmul(ab, bb, c, m, k, n);
+            } else {
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++) {
+                        double acc = -0.0;
+                        for (int q = 0; q < k; q++) acc += ab[i * k + q] * bb[q * n + j];
+                        c[i * n + j] = acc;
+                    }
+            }
+            System.arraycopy(c, 0, out, bi * m * n, m * n);
+        }
+    }
+
+    private static int[] rest(int rank, int[] p, int[] q) {
+        boolean[] used = new boolean[rank];
+        for (int a : p) used[a] = true;
+        for (int a : q) used[a] = true;
+        return java.util.stream.IntStream.range(0, rank).filter(a -> !used[a]).toArray();
+    }
+
+    private static int extent(Type t, int[] axes) {
+        int e = 1;
+        for (int a : axes) e *= t.dim(a);
+        return e;
+    }
+
+    /** v (of type t) in the layout [group 0, group 1, group 2], each group row-major over its axes in order. */
+    private static double[] canonical(double[] v, Type t, int[][] groups) {
+        double[] r = new double[v.length];
+        int e1 = extent(t, groups[1]), e2 = extent(t, groups[2]);
+        for (int i = 0; i < v.length; i++) {
+            int[] c = coords(i, t);
+            int[] gi = new int[3];
+            for (int k = 0; k < 3; k++) for (int a : groups[k]) gi[k] = gi[k] * t.dim(a) + c[a];
+            r[(gi[0] * e1 + gi[1]) * e2 + gi[2]] = v[i];
+        }
+        return r;
     }
 
     static int[] coords(int flat, Type t) {

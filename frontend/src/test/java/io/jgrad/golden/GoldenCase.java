@@ -73,14 +73,29 @@ public final class GoldenCase {
      */
     public static final Map<String, String> OPS = Map.ofEntries(
             Map.entry("add", "t tc"), Map.entry("sub", "t tc"), Map.entry("mul", "t tc"), Map.entry("div", "t tc"),
-            Map.entry("rsub", "t f"), Map.entry("rdiv", "t f"), Map.entry("pow", "t f"),
+            Map.entry("rsub", "t f"), Map.entry("rdiv", "t f"), Map.entry("pow", "t tc"),
             Map.entry("neg", "t"), Map.entry("exp", "t"), Map.entry("log", "t"), Map.entry("log1p", "t"),
             Map.entry("sin", "t"), Map.entry("cos", "t"), Map.entry("tanh", "t"), Map.entry("sigmoid", "t"),
             Map.entry("relu", "t"), Map.entry("softplus", "t"), Map.entry("sqrt", "t"), Map.entry("abs", "t"),
             Map.entry("square", "t"), Map.entry("clamp", "t f f"), Map.entry("maximum", "t t"), Map.entry("minimum", "t t"),
-            Map.entry("sum", "t"), Map.entry("mean", "t"), Map.entry("sumAxis", "t i"), Map.entry("meanAxis", "t i"),
+            Map.entry("sum", "t"), Map.entry("mean", "t"), Map.entry("sumAxis", "t i b?"), Map.entry("meanAxis", "t i b?"),
             Map.entry("matmul", "t t"), Map.entry("dot", "t t"), Map.entry("t", "t"), Map.entry("reshape", "t s"),
-            Map.entry("softmax", "t i"), Map.entry("logSoftmax", "t i"), Map.entry("to", "t d"));
+            Map.entry("softmax", "t i"), Map.entry("logSoftmax", "t i"), Map.entry("to", "t d"),
+            // version 2 "More operations" (gen.py's OPS_V2); sumAxis/meanAxis take an optional keepDim (b?)
+            Map.entry("slice", "t i i i"), Map.entry("select", "t i i"), Map.entry("indexSelect", "t i il"),
+            Map.entry("cat", "tl i"), Map.entry("stack", "tl i"), Map.entry("unsqueeze", "t i"), Map.entry("squeeze", "t i"),
+            Map.entry("permute", "t il"), Map.entry("transpose", "t i i"), Map.entry("expand", "t s"), Map.entry("flatten", "t"),
+            Map.entry("gt", "t tc"), Map.entry("ge", "t tc"), Map.entry("lt", "t tc"), Map.entry("le", "t tc"),
+            Map.entry("eq", "t tc"), Map.entry("ne", "t tc"), Map.entry("where", "t t t"), Map.entry("logicalNot", "t"),
+            Map.entry("logicalAnd", "t t"), Map.entry("logicalOr", "t t"), Map.entry("amax", "t"), Map.entry("amin", "t"),
+            Map.entry("amaxAxis", "t i b?"), Map.entry("aminAxis", "t i b?"), Map.entry("logsumexp", "t i b?"),
+            Map.entry("prod", "t"), Map.entry("prodAxis", "t i"), Map.entry("var", "t i"), Map.entry("std", "t i"),
+            Map.entry("tan", "t"), Map.entry("asin", "t"), Map.entry("acos", "t"), Map.entry("atan", "t"), Map.entry("sinh", "t"),
+            Map.entry("cosh", "t"), Map.entry("expm1", "t"), Map.entry("log2", "t"), Map.entry("log10", "t"),
+            Map.entry("reciprocal", "t"), Map.entry("rsqrt", "t"), Map.entry("erf", "t"), Map.entry("erfc", "t"),
+            Map.entry("sign", "t"), Map.entry("floor", "t"), Map.entry("ceil", "t"), Map.entry("round", "t"),
+            Map.entry("atan2", "t t"), Map.entry("logSigmoid", "t"), Map.entry("silu", "t"), Map.entry("gelu", "t"),
+            Map.entry("leakyRelu", "t f"), Map.entry("elu", "t f"));
 
     /**
      * The op table over the public Tensor API. Arguments arrive resolved: a {@link Tensor}, a
@@ -89,6 +104,8 @@ public final class GoldenCase {
      * {@code float} one otherwise, as a user writes them.
      */
     public static final BiFunction<String, Object[], Tensor> TENSOR_OPS = (op, a) -> {
+        if (op.equals("cat")) return Tensor.cat((Integer) a[1], (Tensor[]) a[0]);
+        if (op.equals("stack")) return Tensor.stack((Integer) a[1], (Tensor[]) a[0]);
         Tensor x = (Tensor) a[0];
         boolean f64 = x.dtype() == DType.F64;
         switch (op) {
@@ -98,7 +115,7 @@ public final class GoldenCase {
             case "div": return a[1] instanceof Tensor ? x.div((Tensor) a[1]) : f64 ? x.div(d(a[1])) : x.div(f(a[1]));
             case "rsub": return f64 ? x.rsub(d(a[1])) : x.rsub(f(a[1]));
             case "rdiv": return f64 ? x.rdiv(d(a[1])) : x.rdiv(f(a[1]));
-            case "pow": return f64 ? x.pow(d(a[1])) : x.pow(f(a[1]));
+            case "pow": return a[1] instanceof Tensor ? x.pow((Tensor) a[1]) : f64 ? x.pow(d(a[1])) : x.pow(f(a[1]));
             case "neg": return x.neg();
             case "exp": return x.exp();
             case "log": return x.log();
@@ -117,8 +134,8 @@ public final class GoldenCase {
             case "minimum": return x.minimum((Tensor) a[1]);
             case "sum": return x.sum();
             case "mean": return x.mean();
-            case "sumAxis": return x.sum((Integer) a[1]);
-            case "meanAxis": return x.mean((Integer) a[1]);
+            case "sumAxis": return a.length > 2 ? x.sum((Integer) a[1], (Boolean) a[2]) : x.sum((Integer) a[1]);
+            case "meanAxis": return a.length > 2 ? x.mean((Integer) a[1], (Boolean) a[2]) : x.mean((Integer) a[1]);
             case "matmul": return x.matmul((Tensor) a[1]);
             case "dot": return x.dot((Tensor) a[1]);
             case "t": return x.t();
@@ -126,6 +143,58 @@ public final class GoldenCase {
             case "softmax": return x.softmax((Integer) a[1]);
             case "logSoftmax": return x.logSoftmax((Integer) a[1]);
             case "to": return x.to((DType) a[1]);
+            case "slice": return x.slice((Integer) a[1], (Integer) a[2], (Integer) a[3]);
+            case "select": return x.select((Integer) a[1], (Integer) a[2]);
+            case "indexSelect": return x.indexSelect((Integer) a[1], (int[]) a[2]);
+            case "unsqueeze": return x.unsqueeze((Integer) a[1]);
+            case "squeeze": return x.squeeze((Integer) a[1]);
+            case "permute": return x.permute((int[]) a[1]);
+            case "transpose": return x.transpose((Integer) a[1], (Integer) a[2]);
+            case "expand": return x.expand((int[]) a[1]);
+            case "flatten": return x.flatten();
+            // a comparison constant is converted to the tensor's dtype: the double overload means the same number
+            case "gt": return a[1] instanceof Tensor ? x.gt((Tensor) a[1]) : x.gt(d(a[1]));
+            case "ge": return a[1] instanceof Tensor ? x.ge((Tensor) a[1]) : x.ge(d(a[1]));
+            case "lt": return a[1] instanceof Tensor ? x.lt((Tensor) a[1]) : x.lt(d(a[1]));
+            case "le": return a[1] instanceof Tensor ? x.le((Tensor) a[1]) : x.le(d(a[1]));
+            case "eq": return a[1] instanceof Tensor ? x.eq((Tensor) a[1]) : x.eq(d(a[1]));
+            case "ne": return a[1] instanceof Tensor ? x.ne((Tensor) a[1]) : x.ne(d(a[1]));
+            case "where": return Tensor.where(x, (Tensor) a[1], (Tensor) a[2]);
+            case "logicalNot": return x.logicalNot();
+            case "logicalAnd": return x.logicalAnd((Tensor) a[1]);
+            case "logicalOr": return x.logicalOr((Tensor) a[1]);
+            case "amax": return x.amax();
+            case "amin": return x.amin();
+            case "amaxAxis": return a.length > 2 ? x.amax((Integer) a[1], (Boolean) a[2]) : x.amax((Integer) a[1]);
+            case "aminAxis": return a.length > 2 ? x.amin((Integer) a[1], (Boolean) a[2]) : x.amin((Integer) a[1]);
+            case "logsumexp": return a.length > 2 ? x.logsumexp((Integer) a[1], (Boolean) a[2]) : x.logsumexp((Integer) a[1]);
+            case "prod": return x.prod();
+            case "prodAxis": return x.prod((Integer) a[1]);
+            case "var": return x.var((Integer) a[1]);
+            case "std": return x.std((Integer) a[1]);
+            case "tan": return x.tan();
+            case "asin": return x.asin();
+            case "acos": return x.acos();
+            case "atan": return x.atan();
+            case "sinh": return x.sinh();
+            case "cosh": return x.cosh();
+            case "expm1": return x.expm1();
+            case "log2": return x.log2();
+            case "log10": return x.log10();
+            case "reciprocal": return x.reciprocal();
+            case "rsqrt": return x.rsqrt();
+            case "erf": return x.erf();
+            case "erfc": return x.erfc();
+            case "sign": return x.sign();
+            case "floor": return x.floor();
+            case "ceil": return x.ceil();
+            case "round": return x.round();
+            case "atan2": return x.atan2((Tensor) a[1]);
+            case "logSigmoid": return x.logSigmoid();
+            case "silu": return x.silu();
+            case "gelu": return x.gelu();
+            case "leakyRelu": return x.leakyRelu(d(a[1]));
+            case "elu": return x.elu(d(a[1]));
             default: throw new IllegalArgumentException("golden: unknown op " + op);
         }
     };
@@ -251,9 +320,12 @@ public final class GoldenCase {
             String kinds = OPS.get(s.op());
             if (kinds == null) throw new IllegalArgumentException(name + ": unknown op " + s.op());
             String[] k = kinds.split(" ");
-            if (k.length != s.args().size()) throw new IllegalArgumentException(name + ": " + s.op() + " takes " + k.length + " arguments");
-            Object[] args = new Object[k.length];
-            for (int i = 0; i < k.length; i++) args[i] = resolve(k[i], s.args().get(i), env);
+            int required = 0;
+            for (String kind : k) if (!kind.endsWith("?")) required++;
+            if (s.args().size() < required || s.args().size() > k.length)
+                throw new IllegalArgumentException(name + ": " + s.op() + " takes " + kinds + ", got " + s.args().size() + " arguments");
+            Object[] args = new Object[s.args().size()];   // an optional argument left out: the overload without it
+            for (int i = 0; i < args.length; i++) args[i] = resolve(k[i].replace("?", ""), s.args().get(i), env);
             Tensor r = ops.apply(s.op(), args);
             env.put(s.result(), r);
         }
@@ -277,6 +349,16 @@ public final class GoldenCase {
                 return ints(arg.getAsJsonArray());
             case "d":
                 return DType.parse(arg.getAsString());
+            case "il":
+                return ints(arg.getAsJsonArray());
+            case "b":
+                return arg.getAsBoolean();
+            case "tl": {
+                JsonArray names = arg.getAsJsonArray();
+                Tensor[] ts = new Tensor[names.size()];
+                for (int i = 0; i < ts.length; i++) ts[i] = tensor(names.get(i).getAsString(), env);
+                return ts;
+            }
             default:
                 throw new IllegalArgumentException("unknown argument kind " + kind);
         }

@@ -33,6 +33,10 @@ public final class Compile {
                 JgradArgs.mlp(d.batch, d.in, d.hidden, d.out));
     }
 
+    public static Compiled lstm(io.jgrad.bench.data.LstmData d) {
+        return Grad.compile(in -> Models.lstm(in[0], in[1], in[2], in[3]), JgradArgs.lstm(d.batch, d.steps, d.in, d.hidden));
+    }
+
     public static Compiled tanhRecurrence(int steps) {
         var args = JgradArgs.tanhRecurrence();
         return Grad.compile((a, b) -> Models.tanhRecurrence(a, b, steps), args[0], args[1]);

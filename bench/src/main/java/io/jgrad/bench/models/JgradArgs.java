@@ -32,6 +32,13 @@ public final class JgradArgs {
         };
     }
 
+    public static Arg[] lstm(int batch, int steps, int in, int hidden) {
+        return new Arg[] {
+            Arg.of(in + hidden, 4 * hidden).named("W"), Arg.of(4 * hidden).named("b"),
+            Arg.of(steps, batch, in).noGrad().named("X"), Arg.of(batch, hidden).noGrad().named("Y"),
+        };
+    }
+
     public static Arg[] tanhRecurrence() {
         return new Arg[] {Arg.scalar().named("a"), Arg.scalar().named("b")};
     }

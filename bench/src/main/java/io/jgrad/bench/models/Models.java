@@ -50,6 +50,27 @@ public final class Models {
         return T.mul(logits.logSoftmax(1)).sum(1).mean().neg();
     }
 
+    /**
+     * A one-layer LSTM (issue 10's workload): W [in + hidden, 4·hidden], b [4·hidden]
+     * (differentiated), X [steps, batch, in], Y [batch, hidden]. From h = c = 0, per step
+     * z = cat(x_t, h)·W + b, the gates sliced from z (i, f, g, o), c ← σ(f)·c + σ(i)·tanh(g),
+     * h ← σ(o)·tanh(c); returns mean((h - Y)²).
+     */
+    public static Tensor lstm(Tensor W, Tensor b, Tensor X, Tensor Y) {
+        int steps = X.shape()[0], batch = X.shape()[1], hidden = Y.shape()[1];
+        Tensor h = Tensor.zeros(batch, hidden), c = Tensor.zeros(batch, hidden);
+        for (int t = 0; t < steps; t++) {
+            Tensor z = Tensor.cat(1, X.select(0, t), h).matmul(W).add(b);
+            Tensor i = z.slice(1, 0, hidden).sigmoid();
+            Tensor f = z.slice(1, hidden, 2 * hidden).sigmoid();
+            Tensor g = z.slice(1, 2 * hidden, 3 * hidden).tanh();
+            Tensor o = z.slice(1, 3 * hidden, 4 * hidden).sigmoid();
+            c = f.mul(c).add(i.mul(g));
+            h = o.mul(c.tanh());
+        }
+        return h.sub(Y).square().mean();
+    }
+
     /** Scalars a, b: h ← tanh(a·h + b), {@code steps} times from h = 0; returns the last h. */
     public static Tensor tanhRecurrence(Tensor a, Tensor b, int steps) {
         Tensor h = Tensor.scalar(0f); // a constant: captured by Grad.compile as one

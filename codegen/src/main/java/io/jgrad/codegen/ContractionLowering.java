@@ -1,0 +1,303 @@
+package io.jgrad.codegen;
+
+import io.jgrad.ir.Node;
+import io.jgrad.ir.Type;
+import io.jgrad.runtime.Cascade;
+import io.jgrad.runtime.Summation;
+import org.objectweb.asm.MethodVisitor;
+
+import java.util.Arrays;
+
+import static org.objectweb.asm.Opcodes.*;
+
+/**
+ * DOT_GENERAL's loop nest: a batched matmul over the canonical shapes the IR's kernel uses,
+ * x as [B, M, K] (batch axes, free axes, contracted axes in the listed order) and y as
+ * [B, K, N], four loop variables (b, i, q, j). Each result element is the sum over q in
+ * {@link Summation}'s order, the products rounded, exactly as MATMUL's (and {@code
+ * ir.Contraction}'s, which calls the matmul kernel per batch): so the same bits.
+ *
+ * <p>An operand is read in place when that layout is linear in (b, i, q, j): a buffer whose
+ * axes of each group are adjacent and in order (the usual [B.., m, k]), a one-element value,
+ * or a fused left operand whose groups each have one axis of extent &gt; 1. Otherwise it is
+ * first written in the canonical layout into the statement's scratch, after the {@link Cascade}
+ * state (the right operand is read M times, so a fused right operand is written there too, as
+ * MATMUL's right operand is stored). The loops are MATMUL's: with N &gt; 1 and K &gt;= 4 the j loop
+ * is innermost and contiguous (vectorised) with one {@link Cascade} lane per j
+ * ({@link BodyEmitter#lanes}); with N = 1 each element is one sum in locals.
+ */
+final class ContractionLowering {
+    private final BodyEmitter e;
+
+    ContractionLowering(BodyEmitter e) {
+        this.e = e;
+    }
+
+    // ---------------------------------------------------------------- layout (also the Plan's)
+
+    /** The axis groups of operand pos in canonical order, and the loop variable of each group. */
+    private static int[][] groups(Node nd, Type tx, Type ty, int pos) {
+        int[] ints = nd.ints();
+        int nb = ints[0], nc = ints[1];
+        int[] lb = Arrays.copyOfRange(ints, 2, 2 + nb), rb = Arrays.copyOfRange(ints, 2 + nb, 2 + 2 * nb);
+        int[] lc = Arrays.copyOfRange(ints, 2 + 2 * nb, 2 + 2 * nb + nc), rc = Arrays.copyOfRange(ints, 2 + 2 * nb + nc, 2 + 2 * nb + 2 * nc);
+        return pos == 0 ? new int[][] {lb, free(tx.rank(), lb, lc), lc} : new int[][] {rb, rc, free(ty.rank(), rb, rc)};
+    }
+
+    /** Loop variable of each canonical group: x is (b, i, q), y is (b, q, j). */
+    private static final int[][] VARS = {{0, 1, 2}, {0, 2, 3}};
+
+    private static int[] free(int rank, int[] batch, int[] contract) {
+        boolean[] used = new boolean[rank];
+        for (int a : batch) used[a] = true;
+        for (int a : contract) used[a] = true;
+        int[] f = new int[rank - batch.length - contract.length];
+        for (int a = 0, j = 0; a < rank; a++) if (!used[a]) f[j++] = a;
+        return f;
+    }
+
+    private static int size(Type t, int[] axes) {
+        int n = 1;
+        for (int a : axes) n *= t.dim(a);
+        return n;
+    }
+
+    private static int[][] groups(Plan p, int v, int pos) {
+        Node nd = p.node(v);
+        return groups(nd, p.type(nd.arg(0)), p.type(nd.arg(1)), pos);
+    }
+
+    /** The loop extents (B, M, K, N). */
+    static int[] extents(Plan p, int v) {
+        Node nd = p.node(v);
+        Type tx = p.type(nd.arg(0)), ty = p.type(nd.arg(1));
+        int[][] gx = groups(p, v, 0), gy = groups(p, v, 1);
+        return new int[] {size(tx, gx[0]), size(tx, gx[1]), size(tx, gx[2]), size(ty, gy[2])};
+    }
+
+    /** Operand pos's axes in canonical order. */
+    private static int[] canonicalOrder(Plan p, int v, int pos) {
+        int[][] g = groups(p, v, pos);
+        int[] perm = Arrays.copyOf(g[0], g[0].length + g[1].length + g[2].length);
+        System.arraycopy(g[1], 0, perm, g[0].length, g[1].length);
+        System.arraycopy(g[2], 0, perm, g[0].length + g[1].length, g[2].length);
+        return perm;
+    }
+
+    /**
+     * How the product reads operand pos in place over (b, i, q, j), or null when it must be
+     * written in the canonical layout first.
+     */
+    static Access direct(Plan p, int v, int pos) {
+        int x = p.node(v).arg(pos);
+        Type t = p.type(x);
+        int[][] g = groups(p, v, pos);
+        if (p.scalar[x]) return Access.ofCoords(new int[t.rank()][4]);
+        if (p.isBuffer(x)) {
+            int[] form = new int[4], st = t.strides();
+            for (int k = 0; k < 3; k++) {
+                // the group's index is linear in the flat one when its axes (extent-1 ones aside)
+                // are adjacent and in order: stride(a_i) = stride(a_last) · the extents after a_i
+                int lastAxis = -1;
+                long expect = 0;
+                for (int i = g[k].length - 1; i >= 0; i--) {
+                    int a = g[k][i];
+                    if (t.dim(a) == 1) continue;
+                    if (lastAxis < 0) {
+                        lastAxis = a;
+                        expect = (long) st[a] * t.dim(a);
+                    } else {
+                        if (st[a] != expect) return null;
+                        expect *= t.dim(a);
+                    }
+                }
+                form[VARS[pos][k]] = lastAxis < 0 ? 0 : st[lastAxis];
+            }
+            return Access.flat(form, 0);
+        }
+        if (pos == 1) return null;   // read M times: written once, not recomputed per row
+        int[][] c = new int[t.rank()][4];
+        for (int k = 0; k < 3; k++) {
+            int big = 0;
+            for (int a : g[k]) {
+                if (t.dim(a) == 1) continue;
+                if (big++ > 0) return null;
+                c[a][VARS[pos][k]] = 1;
+            }
+        }
+        return Access.ofCoords(c);
+    }
+
+    /** The access of operand pos in its copy's loops (one loop per axis, in canonical order). */
+    static Access copyAccess(Plan p, int v, int pos) {
+        int[] perm = canonicalOrder(p, v, pos), inv = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) inv[perm[i]] = i;
+        return Access.axes(perm.length, inv);
+    }
+
+    static int[] copyExtents(Plan p, int v, int pos) {
+        int[] perm = canonicalOrder(p, v, pos);
+        Type t = p.type(p.node(v).arg(pos));
+        int[] ext = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) ext[i] = t.dim(perm[i]);
+        return ext;
+    }
+
+    /** Elements of {@link Cascade} state of the product (as MATMUL's for [M,K]·[K,N]). */
+    private static int stateSize(int[] ext) {
+        int k = ext[2], n = ext[3];
+        if (n == 1) return k > Summation.BLOCK ? Cascade.depth(k) : 0;
+        return k < 4 ? 0 : Cascade.laneStateSize(k, n);
+    }
+
+    /** The statement's scratch: the state, then the canonical copies of the operands read that way. */
+    static int scratch(Plan p, int v) {
+        int[] ext = extents(p, v);
+        int s = stateSize(ext);
+        if (direct(p, v, 0) == null) s += ext[0] * ext[1] * ext[2];
+        if (direct(p, v, 1) == null) s += ext[0] * ext[2] * ext[3];
+        return s;
+    }
+
+    // ---------------------------------------------------------------- emission
+
+    /** The product into v's buffer, or (one element) into a local. */
+    void kernel(int v, boolean toLocal) {
+        Plan p = e.p;
+        Node nd = p.node(v);
+        int x = nd.arg(0), y = nd.arg(1);
+        int[] ext = extents(p, v);
+        int bn = ext[0], m = ext[1], k = ext[2], n = ext[3];
+        Access dx = direct(p, v, 0), dy = direct(p, v, 1);
+        int base = p.scratchOffset[v] + stateSize(ext);
+        int copyX = dx == null ? base : -1;
+        int copyY = dy == null ? base + (dx == null ? bn * m * k : 0) : -1;
+        if (dx == null) copy(v, 0, copyX);
+        if (dy == null) copy(v, 1, copyY);
+        Num nk = e.num(v);
+        // the product's own leaves: the operands read in place
+        e.forms.clear();
+        e.leaves.clear();
+        if (dx != null && p.walk(x, dx, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + x);
+        if (dy != null && p.walk(y, dy, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + y);
+        e.prepareLeaves();
+        BodyEmitter.Target t = toLocal ? null : e.ownBuffer(v);
+        if (t != null) t.prepare();
+        BodyEmitter.Nest nest = e.new Nest(ext, e.forms, false);
+        int[] formX = {m * k, k, 1, 0}, formY = {k * n, 0, n, 1};
+        Runnable a = () -> operand(x, dx, copyX, formX, nk, nest), b = () -> operand(y, dy, copyY, formY, nk, nest);
+        int[] store = {m * n, n, 0, 1};
+        MethodVisitor mv = e.mv;
+        int result = toLocal ? e.newLocal(v) : -1;
+        if (n == 1) {
+            int acc = e.newLocal(v);
+            e.sealed = true;
+            nest.openVar(0);
+            nest.openVar(1);
+            if (k > 1) {
+                e.innerSum(nest, nest.group[2], k, p.scratchOffset[v], acc, nk, () -> {
+                    a.run();
+                    b.run();
+                    mv.visitInsn(nk.mul);
+                });
+            } else { // one term: -0.0 + a·b
+                nk.constant(mv, -0.0);
+                a.run();
+                b.run();
+                mv.visitInsn(nk.mul);
+                mv.visitInsn(nk.add);
+                mv.visitVarInsn(nk.store, acc);
+            }
+            if (toLocal) {
+                mv.visitVarInsn(nk.load, acc);
+                mv.visitVarInsn(nk.store, result);
+            } else {
+                t.pushArray();
+                nest.index(t.offset(), store);
+                mv.visitVarInsn(nk.load, acc);
+                mv.visitInsn(t.kind().astore);
+            }
+            nest.closeVar(1);
+            nest.closeVar(0);
+            e.sealed = false;
+        } else if (k >= 4) {
+            int aik = e.newLocal(v);
+            e.lanes(v, nest, 2, k, store, t, () -> {
+                a.run();
+                mv.visitVarInsn(nk.store, aik);
+            }, () -> {
+                mv.visitVarInsn(nk.load, aik);
+                b.run();
+                mv.visitInsn(nk.mul);
+            });
+        } else { // under 4 terms every one goes to accumulator 0: the row accumulates in q order from -0.0
+            int aik = e.newLocal(v);
+            e.sealed = true;
+            nest.openVar(0);
+            nest.openVar(1);
+            nest.openVar(3);
+            t.pushArray();
+            nest.index(t.offset(), store);
+            nk.constant(mv, -0.0);
+            mv.visitInsn(nk.astore);
+            nest.closeVar(3);
+            nest.openVar(2);
+            a.run();
+            mv.visitVarInsn(nk.store, aik);
+            nest.openVar(3);
+            t.pushArray();
+            nest.index(t.offset(), store);
+            mv.visitInsn(DUP2);
+            mv.visitInsn(nk.aload);
+            mv.visitVarInsn(nk.load, aik);
+            b.run();
+            mv.visitInsn(nk.mul);
+            mv.visitInsn(nk.add);
+            mv.visitInsn(nk.astore);
+            nest.closeVar(3);
+            nest.closeVar(2);
+            nest.closeVar(1);
+            nest.closeVar(0);
+            e.sealed = false;
+        }
+        if (toLocal) {
+            e.local[v] = result;
+            e.chunkValues.add(v);
+        }
+    }
+
+    /** Pushes an operand's element at (b, i, q, j): in place, or from its canonical copy. */
+    private void operand(int x, Access direct, int copy, int[] form, Num nk, BodyEmitter.Nest nest) {
+        if (direct != null) {
+            e.value(x, direct, nest);
+            return;
+        }
+        e.workspace(nk);
+        nest.index(copy, form);
+        e.mv.visitInsn(nk.aload);
+    }
+
+    /** Operand pos written in the canonical layout at workspace[off ..]: one loop per axis, in canonical order. */
+    private void copy(int v, int pos, int off) {
+        Plan p = e.p;
+        int x = p.node(v).arg(pos);
+        int[] ext = copyExtents(p, v, pos);
+        Access acc = copyAccess(p, v, pos);
+        e.forms.clear();
+        e.leaves.clear();
+        if (p.walk(x, acc, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + x);
+        int[] store = Type.f32(ext).strides();
+        e.forms.add(store);
+        e.prepareLeaves();
+        BodyEmitter.Nest nest = e.new Nest(ext, e.forms, true);
+        Num nk = e.num(v);
+        e.sealed = true;
+        nest.open(0, nest.groups());
+        e.workspace(nk);
+        nest.index(off, store);
+        e.value(x, acc, nest);
+        e.mv.visitInsn(nk.astore);
+        nest.close(0, nest.groups());
+        e.sealed = false;
+    }
+}
