@@ -51,7 +51,7 @@ final class Backward {
 
     /** Tensors in an order, the first {@code size} of {@code tensors}. */
     private static final class Order {
-        Tensor[] tensors = new Tensor[8];
+        Tensor[] tensors = new Tensor[16];
         int size;
 
         void add(Tensor t) {

@@ -100,12 +100,9 @@ final class GradFn {
      * null for the others. The arrays may be shared with the tape: never change them.
      */
     Object[] apply(Object g) {
-        int[] d = tape.backward(output, g, wrt);
-        Object[] grads = new Object[inputs.length];
-        for (int i = 0; i < grads.length; i++) {
-            if (inputs[i] == null) continue;
-            grads[i] = d[i] >= 0 ? tape.value(d[i]) : Storage.filled(inputs[i].dtype, inputs[i].size(), 0);
-        }
+        Object[] grads = tape.backwardValues(output, g, wrt);   // null: zero, or an operand that needs none
+        for (int i = 0; i < grads.length; i++)
+            if (inputs[i] != null && grads[i] == null) grads[i] = Storage.filled(inputs[i].dtype, inputs[i].size(), 0);
         return grads;
     }
 

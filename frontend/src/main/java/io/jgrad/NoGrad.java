@@ -10,6 +10,7 @@ public final class NoGrad implements AutoCloseable {
 
     NoGrad() {
         EagerThread.get().noGradDepth++;
+        EagerThread.OPEN.incrementAndGet();
     }
 
     /** True while any {@code noGrad} scope is open on this thread. */
@@ -30,5 +31,6 @@ public final class NoGrad implements AutoCloseable {
         }
         closed = true;
         EagerThread.get().noGradDepth--;
+        EagerThread.OPEN.decrementAndGet();
     }
 }

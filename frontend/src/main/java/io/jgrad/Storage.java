@@ -95,6 +95,19 @@ final class Storage {
         System.arraycopy(from, 0, to, 0, length(to));
     }
 
+    // A tensor's version counter is an int[2] shared by every tensor that shares its data:
+    // [0] the count of in-place writes, [1] flags. Copy-on-write capture (Tensor.captureData)
+    // needs the flags: a trace may share the array only while no other tensor shares it.
+    /** Flag: the data is shared by views (detach, reshape, ...). */
+    static final int VIEWS = 1;
+    /** Flag: a trace holds the array as a constant; the tensor copies it before writing. */
+    static final int CAPTURED = 2;
+
+    /** A new version counter with no flags. */
+    static int[] newVersion() {
+        return new int[2];
+    }
+
     /** Fills with zeros (false) in place. */
     static void zero(Object data) {
         if (data instanceof float[] f) java.util.Arrays.fill(f, 0f);

@@ -25,7 +25,9 @@ import io.jgrad.runtime.DType;
  * their input's data, as PyTorch's views do; so does {@link #t()} where the order of the
  * elements does not change.
  * Shared data shares a version counter: a node whose saved input was changed in place
- * refuses to run, with PyTorch's message.
+ * refuses to run, with PyTorch's message. {@code Grad.compile} keeps a captured tensor's
+ * array as its constant without copying it; the tensor then copies it before its next
+ * in-place write (copy-on-write), so the compiled function keeps the values of compile time.
  *
  * <p>Like PyTorch's, eager tensors are not thread-safe: {@code backward()} keeps per-pass state
  * on the graph and adds into leaves' {@code grad()}, so two threads must not run backward over
@@ -43,15 +45,20 @@ public final class Tensor {
     /**
      * Row-major values, one Java array type per dtype (see {@link Storage}): {@code float[]} for
      * F32 and F16 (binary16 values), {@code double[]} for F64, {@code boolean[]} for BOOL; null
-     * for a traced tensor.
+     * for a traced tensor. Replaced only by a copy of itself, before an in-place write of an
+     * array a trace holds ({@link #beforeWrite}).
      */
-    final Object data;
+    Object data;
     /** Set only while tracing; see {@link Traced}. */
     final Traced traced;
     /** {@link #type()}, made on first use (results of an Eval get theirs from it). */
     private Type type;
-    /** Shared by every tensor that shares {@link #data}; bumped by each in-place write. */
-    private final int[] version;
+    /**
+     * Shared by every tensor that shares {@link #data}: [0] bumped by each in-place write,
+     * [1] the flags {@link Storage#VIEWS} and {@link Storage#CAPTURED}. Made on first need (a
+     * write, a view, a capture; most tensors never need it): null is version 0, no flags.
+     */
+    private int[] version;
 
     boolean requiresGrad;
     Tensor grad;
@@ -79,7 +86,7 @@ public final class Tensor {
 
     /** A new eager tensor (a leaf) owning {@code data}, an array of {@code dtype} (see {@link Storage}). */
     Tensor(DType dtype, int[] shape, Object data) {
-        this(dtype, shape, data, new int[1]);
+        this(dtype, shape, data, null);
     }
 
     /** A traced tensor: a dtype, a shape and a place in the trace, no data. */
@@ -97,7 +104,13 @@ public final class Tensor {
 
     /** Bumped by each in-place write of the data this tensor shares (PyTorch's version counter). */
     int version() {
-        return version[0];
+        int[] v = version;
+        return v == null ? 0 : v[0];
+    }
+
+    private int[] versionCounter() {
+        if (version == null) version = Storage.newVersion();
+        return version;
     }
 
     /** The IR type of this tensor's values. */
@@ -304,7 +317,7 @@ public final class Tensor {
     /** The same data, no history, requires no gradient. Shares the data, like PyTorch. */
     public Tensor detach() {
         if (traced != null) return TraceOps.unary("detach", this, Composites::detach);
-        Tensor d = new Tensor(dtype, shape, data, version);
+        Tensor d = new Tensor(dtype, shape, shareData(), version);
         d.strides = strides;
         return d;
     }
@@ -337,8 +350,9 @@ public final class Tensor {
             throw new IllegalStateException("zero(): this tensor has a grad_fn (" + gradFn.name + ") and jgrad records no"
                     + " in-place operations; use detach().zero() or Tensor.zeros(...) instead.");
         }
+        beforeWrite();
         Storage.zero(data);
-        version[0]++;
+        versionCounter()[0]++;
         return this;
     }
 
@@ -348,8 +362,43 @@ public final class Tensor {
             grad = new Tensor(dtype, shape, Storage.copy(g));   // g may be shared with the graph: own a copy
             return;
         }
-        Storage.copyInto(Storage.add(grad.type(), grad.data, g), grad.data);
-        grad.version[0]++;
+        Object sum = Storage.add(grad.type(), grad.data, g);
+        grad.beforeWrite();
+        Storage.copyInto(sum, grad.data);
+        grad.versionCounter()[0]++;
+    }
+
+    // ------------------------------------------------------------------ copy-on-write capture
+    // Grad.compile keeps a captured F32 tensor's array as the constant, uncopied (a 4 MB copy
+    // was most of such a compile's time); the tensor then copies its array before writing it.
+    // Only a tensor whose data no view shares lets the trace hold it, so the copy is the
+    // tensor's alone (views would each hold the old array); a view made later copies first.
+
+    /**
+     * Called by the trace capturing this eager tensor: true if the trace may keep {@link #data}
+     * itself as its constant (this tensor then copies it before any write), false if the trace
+     * must copy it (views share it).
+     */
+    boolean captureData() {
+        int[] v = versionCounter();
+        if ((v[1] & Storage.VIEWS) != 0) return false;
+        v[1] |= Storage.CAPTURED;
+        return true;
+    }
+
+    /** Before an in-place write: an array a trace holds is replaced by a copy, which is written. */
+    private void beforeWrite() {
+        if (version != null && (version[1] & Storage.CAPTURED) != 0) {
+            data = Storage.copy(data);
+            version[1] &= ~Storage.CAPTURED;
+        }
+    }
+
+    /** The data for a new view of this tensor: from now on shared, so never held by a trace uncopied. */
+    private Object shareData() {
+        beforeWrite();
+        versionCounter()[1] |= Storage.VIEWS;
+        return data;
     }
 
     /** Backward from a one-element output: seeds it with 1. */
@@ -407,7 +456,7 @@ public final class Tensor {
         int x = e.input(type(), data);
         int y = f.emit(e, x);
         Tensor out = result(e, y, this, null, layout);
-        if (requiresGrad && out.dtype.isFloat() && EagerThread.get().noGradDepth == 0) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
+        if (requiresGrad && out.dtype.isFloat() && EagerThread.recording()) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
         return out;
     }
 
@@ -419,7 +468,7 @@ public final class Tensor {
         int x = e.input(type(), data), y = e.input(o.type(), o.data);
         int z = f.emit(e, x, y);
         Tensor out = result(e, z, this, o, layout);
-        if ((requiresGrad || o.requiresGrad) && out.dtype.isFloat() && EagerThread.get().noGradDepth == 0) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
+        if ((requiresGrad || o.requiresGrad) && out.dtype.isFloat() && EagerThread.recording()) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
         return out;
     }
 
@@ -447,7 +496,7 @@ public final class Tensor {
         Type t = e.type(y);
         Tensor out = new Tensor(t.dtype(), t.isScalar() ? Shapes.SCALAR : t.shape(), v);
         out.type = t;
-        if (grad && out.dtype.isFloat() && EagerThread.get().noGradDepth == 0) out.record(name, operands, saves, a, b, e, y);
+        if (grad && out.dtype.isFloat() && EagerThread.recording()) out.record(name, operands, saves, a, b, e, y);
         return out;
     }
 
@@ -471,7 +520,7 @@ public final class Tensor {
         int[] shape = t.isScalar() ? Shapes.SCALAR : t.shape();
         Tensor out;
         if (layout == Layout.VIEW) {
-            out = new Tensor(t.dtype(), shape, a.data, a.version);
+            out = new Tensor(t.dtype(), shape, a.shareData(), a.version);
         } else {
             Object v = e.value(id);
             if (v == a.data || (b != null && v == b.data)) v = Storage.copy(v);

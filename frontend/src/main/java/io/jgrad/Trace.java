@@ -84,8 +84,10 @@ final class Trace {
             captured.add("tensor " + t.type() + (t.gradFn == null ? " (a leaf" : " (made by " + t.gradFn.name)
                     + ", requires_grad=True) captured" + TraceOps.at());
         }
+        // F32: no copy where the tensor lets the trace share its array (it copies before any later
+        // write, Tensor.captureData), else one copy; kept as float32 either way: what the class reads
         int c = t.dtype() == DType.F32 && t.data instanceof float[] f
-                ? Composites.constant(builder, f, t.type().shape())   // one copy, kept as float32: what the class reads
+                ? (t.captureData() ? Composites.constantShared(builder, f, t.type().shape()) : Composites.constant(builder, f, t.type().shape()))
                 : builder.constant(t.type(), Storage.toDoubles(t.data));
         constants.put(t, c);
         return c;

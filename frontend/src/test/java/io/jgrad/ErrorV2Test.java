@@ -125,6 +125,20 @@ class ErrorV2Test {
         assertArrayEquals(new int[] {0}, x.slice(0, 9, 12).shape(), "both past the end: empty");
     }
 
+    /** An empty slice is a value like any other: its sum is 0 and it passes no gradient, eagerly and compiled. */
+    @Test
+    void emptySlicesEagerAndCompiled() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7}, 7).requiresGrad(true);
+        Tensor y = x.slice(0, 5, 2).exp().sum().add(x.slice(0, 1, 3).sum());
+        assertEquals("tensor(5., grad_fn=<AddBackward0>)", y.toString());
+        y.backward();
+        assertArrayEquals(new float[] {0, 1, 1, 0, 0, 0, 0}, x.grad().toArray());
+        io.jgrad.runtime.Compiled f = Grad.compile(t -> t.slice(0, 5, 2).exp().sum().add(t.slice(0, 1, 3).sum()), Arg.of(7));
+        float[][] g = {new float[7]};
+        assertEquals(5f, f.valueAndGrad(new float[][] {{1, 2, 3, 4, 5, 6, 7}}, g));
+        assertArrayEquals(new float[] {0, 1, 1, 0, 0, 0, 0}, g[0]);
+    }
+
     @Test
     void comparisonsAreBoolAndNeverRequireGrad() {
         Tensor x = x();

@@ -3,6 +3,7 @@ package io.jgrad.bench;
 import io.jgrad.bench.handwritten.BaJacobian;
 import io.jgrad.bench.models.BaResidual;
 import io.jgrad.bench.peers.HipparchusBa;
+import io.jgrad.runtime.Checks;
 import io.jgrad.runtime.Compiled;
 import io.jgrad.runtime.Workspace;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,6 +67,12 @@ public class BaJacobianBench {
     public double handWritten() {
         handWritten.residualAndJacobian(PARAMS, FX, FY, out, jac);
         return jac[0] + out[0];
+    }
+
+    /** The generic argument checks alone ({@code Checks.jacobian}), for the breakdown: not a Jacobian. */
+    public double genericChecks() {
+        Checks.jacobian(compiled, inputs, out, jacobian);
+        return out[0];
     }
 
     @Benchmark

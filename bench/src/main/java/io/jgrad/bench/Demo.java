@@ -14,6 +14,7 @@ import io.jgrad.ir.Graph;
 import io.jgrad.ir.Parser;
 import io.jgrad.ir.Prim;
 import io.jgrad.Tensor;
+import io.jgrad.bench.demo.DerivativesDemo;
 import io.jgrad.bench.demo.LogisticRegressionDemo;
 import io.jgrad.runtime.Compiled;
 import io.jgrad.runtime.DType;
@@ -26,7 +27,9 @@ import java.util.Locale;
 /**
  * The demo: the seed notebooks run eagerly and compiled side by side, the compiled neuron's
  * IR and bytecode, online training of a logistic regression with the compiled gradient, and
- * a Graphviz picture of the neuron's forward+adjoint graph. Each section is one method.
+ * a Graphviz picture of the neuron's forward+adjoint graph, then Newton's method with the
+ * compiled Hessian-vector product and the Black-Scholes greeks ({@link DerivativesDemo#run}).
+ * Each section is one method.
  */
 public final class Demo {
     private Demo() {}
@@ -52,6 +55,8 @@ public final class Demo {
         neuronIr(neuron);
         LogisticRegressionDemo.run();
         neuronDot(neuron);
+        System.out.println();
+        DerivativesDemo.run();   // Newton with the compiled hvp; Black-Scholes greeks (issue 11)
 
         System.out.printf(Locale.ROOT, "%ndemo finished in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }

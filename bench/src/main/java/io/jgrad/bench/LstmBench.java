@@ -26,10 +26,15 @@ import java.util.concurrent.TimeUnit;
  * Issue 10's LSTM workload (one layer, hidden 128, batch 32, 16 time steps, input 64, the four
  * gates sliced from one matmul per step; loss and gradients wrt W and b): jgrad eager, jgrad
  * compiled, and the hand-written forward and backward ({@link Lstm}), side by side.
+ *
+ * <p>A longer warm-up than the other workloads: one call takes ~10⁵ µs and each generated chunk
+ * method runs once per call, so HotSpot reaches C2 for all of them only after a few hundred
+ * calls (until then: C1 code and on-stack replacement of single loops). The hand-written code's
+ * hot loops are small methods called ~10⁵ times per call, compiled at once.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 15, time = 2)
 @Measurement(iterations = 5, time = 1)
 @Fork(3)
 @State(Scope.Thread)

@@ -87,7 +87,9 @@ final class BodyEmitter {
         this.name = name;
         this.local = new int[p.n];
         this.arrayLocal = new int[p.n];
-        this.gradLocal = new int[p.g.outputCount()];
+        int grads = 0;
+        for (int a : p.gradInput) grads = Math.max(grads, a + 1);
+        this.gradLocal = new int[grads];
         this.spill = new int[p.n];
         Arrays.fill(spill, -1);
         Arrays.fill(local, -1);
@@ -106,7 +108,7 @@ final class BodyEmitter {
         List<Plan.Stmt> stmts = p.stmts;
         for (int s = 0; s < stmts.size(); s++) {
             statement(stmts.get(s));
-            if (s + 1 < stmts.size() && offset() > CHUNK_BYTES) {
+            if (s + 1 < stmts.size() && offset() > p.chunkBytes) {
                 endChunk(s, false);
                 startChunk();
             }
@@ -128,7 +130,7 @@ final class BodyEmitter {
         startChunk();
         for (int s = 0; s < p.splitAt; s++) {
             statement(stmts.get(s));
-            if (s + 1 < p.splitAt && offset() > CHUNK_BYTES) {
+            if (s + 1 < p.splitAt && offset() > p.chunkBytes) {
                 endChunk(s, false);
                 startChunk();
             }
@@ -140,7 +142,7 @@ final class BodyEmitter {
         startChunk();
         for (int s = p.splitAt; s < stmts.size(); s++) {
             statement(stmts.get(s));
-            if (s + 1 < stmts.size() && offset() > CHUNK_BYTES) {
+            if (s + 1 < stmts.size() && offset() > p.chunkBytes) {
                 endChunk(s, false);
                 startChunk();
             }
@@ -294,7 +296,7 @@ final class BodyEmitter {
                 Target t = outputArray(st.output());
                 t.prepare();
                 t.pushArray();
-                mv.visitInsn(ICONST_0);
+                iconst(p.storeElement == null ? 0 : p.storeElement[st.output()]);
                 pushScalar(v);
                 toArray(v, t.kind());
                 mv.visitInsn(t.kind().astore);
@@ -1441,16 +1443,17 @@ final class BodyEmitter {
         }
     }
 
-    /** The local holding grads[i] for output k, loaded once per chunk. */
+    /** The local holding grads[i] for output k, loaded once per chunk (outputs stored into one array share it). */
     private int gradArray(int k) {
-        if (gradLocal[k] >= 0) return gradLocal[k];
+        int a = p.gradInput[k];
+        if (gradLocal[a] >= 0) return gradLocal[a];
         if (sealed) throw new AssertionError("load of grads array inside a loop");
         mv.visitVarInsn(ALOAD, P_GRADS);
-        iconst(p.gradInput[k]);
+        iconst(a);
         mv.visitInsn(AALOAD);
         int l = nextLocal++;
         mv.visitVarInsn(ASTORE, l);
-        gradLocal[k] = l;
+        gradLocal[a] = l;
         return l;
     }
 

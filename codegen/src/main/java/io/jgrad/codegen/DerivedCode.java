@@ -26,17 +26,28 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>hvp: by {@link #HVP_MODE}; directions are inputs n.., H·v goes to grads[i].</li>
  *   <li>jacobian: reverse passes (the VJP graph, seed = e_r) when the output has no more
  *       elements than the requested inputs together, else forward passes (the JVP graph,
- *       one tangent = e_c); a split plan computes the forward values once.</li>
+ *       one tangent = e_c); a split plan computes the forward values once. Up to
+ *       {@link #FUSED_ROWS} reverse rows are one body instead ({@link Derivatives#jacobianRows}).
+ *       Every Jacobian kernel carries its unrolled argument checks ({@link DerivedChecks}).</li>
  * </ul>
  */
 final class DerivedCode implements DerivedFactory {
     /**
-     * How Hessian-vector products are built. Reverse over reverse measured faster on the MLP
-     * loss (bench HvpBench; both modes give the same values to rounding, DerivativesTest);
+     * How Hessian-vector products are built. Reverse over reverse, the default: on the MLP loss
+     * both modes cost 1.6× the gradient within the noise (bench MlpHvpCpuTime, README), and
+     * give the same values to rounding (DerivativesTest);
      * {@code -Djgrad.hvp=forward} selects forward over reverse, for measuring.
      */
     static final Derivatives.HvpMode HVP_MODE = "forward".equals(System.getProperty("jgrad.hvp"))
             ? Derivatives.HvpMode.FORWARD_OVER_REVERSE : Derivatives.HvpMode.REVERSE_OVER_REVERSE;
+
+    /**
+     * A reverse Jacobian of up to this many rows whose fused graph stays under
+     * {@link #FUSED_NODES} forward nodes × rows is one body ({@link Derivatives#jacobianRows});
+     * past that the passes loop over a split plan (the body would grow with every row).
+     */
+    static final int FUSED_ROWS = 16;
+    static final long FUSED_NODES = 20_000;
 
     private static final AtomicLong COUNTER = new AtomicLong();
 
@@ -89,14 +100,60 @@ final class DerivedCode implements DerivedFactory {
             blockSizes[b++] = sizes[i];
         }
         boolean reverse = outputSize <= forwardPasses;
+        boolean accepts = DerivedChecks.compares(sizes, requiresGrad, blocks, outputSize) <= DerivedChecks.MAX_COMPARES;
+        if (reverse && outputSize <= FUSED_ROWS && (long) outputSize * forward.size() <= FUSED_NODES) {
+            // every row in one body: no pass loop, no one-hot seed, no forward values stored
+            // between passes; the rows share their coefficients (Derivatives.jacobianRows)
+            Graph g = Optimizer.optimize(Derivatives.jacobianRows(forward, blocks));
+            // one-element blocks (or one row): output (r, b) is stored at element r of the
+            // caller's block itself; else into grads[r·count + b], copied into the block
+            boolean direct = true;
+            for (int size : blockSizes) direct &= size == 1 || outputSize == 1;
+            int[] into = new int[1 + outputSize * count], element = new int[into.length];
+            into[0] = -1;
+            for (int r = 0, k = 1; r < outputSize; r++)
+                for (int b = 0; b < count; b++, k++) {
+                    into[k] = direct ? which[b] : k - 1;
+                    element[k] = direct ? r * blockSizes[b] : 0;
+                }
+            Plan plan = new Plan(g, -1, into, io());
+            plan.storeElement = element;
+            if (smallValues(g)) plan.chunkBytes = SMALL_VALUES_CHUNK_BYTES;
+            boolean writesBlocks = direct;
+            return make("jacobianRows", g, plan, (cg, drivers) -> {
+                DerivedGen.fusedJacobian(cg, drivers[0], outputSize, which, blockSizes, writesBlocks);
+                DerivedGen.fusedRows(cg, outputSize);
+                if (accepts) DerivedChecks.acceptsJacobian(cg, sizes, requiresGrad, blocks, outputSize);
+            }, false);
+        }
         if (reverse) {
             Graph g = Optimizer.optimize(Adjoint.of(forward, blocks, true));
             Plan plan = new Plan(g, n, gradInputs(blocks), io(), n);
-            return make("jacobianRev", g, plan, (cg, drivers) -> DerivedGen.reverseJacobian(cg, drivers[0], drivers[1], outputSize, which, blockSizes));
+            return make("jacobianRev", g, plan, (cg, drivers) -> {
+                DerivedGen.reverseJacobian(cg, drivers[0], drivers[1], outputSize, which, blockSizes);
+                if (accepts) DerivedChecks.acceptsJacobian(cg, sizes, requiresGrad, blocks, outputSize);
+            }, true);
         }
         Graph g = Optimizer.optimize(Derivatives.jvp(forward, blocks));
         Plan plan = new Plan(g, -1, new int[] {-1, 0}, io(), n);
-        return make("jacobianFwd", g, plan, (cg, drivers) -> DerivedGen.forwardJacobian(cg, drivers[0], drivers[1], n, outputSize, which, blockSizes));
+        return make("jacobianFwd", g, plan, (cg, drivers) -> {
+            DerivedGen.forwardJacobian(cg, drivers[0], drivers[1], n, outputSize, which, blockSizes);
+            if (accepts) DerivedChecks.acceptsJacobian(cg, sizes, requiresGrad, blocks, outputSize);
+        }, true);
+    }
+
+    /**
+     * Chunk size of a fused-rows body whose values are all small (one element, or a few: no
+     * statement is a long loop or an unrolled sum): one chunk for the bundle-adjustment
+     * residual's 4.3 KB body instead of two with 47 values spilled between them (~6 ns of ~85).
+     * Leaves over 2 KB under HotSpot's 8,000-byte limit for the last statement.
+     */
+    static final int SMALL_VALUES_CHUNK_BYTES = 5500;
+    static final int SMALL_VALUE = 16;
+
+    private static boolean smallValues(Graph g) {
+        for (int v = 0; v < g.size(); v++) if (g.type(v).size() > SMALL_VALUE) return false;
+        return true;
     }
 
     private Num io() {
@@ -117,13 +174,20 @@ final class DerivedCode implements DerivedFactory {
         void emit(ClassGen cg, String[] drivers);
     }
 
-    /** Generates and instantiates one kernel: {@code run} over the plan, or with {@code loop} the Jacobian over its split. */
     private Derived make(String kind, Graph g, Plan plan, Loop loop) {
+        return make(kind, g, plan, loop, true);
+    }
+
+    /**
+     * Generates and instantiates one kernel: {@code run} over the plan, or with {@code loop} the
+     * Jacobian, over the plan's split ({@code split}: prefix and pass drivers) or its one body.
+     */
+    private Derived make(String kind, Graph g, Plan plan, Loop loop, boolean split) {
         String className = name + "$" + kind + COUNTER.incrementAndGet();
         ClassGen cg = new ClassGen(className, io(), ClassGen.DERIVED);
         BodyEmitter body = new BodyEmitter(cg, plan, kind + "$");
         if (loop == null) DerivedGen.run(cg, body.emit());
-        else loop.emit(cg, body.emitSplit());
+        else loop.emit(cg, split ? body.emitSplit() : new String[] {body.emit()});
         cg.constructor();
         cg.staticInit();
         cg.toBytes();
@@ -131,7 +195,7 @@ final class DerivedCode implements DerivedFactory {
         try {
             MethodHandles.Lookup hidden = CodeGen.defineClasses(cg);
             return (Derived) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class, boolean.class))
-                    .invoke(body.workspaceSize(Num.F32), body.workspaceSize(Num.F64), loop != null && kind.equals("jacobianRev"));
+                    .invoke(body.workspaceSize(Num.F32), body.workspaceSize(Num.F64), loop != null && kind.startsWith("jacobianR"));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

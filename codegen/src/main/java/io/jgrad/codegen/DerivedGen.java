@@ -156,6 +156,81 @@ final class DerivedGen {
         finish(mv);
     }
 
+    /**
+     * jacobian(...) of fused rows ({@code DerivedCode}): one call of the body, which computes
+     * the value and every row; output 1 + r·blocks + b is row r of block b, in grads[r·blocks + b].
+     * Each is copied into row r of jacobian[blocks[b]] (element moves, arraycopy for long rows).
+     * With {@code direct} (one row, or one-element blocks) the plan writes the blocks
+     * themselves (grads = jacobian, row r of a one-element block at its element r). A
+     * one-element value comes back from the body into output[0].
+     */
+    static void fusedJacobian(ClassGen cg, String driver, int m, int[] blocks, int[] sizes, boolean direct) {
+        Num io = cg.io;
+        String desc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + io.arrays + ")V";
+        MethodVisitor mv = cg.method(ACC_PROTECTED | ACC_FINAL, "jacobian", desc);
+        mv.visitCode();
+        if (m == 1) {
+            mv.visitVarInsn(ALOAD, OUT);
+            iconst(mv, 0);
+        }
+        mv.visitVarInsn(ALOAD, IN);
+        mv.visitVarInsn(ALOAD, WSF);
+        mv.visitVarInsn(ALOAD, WSD);
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ALOAD, OUT);
+        mv.visitVarInsn(ALOAD, direct ? JAC : GRADS);
+        mv.visitMethodInsn(INVOKESTATIC, cg.name, driver, cg.bodyDesc, false);
+        mv.visitInsn(m == 1 ? io.astore : io.pop);
+        if (direct) {
+            finish(mv);
+            return;
+        }
+        int count = blocks.length;
+        for (int b = 0; b < count; b++) {
+            int size = sizes[b];
+            mv.visitVarInsn(ALOAD, JAC);
+            iconst(mv, blocks[b]);
+            mv.visitInsn(AALOAD);
+            mv.visitVarInsn(ASTORE, BLOCK);
+            for (int r = 0; r < m; r++) {
+                if (size > SMALL_BLOCK) {
+                    mv.visitVarInsn(ALOAD, GRADS);
+                    iconst(mv, r * count + b);
+                    mv.visitInsn(AALOAD);
+                    iconst(mv, 0);
+                    mv.visitVarInsn(ALOAD, BLOCK);
+                    iconst(mv, r * size);
+                    iconst(mv, size);
+                    mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
+                    continue;
+                }
+                mv.visitVarInsn(ALOAD, GRADS);
+                iconst(mv, r * count + b);
+                mv.visitInsn(AALOAD);
+                mv.visitVarInsn(ASTORE, TANGENT);   // this row's array (the local is free here)
+                for (int k = 0; k < size; k++) {
+                    mv.visitVarInsn(ALOAD, BLOCK);
+                    iconst(mv, r * size + k);
+                    mv.visitVarInsn(ALOAD, TANGENT);
+                    iconst(mv, k);
+                    mv.visitInsn(io.aload);
+                    mv.visitInsn(io.astore);
+                }
+            }
+        }
+        finish(mv);
+    }
+
+    /** {@code protected int fusedRows()} returning m (see {@code Derived.fusedRows}). */
+    static void fusedRows(ClassGen cg, int m) {
+        MethodVisitor mv = cg.method(ACC_PROTECTED | ACC_FINAL, "fusedRows", "()I");
+        mv.visitCode();
+        iconst(mv, m);
+        mv.visitInsn(IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
     /** Opens jacobian(...) and runs the prefix once. */
     private static MethodVisitor jacobianMethod(ClassGen cg, String prefix) {
         Num io = cg.io;

@@ -83,6 +83,19 @@ final class Plan {
     final int passFrom;
     final boolean[] dependent;
     int splitAt = -1;
+    /**
+     * Per output k, the element of its array a one-element output k >= 1 is stored into (STORE);
+     * null: element 0. The Jacobian's fused rows store row r of a one-element block at element r
+     * of that block (DerivedCode), so the body writes the caller's blocks directly.
+     */
+    int[] storeElement;
+    /**
+     * Where BodyEmitter ends a chunk method: past this many bytecode bytes, after a statement.
+     * The default leaves room for any one statement under HotSpot's 8,000-byte compile limit;
+     * a body of one-element values and small loops (the Jacobian's fused rows) may use more,
+     * so that fewer values are spilled between chunks.
+     */
+    int chunkBytes = BodyEmitter.CHUNK_BYTES;
     /** Index of the last statement reading each value; stmts.size() for the returned value. */
     final int[] lastUse;
     /** The function's dtype: a bool is stored in its region. */

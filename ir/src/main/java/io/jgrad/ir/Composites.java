@@ -213,10 +213,23 @@ public final class Composites {
      * a graph keeps them as float32: that copy is what the generated class reads.
      */
     public static int constant(Emitter e, float[] data, int... shape) {
+        return constant(e, data, false, shape);
+    }
+
+    /**
+     * The same without the copy: a graph keeps {@code data} itself (so does the generated class).
+     * For a caller that never changes the array afterwards: the eager engine's captured tensor,
+     * which copies its data before any later write of its own (copy-on-write).
+     */
+    public static int constantShared(Emitter e, float[] data, int... shape) {
+        return constant(e, data, true, shape);
+    }
+
+    private static int constant(Emitter e, float[] data, boolean shared, int[] shape) {
         Type t = Type.f32(shape);
         if (data.length != t.size())
             throw new IllegalArgumentException("constant: " + data.length + " values for shape " + Arrays.toString(shape));
-        if (e instanceof Builder b) return b.constantOwnedF32(t, data.clone());
+        if (e instanceof Builder b) return b.constantOwnedF32(t, shared ? data : data.clone());
         double[] d = new double[data.length];
         for (int i = 0; i < d.length; i++) d[i] = data[i];
         return e.constant(t, d);
@@ -495,6 +508,7 @@ public final class Composites {
 
     private static int broadcasting(Emitter e, String op, Prim p, int x, int y) {
         Type tx = e.type(x), ty = e.type(y);
+        if (tx == ty || tx.equals(ty)) return e.binary(p, x, y);   // one type: nothing to broadcast or promote
         int[] shape = Shapes.broadcast(op, tx.rawShape(), ty.rawShape());
         DType d = resultDType(tx, ty);
         int a = tx.dtype() == d ? x : e.convert(x, d);
@@ -507,7 +521,11 @@ public final class Composites {
         return Prim.splat(e, c, e.type(x));
     }
 
+    private static final int[][] ALL_AXES = {{}, {0}, {0, 1}, {0, 1, 2}, {0, 1, 2, 3}};
+
+    /** 0..rank-1; shared for small ranks (never changed: an emitter copies attributes it keeps). */
     private static int[] allAxes(int rank) {
+        if (rank < ALL_AXES.length) return ALL_AXES[rank];
         int[] a = new int[rank];
         for (int i = 0; i < rank; i++) a[i] = i;
         return a;

@@ -71,6 +71,46 @@ public final class Derivatives {
     }
 
     /**
+     * Every row of the Jacobian of {@code forward} (one output of m elements) in one graph: the
+     * forward values once, then m reverse walks, walk r seeded with the constant e_r (row r =
+     * e_rᵀJ, the VJP along e_r). Nothing is looped or stored between walks, and the optimiser
+     * shares what the walks have in common (every rule's coefficient, cos x for sin, 1/z for a
+     * quotient) through common subexpression elimination: a small Jacobian costs the forward
+     * pass plus m adjoint sweeps of linear operations, as by hand.
+     * <ul>
+     *   <li>inputs: the forward's inputs;</li>
+     *   <li>outputs: the value, then for r = 0..m-1 and each input i with {@code wrt[i]}, in
+     *       input order, {@code d<r>_<name>} = row r of d output / d input i, of input i's type
+     *       (a zero constant when output element r does not depend on it).</li>
+     * </ul>
+     * The graph has m·(adjoint) nodes: meant for small m (the caller bounds it).
+     */
+    public static Graph jacobianRows(Graph forward, boolean[] wrt) {
+        check(forward, wrt, false);
+        int output = forward.output(0);
+        Type outType = forward.type(output);
+        int m = outType.size();
+        Builder b = copy(forward);
+        List<Node> diff = new ArrayList<>();
+        for (Node in : forward.inputs()) if (wrt[in.inputIndex()]) diff.add(in);
+        int[] outs = new int[1 + m * diff.size()];
+        List<String> names = new ArrayList<>();
+        outs[0] = output;
+        for (int r = 0, k = 1; r < m; r++) {
+            double[] e = new double[m];
+            e[r] = 1;
+            int seed = b.constant(outType, e);
+            int[] adjoint = Adjoint.backward(b, forward.nodes(), output, seed, wrt);
+            for (Node in : diff) {
+                int d = in.id() < adjoint.length ? adjoint[in.id()] : -1;
+                outs[k++] = d >= 0 ? d : Prim.splat(b, 0, in.type());
+                names.add("d" + r + "_" + in.name());
+            }
+        }
+        return b.build(outs, distinct(forward.outputName(0), names));
+    }
+
+    /**
      * The Hessian-vector product of a scalar {@code forward}.
      * <ul>
      *   <li>inputs: the forward's inputs (0..n-1), then one direction v_i per input i with

@@ -47,18 +47,21 @@ public final class Eval implements Emitter, Adjoint.Tape {
     // for INPUT/TRANSPOSE/REDUCE_*, double[] for POW, else null), slots[3id+2] its value; args[4id] its Prim's
     // ordinal, args[4id+1+i] operand i or -1. Two arrays, so that an Eval of a few values is cheap
     // to make, and the primitive is an int: fewer reference stores (each pays a GC barrier).
-    private Object[] slots = new Object[3 * CAPACITY];
-    private int[] args = new int[4 * CAPACITY];
+    // (package-private for BackwardPlan, which copies and replays them)
+    Object[] slots = new Object[3 * CAPACITY];
+    int[] args = new int[4 * CAPACITY];
     private static final Prim[] PRIMS = Prim.values();
-    private static final int INPUT_ORDINAL = Prim.INPUT.ordinal(), CONST_ORDINAL = Prim.CONST.ordinal();
+    static final int INPUT_ORDINAL = Prim.INPUT.ordinal(), CONST_ORDINAL = Prim.CONST.ordinal(), CONCAT_ORDINAL = Prim.CONCAT.ordinal();
     // values an Eval makes room for at first: small, because the eager engine makes one Eval per user op
     // and allocation volume is what costs (measured: 4 beats 8 and 12 on the seed neuron)
     private static final int CAPACITY = 4;
-    private int size;
-    private int inputCount;
+    int size;
+    int inputCount;
     // the last few scalar constants (ids, a ring; made on first use)
-    private int[] recentConsts;
-    private int nextConst;
+    int[] recentConsts;
+    int nextConst;
+    // a hash of the records' structure so far (BackwardPlan), 0 once the tape cannot have a plan
+    int structure = 1;
     private List<Node> view;   // made on first use
     // the reverse walk's arrays, kept from one backward to the next (made on first use)
     private int[] adjoint, into;
@@ -75,6 +78,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
         if (recentConsts != null) java.util.Arrays.fill(recentConsts, -1);
         nextConst = 0;
         view = null;
+        structure = 1;
     }
 
     // ------------------------------------------------------------------ values in and out
@@ -173,6 +177,20 @@ public final class Eval implements Emitter, Adjoint.Tape {
         Type t = type(output);
         if (wrt == null) throw new IllegalArgumentException("backward: wrt is null");
         if (!Kernels.fits(t, seed)) Kernels.check("backward: the seed", t, seed);
+        // the same structure as a tape before: replay its records (BackwardPlan says why that is exact)
+        int hash = BackwardPlan.hash(this, output, wrt);
+        if (hash != 0) {
+            BackwardPlan plan = BackwardPlan.find(hash, this, output, wrt);
+            if (plan != null) return plan.replay(this, seed);
+        }
+        return walk(output, seed, wrt, hash);
+    }
+
+    /** backward's reverse walk; records a plan when hash is not 0. */
+    private int[] walk(int output, Object seed, boolean[] wrt, int hash) {
+        Type t = type(output);
+        int before = size, nextBefore = nextConst;
+        int[] ringBefore = hash != 0 && recentConsts != null ? recentConsts.clone() : null;
         int s = add(Prim.INPUT, t, index(inputCount++), -1, -1, -1, seed);
         if (adjoint == null || adjoint.length <= output) {
             adjoint = new int[Math.max(output + 1, 8)];
@@ -190,7 +208,30 @@ public final class Eval implements Emitter, Adjoint.Tape {
                 if (index < grads.length) grads[index] = adjoint[id];
             }
         }
+        if (hash != 0) BackwardPlan.record(hash, this, output, wrt, ringBefore, nextBefore, before, grads);
         return grads;
+    }
+
+    /**
+     * The values of {@link #backward}'s gradients: per parameter index i &lt; wrt.length the
+     * array of d output / d input i against the seed, or null where it is zero. Where a tape of
+     * this structure was differentiated before ({@link BackwardPlan}), only the kernels run and
+     * nothing is appended to this Eval; otherwise this is {@link #backward}. The arrays may be
+     * shared (with this Eval, the seed, an operand, or another Eval's constants): never change them.
+     */
+    public Object[] backwardValues(int output, Object seed, boolean[] wrt) {
+        Type t = type(output);
+        if (wrt == null) throw new IllegalArgumentException("backward: wrt is null");
+        if (!Kernels.fits(t, seed)) Kernels.check("backward: the seed", t, seed);
+        int hash = BackwardPlan.hash(this, output, wrt);
+        if (hash != 0) {
+            BackwardPlan plan = BackwardPlan.find(hash, this, output, wrt);
+            if (plan != null) return plan.values(this, seed, wrt.length);
+        }
+        int[] d = walk(output, seed, wrt, hash);
+        Object[] values = new Object[wrt.length];
+        for (int i = 0; i < d.length; i++) if (d[i] >= 0) values[i] = slots[3 * d[i] + 2];
+        return values;
     }
 
     // ------------------------------------------------------------------ Emitter
@@ -246,6 +287,33 @@ public final class Eval implements Emitter, Adjoint.Tape {
         return add(p, t, null, a, b, -1, v);
     }
 
+    // the shape and reduction primitives the eager ops use most, without apply's arrays: the
+    // same type rule, kernel call and record as apply makes
+
+    @Override
+    public int broadcast(int x, int... shape) {
+        Type tx = type(x);
+        Type t = Prim.BROADCAST.resultType(tx, null, null, NO_INTS, NO_DATA, tx.withShape(shape));
+        return add(Prim.BROADCAST, t, null, x, -1, -1, Kernels.broadcast(value0(x), tx, t));
+    }
+
+    @Override
+    public int reshape(int x, int... shape) {
+        Type tx = type(x);
+        Type t = Prim.RESHAPE.resultType(tx, null, null, NO_INTS, NO_DATA, tx.withShape(shape));
+        return add(Prim.RESHAPE, t, null, x, -1, -1, value0(x));
+    }
+
+    @Override
+    public int reduce(Prim p, int x, int... axes) {
+        if (p.family != Prim.Family.REDUCE) throw new IllegalArgumentException(p.text + " is not a reduction");
+        Type tx = type(x);
+        int[] in = axes.length == 0 ? NO_INTS : axes.clone();
+        Type t = p.resultType(tx, null, null, in, NO_DATA, null);
+        Object v = p == Prim.REDUCE_SUM ? Kernels.reduceSum(value0(x), tx, in, t) : Kernels.reduceMax(value0(x), tx, in, t);
+        return add(p, t, in.length > 0 ? in : null, x, -1, -1, v);
+    }
+
     @Override
     public int select(int c, int a, int b) {
         Type t = Prim.SELECT.resultType(type(c), type(a), type(b), NO_INTS, NO_DATA, null);
@@ -267,6 +335,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
                 if (id >= 0 && slots[3 * id] == r && sameScalar(v, slots[3 * id + 2])) return id;
         }
         int id = add(Prim.CONST, r, null, -1, -1, -1, v);
+        if (structure != 0) structure = scalar ? 31 * structure + bitsHash(Kernels.get(v, 0)) : 0;
         if (scalar) {
             if (recentConsts == null) recentConsts = new int[] {-1, -1, -1, -1};
             recentConsts[nextConst] = id;
@@ -318,20 +387,94 @@ public final class Eval implements Emitter, Adjoint.Tape {
     // ------------------------------------------------------------------ storage
 
     private int add(Prim p, Type t, Object attr, int a0, int a1, int a2, Object value) {
-        if (3 * size == slots.length) {
-            slots = Arrays.copyOf(slots, 6 * size);
-            args = Arrays.copyOf(args, 8 * size);
+        if (3 * size == slots.length) {   // x3: an op of 5-12 primitives (clamp: 9) grows once, not twice
+            slots = Arrays.copyOf(slots, 9 * size);
+            args = Arrays.copyOf(args, 12 * size);
         }
         int k = 3 * size;
         slots[k] = t;
         if (attr != null) slots[k + 1] = attr;   // a fresh slot is null already
         slots[k + 2] = value;
         int j = 4 * size;
-        args[j] = p.ordinal();
+        int ordinal = p.ordinal();
+        args[j] = ordinal;
         args[j + 1] = a0;
         args[j + 2] = a1;
         args[j + 3] = a2;
+        if (structure != 0) {
+            int h = 31 * structure + (ordinal ^ (a0 << 7) ^ (a1 << 15) ^ (a2 << 23)) + 17 * t.hashCode();
+            if (attr instanceof double[] d) h = 31 * h + bitsHash(d[0]);   // POW's exponent
+            else if (attr instanceof int[] in) h = 31 * h + (in.length == 1 ? in[0] : Arrays.hashCode(in));   // INPUT's [index]: one int
+            structure = p == Prim.CONCAT ? 0 : h;
+        }
         return size++;
+    }
+
+    private static int bitsHash(double v) {
+        long b = Double.doubleToRawLongBits(v);
+        return (int) (b ^ (b >>> 32));
+    }
+
+    /** Room for n records. */
+    void ensureCapacity(int n) {
+        if (3 * n > slots.length) {
+            slots = Arrays.copyOf(slots, 3 * n);
+            args = Arrays.copyOf(args, 4 * n);
+        }
+    }
+
+    /** The value of record id from its operands' values (BackwardPlan's replay into this Eval). */
+    Object compute(int id) {
+        return compute(args, 4 * id, (Type) slots[3 * id], slots[3 * id + 1], null, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The value of a record given by its parts (its primitive and operands at {@code a[j..j+3]},
+     * its type and attribute) by the kernel call the Emitter methods above make for it, so with
+     * the same bits. Operand ids below {@code base} are this Eval's values; from base on they are
+     * {@code values[id - base]}, of type {@code slotsAfter[3(id - base)]} (BackwardPlan's replay
+     * into a scratch array).
+     */
+    Object compute(int[] a, int j, Type t, Object attr, Object[] values, Object[] slotsAfter, int base) {
+        Prim p = PRIMS[a[j]];
+        int a0 = a[j + 1], a1 = a[j + 2], a2 = a[j + 3];
+        return switch (p.family) {
+            case UNARY -> Kernels.unary(p, t.dtype(), val(a0, values, base), p == Prim.POW ? ((double[]) attr)[0] : 0);
+            case BINARY, COMPARE -> Kernels.binary(p, typ(a0, slotsAfter, base).dtype(), val(a0, values, base), val(a1, values, base));
+            case SELECT -> Kernels.select((boolean[]) val(a0, values, base), val(a1, values, base), val(a2, values, base));
+            case MATMUL -> {
+                Type ta = typ(a0, slotsAfter, base);
+                yield Kernels.matmul(val(a0, values, base), val(a1, values, base), t.dtype(), ta.dim(0), ta.dim(1), typ(a1, slotsAfter, base).dim(1));
+            }
+            case SHAPE, REDUCE, CONVERT -> {   // the common ones by Kernels.apply's calls, without its arrays
+                if (p == Prim.RESHAPE) yield val(a0, values, base);
+                if (p == Prim.BROADCAST) yield Kernels.broadcast(val(a0, values, base), typ(a0, slotsAfter, base), t);
+                if (p == Prim.REDUCE_SUM) yield Kernels.reduceSum(val(a0, values, base), typ(a0, slotsAfter, base), attr == null ? NO_INTS : (int[]) attr, t);
+                if (p == Prim.CONVERT) yield Kernels.convert(val(a0, values, base), typ(a0, slotsAfter, base).dtype(), t.dtype());
+                yield general(p, a, j, t, attr, values, slotsAfter, base);
+            }
+            case LEAF, SCATTER, CONCAT, CONTRACT -> general(p, a, j, t, attr, values, slotsAfter, base);
+        };
+    }
+
+    /** Any record by Kernels.apply (CONCAT is never replayed: BackwardPlan leaves its tapes alone). */
+    private Object general(Prim p, int[] a, int j, Type t, Object attr, Object[] values, Object[] slotsAfter, int base) {
+        int n = p.arity();
+        Object[] vs = new Object[n];
+        Type[] ts = new Type[n];
+        for (int i = 0; i < n; i++) {
+            vs[i] = val(a[j + 1 + i], values, base);
+            ts[i] = typ(a[j + 1 + i], slotsAfter, base);
+        }
+        return Kernels.apply(p, t, attr instanceof int[] in ? in : NO_INTS, attr instanceof double[] d ? d : NO_DATA, vs, ts);
+    }
+
+    private Object val(int id, Object[] values, int base) {
+        return id < base ? slots[3 * id + 2] : values[id - base];
+    }
+
+    private Type typ(int id, Object[] slotsAfter, int base) {
+        return (Type) (id < base ? slots[3 * id] : slotsAfter[3 * (id - base)]);
     }
 
     /** The value of an id already checked by type(id). */

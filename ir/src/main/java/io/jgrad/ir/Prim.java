@@ -256,7 +256,7 @@ public enum Prim {
             case REDUCE -> {
                 requireFloat(a0);
                 int rank = a0.rank();
-                int[] shape = a0.shape();
+                int[] shape = a0.rawShape();   // read only
                 boolean[] gone = new boolean[rank];
                 int prev = -1;
                 for (int a : ints) {
@@ -290,7 +290,7 @@ public enum Prim {
             }
             case BROADCAST -> {
                 if (declared == null) throw error("needs a target shape");
-                int[] from = x.shape(), to = declared.shape();
+                int[] from = x.rawShape(), to = declared.rawShape();   // read only
                 boolean ok = from.length <= to.length && declared.dtype() == x.dtype();
                 for (int i = 1; ok && i <= from.length; i++) {
                     int f = from[from.length - i], t = to[to.length - i];

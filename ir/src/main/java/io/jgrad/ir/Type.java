@@ -12,10 +12,13 @@ public final class Type {
     private final DType dtype;
     private final int[] shape;
     private final int size;
+    /** hashCode(), computed once: the eager engine hashes types on every op (BackwardPlan). */
+    private final int hash;
 
     private Type(DType dtype, int[] shape) {
         this.dtype = dtype;
         this.shape = shape;
+        this.hash = dtype.ordinal() * 31 + Arrays.hashCode(shape);
         long n = 1;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException("a dimension cannot be negative, got " + Arrays.toString(shape));
@@ -77,7 +80,7 @@ public final class Type {
 
     @Override
     public int hashCode() {
-        return dtype.hashCode() * 31 + Arrays.hashCode(shape);
+        return hash;
     }
 
     /** {@code f32[3,4]}, {@code f32[]}: the IR text form. */

@@ -150,14 +150,12 @@ public abstract class Compiled {
      */
     public final void jacobian(float[][] inputs, float[] output, float[][] jacobian) {
         requireDType(DType.F32, "jacobian(double[][] inputs, double[] output, double[][] jacobian)");
-        Checks.jacobian(this, inputs, output, jacobian);
         DerivedCalls.jacobian(this, thread(), inputs, output, jacobian);
     }
 
     public final void jacobian(Workspace ws, float[][] inputs, float[] output, float[][] jacobian) {
         requireDType(DType.F32, "jacobian(Workspace ws, double[][] inputs, double[] output, double[][] jacobian)");
         Checks.workspace(this, ws);
-        Checks.jacobian(this, inputs, output, jacobian);
         DerivedCalls.jacobian(this, ws, inputs, output, jacobian);
     }
 
@@ -194,14 +192,12 @@ public abstract class Compiled {
 
     public final void jacobian(double[][] inputs, double[] output, double[][] jacobian) {
         requireDType(DType.F64, "jacobian(float[][] inputs, float[] output, float[][] jacobian)");
-        Checks.jacobian(this, inputs, output, jacobian);
         DerivedCalls.jacobian(this, thread(), inputs, output, jacobian);
     }
 
     public final void jacobian(Workspace ws, double[][] inputs, double[] output, double[][] jacobian) {
         requireDType(DType.F64, "jacobian(Workspace ws, float[][] inputs, float[] output, float[][] jacobian)");
         Checks.workspace(this, ws);
-        Checks.jacobian(this, inputs, output, jacobian);
         DerivedCalls.jacobian(this, ws, inputs, output, jacobian);
     }
 
@@ -267,6 +263,13 @@ public abstract class Compiled {
             return k;
         }
     }
+
+    /**
+     * The kernel of the last Jacobian call, tried first (DerivedCalls.jacobian). A plain field:
+     * a racing thread at worst misses the shortcut; the record and the kernel's fields are
+     * final, so a thread that sees it sees them.
+     */
+    JacobianKernel lastJacobian;
 
     private JacobianKernel findJacobian(JacobianKernel[] known, Object[] jacobian) {
         search:

@@ -49,4 +49,32 @@ public abstract class Derived {
     protected void jacobian(double[][] inputs, float[] wsf, double[] wsd, double[] seed, double[] output, double[][] grads, double[][] jacobian) {
         throw new AssertionError("not an F64 Jacobian kernel");
     }
+
+    /**
+     * A Jacobian kernel whose m reverse passes are one body (codegen's fused rows): m, and
+     * {@code grads} then holds one scratch array per row and requested block, row-major
+     * (grads[r · blocks + b]), which the kernel copies into the blocks; when there is one row or every
+     * requested block's input has one element the body writes the blocks itself and {@code grads} is
+     * null. 0 for a looped kernel.
+     */
+    protected int fusedRows() {
+        return 0;
+    }
+
+    /**
+     * True exactly when {@link Checks#jacobian} accepts these arguments and the non-null blocks
+     * of the differentiable inputs are this kernel's: the checks unrolled with the signature's
+     * counts and lengths as constants (codegen's DerivedChecks). False sends the call to
+     * {@link Checks}, which names what is wrong, or finds the kernel of another set of blocks.
+     * {@code checked} is this kernel's memo in the workspace (n + 1 entries, see Scratch): when
+     * the blocks are those it holds, they are known to be distinct arrays; a call with other
+     * blocks is checked in full and recorded there.
+     */
+    protected boolean acceptsJacobian(float[][] inputs, float[] output, float[][] jacobian, Object[] checked) {
+        return false;
+    }
+
+    protected boolean acceptsJacobian(double[][] inputs, double[] output, double[][] jacobian, Object[] checked) {
+        return false;
+    }
 }

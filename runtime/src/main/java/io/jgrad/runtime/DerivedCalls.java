@@ -45,23 +45,23 @@ final class DerivedCalls {
         }
     }
 
+    /**
+     * The checks, then the kernel. Fast path: the last call's kernel, already used with this
+     * workspace, whose unrolled checks accept the arguments (see Derived.acceptsJacobian; they
+     * remember the blocks they last accepted in the workspace). Otherwise {@link Checks} (which
+     * throws, naming what is wrong), the kernel of these blocks (made on first use) and its scratch.
+     */
     static void jacobian(Compiled c, Workspace w, float[][] inputs, float[] output, float[][] jacobian) {
-        Signature s = c.sig;
-        int n = s.names.length;
-        Compiled.JacobianKernel k = c.jacobianKernel(jacobian);
-        Derived d = k.kernel();
-        Scratch sc = w.scratch(d);
-        if (sc == null) {
-            if (d.reverse) {
-                float[][] grads = new float[n][];
-                for (int i = 0; i < n; i++) if (k.blocks()[i]) grads[i] = new float[s.sizes[i]];
-                sc = w.add(new Scratch(d, null, grads, new float[s.outputSize]));
-            } else {
-                float[][] all = new float[n + count(k.blocks())][];
-                for (int i = 0, j = n; i < n; i++) if (k.blocks()[i]) all[j++] = new float[s.sizes[i]];
-                sc = w.add(new Scratch(d, all, new float[][] {new float[s.outputSize]}, null));
-            }
+        Compiled.JacobianKernel k = c.lastJacobian;
+        Scratch sc = k == null ? null : w.scratch(k.kernel());
+        if (sc == null || !k.kernel().acceptsJacobian(inputs, output, jacobian, sc.checked)) {
+            Checks.jacobian(c, inputs, output, jacobian);
+            c.lastJacobian = k = c.jacobianKernel(jacobian);
+            sc = w.scratch(k.kernel());
+            if (sc == null) sc = w.add(jacobianScratch(c.sig, k));
         }
+        Derived d = k.kernel();
+        int n = c.sig.names.length;
         if (d.reverse) {
             try {
                 d.jacobian(inputs, sc.wsf, sc.wsd, (float[]) sc.vector, output, (float[][]) sc.grads, jacobian);
@@ -123,23 +123,23 @@ final class DerivedCalls {
         }
     }
 
+    /**
+     * The checks, then the kernel. Fast path: the last call's kernel, already used with this
+     * workspace, whose unrolled checks accept the arguments (see Derived.acceptsJacobian; they
+     * remember the blocks they last accepted in the workspace). Otherwise {@link Checks} (which
+     * throws, naming what is wrong), the kernel of these blocks (made on first use) and its scratch.
+     */
     static void jacobian(Compiled c, Workspace w, double[][] inputs, double[] output, double[][] jacobian) {
-        Signature s = c.sig;
-        int n = s.names.length;
-        Compiled.JacobianKernel k = c.jacobianKernel(jacobian);
-        Derived d = k.kernel();
-        Scratch sc = w.scratch(d);
-        if (sc == null) {
-            if (d.reverse) {
-                double[][] grads = new double[n][];
-                for (int i = 0; i < n; i++) if (k.blocks()[i]) grads[i] = new double[s.sizes[i]];
-                sc = w.add(new Scratch(d, null, grads, new double[s.outputSize]));
-            } else {
-                double[][] all = new double[n + count(k.blocks())][];
-                for (int i = 0, j = n; i < n; i++) if (k.blocks()[i]) all[j++] = new double[s.sizes[i]];
-                sc = w.add(new Scratch(d, all, new double[][] {new double[s.outputSize]}, null));
-            }
+        Compiled.JacobianKernel k = c.lastJacobian;
+        Scratch sc = k == null ? null : w.scratch(k.kernel());
+        if (sc == null || !k.kernel().acceptsJacobian(inputs, output, jacobian, sc.checked)) {
+            Checks.jacobian(c, inputs, output, jacobian);
+            c.lastJacobian = k = c.jacobianKernel(jacobian);
+            sc = w.scratch(k.kernel());
+            if (sc == null) sc = w.add(jacobianScratch(c.sig, k));
         }
+        Derived d = k.kernel();
+        int n = c.sig.names.length;
         if (d.reverse) {
             try {
                 d.jacobian(inputs, sc.wsf, sc.wsd, (double[]) sc.vector, output, (double[][]) sc.grads, jacobian);
@@ -169,6 +169,38 @@ final class DerivedCalls {
 
     // ---------------------------------------------------------------- shared
 
+    /** A Jacobian kernel's scratch in one workspace, in the function's dtype. */
+    private static Scratch jacobianScratch(Signature s, Compiled.JacobianKernel k) {
+        boolean f = s.dtype == DType.F32;
+        int n = s.names.length, blocks = count(k.blocks());
+        Derived d = k.kernel();
+        Object[] checked = new Object[n + 1];
+        int rows = d.fusedRows();
+        if (rows > 0) {
+            // one array per row and block, grads[r * blocks + b] (see Derived.fusedRows)
+            Object[] grads = null;
+            if (rows > 1 && !oneElementBlocks(s, k.blocks())) {
+                grads = f ? new float[rows * blocks][] : new double[rows * blocks][];
+                for (int r = 0, j = 0; r < rows; r++)
+                    for (int i = 0; i < n; i++) if (k.blocks()[i]) grads[j++] = array(f, s.sizes[i]);
+            }
+            return new Scratch(d, null, grads, array(f, s.outputSize), checked);
+        }
+        if (d.reverse) {
+            Object[] grads = f ? new float[n][] : new double[n][];
+            for (int i = 0; i < n; i++) if (k.blocks()[i]) grads[i] = array(f, s.sizes[i]);
+            return new Scratch(d, null, grads, array(f, s.outputSize), checked);
+        }
+        Object[] all = f ? new float[n + blocks][] : new double[n + blocks][];
+        for (int i = 0, j = n; i < n; i++) if (k.blocks()[i]) all[j++] = array(f, s.sizes[i]);
+        Object[] outs = f ? new float[][] {new float[s.outputSize]} : new double[][] {new double[s.outputSize]};
+        return new Scratch(d, all, outs, null, checked);
+    }
+
+    private static Object array(boolean f, int size) {
+        return f ? new float[size] : new double[size];
+    }
+
     private static int differentiable(Signature s) {
         return count(s.requiresGrad);
     }
@@ -177,6 +209,12 @@ final class DerivedCalls {
         int c = 0;
         for (boolean f : flags) if (f) c++;
         return c;
+    }
+
+    /** Whether every requested block's input has one element: fused rows then write the blocks themselves (as with one row). */
+    private static boolean oneElementBlocks(Signature s, boolean[] blocks) {
+        for (int i = 0; i < blocks.length; i++) if (blocks[i] && s.sizes[i] != 1) return false;
+        return true;
     }
 
     private static int maxSize(Signature s) {

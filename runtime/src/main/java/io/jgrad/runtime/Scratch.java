@@ -18,8 +18,21 @@ final class Scratch {
     /** float[] or double[]: a zero array as long as the largest input (a null tangent), or the Jacobian's one-hot seed. */
     final Object vector;
 
+    /**
+     * A Jacobian kernel's memo for its unrolled checks (Derived.acceptsJacobian): the blocks
+     * (by input index) and, at the end, the output of the last call they checked in full. It
+     * holds those arrays (references only) until the next call, so that a call with the same
+     * blocks skips the O(blocks²) "not an earlier block" compares. Null for other kernels.
+     */
+    final Object[] checked;
+
     Scratch(Derived kernel, Object refs, Object grads, Object vector) {
+        this(kernel, refs, grads, vector, null);
+    }
+
+    Scratch(Derived kernel, Object refs, Object grads, Object vector, Object[] checked) {
         this.kernel = kernel;
+        this.checked = checked;
         this.wsf = kernel.workspaceFloats == 0 ? null : new float[kernel.workspaceFloats];
         this.wsd = kernel.workspaceDoubles == 0 ? null : new double[kernel.workspaceDoubles];
         this.refs = refs;

@@ -19,9 +19,12 @@ import java.util.Locale;
  *   <li>The Jacobian of a small vector function ({@code Compiled.jacobian}) and a directional
  *       derivative ({@code Compiled.jvp}) beside the closed forms.</li>
  *   <li>Second and third derivatives by nesting {@code Grad.grad}, eagerly and compiled.</li>
+ *   <li>Black-Scholes in float64: the call price written once with {@code erf}, its delta and
+ *       vega (first derivatives) and gamma (a second derivative) eagerly by nesting
+ *       {@code Grad.grad} and compiled ({@code valueAndGrad}, then {@code hvp} along the spot),
+ *       printed beside the closed forms.</li>
  * </ol>
- * Black-Scholes greeks (delta, vega, gamma against the closed form) need {@code erf} from the
- * operations issue (10) and come with it.
+ * {@link #run} is the part the main {@code Demo} shows (Newton and Black-Scholes).
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.jgrad.bench.demo.DerivativesDemo}
  */
@@ -33,6 +36,82 @@ public final class DerivativesDemo {
         newtonOnRosenbrock();
         jacobianAndJvp();
         nestedGrad();
+        blackScholes();
+    }
+
+    /** Newton's method on Rosenbrock and the Black-Scholes greeks: the sections the main Demo prints. */
+    public static void run() {
+        Locale.setDefault(Locale.ROOT);
+        newtonOnRosenbrock();
+        blackScholes();
+    }
+
+    // ---------------------------------------------------------------- Black-Scholes
+
+    /** The market of the example: spot, strike, rate, volatility, years to expiry. */
+    public static final double SPOT = 100, STRIKE = 105, RATE = 0.03, VOL = 0.2, EXPIRY = 0.75;
+
+    /**
+     * The European call price C(S, σ) = S Φ(d1) - K e^{-rT} Φ(d2), d1 = (ln(S/K) + (r + σ²/2) T) / (σ √T),
+     * d2 = d1 - σ √T, Φ(x) = (1 + erf(x / √2)) / 2; K, r, T are constants.
+     */
+    public static Tensor callPrice(Tensor spot, Tensor vol) {
+        double sqrtT = Math.sqrt(EXPIRY);
+        Tensor volSqrtT = vol.mul(sqrtT);
+        Tensor d1 = spot.div(STRIKE).log().add(vol.square().mul(0.5).add(RATE).mul(EXPIRY)).div(volSqrtT);
+        Tensor d2 = d1.sub(volSqrtT);
+        return spot.mul(phi(d1)).sub(phi(d2).mul(STRIKE * Math.exp(-RATE * EXPIRY)));
+    }
+
+    /** The standard normal CDF through erf. */
+    private static Tensor phi(Tensor x) {
+        return x.mul(1 / Math.sqrt(2)).erf().add(1.0).mul(0.5);
+    }
+
+    /** The greeks as computed: price, delta = dC/dS, vega = dC/dσ, gamma = d²C/dS². */
+    public record Greeks(double price, double delta, double vega, double gamma) {}
+
+    /** Eagerly: delta and vega by Grad.grad with history, gamma by Grad.grad of delta. */
+    public static Greeks eagerGreeks() {
+        Tensor s = Tensor.scalar(SPOT).requiresGrad(true), v = Tensor.scalar(VOL).requiresGrad(true);
+        Tensor c = callPrice(s, v);
+        Tensor[] g = Grad.grad(c, s, v);
+        Tensor gamma = Grad.grad(g[0], s)[0];
+        return new Greeks(c.doubleItem(), g[0].doubleItem(), g[1].doubleItem(), gamma.doubleItem());
+    }
+
+    /** Compiled: value and gradient (delta, vega), then the Hessian-vector product along (1, 0): (gamma, vanna). */
+    public static Greeks compiledGreeks() {
+        Compiled c = Grad.compile(DerivativesDemo::callPrice, Arg.scalar().dtype(DType.F64).named("spot"), Arg.scalar().dtype(DType.F64).named("vol"));
+        double[][] in = {{SPOT}, {VOL}}, grads = {new double[1], new double[1]}, hv = {new double[1], new double[1]};
+        double price = c.valueAndGrad(in, grads);
+        c.hvp(in, new double[][] {{1}, {0}}, hv);
+        return new Greeks(price, grads[0][0], grads[1][0], hv[0][0]);
+    }
+
+    /** The closed forms, with Hipparchus' erf (not jgrad's): delta = Φ(d1), vega = S φ(d1) √T, gamma = φ(d1) / (S σ √T). */
+    public static Greeks closedForm() {
+        double sqrtT = Math.sqrt(EXPIRY);
+        double d1 = (Math.log(SPOT / STRIKE) + (RATE + VOL * VOL / 2) * EXPIRY) / (VOL * sqrtT), d2 = d1 - VOL * sqrtT;
+        double pdf = Math.exp(-d1 * d1 / 2) / Math.sqrt(2 * Math.PI);
+        double price = SPOT * normalCdf(d1) - STRIKE * Math.exp(-RATE * EXPIRY) * normalCdf(d2);
+        return new Greeks(price, normalCdf(d1), SPOT * pdf * sqrtT, pdf / (SPOT * VOL * sqrtT));
+    }
+
+    private static double normalCdf(double x) {
+        return 0.5 * org.hipparchus.special.Erf.erfc(-x / Math.sqrt(2));
+    }
+
+    static void blackScholes() {
+        System.out.printf("== Black-Scholes call in float64: S = %.0f, K = %.0f, r = %.2f, sigma = %.2f, T = %.2f%n", SPOT, STRIKE, RATE, VOL, EXPIRY);
+        System.out.println("   delta and vega are first derivatives; gamma = d2C/dS2 is a second derivative:");
+        System.out.println("   eager = Grad.grad of Grad.grad; compiled = valueAndGrad, then hvp along (1, 0)");
+        Greeks e = eagerGreeks(), c = compiledGreeks(), x = closedForm();
+        System.out.printf("   %-7s %-22s %-22s %-22s%n", "", "eager (jgrad)", "compiled (jgrad)", "closed form");
+        System.out.printf("   %-7s %-22.15f %-22.15f %-22.15f%n", "price", e.price(), c.price(), x.price());
+        System.out.printf("   %-7s %-22.15f %-22.15f %-22.15f%n", "delta", e.delta(), c.delta(), x.delta());
+        System.out.printf("   %-7s %-22.15f %-22.15f %-22.15f%n", "vega", e.vega(), c.vega(), x.vega());
+        System.out.printf("   %-7s %-22.15f %-22.15f %-22.15f%n%n", "gamma", e.gamma(), c.gamma(), x.gamma());
     }
 
     /** f(x) = Σ (1 - x_i)² + 100 (x_{i+1} - x_i²)² over consecutive pairs. */
