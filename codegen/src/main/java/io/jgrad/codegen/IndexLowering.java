@@ -226,7 +226,7 @@ final class IndexLowering {
         BodyEmitter.Target t = e.ownBuffer(v);
         for (int i = 0; i < nd.arity(); i++) {
             // a concatenation of hundreds of operands: its loops continue in the next chunk
-            if (i > 0 && e.offset() > BodyEmitter.CHUNK_BYTES) cutChunk(v);
+            if (i > 0 && e.offset() > e.p.chunkBytes) cutChunk(v);
             int a = nd.arg(i);
             int[] ext = e.p.type(a).shape();
             Access id = identity(ext.length);

@@ -18,8 +18,9 @@ import java.util.List;
  * the workspace offset of every planned buffer (liveness-based reuse).
  *
  * <p>A tensor is fused (never stored) when it is elementwise or a view (broadcast, reshape,
- * transpose) used once; it gets a buffer when it is an output, a reduction or a matmul, used
- * more than once (unless it is a free view of a buffer), the right operand of a matmul (read
+ * transpose, slice, gather, pad, concat: {@link Access}) used once; it gets a buffer when it is
+ * an output, a reduction, a matmul, a scatter_add or a dot_general, used more than once (unless
+ * it is a free view of buffers), the right operand of a matmul (read
  * m times), a fused expression grown past {@link #FUSE_CAP} operations, or the operand of a
  * RESHAPE whose index cannot be expressed as coordinates of that operand.
  *

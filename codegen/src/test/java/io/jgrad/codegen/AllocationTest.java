@@ -46,6 +46,25 @@ class AllocationTest {
         assertNoAllocation("scalar vjp(ws)", () -> c.vjp(ws, in, seed, out, grads));
     }
 
+    /** The issue-10 structure primitives in values and gradients: gather/scatter_add, concat/slice, pad, dot_general. */
+    @Test
+    void issue10Graph() {
+        io.jgrad.ir.Builder b = new io.jgrad.ir.Builder();
+        int x = b.input(0, "x", io.jgrad.ir.Type.f32(2, 3)), w = b.input(1, "w", io.jgrad.ir.Type.f32(5, 8));
+        int e = b.input(2, "e", io.jgrad.ir.Type.f32(6, 2));
+        int z = b.binary(io.jgrad.ir.Prim.MATMUL, b.concat(1, x, b.gather(e, 0, 1, 4)), w);
+        int gates = b.binary(io.jgrad.ir.Prim.MUL, b.unary(io.jgrad.ir.Prim.SIGMOID, b.slice(z, 1, 0, 4)), b.unary(io.jgrad.ir.Prim.TANH, b.slice(z, 1, 4, 8)));
+        int g3 = b.reshape(gates, 2, 2, 2);
+        int bat = b.dotGeneral(g3, g3, new int[] {0}, new int[] {0}, new int[] {2}, new int[] {2});
+        int loss = b.reduce(io.jgrad.ir.Prim.REDUCE_SUM, b.binary(io.jgrad.ir.Prim.MUL, bat, bat), 0, 1, 2);
+        Compiled c = Pipelines.compile(b.build(loss), new String[] {"x", "w", "e"}, new boolean[] {false, true, true});
+        float[][] in = Pipelines.data(new Random(2), 6, 40, 12);
+        float[][] grads = {null, new float[40], new float[12]};
+        Workspace ws = c.newWorkspace();
+        assertNoAllocation("issue-10 valueAndGrad", () -> c.valueAndGrad(in, grads));
+        assertNoAllocation("issue-10 valueAndGrad(ws)", () -> c.valueAndGrad(ws, in, grads));
+    }
+
     @Test
     void tensorGraph() {
         Compiled c = Pipelines.compile(Pipelines.tensorModel(), Pipelines.MODEL_NAMES, Pipelines.MODEL_WRT);
