@@ -1601,9 +1601,6 @@ final class BodyEmitter {
     // ---------------------------------------------------------------- constants
 
     void iconst(int i) {
-        if (i >= -1 && i <= 5) mv.visitInsn(ICONST_0 + i);
-        else if (i >= Byte.MIN_VALUE && i <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, i);
-        else if (i >= Short.MIN_VALUE && i <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, i);
-        else mv.visitLdcInsn(i);
+        Insns.iconst(mv, i);
     }
 }

@@ -3,6 +3,7 @@ package io.jgrad.codegen;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
+import static io.jgrad.codegen.Insns.*;
 import static org.objectweb.asm.Opcodes.*;
 
 /**
@@ -265,12 +266,5 @@ final class DerivedGen {
         mv.visitVarInsn(ILOAD, index);
         io.constant(mv, value);
         mv.visitInsn(io.astore);
-    }
-
-    private static void iconst(MethodVisitor mv, int i) {
-        if (i >= -1 && i <= 5) mv.visitInsn(ICONST_0 + i);
-        else if (i >= Byte.MIN_VALUE && i <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, i);
-        else if (i >= Short.MIN_VALUE && i <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, i);
-        else mv.visitLdcInsn(i);
     }
 }

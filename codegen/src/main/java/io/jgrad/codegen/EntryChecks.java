@@ -3,6 +3,7 @@ package io.jgrad.codegen;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
+import static io.jgrad.codegen.Insns.*;
 import static org.objectweb.asm.Opcodes.*;
 
 /**
@@ -173,27 +174,5 @@ final class EntryChecks {
         @Override public void visitVarInsn(int opcode, int var) { bytes += var < 4 ? 1 : var < 256 ? 2 : 4; }
         @Override public void visitJumpInsn(int opcode, Label label) { bytes += 3; }
         @Override public void visitLdcInsn(Object value) { bytes += 2; }
-    }
-
-    private static void nonNullOfLength(MethodVisitor m, int local, int length, Label reject) {
-        m.visitVarInsn(ALOAD, local);
-        m.visitJumpInsn(IFNULL, reject);
-        m.visitVarInsn(ALOAD, local);
-        m.visitInsn(ARRAYLENGTH);
-        iconst(m, length);
-        m.visitJumpInsn(IF_ICMPNE, reject);
-    }
-
-    private static void distinct(MethodVisitor m, int a, int b, Label reject) {
-        m.visitVarInsn(ALOAD, a);
-        m.visitVarInsn(ALOAD, b);
-        m.visitJumpInsn(IF_ACMPEQ, reject);
-    }
-
-    private static void iconst(MethodVisitor m, int i) {
-        if (i >= -1 && i <= 5) m.visitInsn(ICONST_0 + i);
-        else if (i >= Byte.MIN_VALUE && i <= Byte.MAX_VALUE) m.visitIntInsn(BIPUSH, i);
-        else if (i >= Short.MIN_VALUE && i <= Short.MAX_VALUE) m.visitIntInsn(SIPUSH, i);
-        else m.visitLdcInsn(i);
     }
 }
