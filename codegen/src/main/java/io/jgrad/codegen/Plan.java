@@ -379,25 +379,31 @@ final class Plan {
     /** The largest workspace (one float[] or double[]), leaving room for the chunks' scalar slots. */
     static final int MAX_WORKSPACE_FLOATS = Integer.MAX_VALUE - 1_000_000;
 
-    /** Linear scan over the statements, per region: a buffer is freed after its last reader, first fit. */
+    /**
+     * Linear scan over the statements, per region: a buffer is freed after its last reader
+     * (before the statement after it), first fit. O(statements · log buffers): the buffers to
+     * free are bucketed by that statement instead of rescanning every live buffer each time.
+     */
     private void planWorkspace() {
-        Region[] regions = new Region[Num.values().length];
-        for (int r = 0; r < regions.length; r++) regions[r] = new Region();
-        List<Integer> live = new ArrayList<>();
-        for (int s = 0; s < stmts.size(); s++) {
-            for (int i = live.size() - 1; i >= 0; i--) {
-                int v = live.get(i);
-                if (lastUse[v] < s) {
-                    live.remove(i);
-                    regions[storage(v).ordinal()].release(wsOffset[v], type(v).size());
-                }
-            }
+        FreeList[] regions = new FreeList[Num.values().length];
+        for (int r = 0; r < regions.length; r++) regions[r] = new FreeList();
+        int count = stmts.size();
+        // freeAt[s]: the buffers released before statement s, linked through nextFree
+        int[] freeAt = new int[count], nextFree = new int[n];
+        java.util.Arrays.fill(freeAt, -1);
+        java.util.function.LongConsumer check = Plan::checkWorkspace;
+        for (int s = 0; s < count; s++) {
+            for (int v = freeAt[s]; v >= 0; v = nextFree[v]) regions[storage(v).ordinal()].release(wsOffset[v], type(v).size());
             Stmt st = stmts.get(s);
             int v = st.node();
             boolean kernel = st.kind() == Kind.KERNEL || (st.kind() == Kind.SCALAR && hasKernel(v));
             if (st.kind() == Kind.KERNEL && destOutput[v] < 0) {
-                wsOffset[v] = regions[storage(v).ordinal()].allocate(type(v).size());
-                live.add(v);
+                wsOffset[v] = regions[storage(v).ordinal()].allocate(type(v).size(), check);
+                int at = Math.max(lastUse[v], s) + 1;   // freed once no statement from here on reads it
+                if (at < count) {
+                    nextFree[v] = freeAt[at];
+                    freeAt[at] = v;
+                }
             }
             if (kernel && scratchFloats(v) > 0) scratchOffset[v] = 0; // placed below
         }
@@ -414,43 +420,6 @@ final class Plan {
         for (int r = 0; r < regions.length; r++) {
             checkWorkspace((long) regions[r].top + scratch[r]);
             tensorSize[r] = regions[r].top + scratch[r];
-        }
-    }
-
-    /** One workspace region's free list ({offset, length}, sorted by offset) and top. */
-    private static final class Region {
-        final List<int[]> free = new ArrayList<>();
-        int top;
-
-        /** First fit in the free list, else at the top. */
-        int allocate(int size) {
-            for (int i = 0; i < free.size(); i++) {
-                int[] f = free.get(i);
-                if (f[1] >= size) {
-                    int off = f[0];
-                    if (f[1] == size) free.remove(i);
-                    else { f[0] += size; f[1] -= size; }
-                    return off;
-                }
-            }
-            int off = top;
-            checkWorkspace((long) top + size);
-            top += size;
-            return off;
-        }
-
-        void release(int off, int len) {
-            int i = 0;
-            while (i < free.size() && free.get(i)[0] < off) i++;
-            free.add(i, new int[] {off, len});
-            if (i + 1 < free.size() && free.get(i)[0] + free.get(i)[1] == free.get(i + 1)[0]) {
-                free.get(i)[1] += free.get(i + 1)[1];
-                free.remove(i + 1);
-            }
-            if (i > 0 && free.get(i - 1)[0] + free.get(i - 1)[1] == free.get(i)[0]) {
-                free.get(i - 1)[1] += free.get(i)[1];
-                free.remove(i);
-            }
         }
     }
 
