@@ -37,6 +37,9 @@ final class FreeList {
     /** End of the region: everything at or above it is free. */
     int top;
 
+    /** Tree nodes visited so far: the work, which tests hold to O(log blocks) per call. */
+    long visits;
+
     /** Free blocks (for tests). */
     int blocks() { return blocks; }
 
@@ -80,8 +83,9 @@ final class FreeList {
     }
 
     /** The block of lowest offset with len >= size, or null. */
-    private static Block firstFit(Block t, int size) {
+    private Block firstFit(Block t, int size) {
         while (t != null && t.maxLen >= size) {
+            visits++;
             if (t.left != null && t.left.maxLen >= size) t = t.left;
             else if (t.len >= size) return t;
             else t = t.right;
@@ -90,9 +94,10 @@ final class FreeList {
     }
 
     /** The block of greatest offset <= off, or null. */
-    private static Block floor(Block t, int off) {
+    private Block floor(Block t, int off) {
         Block best = null;
         while (t != null) {
+            visits++;
             if (t.off <= off) { best = t; t = t.right; }
             else t = t.left;
         }
@@ -100,9 +105,10 @@ final class FreeList {
     }
 
     /** The block of least offset >= off, or null. */
-    private static Block ceiling(Block t, int off) {
+    private Block ceiling(Block t, int off) {
         Block best = null;
         while (t != null) {
+            visits++;
             if (t.off >= off) { best = t; t = t.left; }
             else t = t.right;
         }
@@ -110,8 +116,9 @@ final class FreeList {
     }
 
     /** {offsets < off, offsets >= off}. */
-    private static Block[] split(Block t, int off) {
+    private Block[] split(Block t, int off) {
         if (t == null) return new Block[2];
+        visits++;
         if (t.off < off) {
             Block[] r = split(t.right, off);
             t.right = r[0];
@@ -127,9 +134,10 @@ final class FreeList {
     }
 
     /** Joins two treaps, every offset of a below every offset of b. */
-    private static Block merge(Block a, Block b) {
+    private Block merge(Block a, Block b) {
         if (a == null) return b;
         if (b == null) return a;
+        visits++;
         if (a.prio > b.prio) {
             a.right = merge(a.right, b);
             a.update();
@@ -140,8 +148,9 @@ final class FreeList {
         return b;
     }
 
-    private static Block remove(Block t, int off) {
+    private Block remove(Block t, int off) {
         if (t == null) return null;
+        visits++;
         if (off < t.off) t.left = remove(t.left, off);
         else if (off > t.off) t.right = remove(t.right, off);
         else return merge(t.left, t.right);

@@ -8,6 +8,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** FreeList against the plain first-fit list it replaced: the same offsets, the same top. */
 class FreeListTest {
@@ -69,6 +70,33 @@ class FreeListTest {
                 assertEquals(list.free.size(), tree.blocks(), "free blocks (merged), seed " + seed + " step " + step);
             }
         }
+    }
+
+    /**
+     * The work per call is logarithmic, counted in tree nodes visited (no clock): n buffers of an
+     * unrolled trace's pattern (every other one freed while the rest stay live, so the free
+     * blocks never merge, then reused) against 8n. A sorted list scans ~n/2 blocks per call, so
+     * its work grows 64x; a balanced tree's by 8 · log(8n)/log(n), under 10x.
+     */
+    @Test
+    void workGrowsAsNLogNNotNSquared() {
+        long small = fragmentedWork(20_000), large = fragmentedWork(160_000);
+        double perCallSmall = small / (3.0 * 20_000), perCallLarge = large / (3.0 * 160_000);
+        assertTrue(large < 10L * small, "work " + small + " -> " + large + " for 8x the buffers");
+        assertTrue(perCallLarge < 6 * (Math.log(160_000) / Math.log(2)), "nodes visited per call: " + perCallLarge);
+        assertTrue(perCallSmall > 1, "the counter counts: " + perCallSmall);
+    }
+
+    private static long fragmentedWork(int n) {
+        FreeList f = new FreeList();
+        int[] off = new int[n];
+        for (int i = 0; i < n; i++) off[i] = f.allocate(3, top -> {});
+        for (int i = 0; i < n; i += 2) f.release(off[i], 3);          // n/2 free blocks, none adjacent
+        assertEquals(n / 2, f.blocks());
+        for (int i = 0; i < n; i += 2) assertEquals(off[i], f.allocate(3, top -> {}), "first fit reuses the lowest hole");
+        for (int i = 0; i < n; i += 2) f.release(off[i], 3);
+        assertEquals(3L * n, f.top);
+        return f.visits;
     }
 
     @Test

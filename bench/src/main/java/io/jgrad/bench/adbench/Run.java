@@ -125,7 +125,7 @@ public final class Run {
     }
 
     /** One line of the table. */
-    record Row(AdbenchSize size, String source, Timing objective, Timing derivative, double compileSeconds,
+    record Row(AdbenchSize size, String source, Timing objective, Timing derivative, Timing compile,
                double firstDerivativeSeconds, int classBytes, double bytesPerCall, String value, double sum, double absSum,
                Timing torchObjective, Timing torchDerivative) {}
 
@@ -183,9 +183,12 @@ public final class Run {
     private static Row run(AdbenchSize size, Record input, String source, double minBatch, double timeLimit, int maxBatches,
                            double warmup, String python) throws IOException, InterruptedException {
         System.out.println(size + " " + size.sizes() + "  (" + source + ")");
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), cpu0 = THREADS.getCurrentThreadCpuTime(), process0 = processCpuNanos();
         Case c = prepare(input);
-        double compile = (System.nanoTime() - t0) * 1e-9;
+        // wall clock, and the compiling thread's CPU time (what a loaded machine does not inflate);
+        // the process's CPU time adds the JVM's JIT compiling jgrad itself and the GC threads
+        Timing compile = new Timing((System.nanoTime() - t0) * 1e-9, (THREADS.getCurrentThreadCpuTime() - cpu0) * 1e-9);
+        double compileProcess = (processCpuNanos() - process0) * 1e-9;
         t0 = System.nanoTime();
         c.derivative();
         double firstDerivative = (System.nanoTime() - t0) * 1e-9;
@@ -197,8 +200,8 @@ public final class Run {
         double sum = sum(derivative), absSum = 0;
         for (double v : derivative) absSum += Math.abs(v);
         int classBytes = c.compiled().bytecode().length;
-        System.out.printf(Locale.ROOT, "  compile %s (first derivative call, making its kernel: %s), class %,d bytes%n",
-                time(compile), time(firstDerivative), classBytes);
+        System.out.printf(Locale.ROOT, "  compile %s (thread cpu %s, process cpu %s) (first derivative call, making its kernel: %s), class %,d bytes%n",
+                time(compile.seconds()), time(compile.cpuSeconds()), time(compileProcess), time(firstDerivative), classBytes);
         System.out.println("  objective          " + value);
         System.out.println("  derivative         " + derivative.length + " values, sum " + sum + ", sum |.| " + absSum);
 
@@ -240,6 +243,11 @@ public final class Run {
         throw new UncheckedIOException(new IOException("bench/pytorch/adbench.py not found from " + Path.of("").toAbsolutePath()));
     }
 
+    /** CPU time of the whole JVM (every thread), or -1 where the platform does not say. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+    }
+
     /** A time adbench.py printed ("  objective time     1.234 ms  (cpu 1.1 ms; ...") in seconds, wall and CPU. */
     private static Timing seconds(String out, String label) {
         Matcher m = Pattern.compile(label + "\\s+([0-9.e+-]+) (s|ms|us|ns)\\s+\\(cpu ([0-9.e+-]+) (s|ms|us|ns)").matcher(out);
@@ -264,7 +272,7 @@ public final class Run {
         for (Row r : rows) {
             System.out.printf(Locale.ROOT, "| %s %s | %s | %s | %.3g (%.3g) | %s (+ %s) | %,d | %.0f |", r.size, r.size.sizes(), both(r.objective),
                     both(r.derivative), r.derivative.seconds() / r.objective.seconds(), r.derivative.cpuSeconds() / r.objective.cpuSeconds(),
-                    time(r.compileSeconds), time(r.firstDerivativeSeconds), r.classBytes, r.bytesPerCall);
+                    both(r.compile), time(r.firstDerivativeSeconds), r.classBytes, r.bytesPerCall);
             if (torch) System.out.printf(Locale.ROOT, " %s | %s | %.3g (%.3g) |", both(r.torchObjective), both(r.torchDerivative),
                     r.torchDerivative.seconds() / r.derivative.seconds(), r.torchDerivative.cpuSeconds() / r.derivative.cpuSeconds());
             System.out.printf(Locale.ROOT, " %s | %s |%n", r.value, r.sum);
