@@ -64,6 +64,21 @@ public class CompileLatencyBench {
     }
 
     /**
+     * The ADBench LSTM (two layers, hidden 14) unrolled over 256 and 1,024 steps: 13,600 and
+     * 54,000 traced nodes, 44,000 and 150,000 in each adjoint graph. Compile time should grow
+     * about linearly (4x the steps, ~4x the time); it was quadratic in the workspace planner.
+     */
+    @Benchmark
+    public Compiled lstmL2C256() {
+        return io.jgrad.bench.adbench.Lstm.compile(2, 256, 14);
+    }
+
+    @Benchmark
+    public Compiled lstmL2C1024() {
+        return io.jgrad.bench.adbench.Lstm.compile(2, 1024, 14);
+    }
+
+    /**
      * A captured 256x4096 constant (issue 8, part 2): compare with {@link #constantAsInput}. The
      * tensor is made once in setup: the compile is timed, not Tensor.of's copy of the 4 MB.
      */
