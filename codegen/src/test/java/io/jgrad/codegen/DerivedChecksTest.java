@@ -38,7 +38,7 @@ class DerivedChecksTest {
         randomCalls(DType.F32, new Random(32));
     }
 
-    /** A signature past {@link DerivedChecks#MAX_COMPARES} gets no unrolled hvp checks: every call goes to Checks, which still rejects. */
+    /** A signature past {@link EntryChecks#MAX_COMPARES} compares gets no unrolled hvp checks: every call goes to Checks, which still rejects. */
     @Test
     void bigHvpSignatureHasNoUnrolledChecksAndStillRejects() throws Exception {
         int n = 40;
