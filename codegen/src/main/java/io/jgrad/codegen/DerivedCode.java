@@ -199,7 +199,7 @@ final class DerivedCode implements DerivedFactory {
         try {
             MethodHandles.Lookup hidden = CodeGen.defineClasses(cg);
             return (Derived) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class, boolean.class))
-                    .invoke(body.workspaceSize(Num.F32), body.workspaceSize(Num.F64), kind.startsWith("jacobianR"));
+                    .invoke(body.workspaceSize(Num.F32), body.workspaceSize(Num.F64), loop != null && kind.startsWith("jacobianR"));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
