@@ -452,9 +452,36 @@ public final class Tensor {
     /** An op of this tensor alone: evaluated now (eager) or recorded (traced). */
     private Tensor unary(String op, String name, Saves saves, Layout layout, Lowering.One f) {
         if (traced != null) return TraceOps.unary(op, this, f);
-        Eval e = new Eval();
-        int x = e.input(type(), data);
-        int y = f.emit(e, x);
+        Type t = type();
+        Eval e = Eval.replay(f, 0, 0, t, data, null, null);   // the op's primitives as last time (a lambda capturing nothing)
+        int y;
+        if (e != null) {
+            y = e.plannedOutput();
+        } else {
+            e = new Eval();
+            y = f.emit(e, e.input(t, data));
+            e.plan(f, 0, 0, t, null, y);
+        }
+        return unaryResult(name, saves, layout, e, y);
+    }
+
+    /** An op of this tensor and constants: as above, the constants given to f rather than captured, so it can be replayed. */
+    private Tensor unary(String op, String name, Saves saves, Layout layout, double c0, double c1, Lowering.OneC f) {
+        if (traced != null) return TraceOps.unary(op, this, (e, x) -> f.emit(e, x, c0, c1));
+        Type t = type();
+        Eval e = Eval.replay(f, c0, c1, t, data, null, null);
+        int y;
+        if (e != null) {
+            y = e.plannedOutput();
+        } else {
+            e = new Eval();
+            y = f.emit(e, e.input(t, data), c0, c1);
+            e.plan(f, c0, c1, t, null, y);
+        }
+        return unaryResult(name, saves, layout, e, y);
+    }
+
+    private Tensor unaryResult(String name, Saves saves, Layout layout, Eval e, int y) {
         Tensor out = result(e, y, this, null, layout);
         if (requiresGrad && out.dtype.isFloat() && EagerThread.recording()) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
         return out;
@@ -464,9 +491,17 @@ public final class Tensor {
     private Tensor binary(String op, String name, Saves saves, Layout layout, Tensor o, Lowering.Two f) {
         Shapes.notNull(op, "other", o);
         if (traced != null || o.traced != null) return TraceOps.binary(op, this, o, f);
-        Eval e = new Eval();
-        int x = e.input(type(), data), y = e.input(o.type(), o.data);
-        int z = f.emit(e, x, y);
+        Type ta = type(), tb = o.type();
+        Eval e = Eval.replay(f, 0, 0, ta, data, tb, o.data);
+        int z;
+        if (e != null) {
+            z = e.plannedOutput();
+        } else {
+            e = new Eval();
+            int x = e.input(ta, data), y = e.input(tb, o.data);
+            z = f.emit(e, x, y);
+            e.plan(f, 0, 0, ta, tb, z);
+        }
         Tensor out = result(e, z, this, o, layout);
         if ((requiresGrad || o.requiresGrad) && out.dtype.isFloat() && EagerThread.recording()) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
         return out;
@@ -529,8 +564,9 @@ public final class Tensor {
         out.type = t;
         out.strides = switch (layout) {
             case FRESH, VIEW -> null;
-            case KEEP -> Strides.elementwise(shape, new int[][] {a.shape}, new int[][] {a.strides});
-            case OPERANDS -> Strides.elementwise(shape, new int[][] {a.shape, b.shape}, new int[][] {a.strides, b.strides});
+            case KEEP -> a.strides == null ? null : Strides.elementwise(shape, new int[][] {a.shape}, new int[][] {a.strides});
+            case OPERANDS -> a.strides == null && b.strides == null ? null
+                    : Strides.elementwise(shape, new int[][] {a.shape, b.shape}, new int[][] {a.strides, b.strides});
         };
         return out;
     }
@@ -588,34 +624,34 @@ public final class Tensor {
     // the number written: on F64 data add(0.1f) adds the float nearest 0.1, add(0.1) adds 0.1.
 
     public Tensor add(float c) { return add((double) c); }
-    public Tensor add(double c) { return unary("add", "AddBackward0", Saves.NOTHING, Layout.KEEP, (e, x) -> Composites.add(e, x, c)); }
+    public Tensor add(double c) { return unary("add", "AddBackward0", Saves.NOTHING, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.add(e, x, k)); }
     public Tensor sub(float c) { return sub((double) c); }
-    public Tensor sub(double c) { return unary("sub", "SubBackward0", Saves.NOTHING, Layout.KEEP, (e, x) -> Composites.sub(e, x, c)); }
+    public Tensor sub(double c) { return unary("sub", "SubBackward0", Saves.NOTHING, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.sub(e, x, k)); }
     /** {@code c - this}. */
     public Tensor rsub(float c) { return rsub((double) c); }
     /** {@code c - this}. */
-    public Tensor rsub(double c) { return unary("rsub", "RsubBackward1", Saves.NOTHING, Layout.KEEP, (e, x) -> Composites.rsub(e, x, c)); }
+    public Tensor rsub(double c) { return unary("rsub", "RsubBackward1", Saves.NOTHING, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.rsub(e, x, k)); }
     public Tensor mul(float c) { return mul((double) c); }
-    public Tensor mul(double c) { return unary("mul", "MulBackward0", Saves.CONSTANTS, Layout.KEEP, (e, x) -> Composites.mul(e, x, c)); }
+    public Tensor mul(double c) { return unary("mul", "MulBackward0", Saves.CONSTANTS, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.mul(e, x, k)); }
     public Tensor div(float c) { return div((double) c); }
-    public Tensor div(double c) { return unary("div", "DivBackward0", Saves.CONSTANTS, Layout.KEEP, (e, x) -> Composites.div(e, x, c)); }
+    public Tensor div(double c) { return unary("div", "DivBackward0", Saves.CONSTANTS, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.div(e, x, k)); }
     /** {@code c / this}; PyTorch computes it as {@code reciprocal(x) * c}, hence its node's name. */
     public Tensor rdiv(float c) { return rdiv((double) c); }
     /** {@code c / this}; PyTorch computes it as {@code reciprocal(x) * c}, hence its node's name. */
-    public Tensor rdiv(double c) { return unary("rdiv", "MulBackward0", Saves.CONSTANTS, Layout.KEEP, (e, x) -> Composites.rdiv(e, x, c)); }
+    public Tensor rdiv(double c) { return unary("rdiv", "MulBackward0", Saves.CONSTANTS, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.rdiv(e, x, k)); }
 
     /** {@code this ** exponent}; like PyTorch, {@code x ** 0} has gradient 0 everywhere. */
     public Tensor pow(float exponent) { return pow((double) exponent); }
     /** {@code this ** exponent}; like PyTorch, {@code x ** 0} has gradient 0 everywhere. */
     public Tensor pow(double exponent) {
-        return unary("pow", "PowBackward0", Saves.SELF, Layout.KEEP, (e, x) -> Composites.pow(e, x, exponent));
+        return unary("pow", "PowBackward0", Saves.SELF, Layout.KEEP, exponent, 0, (e, x, p, u) -> Composites.pow(e, x, p));
     }
 
     /** min(max(x, min), max); the gradient passes where min ≤ x ≤ max (bounds included), as in PyTorch. */
     public Tensor clamp(float min, float max) { return clamp((double) min, (double) max); }
     /** min(max(x, min), max); the gradient passes where min ≤ x ≤ max (bounds included), as in PyTorch. */
     public Tensor clamp(double min, double max) {
-        return unary("clamp", "ClampBackward1", Saves.SELF, Layout.KEEP, (e, x) -> Composites.clamp(e, x, min, max));
+        return unary("clamp", "ClampBackward1", Saves.SELF, Layout.KEEP, min, max, Composites::clamp);
     }
 
     // ------------------------------------------------------------------ elementwise: one operand
@@ -786,12 +822,12 @@ public final class Tensor {
     public Tensor le(Tensor o) { return binary("le", null, Saves.NOTHING, Layout.FRESH, o, Composites::le); }
     public Tensor eq(Tensor o) { return binary("eq", null, Saves.NOTHING, Layout.FRESH, o, Composites::eq); }
     public Tensor ne(Tensor o) { return binary("ne", null, Saves.NOTHING, Layout.FRESH, o, Composites::ne); }
-    public Tensor gt(double c) { return unary("gt", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.gt(e, x, c)); }
-    public Tensor ge(double c) { return unary("ge", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.ge(e, x, c)); }
-    public Tensor lt(double c) { return unary("lt", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.lt(e, x, c)); }
-    public Tensor le(double c) { return unary("le", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.le(e, x, c)); }
-    public Tensor eq(double c) { return unary("eq", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.eq(e, x, c)); }
-    public Tensor ne(double c) { return unary("ne", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.ne(e, x, c)); }
+    public Tensor gt(double c) { return unary("gt", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.gt(e, x, k)); }
+    public Tensor ge(double c) { return unary("ge", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.ge(e, x, k)); }
+    public Tensor lt(double c) { return unary("lt", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.lt(e, x, k)); }
+    public Tensor le(double c) { return unary("le", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.le(e, x, k)); }
+    public Tensor eq(double c) { return unary("eq", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.eq(e, x, k)); }
+    public Tensor ne(double c) { return unary("ne", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.ne(e, x, k)); }
 
     /**
      * {@code cond ? a : b} elementwise; cond must be BOOL; the three broadcast, a and b promote.
@@ -865,7 +901,7 @@ public final class Tensor {
     /** The exact (erf) form x·Φ(x). */
     public Tensor gelu() { return unary("gelu", "GeluBackward0", Saves.SELF, Layout.KEEP, Composites::gelu); }
     /** x &gt; 0 ? x : slope·x; the gradient at 0 is slope, as PyTorch. */
-    public Tensor leakyRelu(double slope) { return unary("leakyRelu", "LeakyReluBackward0", Saves.SELF, Layout.KEEP, (e, x) -> Composites.leakyRelu(e, x, slope)); }
+    public Tensor leakyRelu(double slope) { return unary("leakyRelu", "LeakyReluBackward0", Saves.SELF, Layout.KEEP, slope, 0, (e, x, k, u) -> Composites.leakyRelu(e, x, k)); }
     /** x &gt; 0 ? x : α·(eˣ - 1); the gradient at 0 is α, as PyTorch. */
-    public Tensor elu(double alpha) { return unary("elu", "EluBackward0", Saves.SELF, Layout.KEEP, (e, x) -> Composites.elu(e, x, alpha)); }
+    public Tensor elu(double alpha) { return unary("elu", "EluBackward0", Saves.SELF, Layout.KEEP, alpha, 0, (e, x, k, u) -> Composites.elu(e, x, k)); }
 }
