@@ -85,9 +85,9 @@ final class Trace {
                     + ", requires_grad=True) captured" + TraceOps.at());
         }
         // F32: no copy where the tensor lets the trace share its array (it copies before any later
-        // write, Tensor.captureData), else one copy; kept as float32 either way: what the class reads
+        // write, InPlace.captureData), else one copy; kept as float32 either way: what the class reads
         int c = t.dtype() == DType.F32 && t.data instanceof float[] f
-                ? (t.captureData() ? Composites.constantShared(builder, f, t.type().shape()) : Composites.constant(builder, f, t.type().shape()))
+                ? (InPlace.captureData(t) ? Composites.constantShared(builder, f, t.type().shape()) : Composites.constant(builder, f, t.type().shape()))
                 : builder.constant(t.type(), Storage.toDoubles(t.data));
         constants.put(t, c);
         return c;
