@@ -43,8 +43,12 @@ final class ForwardPlan {
     /** Eval's state after the lowering: the structure hash and the ring of recent constants. */
     private final int structure, nextConst;
     final int[] ring;
-    /** BackwardPlans found for tapes of this structure (any output and wrt; each checks its own). */
-    private BackwardPlan[] backward = new BackwardPlan[0];
+    /**
+     * BackwardPlans found for tapes of this structure (any output and wrt; each checks its own).
+     * Not final, so a thread that got this plan through the table's race may see null: read it
+     * once, null meaning none.
+     */
+    private BackwardPlan[] backward;
 
     private ForwardPlan(int hash, Object code, long c0, long c1, Type t0, Type t1, Eval e, int output) {
         this.hash = hash;
@@ -146,13 +150,15 @@ final class ForwardPlan {
 
     /** A BackwardPlan kept for this structure, output and wrt, or null. */
     BackwardPlan backward(int output, boolean[] wrt) {
-        for (BackwardPlan p : backward) if (p != null && p.accepts(output, wrt)) return p;
+        BackwardPlan[] b = backward;
+        if (b != null) for (BackwardPlan p : b) if (p != null && p.accepts(output, wrt)) return p;
         return null;
     }
 
     /** Keeps p (a plan that matched a tape of this structure) for the next replays. */
     void keep(BackwardPlan p) {
         BackwardPlan[] b = backward;
+        if (b == null) b = new BackwardPlan[0];
         if (b.length >= 4) return;   // wrt patterns of one or two operands: at most three
         b = Arrays.copyOf(b, b.length + 1);
         b[b.length - 1] = p;
