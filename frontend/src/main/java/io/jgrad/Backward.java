@@ -33,7 +33,7 @@ final class Backward {
                     Tensor[] inputs = t.gradFn.inputs;
                     for (int k = 0; k < inputs.length; k++) if (inputs[k] != null) gather(inputs[k], grads[k]);
                 } else if (t.requiresGrad) {
-                    t.addIntoGrad(g);  // a leaf that stopped requiring a gradient gets none, as in PyTorch
+                    InPlace.addIntoGrad(t, g);  // a leaf that stopped requiring a gradient gets none, as in PyTorch
                 }
             }
         } finally {

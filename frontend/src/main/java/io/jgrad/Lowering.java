@@ -17,6 +17,16 @@ final class Lowering {
         int emit(Emitter e, int x);
     }
 
+    /**
+     * A one-operand op with up to two constants, given as arguments rather than captured, so
+     * that a lambda of this type captures nothing and its class (with the constants) says what
+     * it computes: the eager engine replays such an op's recorded primitives ({@code Eval.replay}).
+     */
+    @FunctionalInterface
+    interface OneC {
+        int emit(Emitter e, int x, double c0, double c1);
+    }
+
     /** A two-operand op. */
     @FunctionalInterface
     interface Two {

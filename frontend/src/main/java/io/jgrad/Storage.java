@@ -109,7 +109,7 @@ final class Storage {
     }
 
     // A tensor's version counter is an int[2] shared by every tensor that shares its data:
-    // [0] the count of in-place writes, [1] flags. Copy-on-write capture (Tensor.captureData)
+    // [0] the count of in-place writes, [1] flags. Copy-on-write capture (InPlace.captureData)
     // needs the flags: a trace may share the array only while no other tensor shares it.
     /** Flag: the data is shared by views (detach, reshape, ...). */
     static final int VIEWS = 1;

@@ -13,12 +13,13 @@ import io.jgrad.runtime.DType;
  * backward, and its lowering onto IR primitives ({@link Composites}), written once against an
  * {@link io.jgrad.ir.Emitter} ({@link Lowering}). Eagerly the lowering runs over an
  * {@link Eval}, which evaluates each primitive with its kernel at once and keeps it (the op's
- * local tape); inside {@code Grad.compile} the same
- * lowering runs over the trace's graph builder ({@link TraceOps}). A result that requires a
- * gradient records a {@link GradFn} holding the tape, and backward ({@link Backward}) applies
- * the tape's primitives' VJP rules on it. So this class holds the API and the autograd
- * bookkeeping only: no arithmetic on values and no derivative formula (FrontendHasNoMathTest
- * checks that).
+ * local tape; an op met before replays its recorded primitives); inside {@code Grad.compile}
+ * the same lowering runs over the trace's graph builder ({@link TraceOps}). A result that
+ * requires a gradient records a {@link GradFn} holding the tape, and backward ({@link Backward})
+ * applies the tape's primitives' VJP rules on it. {@link EagerOps} runs every op that way, and
+ * {@link InPlace} does the in-place writes (version counters, copy-on-write). So this class
+ * holds the API and the autograd bookkeeping only: no arithmetic on values and no derivative
+ * formula (FrontendHasNoMathTest checks that).
  *
  * <p>Data is never changed after creation except by {@link #zero()} and by gradient
  * accumulation into a {@code grad()} tensor. {@link #detach()} and {@link #reshape} share
@@ -46,19 +47,19 @@ public final class Tensor {
      * Row-major values, one Java array type per dtype (see {@link Storage}): {@code float[]} for
      * F32 and F16 (binary16 values), {@code double[]} for F64, {@code boolean[]} for BOOL; null
      * for a traced tensor. Replaced only by a copy of itself, before an in-place write of an
-     * array a trace holds ({@link #beforeWrite}).
+     * array a trace holds ({@link InPlace}).
      */
     Object data;
     /** Set only while tracing; see {@link Traced}. */
     final Traced traced;
     /** {@link #type()}, made on first use (results of an Eval get theirs from it). */
-    private Type type;
+    Type type;
     /**
      * Shared by every tensor that shares {@link #data}: [0] bumped by each in-place write,
      * [1] the flags {@link Storage#VIEWS} and {@link Storage#CAPTURED}. Made on first need (a
      * write, a view, a capture; most tensors never need it): null is version 0, no flags.
      */
-    private int[] version;
+    int[] version;
 
     boolean requiresGrad;
     Tensor grad;
@@ -70,13 +71,14 @@ public final class Tensor {
      * of {@code reshape}'s node, as in PyTorch: ReshapeAliasBackward0 where PyTorch can view
      * the data, UnsafeViewBackward0 where it copies (see {@link Strides}).
      */
-    private int[] strides;
+    int[] strides;
 
     // scratch of one backward pass (see Backward): the gradient gathered so far, an array of this dtype
     Object pending;
     long visitedBy;
 
-    private Tensor(DType dtype, int[] shape, Object data, int[] version) {
+    /** A tensor sharing {@code version} (a view's: its operand's counter), or with none yet (null). */
+    Tensor(DType dtype, int[] shape, Object data, int[] version) {
         this.dtype = dtype;
         this.shape = shape;
         this.data = data;
@@ -106,11 +108,6 @@ public final class Tensor {
     int version() {
         int[] v = version;
         return v == null ? 0 : v[0];
-    }
-
-    private int[] versionCounter() {
-        if (version == null) version = Storage.newVersion();
-        return version;
     }
 
     /** The IR type of this tensor's values. */
@@ -317,7 +314,7 @@ public final class Tensor {
     /** The same data, no history, requires no gradient. Shares the data, like PyTorch. */
     public Tensor detach() {
         if (traced != null) return TraceOps.unary("detach", this, Composites::detach);
-        Tensor d = new Tensor(dtype, shape, shareData(), version);
+        Tensor d = new Tensor(dtype, shape, InPlace.shareData(this), version);
         d.strides = strides;
         return d;
     }
@@ -350,55 +347,8 @@ public final class Tensor {
             throw new IllegalStateException("zero(): this tensor has a grad_fn (" + gradFn.name + ") and jgrad records no"
                     + " in-place operations; use detach().zero() or Tensor.zeros(...) instead.");
         }
-        beforeWrite();
-        Storage.zero(data);
-        versionCounter()[0]++;
+        InPlace.zero(this);
         return this;
-    }
-
-    /** {@code grad += g} in place (PyTorch's AccumulateGrad once a grad exists); bumps the grad's version. */
-    void addIntoGrad(Object g) {
-        if (grad == null) {
-            grad = new Tensor(dtype, shape, Storage.copy(g));   // g may be shared with the graph: own a copy
-            return;
-        }
-        Object sum = Storage.add(grad.type(), grad.data, g);
-        grad.beforeWrite();
-        Storage.copyInto(sum, grad.data);
-        grad.versionCounter()[0]++;
-    }
-
-    // ------------------------------------------------------------------ copy-on-write capture
-    // Grad.compile keeps a captured F32 tensor's array as the constant, uncopied (a 4 MB copy
-    // was most of such a compile's time); the tensor then copies its array before writing it.
-    // Only a tensor whose data no view shares lets the trace hold it, so the copy is the
-    // tensor's alone (views would each hold the old array); a view made later copies first.
-
-    /**
-     * Called by the trace capturing this eager tensor: true if the trace may keep {@link #data}
-     * itself as its constant (this tensor then copies it before any write), false if the trace
-     * must copy it (views share it).
-     */
-    boolean captureData() {
-        int[] v = versionCounter();
-        if ((v[1] & Storage.VIEWS) != 0) return false;
-        v[1] |= Storage.CAPTURED;
-        return true;
-    }
-
-    /** Before an in-place write: an array a trace holds is replaced by a copy, which is written. */
-    private void beforeWrite() {
-        if (version != null && (version[1] & Storage.CAPTURED) != 0) {
-            data = Storage.copy(data);
-            version[1] &= ~Storage.CAPTURED;
-        }
-    }
-
-    /** The data for a new view of this tensor: from now on shared, so never held by a trace uncopied. */
-    private Object shareData() {
-        beforeWrite();
-        versionCounter()[1] |= Storage.VIEWS;
-        return data;
     }
 
     /** Backward from a one-element output: seeds it with 1. */
@@ -433,128 +383,31 @@ public final class Tensor {
     }
 
     // ------------------------------------------------------------------ how an op runs
+    // The machinery is EagerOps' (the trace, or a replay or the lowering over an Eval, then the
+    // result and its grad_fn); these forward to it so that each op below stays one line.
 
-    /**
-     * How a result's layout follows PyTorch's: it only decides the name of a later
-     * {@code reshape}'s node (see {@link #strides}).
-     */
-    private enum Layout {
-        /** A new contiguous tensor (reductions, matmul, softmax). */
-        FRESH,
-        /** A view: the operand's data itself, same elements in the same order (reshape, t of a vector); the op sets the strides. */
-        VIEW,
-        /** Elementwise over one operand: dense in the order of its strides (TensorIterator). */
-        KEEP,
-        /** Elementwise over two: dense in the order TensorIterator picks from both operands' strides. */
-        OPERANDS
-    }
-
-    /** An op of this tensor alone: evaluated now (eager) or recorded (traced). */
     private Tensor unary(String op, String name, Saves saves, Layout layout, Lowering.One f) {
-        if (traced != null) return TraceOps.unary(op, this, f);
-        Eval e = new Eval();
-        int x = e.input(type(), data);
-        int y = f.emit(e, x);
-        Tensor out = result(e, y, this, null, layout);
-        if (requiresGrad && out.dtype.isFloat() && EagerThread.recording()) out.record(name, new Tensor[] {this}, saves, this, null, e, y);
-        return out;
+        return EagerOps.unary(this, op, name, saves, layout, f);
     }
 
-    /** An op of this tensor and another (broadcasting and dtype promotion are in the lowering). */
+    private Tensor unary(String op, String name, Saves saves, Layout layout, double c0, double c1, Lowering.OneC f) {
+        return EagerOps.unary(this, op, name, saves, layout, c0, c1, f);
+    }
+
     private Tensor binary(String op, String name, Saves saves, Layout layout, Tensor o, Lowering.Two f) {
-        Shapes.notNull(op, "other", o);
-        if (traced != null || o.traced != null) return TraceOps.binary(op, this, o, f);
-        Eval e = new Eval();
-        int x = e.input(type(), data), y = e.input(o.type(), o.data);
-        int z = f.emit(e, x, y);
-        Tensor out = result(e, z, this, o, layout);
-        if ((requiresGrad || o.requiresGrad) && out.dtype.isFloat() && EagerThread.recording()) out.record(name, new Tensor[] {this, o}, saves, this, o, e, z);
-        return out;
+        return EagerOps.binary(this, op, name, saves, layout, o, f);
     }
 
-    /**
-     * An op of any number of operands (cat, stack, where). {@code saves} sees the first two
-     * operands as {@code a} and {@code b}.
-     */
     private static Tensor many(String op, String name, Saves saves, Tensor[] xs, Lowering.Many f) {
-        Shapes.notNull(op, "tensors", xs);
-        boolean traced = false, grad = false;
-        for (int i = 0; i < xs.length; i++) {
-            Shapes.notNull(op, "tensor " + i, xs[i]);
-            traced |= xs[i].traced != null;
-            grad |= xs[i].requiresGrad;
-        }
-        Tensor[] operands = xs.clone();
-        if (traced) return TraceOps.many(op, operands, f);
-        Eval e = new Eval();
-        int[] ids = new int[operands.length];
-        for (int i = 0; i < ids.length; i++) ids[i] = e.input(operands[i].type(), operands[i].data);
-        int y = f.emit(e, ids);
-        Tensor a = operands.length > 0 ? operands[0] : null, b = operands.length > 1 ? operands[1] : null;
-        Object v = e.value(y);
-        for (Tensor x : operands) if (v == x.data) v = Storage.copy(v);   // only views share data
-        Type t = e.type(y);
-        Tensor out = new Tensor(t.dtype(), t.isScalar() ? Shapes.SCALAR : t.shape(), v);
-        out.type = t;
-        if (grad && out.dtype.isFloat() && EagerThread.recording()) out.record(name, operands, saves, a, b, e, y);
-        return out;
+        return EagerOps.many(op, name, saves, xs, f);
     }
 
-    /** A new tensor made from nothing (eye, arange): a leaf, computed by the lowering over an Eval. */
     private static Tensor create(Lowering.None f) {
-        Eval e = new Eval();
-        int y = f.emit(e);
-        Type t = e.type(y);
-        Tensor out = new Tensor(t.dtype(), t.isScalar() ? Shapes.SCALAR : t.shape(), e.value(y));
-        out.type = t;
-        return out;
+        return EagerOps.create(f);
     }
 
-    /**
-     * The tensor holding value {@code id}. A view holds its operand's data and version counter.
-     * Otherwise the Eval may still have shared an array (the sum of a scalar is the scalar's
-     * own array): a result that is an operand's array is copied, since only views share data.
-     */
-    private static Tensor result(Eval e, int id, Tensor a, Tensor b, Layout layout) {
-        Type t = e.type(id);
-        int[] shape = t.isScalar() ? Shapes.SCALAR : t.shape();
-        Tensor out;
-        if (layout == Layout.VIEW) {
-            out = new Tensor(t.dtype(), shape, a.shareData(), a.version);
-        } else {
-            Object v = e.value(id);
-            if (v == a.data || (b != null && v == b.data)) v = Storage.copy(v);
-            out = new Tensor(t.dtype(), shape, v);
-        }
-        out.type = t;
-        out.strides = switch (layout) {
-            case FRESH, VIEW -> null;
-            case KEEP -> Strides.elementwise(shape, new int[][] {a.shape}, new int[][] {a.strides});
-            case OPERANDS -> Strides.elementwise(shape, new int[][] {a.shape, b.shape}, new int[][] {a.strides, b.strides});
-        };
-        return out;
-    }
-
-    /** A rule giving a view op's result's strides from its operand's shape and strides and its own shape. */
-    private interface StrideRule {
-        int[] of(int[] shape, int[] strides, int[] resultShape);
-    }
-
-    /** Sets the strides PyTorch gives the view {@code out} of this tensor (eager results only; see {@link Strides}). */
-    private Tensor strided(Tensor out, StrideRule rule) {
-        if (out.traced == null) out.strides = rule.of(shape, strides, out.shape);
-        return out;
-    }
-
-    /**
-     * Marks this new result as made by op {@code name} from {@code operands} ({@code a} and
-     * {@code b}, b null for one operand), computed on tape {@code e}; the operands that need no
-     * gradient are not edges of the graph.
-     */
-    private void record(String name, Tensor[] operands, Saves saves, Tensor a, Tensor b, Eval e, int output) {
-        for (int i = 0; i < operands.length; i++) if (!operands[i].requiresGrad) operands[i] = null;
-        requiresGrad = true;
-        gradFn = new GradFn(name, operands, saves.first(a, b, this), saves.second(a, b, this), saves != Saves.NOTHING, e, output);
+    private Tensor strided(Tensor out, EagerOps.StrideRule rule) {
+        return EagerOps.strided(this, out, rule);
     }
 
     /** Marks this new tensor (a gradient made with history by {@code Grad.grad}) as made by {@code fn}. */
@@ -588,34 +441,34 @@ public final class Tensor {
     // the number written: on F64 data add(0.1f) adds the float nearest 0.1, add(0.1) adds 0.1.
 
     public Tensor add(float c) { return add((double) c); }
-    public Tensor add(double c) { return unary("add", "AddBackward0", Saves.NOTHING, Layout.KEEP, (e, x) -> Composites.add(e, x, c)); }
+    public Tensor add(double c) { return unary("add", "AddBackward0", Saves.NOTHING, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.add(e, x, k)); }
     public Tensor sub(float c) { return sub((double) c); }
-    public Tensor sub(double c) { return unary("sub", "SubBackward0", Saves.NOTHING, Layout.KEEP, (e, x) -> Composites.sub(e, x, c)); }
+    public Tensor sub(double c) { return unary("sub", "SubBackward0", Saves.NOTHING, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.sub(e, x, k)); }
     /** {@code c - this}. */
     public Tensor rsub(float c) { return rsub((double) c); }
     /** {@code c - this}. */
-    public Tensor rsub(double c) { return unary("rsub", "RsubBackward1", Saves.NOTHING, Layout.KEEP, (e, x) -> Composites.rsub(e, x, c)); }
+    public Tensor rsub(double c) { return unary("rsub", "RsubBackward1", Saves.NOTHING, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.rsub(e, x, k)); }
     public Tensor mul(float c) { return mul((double) c); }
-    public Tensor mul(double c) { return unary("mul", "MulBackward0", Saves.CONSTANTS, Layout.KEEP, (e, x) -> Composites.mul(e, x, c)); }
+    public Tensor mul(double c) { return unary("mul", "MulBackward0", Saves.CONSTANTS, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.mul(e, x, k)); }
     public Tensor div(float c) { return div((double) c); }
-    public Tensor div(double c) { return unary("div", "DivBackward0", Saves.CONSTANTS, Layout.KEEP, (e, x) -> Composites.div(e, x, c)); }
+    public Tensor div(double c) { return unary("div", "DivBackward0", Saves.CONSTANTS, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.div(e, x, k)); }
     /** {@code c / this}; PyTorch computes it as {@code reciprocal(x) * c}, hence its node's name. */
     public Tensor rdiv(float c) { return rdiv((double) c); }
     /** {@code c / this}; PyTorch computes it as {@code reciprocal(x) * c}, hence its node's name. */
-    public Tensor rdiv(double c) { return unary("rdiv", "MulBackward0", Saves.CONSTANTS, Layout.KEEP, (e, x) -> Composites.rdiv(e, x, c)); }
+    public Tensor rdiv(double c) { return unary("rdiv", "MulBackward0", Saves.CONSTANTS, Layout.KEEP, c, 0, (e, x, k, u) -> Composites.rdiv(e, x, k)); }
 
     /** {@code this ** exponent}; like PyTorch, {@code x ** 0} has gradient 0 everywhere. */
     public Tensor pow(float exponent) { return pow((double) exponent); }
     /** {@code this ** exponent}; like PyTorch, {@code x ** 0} has gradient 0 everywhere. */
     public Tensor pow(double exponent) {
-        return unary("pow", "PowBackward0", Saves.SELF, Layout.KEEP, (e, x) -> Composites.pow(e, x, exponent));
+        return unary("pow", "PowBackward0", Saves.SELF, Layout.KEEP, exponent, 0, (e, x, p, u) -> Composites.pow(e, x, p));
     }
 
     /** min(max(x, min), max); the gradient passes where min ≤ x ≤ max (bounds included), as in PyTorch. */
     public Tensor clamp(float min, float max) { return clamp((double) min, (double) max); }
     /** min(max(x, min), max); the gradient passes where min ≤ x ≤ max (bounds included), as in PyTorch. */
     public Tensor clamp(double min, double max) {
-        return unary("clamp", "ClampBackward1", Saves.SELF, Layout.KEEP, (e, x) -> Composites.clamp(e, x, min, max));
+        return unary("clamp", "ClampBackward1", Saves.SELF, Layout.KEEP, min, max, Composites::clamp);
     }
 
     // ------------------------------------------------------------------ elementwise: one operand
@@ -786,12 +639,12 @@ public final class Tensor {
     public Tensor le(Tensor o) { return binary("le", null, Saves.NOTHING, Layout.FRESH, o, Composites::le); }
     public Tensor eq(Tensor o) { return binary("eq", null, Saves.NOTHING, Layout.FRESH, o, Composites::eq); }
     public Tensor ne(Tensor o) { return binary("ne", null, Saves.NOTHING, Layout.FRESH, o, Composites::ne); }
-    public Tensor gt(double c) { return unary("gt", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.gt(e, x, c)); }
-    public Tensor ge(double c) { return unary("ge", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.ge(e, x, c)); }
-    public Tensor lt(double c) { return unary("lt", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.lt(e, x, c)); }
-    public Tensor le(double c) { return unary("le", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.le(e, x, c)); }
-    public Tensor eq(double c) { return unary("eq", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.eq(e, x, c)); }
-    public Tensor ne(double c) { return unary("ne", null, Saves.NOTHING, Layout.FRESH, (e, x) -> Composites.ne(e, x, c)); }
+    public Tensor gt(double c) { return unary("gt", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.gt(e, x, k)); }
+    public Tensor ge(double c) { return unary("ge", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.ge(e, x, k)); }
+    public Tensor lt(double c) { return unary("lt", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.lt(e, x, k)); }
+    public Tensor le(double c) { return unary("le", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.le(e, x, k)); }
+    public Tensor eq(double c) { return unary("eq", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.eq(e, x, k)); }
+    public Tensor ne(double c) { return unary("ne", null, Saves.NOTHING, Layout.FRESH, c, 0, (e, x, k, u) -> Composites.ne(e, x, k)); }
 
     /**
      * {@code cond ? a : b} elementwise; cond must be BOOL; the three broadcast, a and b promote.
@@ -865,7 +718,7 @@ public final class Tensor {
     /** The exact (erf) form x·Φ(x). */
     public Tensor gelu() { return unary("gelu", "GeluBackward0", Saves.SELF, Layout.KEEP, Composites::gelu); }
     /** x &gt; 0 ? x : slope·x; the gradient at 0 is slope, as PyTorch. */
-    public Tensor leakyRelu(double slope) { return unary("leakyRelu", "LeakyReluBackward0", Saves.SELF, Layout.KEEP, (e, x) -> Composites.leakyRelu(e, x, slope)); }
+    public Tensor leakyRelu(double slope) { return unary("leakyRelu", "LeakyReluBackward0", Saves.SELF, Layout.KEEP, slope, 0, (e, x, k, u) -> Composites.leakyRelu(e, x, k)); }
     /** x &gt; 0 ? x : α·(eˣ - 1); the gradient at 0 is α, as PyTorch. */
-    public Tensor elu(double alpha) { return unary("elu", "EluBackward0", Saves.SELF, Layout.KEEP, (e, x) -> Composites.elu(e, x, alpha)); }
+    public Tensor elu(double alpha) { return unary("elu", "EluBackward0", Saves.SELF, Layout.KEEP, alpha, 0, (e, x, k, u) -> Composites.elu(e, x, k)); }
 }

@@ -123,6 +123,12 @@ final class Tracer {
             throw new IllegalArgumentException("Grad.compile: the function returns " + outType + "; a compiled function returns F32 or F64"
                     + " (convert the result with to(DType.F32))");
         }
+        Type outT = trace.builder.type(out);
+        if (outT.size() == 0) {   // the runtime's checks and workspaces take positive sizes, as Arg does
+            throw new IllegalArgumentException("Grad.compile: the function returns an empty tensor (shape " + Shapes.str(outT.shape())
+                    + ", made by " + trace.builder.node(out).prim().text + "); a compiled function's result needs every dimension"
+                    + " positive, as its inputs do (empty tensors work eagerly)");
+        }
         trace.warnAboutCapturedGradients();
         Graph graph = trace.builder.build(new int[] {out}, new String[] {"out"});
         return new Lowered(names, shapes, requiresGrad, graph);

@@ -163,4 +163,26 @@ class TracingErrorTest {
         Tracer.Lowered l = Tracer.lower(in -> in[0].add(in[1]), new Arg[] {Arg.scalar().named("in1"), Arg.scalar()});
         assertArrayEquals(new String[] {"in1", "in1_2"}, l.names);
     }
+
+    @Test
+    void anEmptyResultIsRefusedNamingItsShapeAndTheOpThatMadeIt() {
+        // PyTorch allows empty tensors, and so does the eager engine; a compiled function's result is
+        // checked like its inputs (every dimension positive), with a message rather than the runtime's "bad shape"
+        Tensor eager = Tensor.of(1f, 2f, 3f).slice(0, 2, 2);
+        assertArrayEquals(new int[] {0}, eager.shape());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Grad.compile(x -> x.slice(0, 2, 2), Arg.of(3)));
+        assertTrue(e.getMessage().startsWith("Grad.compile: the function returns an empty tensor (shape [0], made by slice)"), e.getMessage());
+        assertTrue(e.getMessage().contains("every dimension positive"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Grad.compile(x -> x.reshape(3, 1).slice(1, 0, 0).t(), Arg.of(3)));
+        assertTrue(e.getMessage().contains("(shape [0, 3], made by"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyValueInsideACompiledFunctionIsFine() {
+        // only the result is refused: an empty slice in the middle sums to 0, as eagerly
+        var f = Grad.compile(x -> x.slice(0, 1, 1).sum().add(x.sum()), Arg.of(3));
+        float[][] grads = {new float[3]};
+        assertEquals(6f, f.valueAndGrad(new float[][] {{1, 2, 3}}, grads));
+        assertArrayEquals(new float[] {1, 1, 1}, grads[0]);
+    }
 }

@@ -97,6 +97,13 @@ final class BackwardPlan {
         PLANS[hash & (TABLE - 1)] = new BackwardPlan(hash, e, output, wrt, ringBefore, nextConstBefore, size, grads);
     }
 
+    /** Whether this plan is for this output and wrt (the rest of its structure checked by the caller). */
+    boolean accepts(int output, boolean[] wrt) {
+        if (this.output != output || wrt.length != this.wrt.length) return false;
+        for (int i = 0; i < wrt.length; i++) if (wrt[i] != this.wrt[i]) return false;
+        return true;
+    }
+
     private boolean matches(Eval e, int output, boolean[] wrt) {
         if (e.size != size || this.output != output || e.nextConst != nextConstBefore || wrt.length != this.wrt.length) return false;
         for (int i = 0; i < wrt.length; i++) if (wrt[i] != this.wrt[i]) return false;

@@ -85,13 +85,34 @@ public final class Composites {
      * The derivative passes where lo ≤ x ≤ hi, bounds inclusive, and is 0 elsewhere and at NaN
      * (PyTorch's clamp_backward); the value is min(max(x, lo), hi) as torch.clamp: NaN stays NaN,
      * and lo > hi gives hi everywhere. The bounds are converted to x's dtype.
+     *
+     * So the value is x where lo ≤ x ≤ hi (as std::min/max in PyTorch: clamp(-0.0, 0, 1) is -0.0).
+     *
+     * <p>When the bounds (converted) are ordered, lo ≤ hi, it is the cheaper select(x == v, x, v):
+     * one comparison and one select fewer, the same values and derivative. For lo ≤ hi, x == v
+     * exactly where lo ≤ x ≤ hi (v lies in [lo, hi], and equals x there; NaN equals nothing), so
+     * both pick x there and v elsewhere. For lo &gt; hi (v is hi) x == hi would let the gradient
+     * pass where PyTorch's mask is empty, so that case keeps the two masks.
      */
     public static int clamp(Emitter e, int x, float lo, float hi) { return clamp(e, x, (double) lo, (double) hi); }
     public static int clamp(Emitter e, int x, double lo, double hi) {
         int low = splat(e, lo, x), high = splat(e, hi, x);
         int clamped = e.unary(Prim.STOP_GRADIENT, e.binary(Prim.MIN, e.binary(Prim.MAX, x, low), high));
+        DType d = e.type(x).dtype();
+        double l = converted(lo, d), h = converted(hi, d);
+        if (d.isFloat() && l <= h) return e.select(e.binary(Prim.EQ, x, clamped), x, clamped);
         int inner = e.select(e.binary(Prim.LE, x, high), x, clamped);
         return e.select(e.binary(Prim.GE, x, low), inner, clamped);
+    }
+
+    /** c as a constant of dtype d holds it (rounded to float for F32, to the nearest half for F16). */
+    private static double converted(double c, DType d) {
+        return switch (d) {
+            case F64 -> c;
+            case F32 -> (float) c;
+            case F16 -> io.jgrad.runtime.Half.round((float) c);
+            case BOOL -> c != 0 ? 1 : 0;
+        };
     }
 
     /** Elementwise maximum with broadcasting; NaN if either is NaN; a tie gives ḡ/2 to each (MAX's VJP). */

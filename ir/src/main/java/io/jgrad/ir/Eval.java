@@ -48,8 +48,8 @@ public final class Eval implements Emitter, Adjoint.Tape {
     // ordinal, args[4id+1+i] operand i or -1. Two arrays, so that an Eval of a few values is cheap
     // to make, and the primitive is an int: fewer reference stores (each pays a GC barrier).
     // (package-private for BackwardPlan, which copies and replays them)
-    Object[] slots = new Object[3 * CAPACITY];
-    int[] args = new int[4 * CAPACITY];
+    Object[] slots;
+    int[] args;
     private static final Prim[] PRIMS = Prim.values();
     static final int INPUT_ORDINAL = Prim.INPUT.ordinal(), CONST_ORDINAL = Prim.CONST.ordinal(), CONCAT_ORDINAL = Prim.CONCAT.ordinal();
     // values an Eval makes room for at first: small, because the eager engine makes one Eval per user op
@@ -66,19 +66,71 @@ public final class Eval implements Emitter, Adjoint.Tape {
     // the reverse walk's arrays, kept from one backward to the next (made on first use)
     private int[] adjoint, into;
     private boolean[] want;
+    // the ForwardPlan this tape was replayed from (its structure is the plan's while size is its end), or null
+    ForwardPlan forward;
+
+    public Eval() {
+        slots = new Object[3 * CAPACITY];
+        args = new int[4 * CAPACITY];
+    }
+
+    /**
+     * An Eval of n records whose args are {@code args} (a plan's, of length 4n, shared: read
+     * only). Every write of args is an append past record n-1, and slots has room for exactly n
+     * records, so an append first copies args into a new array ({@link #add}, {@link
+     * #ensureCapacity}); {@link #reset} copies them too.
+     */
+    Eval(int n, int[] args) {
+        slots = new Object[3 * n];
+        this.args = args;
+    }
 
     /**
      * Empties this Eval for reuse, keeping its storage: as new, with no values. Values read from
      * it before stay valid (they are never changed); ids and nodes from before mean nothing after.
      */
     public void reset() {
+        if (forward != null) args = args.clone();   // a plan's, shared
         java.util.Arrays.fill(slots, 0, 3 * size, null);
         size = 0;
         inputCount = 0;
-        if (recentConsts != null) java.util.Arrays.fill(recentConsts, -1);
+        if (recentConsts != null) recentConsts = new int[] {-1, -1, -1, -1};   // it may be a plan's (shared)
         nextConst = 0;
         view = null;
         structure = 1;
+        forward = null;
+    }
+
+    // ------------------------------------------------------------------ forward plans
+
+    /**
+     * A new Eval holding what {@code lowering} emitted last time over fresh inputs of these
+     * types (t1 null for one input), with these values as its inputs and every other value
+     * computed by its kernel (the same bits as running the lowering: {@link ForwardPlan});
+     * null when no such run was recorded by {@link #plan}. The caller vouches that
+     * {@code lowering} is a lowering whose class captures nothing and that reads no constant
+     * but c0 and c1 (see {@link #plan}). The values must fit their types (not checked).
+     */
+    public static Eval replay(Object lowering, double c0, double c1, Type t0, Object v0, Type t1, Object v1) {
+        ForwardPlan p = ForwardPlan.find(lowering.getClass(), Double.doubleToRawLongBits(c0), Double.doubleToRawLongBits(c1), t0, t1);
+        return p == null ? null : p.replay(v0, v1);
+    }
+
+    /**
+     * Records this Eval, made fresh with inputs of types t0 (and t1 if not null) and then
+     * {@code lowering}'s records with result {@code output}, for {@link #replay}. Nothing is
+     * recorded when the lowering's class has instance fields (a capturing lambda: what it
+     * computes is not known from its class), or when the tape cannot be replayed.
+     */
+    public void plan(Object lowering, double c0, double c1, Type t0, Type t1, int output) {
+        check(output);
+        if (!ForwardPlan.fixed(lowering)) return;
+        ForwardPlan.record(lowering.getClass(), Double.doubleToRawLongBits(c0), Double.doubleToRawLongBits(c1), t0, t1, this, output);
+    }
+
+    /** The result id of the lowering this Eval was replayed from ({@link #replay}), or -1. */
+    public int plannedOutput() {
+        return forward == null ? -1 : forward.output;
     }
 
     // ------------------------------------------------------------------ values in and out
@@ -223,10 +275,18 @@ public final class Eval implements Emitter, Adjoint.Tape {
         Type t = type(output);
         if (wrt == null) throw new IllegalArgumentException("backward: wrt is null");
         if (!Kernels.fits(t, seed)) Kernels.check("backward: the seed", t, seed);
+        ForwardPlan f = forward != null && size == forward.end ? forward : null;   // nothing appended since the replay
+        if (f != null) {
+            BackwardPlan plan = f.backward(output, wrt);
+            if (plan != null) return plan.values(this, seed, wrt.length);
+        }
         int hash = BackwardPlan.hash(this, output, wrt);
         if (hash != 0) {
             BackwardPlan plan = BackwardPlan.find(hash, this, output, wrt);
-            if (plan != null) return plan.values(this, seed, wrt.length);
+            if (plan != null) {
+                if (f != null) f.keep(plan);
+                return plan.values(this, seed, wrt.length);
+            }
         }
         int[] d = walk(output, seed, wrt, hash);
         Object[] values = new Object[wrt.length];
@@ -338,6 +398,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
         if (structure != 0) structure = scalar ? 31 * structure + bitsHash(Kernels.get(v, 0)) : 0;
         if (scalar) {
             if (recentConsts == null) recentConsts = new int[] {-1, -1, -1, -1};
+            else if (forward != null && recentConsts == forward.ring) recentConsts = recentConsts.clone();   // a replay shares its plan's
             recentConsts[nextConst] = id;
             nextConst = (nextConst + 1) & 3;
         }

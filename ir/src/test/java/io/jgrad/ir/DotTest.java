@@ -19,7 +19,7 @@ class DotTest {
         }
         assertEquals(edges + g.outputCount(), dot.split(" -> ", -1).length - 1);
         assertTrue(dot.contains("[label=\"%0 w\\ninput f32[]\", style=filled, fillcolor=lightblue]"), dot);
-        assertTrue(dot.contains("[label=\"%12 le\\nbool[]\"]"), dot);
+        assertTrue(dot.contains("[label=\"%12 eq\\nbool[]\"]"), dot);
         assertTrue(dot.contains("out1 [label=\"d_w\", shape=doubleoctagon]"), dot);
         assertTrue(dot.contains("n" + g.output(1) + " -> out1;"), dot);
     }
