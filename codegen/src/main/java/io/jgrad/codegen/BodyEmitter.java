@@ -37,6 +37,15 @@ import static org.objectweb.asm.Opcodes.*;
  */
 final class BodyEmitter {
     static final int CHUNK_BYTES = 2500;
+    /**
+     * Chunks on the vector path are smaller. C2 gives up speculating on a call's receiver class
+     * (it keeps a virtual call beside the inlined one: the vector is boxed) once the class-check
+     * traps recorded in every method inlined into one compilation add up to PerMethodTrapLimit
+     * (100); the Vector API's shared methods carry such traps in a JVM that uses several shapes,
+     * and each vector operation inlines several of them. Measured on the MLP's backward: 2,400
+     * bytes reached 104-108 (8 kB boxed per call), smaller chunks stay below.
+     */
+    static final int VECTOR_CHUNK_BYTES = Integer.getInteger("jgrad.vectorChunk", 1200);
     /** HotSpot compiles methods of at most 8000 bytecode bytes (DontCompileHugeMethods). */
     static final int JIT_METHOD_LIMIT = 8000;
     /** Calls per driver method: 9 bytes each (12 through a handle) keeps a driver under 8000 bytes. */
@@ -719,10 +728,10 @@ final class BodyEmitter {
         else mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, var);
         VectorLowering.Shape four = vterm == null ? null : VectorLowering.four(nk);
-        if (main > 0 && four != null) {
-            // the vector path: accumulator d is lane d of one vector, the same additions in the same order
-            vector.blockSum(var, blocked ? mainEnd : -1, main, four, acc, vterm, wide);
-        } else if (main > 0) {
+        // the vector path: accumulator d is lane d of one vector, the same additions in the same order
+        // (false: the last group of four of the block is left to the scalar loop below)
+        boolean vectorDone = main > 0 && four != null && vector.blockSum(var, blocked ? mainEnd : -1, main, four, acc, vterm, wide);
+        if (main > 0 && !vectorDone) {
             Label head = new Label(), done = new Label();
             mv.visitLabel(head);
             mv.visitVarInsn(ILOAD, var);
@@ -882,13 +891,14 @@ final class BodyEmitter {
             int var = nest.last[lg];
             VectorLowering.Shape s = VectorLowering.preferred(nk);
             vector.loop(nest, lg, s, () -> {
+                // term + row: the term (of an exact class, VectorLowering.push) is the receiver; + commutes bit for bit
+                vterm.push(s, var);
                 vector.load(s, () -> {
                     workspace(nk);
                     nest.index(0, laneForm);
                     mv.visitVarInsn(ILOAD, row);
                     mv.visitInsn(IADD);
                 });
-                vterm.push(s, var);
                 vector.binary(s, "add");
                 vector.store(s, () -> {
                     workspace(nk);

@@ -96,7 +96,7 @@ final class Plan {
      * a body of one-element values and small loops (the Jacobian's fused rows) may use more,
      * so that fewer values are spilled between chunks.
      */
-    int chunkBytes = BodyEmitter.CHUNK_BYTES;
+    int chunkBytes = Simd.enabled() ? BodyEmitter.VECTOR_CHUNK_BYTES : BodyEmitter.CHUNK_BYTES;
     /** Index of the last statement reading each value; stmts.size() for the returned value. */
     final int[] lastUse;
     /** The function's dtype: a bool is stored in its region. */

@@ -34,7 +34,9 @@ final class VectorLowering {
     private static final String MASK = "L" + PKG + "VectorMask;";
     private static final String OPS = PKG + "VectorOperators";
     private static final String UNARY = "L" + OPS + "$Unary;";
+    private static final String BINARY = "L" + OPS + "$Binary;";
     private static final String COMPARISON = "L" + OPS + "$Comparison;";
+    static final String SHUFFLE = "L" + PKG + "VectorShuffle;";
 
     /** A vector shape: element kind and lane count. */
     record Shape(Num num, int lanes) {
@@ -154,74 +156,103 @@ final class VectorLowering {
      * A block's main loop of a sum in {@link io.jgrad.runtime.Summation}'s order: the four
      * accumulators as the lanes of one vector starting at -0.0, the loop variable {@code i} from
      * its current value (the block's start) while below the local {@code endLocal} (or the
-     * constant {@code end} when endLocal < 0), four terms per step; then accumulator d = lane d.
+     * constant {@code end} when endLocal < 0), four terms per step; accumulator d = lane d,
+     * written to the scalar local acc[d] (which holds -0.0 on entry) in the loop's last step.
+     * Returns false when it left the last group of four of the block to the caller's scalar loop.
+     *
+     * <p>The lanes are read in the last step, from the vector just computed (a call on a vector
+     * of an exact class, see {@link #binary}), never after the loop: there the accumulator is a
+     * loop phi, which C2 types {@code FloatVector} when it parses the code after the loop, and a
+     * call on it could keep a virtual-call branch that boxes it.
      */
-    void blockSum(int i, int endLocal, int end, Shape s, int[] acc, Term term, boolean wide) {
+    boolean blockSum(int i, int endLocal, int end, Shape s, int[] acc, Term term, boolean wide) {
         MethodVisitor mv = e.mv();
         Num k = s.num();
-        int accV = e.newRefLocal();
-        species(s);
-        k.constant(mv, -0.0);
-        broadcast(s);
-        mv.visitVarInsn(ASTORE, accV);
         if (wide && k == Num.F32 && Simd.BITS >= 256) {
-            // Floats with a transcendental in the term: eight terms at a time in a 256-bit vector,
-            // added as its two 128-bit halves (terms q..q+3, then q+4..q+7: the same order). A
+            // Floats with a transcendental in the term: eight terms at a time in a 256-bit vector. A
             // transcendental on 128-bit floats after wider vector code was measured 30-80x slower
             // (the JDK's 128-bit float math stubs pay an AVX/SSE transition), so such terms are
-            // computed at 256 bits. Plain arithmetic stays at 128 bits (no stub, no penalty).
+            // computed at 256 bits. The accumulators are lanes 0-3 of a 256-bit vector: + the terms
+            // (q..q+3 into lanes 0-3), then + the terms with their halves swapped (q+4..q+7 into
+            // lanes 0-3): the same additions in the same order; lanes 4-7 are never read. The
+            // last group of four of a block (at most one) is the caller's scalar loop.
             Shape eight = new Shape(k, 8);
-            int t = e.newRefLocal();
-            Label head8 = new Label(), done8 = new Label();
+            int acc8 = e.newRefLocal();
+            negZero(eight);
+            mv.visitVarInsn(ASTORE, acc8);
+            Label head8 = new Label(), done8 = new Label(), notLast = new Label();
             mv.visitLabel(head8);
             mv.visitVarInsn(ILOAD, i);
             e.iconst(8);
             mv.visitInsn(IADD);
-            if (endLocal >= 0) mv.visitVarInsn(ILOAD, endLocal);
-            else e.iconst(end);
+            pushEnd(endLocal, end);
             mv.visitJumpInsn(IF_ICMPGT, done8);
             term.push(eight);
-            mv.visitVarInsn(ASTORE, t);
-            mv.visitVarInsn(ALOAD, accV);
-            for (int part = 0; part < 2; part++) {
-                mv.visitVarInsn(ALOAD, t);
-                species(s);
-                e.iconst(part);
-                mv.visitMethodInsn(INVOKEVIRTUAL, eight.cls(), "reinterpretShape", "(" + SPECIES + "I)" + VECTOR, false);
-                binary(s, "add");
-            }
-            mv.visitVarInsn(ASTORE, accV);
+            mv.visitInsn(DUP);                        // t, t
+            mv.visitVarInsn(ALOAD, acc8);
+            binary(eight, "add");                     // t, t + acc
+            mv.visitInsn(SWAP);                       // t + acc, t
+            // VectorShuffle.iota(species, 4, 1, true): lane i takes lane (i + 4) % 8 (an intrinsic of constants)
+            species(eight);
+            e.iconst(4);
+            e.iconst(1);
+            mv.visitInsn(ICONST_1);
+            mv.visitMethodInsn(INVOKESTATIC, PKG + "VectorShuffle", "iota", "(" + SPECIES + "IIZ)" + SHUFFLE, false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, eight.cls(), "rearrange", "(" + SHUFFLE + ")" + eight.type(), false);
+            binary(eight, "add");                     // (t + acc) + t with its halves swapped
+            mv.visitVarInsn(ASTORE, acc8);
+            lanesIfLast(i, 16, endLocal, end, eight, acc8, acc);   // the last step: i + 16 > end
             mv.visitIincInsn(i, 8);
             mv.visitJumpInsn(GOTO, head8);
             mv.visitLabel(done8);
+            return false;
         }
-        // four terms at a time (for floats: at most once, the last four of a block)
+        int accV = e.newRefLocal();
+        negZero(s);
+        mv.visitVarInsn(ASTORE, accV);
         Label head = new Label(), done = new Label();
         mv.visitLabel(head);
         mv.visitVarInsn(ILOAD, i);
-        if (endLocal >= 0) mv.visitVarInsn(ILOAD, endLocal);
-        else e.iconst(end);
+        pushEnd(endLocal, end);
         mv.visitJumpInsn(IF_ICMPGE, done);
-        mv.visitVarInsn(ALOAD, accV);
         term.push(s);
-        binary(s, "add");
+        mv.visitVarInsn(ALOAD, accV);
+        binary(s, "add");                             // term + acc: the term (of an exact class) is the receiver
         mv.visitVarInsn(ASTORE, accV);
+        lanesIfLast(i, 5, endLocal, end, s, accV, acc);     // the last step: i + 4 >= end
         mv.visitIincInsn(i, 4);
         mv.visitJumpInsn(GOTO, head);
         mv.visitLabel(done);
+        return true;
+    }
+
+    private void pushEnd(int endLocal, int end) {
+        if (endLocal >= 0) e.mv().visitVarInsn(ILOAD, endLocal);
+        else e.iconst(end);
+    }
+
+    /** When i + ahead > end (no further step fits): acc[d] = lane d of the vector in {@code local} (just computed: exact class). */
+    private void lanesIfLast(int i, int ahead, int endLocal, int end, Shape s, int local, int[] acc) {
+        MethodVisitor mv = e.mv();
+        Label skip = new Label();
+        mv.visitVarInsn(ILOAD, i);
+        e.iconst(ahead);
+        mv.visitInsn(IADD);
+        pushEnd(endLocal, end);
+        mv.visitJumpInsn(IF_ICMPLE, skip);
         for (int d = 0; d < 4; d++) {
-            mv.visitVarInsn(ALOAD, accV);
+            mv.visitVarInsn(ALOAD, local);
             e.iconst(d);
-            mv.visitMethodInsn(INVOKEVIRTUAL, s.cls(), "lane", "(I)" + k.desc, false);
-            mv.visitVarInsn(k.store, acc[d]);
+            mv.visitMethodInsn(INVOKEVIRTUAL, s.cls(), "lane", "(I)" + s.num().desc, false);
+            mv.visitVarInsn(s.num().store, acc[d]);
         }
+        mv.visitLabel(skip);
     }
 
     /** Pushes the vector of v (expanded when {@code expand}) at the current index of {@code loopVar}. */
     void push(int v, boolean expand, Access acc, BodyEmitter.Nest nest, int loopVar, Shape s) {
         var = loopVar;
-        if (expand) op(v, acc, nest, s);
-        else value(v, acc, nest, s);
+        if (!(expand ? op(v, acc, nest, s) : value(v, acc, nest, s))) exact(s);
     }
 
     /** Pushes the vector at the array and index {@code arrayAndIndex} pushes. */
@@ -233,7 +264,7 @@ final class VectorLowering {
 
     /** Pushes the value of local {@code local} (of kind s.num) in every lane. */
     void broadcastLocal(Shape s, int local) {
-        species(s);
+        zero(s);
         e.mv().visitVarInsn(s.num().load, local);
         broadcast(s);
     }
@@ -246,65 +277,116 @@ final class VectorLowering {
 
     // ---------------------------------------------------------------- expressions
 
-    private void value(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
-        if (e.plan().isLeaf(v)) leaf(v, acc, nest, s);
-        else op(v, acc, nest, s);
+    /*
+     * Each of these pushes a vector and says whether C2 knows its exact class (Float512Vector...)
+     * when it parses the call that uses it: true for what a shape's own method returned
+     * (lanewise, blend, broadcast through negZero), false for a load (fromArray's internal
+     * fromArray0 returns FloatVector). A call is only made on a vector of an exact class
+     * (exact(s) otherwise; for + and × the operands are swapped instead), so it binds statically
+     * and no type profile or class check decides whether C2 intrinsifies it (see binary).
+     */
+    private boolean value(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
+        return e.plan().isLeaf(v) ? leaf(v, acc, nest, s) : op(v, acc, nest, s);
     }
 
-    private void leaf(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
+    /** [x] -> [-0.0 + x]: the same lanes as a vector of an exact class. */
+    private void exact(Shape s) {
+        MethodVisitor mv = e.mv();
+        negZero(s);
+        mv.visitInsn(SWAP);
+        binary(s, "add");
+    }
+
+    /** Pushes v, of an exact class. */
+    private void exactValue(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
+        if (!value(v, acc, nest, s)) exact(s);
+    }
+
+    private boolean leaf(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
         MethodVisitor mv = e.mv();
         Plan p = e.plan();
         Node nd = p.node(v);
-        species(s);
         if (p.scalar[v]) {
+            zero(s);
             e.pushScalar(v);
             broadcast(s);
         } else if (nd.prim() == Prim.CONST && nd.isUniformConst()) {
+            zero(s);
             s.num().constant(mv, nd.constAt(0));
             broadcast(s);
         } else {
             int[] f = acc.flatForm(p.type(v));
-            e.pushArray(v);
-            e.index.pushIndex(e.bufferOffset(v), acc, p.type(v), nest);   // with a slice's constant offset
             if (f[var] == 1) {
+                species(s);
+                e.pushArray(v);
+                e.index.pushIndex(e.bufferOffset(v), acc, p.type(v), nest);   // with a slice's constant offset
                 mv.visitMethodInsn(INVOKESTATIC, s.cls(), "fromArray", "(" + SPECIES + s.num().array + "I)" + s.type(), false);
             } else { // the same element for every lane: a broadcast along the innermost axis
+                zero(s);
+                e.pushArray(v);
+                e.index.pushIndex(e.bufferOffset(v), acc, p.type(v), nest);
                 mv.visitInsn(s.num().aload);
                 broadcast(s);
             }
+            return f[var] != 1;
         }
+        return true;
     }
 
-    private void op(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
+    private boolean op(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
         MethodVisitor mv = e.mv();
         Node nd = e.plan().node(v);
         Num k = s.num();
         if (nd.prim() == Prim.SELECT) { // else.blend(then, cond)
-            value(nd.arg(2), e.argAccess(v, 2, acc, nest), nest, s);
+            exactValue(nd.arg(2), e.argAccess(v, 2, acc, nest), nest, s);
             value(nd.arg(1), e.argAccess(v, 1, acc, nest), nest, s);
             op(nd.arg(0), e.argAccess(v, 0, acc, nest), nest, s);
             mv.visitMethodInsn(INVOKEVIRTUAL, s.cls(), "blend", "(" + VECTOR + MASK + ")" + s.type(), false);
-            return;
+            return true;
         }
         if (nd.prim().family == Prim.Family.COMPARE) { // a mask: NaN compares false, as the scalar branches
-            value(nd.arg(0), e.argAccess(v, 0, acc, nest), nest, s);
+            exactValue(nd.arg(0), e.argAccess(v, 0, acc, nest), nest, s);
             mv.visitFieldInsn(GETSTATIC, OPS, nd.prim().name(), COMPARISON);   // GT GE LT LE EQ: the same names
             value(nd.arg(1), e.argAccess(v, 1, acc, nest), nest, s);
             mv.visitMethodInsn(INVOKEVIRTUAL, s.cls(), "compare", "(" + COMPARISON + VECTOR + ")" + MASK, false);
-            return;
+            return true;
         }
-        for (int i = 0; i < nd.arity(); i++) value(nd.arg(i), e.argAccess(v, i, acc, nest), nest, s);
         switch (nd.prim()) {
-            case NEG -> unaryMethod(s, "neg");
-            case ABS -> unaryMethod(s, "abs");
-            case SQRT -> unaryMethod(s, "sqrt");   // correctly rounded in both dtypes: the scalar path's bits
+            case STOP_GRADIENT, BROADCAST, RESHAPE, TRANSPOSE -> { // the operand itself
+                return value(nd.arg(0), e.argAccess(v, 0, acc, nest), nest, s);
+            }
+            case POW -> {
+                if (nd.exponent() == 1) return value(nd.arg(0), e.argAccess(v, 0, acc, nest), nest, s);
+            }
+            case ADD, MUL -> { // IEEE + and × commute bit for bit: the operand of an exact class is the receiver
+                boolean a = value(nd.arg(0), e.argAccess(v, 0, acc, nest), nest, s);
+                boolean b = value(nd.arg(1), e.argAccess(v, 1, acc, nest), nest, s);
+                if (!a) {
+                    if (!b) exact(s);
+                    mv.visitInsn(SWAP);
+                }
+                binary(s, nd.prim() == Prim.ADD ? "add" : "mul");
+                return true;
+            }
+            case INPUT, CONST, NEG, EXP, LOG, LOG1P, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQRT, ABS, CONVERT, SUB, DIV,
+                 MAX, MIN, GT, GE, LT, LE, EQ, SELECT, REDUCE_SUM, REDUCE_MAX, MATMUL, LOG2, ERF, ERFC, FLOOR, ROUND,
+                 ATAN2, POWER, SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL, EXPM1, SINH, COSH, LOG10 -> { }
+        }
+        exactValue(nd.arg(0), e.argAccess(v, 0, acc, nest), nest, s);   // the receiver
+        for (int i = 1; i < nd.arity(); i++) value(nd.arg(i), e.argAccess(v, i, acc, nest), nest, s);
+        switch (nd.prim()) {
+            case NEG -> lanewise(s, "NEG");
+            case ABS -> lanewise(s, "ABS");
+            case SQRT -> lanewise(s, "SQRT");   // correctly rounded in both dtypes: the scalar path's bits
             case EXP, LOG, LOG1P, SIN, COS, TANH, EXPM1, SINH, COSH, LOG10 -> lanewise(s, nd.prim().name());
             case SIGMOID -> { // 1 / (1 + exp(-x)), the rule of Ops.sigmoid in the value's dtype
-                unaryMethod(s, "neg");
+                lanewise(s, "NEG");
                 lanewise(s, "EXP");
+                zero(s);
                 k.constant(mv, 1);
-                mv.visitMethodInsn(INVOKEVIRTUAL, s.cls(), "add", "(" + k.desc + ")" + s.type(), false);
-                species(s);
+                broadcast(s);
+                binary(s, "add");
+                zero(s);
                 k.constant(mv, 1);
                 broadcast(s);
                 mv.visitInsn(SWAP);
@@ -327,7 +409,7 @@ final class VectorLowering {
                 double p = nd.exponent();
                 if (p == 0) { // x^0 = 1, NaN included
                     mv.visitInsn(POP);
-                    species(s);
+                    zero(s);
                     k.constant(mv, 1);
                     broadcast(s);
                 } else if (p == 2) {
@@ -337,33 +419,69 @@ final class VectorLowering {
                     throw new AssertionError("pow " + p + " has no vector form");
                 }
             }
-            case STOP_GRADIENT, BROADCAST, RESHAPE, TRANSPOSE -> { }
-            case ADD -> binary(s, "add");
             case SUB -> binary(s, "sub");
-            case MUL -> binary(s, "mul");
             case DIV -> binary(s, "div");
             case MAX -> binary(s, "max");   // Math.max's rule lane by lane: NaN wins, -0.0 < +0.0
             case MIN -> binary(s, "min");
             case INPUT, CONST, CONVERT, REDUCE_SUM, REDUCE_MAX, MATMUL, LOG2, ERF, ERFC, FLOOR, ROUND, ATAN2, POWER,
-                 GT, GE, LT, LE, EQ, SELECT, SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL ->
-                    throw new AssertionError(nd + " has no vector form");
+                 GT, GE, LT, LE, EQ, SELECT, SLICE, PAD, GATHER, SCATTER_ADD, CONCAT, DOT_GENERAL, STOP_GRADIENT,
+                 BROADCAST, RESHAPE, TRANSPOSE, ADD, MUL ->
+                    throw new AssertionError(nd + " has no vector form here");
         }
+        return true;
     }
 
     private void species(Shape s) {
         e.mv().visitFieldInsn(GETSTATIC, s.cls(), s.speciesField(), SPECIES);
     }
 
+    /**
+     * Pushes the zero vector of shape s, {@code species.zero()}: C2 folds it to the constant
+     * {@code Float512Vector.ZERO} (the species is a constant), of an exact class, so a call on it
+     * binds statically; {@link #broadcast} broadcasts through it for that reason. (The static
+     * {@code FloatVector.zero(species)} is a broadcast intrinsic, typed FloatVector until late.)
+     */
+    private void zero(Shape s) {
+        MethodVisitor mv = e.mv();
+        species(s);
+        mv.visitMethodInsn(INVOKEINTERFACE, PKG + "VectorSpecies", "zero", "()" + VECTOR, true);
+        mv.visitTypeInsn(CHECKCAST, s.cls());
+    }
+
+    /** Pushes the vector of -0.0 in every lane, of an exact class: the start of a sum, and x + -0.0 = x. */
+    private void negZero(Shape s) {
+        zero(s);
+        s.num().constant(e.mv(), -0.0);
+        broadcast(s);
+    }
+
+    /**
+     * [zero(s), x] -> x in every lane, as {@code zero.broadcast(x)}: the shape's own final
+     * method, so the result has an exact class. The static {@code FloatVector.broadcast(species, x)}
+     * returns a vector C2 types as {@code FloatVector} (its intrinsic is expanded late, after the
+     * calls on its result were bound).
+     */
     private void broadcast(Shape s) {
-        e.mv().visitMethodInsn(INVOKESTATIC, s.cls(), "broadcast", "(" + SPECIES + s.num().desc + ")" + s.type(), false);
+        e.mv().visitMethodInsn(INVOKEVIRTUAL, s.cls(), "broadcast", "(" + s.num().desc + ")" + s.type(), false);
     }
 
-    private void unaryMethod(Shape s, String name) {
-        e.mv().visitMethodInsn(INVOKEVIRTUAL, s.cls(), name, "()" + s.type(), false);
-    }
-
+    /**
+     * a.op(b) for a, b on the stack, as {@code a.lanewise(OP, b)}. Never the convenience methods
+     * ({@code add}, {@code neg}, {@code intoArray}'s neighbours...): those are final methods of
+     * FloatVector/DoubleVector that dispatch on {@code this} again at a call site shared by every
+     * user of the Vector API in the JVM. Once that site's profile has seen two shapes (ours use
+     * 128, 256 and 512 bits), C2 inlines both, merges the results into a vector of no exact
+     * class, and every later intrinsic on it fails: the vector is boxed (measured: 549 kB per
+     * call of the MLP). {@code lanewise} is overridden in each shape's class, so it dispatches
+     * here, at the generated call site, whose profile sees only one shape.
+     */
     void binary(Shape s, String name) {
-        e.mv().visitMethodInsn(INVOKEVIRTUAL, s.cls(), name, "(" + VECTOR + ")" + s.type(), false);
+        MethodVisitor mv = e.mv();
+        String op = name.toUpperCase(java.util.Locale.ROOT);
+        boolean associative = op.equals("ADD") || op.equals("MUL") || op.equals("MAX") || op.equals("MIN");
+        mv.visitFieldInsn(GETSTATIC, OPS, op, associative ? "L" + OPS + "$Associative;" : BINARY);   // the field's declared type
+        mv.visitInsn(SWAP);
+        mv.visitMethodInsn(INVOKEVIRTUAL, s.cls(), "lanewise", "(" + BINARY + VECTOR + ")" + s.type(), false);
     }
 
     private void lanewise(Shape s, String op) {
