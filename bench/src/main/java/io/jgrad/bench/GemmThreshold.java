@@ -16,9 +16,9 @@ import java.util.SplittableRandom;
  * Where the register-blocked kernel starts to pay ({@link Gemm}'s threshold): for each shape,
  * C = A·B compiled twice on the vector path, once with the kernel and once with it turned off
  * ({@link Gemm#force}: the lane loops of before), timed by thread CPU time, round-robin batches,
- * median ns per call and their ratio. The threshold is lowered ({@link Gemm#minWork}) so that
- * the kernel runs on every shape listed (each has m &gt;= 4, k &gt;= 16, n &gt;= 16); the last column
- * says whether the shape is above the real threshold.
+ * median ns per call and their ratio. The thresholds are lowered ({@link Gemm#thresholds}) so
+ * that the kernel runs on every shape listed (each has m &gt;= 4, k &gt;= 16, n &gt;= 16); the last
+ * column says whether the shape is above the real threshold.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks.jar io.jgrad.bench.GemmThreshold [batches]</pre>
  */
@@ -41,14 +41,14 @@ public final class GemmThreshold {
             for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-1, 1);
             for (int i = 0; i < y.length; i++) y[i] = (float) r.nextDouble(-1, 1);
             boolean applies = Gemm.applies(m, k, n);
-            Gemm.minWork(1);
+            Gemm.thresholds(4, 1);
             Compiled[] c = new Compiled[2];
             for (int v = 0; v < 2; v++) {
                 Gemm.force(v == 0);
                 c[v] = Grad.compile((p, q) -> p.matmul(q), Arg.of(m, k).dtype(DType.F32).named("a"), Arg.of(k, n).dtype(DType.F32).named("b"));
             }
             Gemm.force(true);
-            Gemm.minWork(Gemm.MIN_WORK);
+            Gemm.thresholds(Gemm.MIN_M, Gemm.MIN_WORK);
             Workspace[] ws = {c[0].newWorkspace(), c[1].newWorkspace()};
             float[][] in = {x, y};
             float[] out = new float[m * n];

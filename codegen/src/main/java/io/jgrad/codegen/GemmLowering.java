@@ -2,6 +2,7 @@ package io.jgrad.codegen;
 
 import io.jgrad.ir.Node;
 import io.jgrad.runtime.Gemm;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
 import static org.objectweb.asm.Opcodes.*;
@@ -71,30 +72,61 @@ final class GemmLowering {
         mv.visitInsn(nk.astore);
         nest.closeVar(1);
         nest.closeVar(0);
-        // B: row q of B, its NR-wide pieces to the strips: packedB + (j / NR) * NR * k + q * NR + j % NR
+        // B: for each q and strip, a contiguous run of up to NR elements from row q of B to
+        // packedB + strip * NR * k + q * NR: j = strip * NR + jj, a counted jj loop SuperWord
+        // turns into a vector copy when B is a plain row-major buffer
+        int strip = e.nextLocal++, jj = e.nextLocal++, cnt = e.nextLocal++;
+        int strips = (n + nr - 1) / nr;
         nest.openVar(1);
+        Label sHead = new Label(), sEnd = new Label(), jHead = new Label(), jEnd = new Label();
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, strip);
+        mv.visitLabel(sHead);
+        mv.visitVarInsn(ILOAD, strip);
+        e.iconst(strips);
+        mv.visitJumpInsn(IF_ICMPGE, sEnd);
+        e.iconst(n);   // cnt = min(NR, n - strip * NR)
+        mv.visitVarInsn(ILOAD, strip);
+        e.iconst(nr);
+        mv.visitInsn(IMUL);
+        mv.visitInsn(ISUB);
+        e.iconst(nr);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+        mv.visitVarInsn(ISTORE, cnt);
+        mv.visitVarInsn(ILOAD, strip);   // base = packedB + strip * NR * k + q * NR
+        e.iconst(nr * k);
+        mv.visitInsn(IMUL);
         mv.visitVarInsn(ILOAD, q);
         e.iconst(nr);
         mv.visitInsn(IMUL);
+        mv.visitInsn(IADD);
         e.iconst(pb);
         mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, base);
-        nest.openVar(2);
-        e.workspace(nk);
-        mv.visitVarInsn(ILOAD, j);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, jj);
+        mv.visitLabel(jHead);
+        mv.visitVarInsn(ILOAD, jj);
+        mv.visitVarInsn(ILOAD, cnt);
+        mv.visitJumpInsn(IF_ICMPGE, jEnd);
+        mv.visitVarInsn(ILOAD, strip);   // j = strip * NR + jj: the nest's own j, which the operand's access reads
         e.iconst(nr);
-        mv.visitInsn(IDIV);
-        e.iconst(nr * k);
         mv.visitInsn(IMUL);
-        mv.visitVarInsn(ILOAD, j);
-        e.iconst(nr);
-        mv.visitInsn(IREM);
+        mv.visitVarInsn(ILOAD, jj);
         mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, j);
+        e.workspace(nk);
         mv.visitVarInsn(ILOAD, base);
+        mv.visitVarInsn(ILOAD, jj);
         mv.visitInsn(IADD);
         e.value(b, accB, nest);
         mv.visitInsn(nk.astore);
-        nest.closeVar(2);
+        mv.visitIincInsn(jj, 1);
+        mv.visitJumpInsn(GOTO, jHead);
+        mv.visitLabel(jEnd);
+        mv.visitIincInsn(strip, 1);
+        mv.visitJumpInsn(GOTO, sHead);
+        mv.visitLabel(sEnd);
         nest.closeVar(1);
         // VectorGemm.run(ws, s, m, k, n, c, cOffset)
         e.workspace(nk);

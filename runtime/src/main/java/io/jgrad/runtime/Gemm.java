@@ -19,17 +19,18 @@ public final class Gemm {
      * as fast or faster, and the seed-sized products keep their order. Machine independent, so
      * the order of a product is a function of its shape and of the path.
      */
-    public static final int MIN_M = 4, MIN_K = 16, MIN_N = 16;
+    public static final int MIN_M = 32, MIN_K = 16, MIN_N = 16;
     /** Multiply-adds (m k n) at least. */
     public static final long MIN_WORK = 1L << 15;
     private static volatile long minWork = MIN_WORK;
+    private static volatile int minM = MIN_M;
 
     private static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     private static volatile boolean enabled = AVAILABLE && !"false".equalsIgnoreCase(System.getProperty("jgrad.simd")) && VectorGemm.bits() >= 128;
 
     /** Whether [m, k] x [k, n] is large enough for the kernel (whatever the path). */
     public static boolean applies(int m, int k, int n) {
-        return m >= MIN_M && k >= MIN_K && n >= MIN_N && (long) m * k * n >= minWork;
+        return m >= minM && k >= MIN_K && n >= MIN_N && (long) m * k * n >= minWork;
     }
 
     /** The kernel is in use (the module is there and not turned off). */
@@ -49,11 +50,13 @@ public final class Gemm {
     }
 
     /**
-     * Measuring only ({@code bench GemmThreshold}): move the work threshold (&gt;= 1; {@link #MIN_WORK}
-     * restores it). It changes which order a product uses, so set it before compiling anything.
+     * Measuring only ({@code bench GemmThreshold}): move the thresholds on m (&gt;= 1) and on the
+     * work (&gt;= 1); {@link #MIN_M}, {@link #MIN_WORK} restore them. It changes which order a
+     * product uses, so set it before compiling anything.
      */
-    public static void minWork(long work) {
-        if (work < 1) throw new IllegalArgumentException("Gemm.minWork: needs >= 1, got " + work);
+    public static void thresholds(int m, long work) {
+        if (m < 1 || work < 1) throw new IllegalArgumentException("Gemm.thresholds: needs m >= 1 and work >= 1, got " + m + ", " + work);
+        minM = m;
         minWork = work;
     }
 
