@@ -16,7 +16,7 @@ import java.util.function.DoubleSupplier;
  * prints the median ns per call and compiled/hand-written. Uses only those public methods, so
  * it runs against an older benchmarks.jar too, and with or without the vector module:
  *
- * <pre>java [--add-modules jdk.incubator.vector] -cp benchmarks.jar io.jgrad.bench.CompiledCpuTime [batches] [filter]</pre>
+ * <pre>java [--add-modules jdk.incubator.vector] -cp benchmarks.jar io.jgrad.bench.CompiledCpuTime [batches] [filter[|filter..]]</pre>
  */
 public final class CompiledCpuTime {
     private CompiledCpuTime() {}
@@ -94,6 +94,7 @@ public final class CompiledCpuTime {
         v.add(new Variant("matmul256 (GFLOP/s: 33.55M flops / ns)", "compiledF64", mm::compiledF64, 20));
         v.add(new Variant("matmul256 (GFLOP/s: 33.55M flops / ns)", "handWrittenF32", mm::handWrittenF32, 20));
         v.add(new Variant("matmul256 (GFLOP/s: 33.55M flops / ns)", "eagerF32", () -> mm.eagerF32().shape().length, 20));
+        v.add(new Variant("matmul256 (GFLOP/s: 33.55M flops / ns)", "eagerF64", () -> mm.eagerF64().shape().length, 20));
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             FmaPeakBench f = new FmaPeakBench();   // needs the module: loaded only with it
             v.add(new Variant("fma_peak (GFLOP/s: 384k flops (f32x16) / ns)", "f32x16", f::f32x16, 20_000));
@@ -109,7 +110,7 @@ public final class CompiledCpuTime {
         String filter = args.length > 1 ? args[1] : "";
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         List<Variant> vs = new ArrayList<>();
-        for (Variant v : variants()) if (v.workload().contains(filter)) vs.add(v);
+        for (Variant v : variants()) for (String f : filter.split("\\|", -1)) if (v.workload().contains(f)) { vs.add(v); break; }   // "a|b": either
         // warm-up: each variant for 2 s of its thread's CPU time (C2 must have compiled the vector
         // code: interpreted or C1-compiled Vector API code boxes every vector), round-robin
         for (int round = 0; round < 4; round++) {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * C = A·B at 256 x 256 x 256 in GFLOP/s (the score is flops per ns, 2·256³ per call): the
- * compiled forward (F32 and F64), the eager kernel (no grad), and a plain i-k-j loop by hand.
+ * compiled forward (F32 and F64), the eager kernel (no grad; F32 and F64), and a plain i-k-j loop by hand.
  * Divided by {@link FmaPeakBench}'s peak, the matmul kernel's efficiency. {@link
  * MatmulKernelVectorBench} runs the same with jdk.incubator.vector.
  */
@@ -44,7 +44,7 @@ public class MatmulKernelBench {
     private double[][] in64;
     private float[] out32;
     private double[] out64;
-    private Tensor a, b;
+    private Tensor a, b, a64, b64;
 
     @Setup
     public void setup() {
@@ -64,6 +64,8 @@ public class MatmulKernelBench {
         out64 = new double[N * N];
         a = Tensor.of(x, N, N);
         b = Tensor.of(y, N, N);
+        a64 = Tensor.of(in64[0], N, N);
+        b64 = Tensor.of(in64[1], N, N);
     }
 
     @Benchmark
@@ -84,6 +86,12 @@ public class MatmulKernelBench {
     @OperationsPerInvocation(FLOPS)
     public Tensor eagerF32() {
         return a.matmul(b);   // inputs without grad: nothing recorded
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(FLOPS)
+    public Tensor eagerF64() {
+        return a64.matmul(b64);
     }
 
     /** i-k-j, contiguous inner loop (SuperWord vectorises it), one running sum per element. */

@@ -90,6 +90,7 @@ final class BodyEmitter {
 
     final IndexLowering index = new IndexLowering(this);
     private final ContractionLowering contraction = new ContractionLowering(this);
+    private final GemmLowering gemm = new GemmLowering(this);
 
     BodyEmitter(ClassGen cg, Plan p, String name) {
         this.main = cg;
@@ -959,6 +960,10 @@ final class BodyEmitter {
      * 4 terms (all to accumulator 0) the row of C accumulates directly in k order from -0.0.
      */
     private void matmulKernel(int v, boolean toLocal) {
+        if (!toLocal && p.gemm(v)) { // the vector path's register-blocked kernel (issue 13)
+            gemm.kernel(v);
+            return;
+        }
         Node nd = p.node(v);
         int a = nd.arg(0), b = nd.arg(1);
         int k = p.type(a).dim(1);

@@ -2,6 +2,7 @@ package io.jgrad.codegen;
 
 import io.jgrad.runtime.Cascade;
 import io.jgrad.runtime.DType;
+import io.jgrad.runtime.Gemm;
 import io.jgrad.runtime.Summation;
 import io.jgrad.ir.Graph;
 import io.jgrad.ir.Node;
@@ -476,6 +477,19 @@ final class Plan {
         return seen[1] && !seen[0];
     }
 
+    /**
+     * A matmul the vector path's register-blocked kernel computes ({@link GemmLowering}): the
+     * choice {@link Gemm#uses} makes for the interpreter and the eager engine too (F32 and F64
+     * above its size threshold, jdk.incubator.vector present), so they all give the same bits.
+     */
+    boolean gemm(int v) {
+        Node nd = g.node(v);
+        if (nd.prim() != Prim.MATMUL || !hasKernel(v) || scalar[v]) return false;
+        DType d = type(v).dtype();
+        if (d != DType.F32 && d != DType.F64) return false;
+        return Gemm.uses(type(nd.arg(0)).dim(0), type(nd.arg(0)).dim(1), type(nd.arg(1)).dim(1));
+    }
+
     static boolean[] reducedAxes(Node nd, int rank) {
         boolean[] reduced = new boolean[rank];
         for (int a : nd.axes()) reduced[a] = true;
@@ -489,6 +503,7 @@ final class Plan {
         if (nd.prim() == Prim.DOT_GENERAL) return ContractionLowering.scratch(this, v);
         if (nd.prim() == Prim.MATMUL) {
             int k = type(nd.arg(0)).dim(1), cols = type(nd.arg(1)).dim(1);
+            if (gemm(v)) return Gemm.scratch(type(v).dtype() == DType.F64, type(nd.arg(0)).dim(0), k, cols);
             if (matmulRowLanes(v)) return Cascade.laneStateSize(k, type(nd.arg(0)).dim(0));
             if (cols == 1) return k > Summation.BLOCK ? Cascade.depth(k) : 0;
             return k < 4 ? 0 : Cascade.laneStateSize(k, cols);

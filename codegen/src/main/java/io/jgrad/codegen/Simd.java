@@ -28,6 +28,7 @@ final class Simd {
     static void force(boolean on) {
         if (on && !AVAILABLE) throw new IllegalStateException("jdk.incubator.vector is not in the boot layer: start the JVM with --add-modules jdk.incubator.vector");
         enabled = on;
+        io.jgrad.runtime.Gemm.force(on);   // the interpreter's and eager matmuls follow, so the engines keep agreeing
     }
 
     /** What {@code Compiled.toString()} and the dump say about the path. */

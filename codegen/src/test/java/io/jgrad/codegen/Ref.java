@@ -7,6 +7,7 @@ import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.Ops;
+import io.jgrad.runtime.Gemm;
 import io.jgrad.runtime.Summation;
 
 /**
@@ -247,16 +248,20 @@ final class Ref {
                 Type at = g.type(nd.arg(0)), bt = g.type(nd.arg(1));
                 double[] a = values[nd.arg(0)], b = values[nd.arg(1)];
                 int m = at.dim(0), k = at.dim(1), n = bt.dim(1);
+                // on the vector path, above Gemm's threshold: the fused order (Summation.dotFused), as the kernel
+                boolean fused = Gemm.uses(m, k, n) && (g.type(id).dtype() == io.jgrad.runtime.DType.F32 || g.type(id).dtype() == io.jgrad.runtime.DType.F64);
                 if (f32) { // each element Summation's dot product over k
                     float[] af = new float[a.length], bf = new float[b.length], cf = new float[size];
                     for (int i = 0; i < a.length; i++) af[i] = (float) a[i];
                     for (int i = 0; i < b.length; i++) bf[i] = (float) b[i];
-                    Summation.matmul(af, bf, cf, m, k, n);
+                    if (fused) Summation.matmulFused(af, bf, cf, m, k, n);
+                    else Summation.matmul(af, bf, cf, m, k, n);
                     for (int i = 0; i < size; i++) out[i] = cf[i];
                     break;
                 }
                 if (exact) { // f64
-                    Summation.matmul(a.clone(), b.clone(), out, m, k, n);
+                    if (fused) Summation.matmulFused(a.clone(), b.clone(), out, m, k, n);
+                    else Summation.matmul(a.clone(), b.clone(), out, m, k, n);
                     break;
                 }
                 for (int i = 0; i < m; i++)

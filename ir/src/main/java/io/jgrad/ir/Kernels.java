@@ -1,6 +1,7 @@
 package io.jgrad.ir;
 
 import io.jgrad.runtime.DType;
+import io.jgrad.runtime.Gemm;
 import io.jgrad.runtime.Half;
 import io.jgrad.runtime.SpecialFunctions;
 import io.jgrad.runtime.Summation;
@@ -588,11 +589,16 @@ public final class Kernels {
      * rounded to the element type), computed in i-k-j order so that the inner loop runs along a
      * row of b and of the accumulators: contiguous, vectorised, one pass over b per row of a.
      * F16 is the F32 product rounded to half. An empty inner dimension gives +0.0 (PyTorch).
+     * On the vector path ({@link Gemm#uses}: jdk.incubator.vector present, the product above
+     * its size threshold) F32 and F64 run the register-blocked kernel instead, in the order of
+     * {@link Summation#dotFused}, as compiled code does for the same product. (Batched products,
+     * {@link Contraction}, keep the order above.)
      */
     static Object matmul(Object a, Object b, DType d, int m, int k, int n) {
+        boolean gemm = Gemm.uses(m, k, n);
         return switch (d) {
-            case F64 -> matmulF64((double[]) a, (double[]) b, m, k, n);
-            case F32 -> matmulF32((float[]) a, (float[]) b, m, k, n);
+            case F64 -> gemm ? Gemm.matmul((double[]) a, (double[]) b, m, k, n) : matmulF64((double[]) a, (double[]) b, m, k, n);
+            case F32 -> gemm ? Gemm.matmul((float[]) a, (float[]) b, m, k, n) : matmulF32((float[]) a, (float[]) b, m, k, n);
             case F16 -> Half.roundAll(matmulF32((float[]) a, (float[]) b, m, k, n));
             case BOOL -> throw new IllegalArgumentException("matmul: needs float operands, got bool");
         };

@@ -37,6 +37,16 @@ package io.jgrad.runtime;
  * rounded to the element type first (no fma). Element (i, j) of a matmul is the dot product
  * of row i of A with column j of B over the inner index q.
  *
+ * <h3>The fused, blocked dot product (the vector path's large matmuls)</h3>
+ * {@link #dotFused} cuts its terms into the same blocks of {@value #BLOCK} and adds the block
+ * sums by the same pairwise rule (3 above), but inside a block it keeps one accumulator: from
+ * -0.0, term q is added in increasing q by one fused multiply-add, {@code a = fma(a_q, b_q, a)},
+ * its product not rounded on its own. That is the order of {@link Gemm}'s register-blocked
+ * kernel (one vector register per element of C; four per element would not fit in the
+ * registers). Error bound: a term passes through at most BLOCK roundings inside its block
+ * and ceil(log2 ceil(n/BLOCK)) above it, so |computed - exact| &lt;= (BLOCK + ceil(log2 ceil(n/BLOCK)))
+ * * u * sum|a_i b_i| to first order: at most 152 u for any n (the four accumulators' rule: 61 u).
+ *
  * <h2>A reduction over several axes</h2>
  * Reduced axes of extent 1 are ignored (they hold one element). Let r be the innermost of the
  * remaining reduced axes. For each output element:
@@ -216,6 +226,59 @@ public final class Summation {
         }
         for (; i < n; i++, ao += as, bo += bs) a0 += a[ao] * b[bo];
         return (a0 + a1) + (a2 + a3);
+    }
+
+    // ------------------------------------------------------------------ fused (blocks of one fma chain, added pairwise)
+
+    /** The sum of the terms a[aOffset + i * aStride] * b[bOffset + i * bStride], fma-added in the blocked order of the class comment. */
+    public static float dotFused(float[] a, int aOffset, int aStride, float[] b, int bOffset, int bStride, int n) {
+        checkRange("a", a.length, aOffset, n, aStride);
+        checkRange("b", b.length, bOffset, n, bStride);
+        return fused(a, aOffset, aStride, b, bOffset, bStride, n);
+    }
+
+    /** c = a b for row-major a [m, k], b [k, n], c [m, n]: each element a {@link #dotFused} over k. */
+    public static void matmulFused(float[] a, float[] b, float[] c, int m, int k, int n) {
+        checkMatmul(a.length, b.length, c.length, m, k, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) c[i * n + j] = fused(a, i * k, 1, b, j, n, k);
+        }
+    }
+
+    /** Blocks of BLOCK terms added pairwise as {@link #cascade}; inside a block one fma chain from -0.0. */
+    private static float fused(float[] a, int ao, int as, float[] b, int bo, int bs, int n) {
+        if (n <= BLOCK) {
+            float acc = -0.0f;
+            for (int i = 0; i < n; i++, ao += as, bo += bs) acc = Math.fma(a[ao], b[bo], acc);
+            return acc;
+        }
+        int h = half(n);
+        return fused(a, ao, as, b, bo, bs, h) + fused(a, ao + h * as, as, b, bo + h * bs, bs, n - h);
+    }
+
+    /** The double twin of {@link #dotFused(float[], int, int, float[], int, int, int)}. */
+    public static double dotFused(double[] a, int aOffset, int aStride, double[] b, int bOffset, int bStride, int n) {
+        checkRange("a", a.length, aOffset, n, aStride);
+        checkRange("b", b.length, bOffset, n, bStride);
+        return fused(a, aOffset, aStride, b, bOffset, bStride, n);
+    }
+
+    /** The double twin of {@link #matmulFused(float[], float[], float[], int, int, int)}. */
+    public static void matmulFused(double[] a, double[] b, double[] c, int m, int k, int n) {
+        checkMatmul(a.length, b.length, c.length, m, k, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) c[i * n + j] = fused(a, i * k, 1, b, j, n, k);
+        }
+    }
+
+    private static double fused(double[] a, int ao, int as, double[] b, int bo, int bs, int n) {
+        if (n <= BLOCK) {
+            double acc = -0.0;
+            for (int i = 0; i < n; i++, ao += as, bo += bs) acc = Math.fma(a[ao], b[bo], acc);
+            return acc;
+        }
+        int h = half(n);
+        return fused(a, ao, as, b, bo, bs, h) + fused(a, ao + h * as, as, b, bo + h * bs, bs, n - h);
     }
 
     // ------------------------------------------------------------------ shared
