@@ -19,9 +19,9 @@ package io.jgrad.ir;
  *   <li>the Jacobian's layout falls out: a tangent of the output, [m..., L], with lane c the
  *       one-hot direction of input element c, is row-major [m × L], the caller's block itself.</li>
  * </ul>
- * The cost is a transpose where a lane-carrying operand is a matmul's <i>left</i> side
- * (dA·B: the lanes are a free axis of A, so dot_general puts them before B's columns). The
- * right side (A·dB) is a plain matmul over [k, n·L].
+ * A matmul keeps the lanes in its contiguous inner loop: A·dB is a plain matmul over [k, n·L];
+ * dA·B is computed as Bᵀ·dA (dot_general with the operands swapped, lanes last) and read back
+ * through a transpose of the two matrix axes, which leaves the lanes innermost.
  *
  * <p>One rule per primitive, in one exhaustive switch ({@link #apply}); everything else about a
  * primitive stays where it was (shape rule and VJP in {@link Prim}, kernels in {@link Kernels}).
@@ -66,7 +66,7 @@ final class Batching {
 
     /**
      * [m,k]·[k,n] with lanes: A·dB is the matmul [m,k]·[k, n·L] (dB's row-major order is
-     * already that); dA·B is dot_general over k, whose axes [m, L, n] are transposed to
+     * already that); dA·B is dot_general(B, dA) over k, axes [n, m, L], transposed to
      * [m, n, L]; both carrying lanes (never in a tangent graph, which is linear) pairs them as a
      * batch axis.
      */
@@ -77,14 +77,17 @@ final class Batching {
             int flat = b.binary(Prim.MATMUL, x, b.reshape(y, k, n * lanes));
             return b.reshape(flat, m, n, lanes);
         }
-        if (!by) return b.transpose(b.dotGeneral(x, y, new int[0], new int[0], new int[] {1}, new int[] {0}), 0, 2, 1);
+        // (dA·B)[i, j, l] = Σ_q B[q, j]·dA[i, q, l]: B on the left keeps the lanes last, the
+        // matmul's contiguous inner loop (over i and the lanes), and [j, i, l] becomes [i, j, l]
+        if (!by) return b.transpose(b.dotGeneral(y, x, new int[0], new int[0], new int[] {0}, new int[] {1}), 1, 0, 2);
         return b.transpose(b.dotGeneral(x, y, new int[] {2}, new int[] {2}, new int[] {1}, new int[] {0}), 1, 2, 0);
     }
 
     /**
      * dot_general with lanes: on the rhs only, they are its last free axis and so already the
-     * result's last axis; on the lhs only, they are its last free axis, before the rhs's free
-     * axes, and are moved to the end; on both, they are paired as the last batch axis and moved.
+     * result's last axis; on the lhs only, the operands are swapped so that they are again the
+     * rhs's last free axis, and the free axes are put back in order around them; on both, they
+     * are paired as the last batch axis and moved to the end.
      */
     private static int dotGeneral(Builder b, int[] ints, int x, int y, boolean bx, boolean by) {
         Contraction.Dims d = Contraction.Dims.of(ints);
@@ -92,9 +95,17 @@ final class Batching {
         if (!bx) return b.apply(Prim.DOT_GENERAL, new int[] {x, y}, null, ints, null);
         Type tx = b.type(x);
         if (!by) {
-            int r = b.apply(Prim.DOT_GENERAL, new int[] {x, y}, null, ints, null);
-            int xFree = tx.rank() - nb - d.lc().length;       // lanes included, last of them
-            return toEnd(b, r, nb + xFree - 1);
+            // the operands swapped: x's free axes (the lanes last) come after y's, so the lanes
+            // stay the innermost axis; then y's free axes are moved back behind x's
+            int r = b.dotGeneral(y, x, d.rb(), d.lb(), d.rc(), d.lc());
+            int yFree = b.type(y).rank() - nb - d.rc().length, xFree = tx.rank() - nb - d.lc().length;
+            int[] perm = new int[nb + yFree + xFree];
+            int k = 0;
+            for (int i = 0; i < nb; i++) perm[k++] = i;
+            for (int i = 0; i < xFree - 1; i++) perm[k++] = nb + yFree + i;
+            for (int i = 0; i < yFree; i++) perm[k++] = nb + i;
+            perm[k] = nb + yFree + xFree - 1;
+            return isIdentity(perm) ? r : b.transpose(r, perm);
         }
         int r = b.dotGeneral(x, y, withLanes(d.lb(), tx.rank() - 1), withLanes(d.rb(), b.type(y).rank() - 1), d.lc(), d.rc());
         return toEnd(b, r, nb);
@@ -128,6 +139,11 @@ final class Batching {
         int[] outs = g.outputs();
         for (int i = 0; i < outs.length; i++) outs[i] = has[outs[i]] ? map[outs[i]] : lift(b, map[outs[i]], lanes);
         return b.build(outs, g.outputNames());
+    }
+
+    private static boolean isIdentity(int[] perm) {
+        for (int i = 0; i < perm.length; i++) if (perm[i] != i) return false;
+        return true;
     }
 
     /** Value r with its axis {@code axis} moved to the end (nothing when it is there already). */

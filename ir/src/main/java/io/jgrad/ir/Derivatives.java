@@ -130,7 +130,8 @@ public final class Derivatives {
     public static Graph jacobianColumns(Graph forward, boolean[] wrt, int maxLanes) {
         int n = check(forward, wrt, false);
         if (maxLanes < 1) throw new IllegalArgumentException("jacobianColumns: maxLanes must be positive, got " + maxLanes);
-        Graph jvp = Optimizer.optimize(jvp(forward, wrt));
+        // the tangent of a concatenation or a stack is a sum of pads: one concatenation again (PadSums)
+        Graph jvp = DeadCodeElimination.run(PadSums.run(Optimizer.optimize(jvp(forward, wrt))));
         List<Node> diff = new ArrayList<>();
         for (Node in : forward.inputs()) if (wrt[in.inputIndex()]) diff.add(in);
         int blocks = diff.size();

@@ -151,6 +151,27 @@ class BatchingTest {
     }
 
     @Test
+    void padSumsThatTileAnAxisBecomeOneConcatenation() {
+        // pad(a, 0, 5) + pad(b, 2, 2) + pad(c, 5, 0) along axis 1 of [2, 6]: a gap at 1 (zeros)
+        Builder b = new Builder();
+        int a = b.input(0, "a", Type.f64(2, 1)), bb = b.input(1, "b", Type.f64(2, 2)), c = b.input(2, "c", Type.f64(2, 1));
+        int sum = b.binary(Prim.ADD, b.binary(Prim.ADD, b.pad(a, 1, 0, 5), b.pad(bb, 1, 2, 2)), b.pad(c, 1, 5, 0));
+        // overlapping pads (rows 0..2 and 1..3 of axis 0) stay a sum
+        int overlap = b.binary(Prim.ADD, b.pad(bb, 0, 0, 1), b.pad(bb, 0, 1, 0));
+        Graph g = b.build(new int[] {sum, overlap}, new String[] {"s", "o"});
+        Graph r = Verifier.verify(DeadCodeElimination.run(PadSums.run(g)));
+        long concats = r.nodes().stream().filter(nd -> nd.prim() == Prim.CONCAT).count();
+        long pads = r.nodes().stream().filter(nd -> nd.prim() == Prim.PAD).count();
+        assertEquals(1, concats, Printer.print(r));
+        assertEquals(2, pads, "the overlapping pads stay\n" + Printer.print(r));
+        double[][] in = {{1, 2}, {3, 4, 5, 6}, {7, 8}};
+        double[][] want = Interpreter.run(g, in), got = Interpreter.run(r, in);
+        assertArrayEquals(new double[] {1, 0, 3, 4, 0, 7, 2, 0, 5, 6, 0, 8}, want[0]);
+        assertArrayEquals(want[0], got[0]);
+        assertArrayEquals(want[1], got[1]);
+    }
+
+    @Test
     void refusesNonPositiveLanes() {
         Builder b = new Builder();
         Graph f = b.build(b.unary(Prim.SIN, b.input(0, "x", Type.f64(2))));
