@@ -71,6 +71,19 @@ final class Storage {
         return out;
     }
 
+    /**
+     * True when the array has more than one element and all are the same bits (as doubles):
+     * {@code Tensor.zeros}, {@code ones}, {@code full}. Stops at the first element that differs.
+     */
+    static boolean isUniform(Object data) {
+        int n = length(data);
+        if (n < 2) return false;
+        long first = Double.doubleToRawLongBits(get(data, 0));
+        for (int i = 1; i < n; i++)
+            if (Double.doubleToRawLongBits(get(data, i)) != first) return false;
+        return true;
+    }
+
     /** Every element as a float: only for dtypes whose values are floats already (F32, F16), or BOOL (1 and 0). */
     static float[] toFloats(Object data) {
         if (data instanceof float[] f) return f.clone();

@@ -4,6 +4,7 @@ import io.jgrad.runtime.DType;
 
 import io.jgrad.ir.Builder;
 import io.jgrad.ir.Composites;
+import io.jgrad.ir.Type;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -84,9 +85,13 @@ final class Trace {
             captured.add("tensor " + t.type() + (t.gradFn == null ? " (a leaf" : " (made by " + t.gradFn.name)
                     + ", requires_grad=True) captured" + TraceOps.at());
         }
+        // Every element the same (Tensor.zeros, ones, full): one scalar constant broadcast, so the
+        // generated class holds one number instead of the whole array.
         // F32: no copy where the tensor lets the trace share its array (it copies before any later
         // write, Tensor.captureData), else one copy; kept as float32 either way: what the class reads
-        int c = t.dtype() == DType.F32 && t.data instanceof float[] f
+        int c = Storage.isUniform(t.data)
+                ? builder.broadcast(builder.constant(Type.scalar(t.dtype()), Storage.get(t.data, 0)), t.type().shape())
+                : t.dtype() == DType.F32 && t.data instanceof float[] f
                 ? (t.captureData() ? Composites.constantShared(builder, f, t.type().shape()) : Composites.constant(builder, f, t.type().shape()))
                 : builder.constant(t.type(), Storage.toDoubles(t.data));
         constants.put(t, c);

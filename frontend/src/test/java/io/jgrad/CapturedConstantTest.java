@@ -170,4 +170,34 @@ class CapturedConstantTest {
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, y::backward);
         assertTrue(e.getMessage().contains("modified by an inplace operation"), e.getMessage());
     }
+
+    /** Tensor.zeros/ones/full captured: one scalar broadcast in the IR, not 120,000 numbers; the same values. */
+    @Test
+    void aCapturedUniformTensorIsOneBroadcastScalar() {
+        Tensor full = Tensor.full(2.5f, 300, 400);
+        Compiled f = Grad.compile((Tensor x) -> x.mul(full).sum(), Arg.of(300, 400));
+        assertTrue(f.ir().length() < 2_000, "IR of " + f.ir().length() + " characters:\n" + f.ir());
+        float[] x = new float[300 * 400];
+        for (int i = 0; i < x.length; i++) x[i] = (i % 7) - 3;
+        float[][] g = {new float[x.length]};
+        float eager = Tensor.of(x, 300, 400).mul(full).sum().item();
+        assertEquals(eager, f.valueAndGrad(new float[][] {x}, g));
+        for (float gi : g[0]) assertEquals(2.5f, gi);
+
+        Tensor zeros64 = Tensor.zeros(io.jgrad.runtime.DType.F64, 50, 60);
+        Compiled h = Grad.compile((Tensor x64) -> x64.add(zeros64).exp().sum(), Arg.of(50, 60).dtype(io.jgrad.runtime.DType.F64));
+        assertTrue(h.ir().length() < 2_000, h.ir());
+        double[] y = new double[50 * 60];
+        for (int i = 0; i < y.length; i++) y[i] = i * 1e-3;
+        double want = 0;
+        for (double v : y) want += Math.exp(v);
+        assertEquals(want, h.value(new double[][] {y}), 1e-9 * want);
+
+        // one element differs: the whole array, as before
+        float[] almost = new float[300 * 400];
+        almost[almost.length - 1] = 1f;
+        Tensor a = Tensor.of(almost, 300, 400);
+        Compiled k = Grad.compile((Tensor x2) -> x2.mul(a).sum(), Arg.of(300, 400));
+        assertEquals(x[x.length - 1], k.value(new float[][] {x}));
+    }
 }

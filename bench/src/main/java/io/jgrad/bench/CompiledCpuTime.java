@@ -85,6 +85,9 @@ public final class CompiledCpuTime {
         tj.setup();
         v.add(new Variant("tanh_recurrence[steps=1000]", "handWritten", th::handWritten, 400));
         v.add(new Variant("tanh_recurrence[steps=1000]", "compiled", tj::compiled, 400));
+        // a = 0.5, b = 0.3: the reverse pass's adjoints round to zero instead of sticking at a subnormal
+        v.add(new Variant("tanh_recurrence[steps=1000,no subnormals]", "handWritten", th::handWrittenNoSubnormals, 400));
+        v.add(new Variant("tanh_recurrence[steps=1000,no subnormals]", "compiled", tj::compiledNoSubnormals, 400));
         MatmulKernelBench mm = new MatmulKernelBench();
         mm.setup();
         v.add(new Variant("matmul256 (GFLOP/s: 33.55M flops / ns)", "compiledF32", mm::compiledF32, 20));

@@ -39,4 +39,10 @@ public class TanhRecurrenceBench {
     public float handWritten() {
         return TanhRecurrence.valueAndGrad(data.a, data.b, data.steps, grad);
     }
+
+    /** The hand-written version at a = 0.5, b = 0.3: the counterpart of {@code TanhRecurrenceJgradBench.compiledNoSubnormals}. */
+    @Benchmark
+    public float handWrittenNoSubnormals() {
+        return TanhRecurrence.valueAndGrad(0.5f, 0.3f, data.steps, grad);
+    }
 }

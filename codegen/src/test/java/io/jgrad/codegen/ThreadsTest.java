@@ -4,12 +4,7 @@ import io.jgrad.runtime.Compiled;
 import io.jgrad.runtime.Workspace;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -26,24 +21,8 @@ class ThreadsTest {
             inputs[k] = Pipelines.data(r, 12, 3, 20, 15);
             expected[k] = run(c, null, inputs[k]);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                boolean explicit = t % 2 == 1;
-                int start = t;
-                fs.add(pool.submit(() -> {
-                    Workspace ws = explicit ? c.newWorkspace() : null;
-                    for (int rep = 0; rep < 50; rep++)
-                        for (int k = (start + rep) % cases, n = 0; n < cases; n++, k = (k + 1) % cases)
-                            assertArrayEquals(expected[k], run(c, ws, inputs[k]), "case " + k);
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) f.get();
-        } finally {
-            pool.shutdownNow();
-        }
+        ThreadedCalls.fromFourThreads(cases, c::newWorkspace,
+                (ws, k) -> assertArrayEquals(expected[k], run(c, ws, inputs[k]), "case " + k));
     }
 
     /** value, dW, db (and forward's value) as one array. */

@@ -10,10 +10,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A golden made by {@code bench/pytorch/adbench.py --golden} from a small generated input
@@ -101,5 +103,17 @@ final class AdbenchGolden {
         int[] out = new int[a.size()];
         for (int i = 0; i < out.length; i++) out[i] = a.get(i).getAsInt();
         return out;
+    }
+
+    /** ADBench's data folder, or null when it is absent (the real-file tests then skip). */
+    static Path realDataOrNull() {
+        return AdbenchSize.defaultDataFolder().orElse(null);
+    }
+
+    /** Skips the calling test, saying why and how to point at the folder, when {@code data} is absent. */
+    static void assumeRealData(Path data, String whichTests) {
+        assumeTrue(data != null && AdbenchSize.GMM_1K_D2_K5.availableIn(data),
+                "ADBench's data folder not found (" + (data == null ? "no shared/adbench/data above the working directory" : data)
+                        + "; set -Dadbench.data=DIR or ADBENCH_DATA): " + whichTests + " are skipped");
     }
 }

@@ -12,7 +12,6 @@ import static io.jgrad.bench.adbench.Derivatives.assertClose;
 import static io.jgrad.bench.adbench.Derivatives.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * jgrad's compiled objectives and derivatives on ADBench's own files, when the data folder
@@ -27,15 +26,13 @@ class JgradRealFilesTest {
 
     @BeforeAll
     static void findData() {
-        data = AdbenchSize.defaultDataFolder().orElse(null);
+        data = AdbenchGolden.realDataOrNull();
         expected = AdbenchGolden.resource("/adbench/real_values.json");
     }
 
     @BeforeEach
     void requireData() {
-        assumeTrue(data != null && AdbenchSize.GMM_1K_D2_K5.availableIn(data),
-                "ADBench's data folder not found (" + (data == null ? "no shared/adbench/data above the working directory" : data)
-                        + "; set -Dadbench.data=DIR or ADBENCH_DATA): the real-file tests of jgrad's objectives are skipped");
+        AdbenchGolden.assumeRealData(data, "the real-file tests of jgrad's objectives");
     }
 
     private static void close(String what, double[] want, double[] got) {

@@ -13,7 +13,6 @@ import static io.jgrad.bench.adbench.Derivatives.assertClose;
 import static io.jgrad.bench.adbench.Derivatives.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The readers and Java references on ADBench's own files, when the data folder exists
@@ -27,15 +26,13 @@ class RealFilesTest {
 
     @BeforeAll
     static void findData() {
-        data = AdbenchSize.defaultDataFolder().orElse(null);
+        data = AdbenchGolden.realDataOrNull();
         expected = AdbenchGolden.resource("/adbench/real_values.json");
     }
 
     @BeforeEach
     void requireData() {
-        assumeTrue(data != null && AdbenchSize.GMM_1K_D2_K5.availableIn(data),
-                "ADBench's data folder not found (" + (data == null ? "no shared/adbench/data above the working directory" : data)
-                        + "; set -Dadbench.data=DIR or ADBENCH_DATA): the real-file tests are skipped");
+        AdbenchGolden.assumeRealData(data, "the real-file tests");
     }
 
     /** The README's table: sizes, derivative input counts and Jacobian shapes of every file. */
