@@ -57,7 +57,7 @@ final class DerivedCode implements DerivedFactory {
      * to one primal value; 32 doubles are four AVX-512 vectors, and a chunk's values are 32 times
      * the primal's, so more lanes would mostly grow the workspace.
      */
-    static final int LANES = 32;
+    static final int LANES = Integer.getInteger("jgrad.lanes", 32);
     /**
      * At most this many chunks of lanes (each a batched copy of the tangent part in the body),
      * and chunks × forward nodes at most 5 × {@link #FUSED_NODES}; past either the columns are
