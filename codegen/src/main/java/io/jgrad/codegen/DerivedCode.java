@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       tangent = e_c); a split plan computes the forward values once. Up to
  *       {@link #FUSED_ROWS} reverse rows are one body instead ({@link Derivatives#jacobianRows}).
  *       Every Jacobian kernel carries its unrolled argument checks ({@link DerivedChecks}).</li>
+ *   <li>Each kernel carries its argument checks unrolled ({@link DerivedChecks}): the runtime
+ *       calls the generic {@code Checks} only when they refuse (to name the error).</li>
  * </ul>
  */
 final class DerivedCode implements DerivedFactory {
@@ -94,13 +96,19 @@ final class DerivedCode implements DerivedFactory {
     @Override
     public Derived jvp() {
         Graph g = Optimizer.optimize(Derivatives.jvp(forward, requiresGrad));
-        return make("jvp", g, new Plan(g, -1, new int[] {-1, 0}, io()), null);
+        return make("jvp", g, new Plan(g, -1, new int[] {-1, 0}, io()), (cg, drivers) -> {
+            DerivedGen.run(cg, drivers[0]);
+            DerivedChecks.acceptsJvp(cg, sizes, requiresGrad, outputSize);
+        }, false);
     }
 
     @Override
     public Derived hvp() {
         Graph g = Optimizer.optimize(Derivatives.hvp(forward, requiresGrad, HVP_MODE));
-        return make("hvp", g, new Plan(g, -1, gradInputs(requiresGrad), io()), null);
+        return make("hvp", g, new Plan(g, -1, gradInputs(requiresGrad), io()), (cg, drivers) -> {
+            DerivedGen.run(cg, drivers[0]);
+            DerivedChecks.acceptsHvp(cg, sizes, requiresGrad);
+        }, false);
     }
 
     @Override
@@ -214,24 +222,20 @@ final class DerivedCode implements DerivedFactory {
         return g;
     }
 
+    /** A kernel's entry methods ({@code run} or {@code jacobian}) and checks, given the body's drivers. */
     private interface Loop {
         void emit(ClassGen cg, String[] drivers);
     }
 
-    private Derived make(String kind, Graph g, Plan plan, Loop loop) {
-        return make(kind, g, plan, loop, true);
-    }
-
     /**
-     * Generates and instantiates one kernel: {@code run} over the plan, or with {@code loop} the
-     * Jacobian, over the plan's split ({@code split}: prefix and pass drivers) or its one body.
+     * Generates and instantiates one kernel: the body over the plan, split into prefix and pass
+     * drivers ({@code split}, a looped Jacobian) or one, then {@code loop}'s entry methods.
      */
     private Derived make(String kind, Graph g, Plan plan, Loop loop, boolean split) {
         String className = name + "$" + kind + COUNTER.incrementAndGet();
         ClassGen cg = new ClassGen(className, io(), ClassGen.DERIVED);
         BodyEmitter body = new BodyEmitter(cg, plan, kind + "$");
-        if (loop == null) DerivedGen.run(cg, body.emit());
-        else loop.emit(cg, split ? body.emitSplit() : new String[] {body.emit()});
+        loop.emit(cg, split ? body.emitSplit() : new String[] {body.emit()});
         cg.constructor();
         cg.staticInit();
         cg.toBytes();

@@ -163,7 +163,10 @@ public final class Checks {
     }
 
 
-    // ---- forward mode, Jacobians and Hessian-vector products (float[])
+    // ---- forward mode, Jacobians and Hessian-vector products (float[]). Twins as above: one copy
+    // over Object arrays was tried and measured slower (Checks.hvp on a 15-input function,
+    // 443-453 ns typed against 571-597 ns folded, thread CPU), and signatures too big to unroll
+    // run these on every call.
 
     public static void jvp(Compiled c, float[][] inputs, float[][] tangents, float[] output, float[] outputTangent) {
         inputs(c, inputs);

@@ -130,14 +130,12 @@ public abstract class Compiled {
      */
     public final void jvp(float[][] inputs, float[][] tangents, float[] output, float[] outputTangent) {
         requireDType(DType.F32, "jvp(double[][] inputs, double[][] tangents, double[] output, double[] outputTangent)");
-        Checks.jvp(this, inputs, tangents, output, outputTangent);
         DerivedCalls.jvp(this, thread(), inputs, tangents, output, outputTangent);
     }
 
     public final void jvp(Workspace ws, float[][] inputs, float[][] tangents, float[] output, float[] outputTangent) {
         requireDType(DType.F32, "jvp(Workspace ws, double[][] inputs, double[][] tangents, double[] output, double[] outputTangent)");
         Checks.workspace(this, ws);
-        Checks.jvp(this, inputs, tangents, output, outputTangent);
         DerivedCalls.jvp(this, ws, inputs, tangents, output, outputTangent);
     }
 
@@ -166,27 +164,23 @@ public abstract class Compiled {
      */
     public final void hvp(float[][] inputs, float[][] v, float[][] hv) {
         requireDType(DType.F32, "hvp(double[][] inputs, double[][] v, double[][] hv)");
-        Checks.hvp(this, inputs, v, hv);
         DerivedCalls.hvp(this, thread(), inputs, v, hv);
     }
 
     public final void hvp(Workspace ws, float[][] inputs, float[][] v, float[][] hv) {
         requireDType(DType.F32, "hvp(Workspace ws, double[][] inputs, double[][] v, double[][] hv)");
         Checks.workspace(this, ws);
-        Checks.hvp(this, inputs, v, hv);
         DerivedCalls.hvp(this, ws, inputs, v, hv);
     }
 
     public final void jvp(double[][] inputs, double[][] tangents, double[] output, double[] outputTangent) {
         requireDType(DType.F64, "jvp(float[][] inputs, float[][] tangents, float[] output, float[] outputTangent)");
-        Checks.jvp(this, inputs, tangents, output, outputTangent);
         DerivedCalls.jvp(this, thread(), inputs, tangents, output, outputTangent);
     }
 
     public final void jvp(Workspace ws, double[][] inputs, double[][] tangents, double[] output, double[] outputTangent) {
         requireDType(DType.F64, "jvp(Workspace ws, float[][] inputs, float[][] tangents, float[] output, float[] outputTangent)");
         Checks.workspace(this, ws);
-        Checks.jvp(this, inputs, tangents, output, outputTangent);
         DerivedCalls.jvp(this, ws, inputs, tangents, output, outputTangent);
     }
 
@@ -203,14 +197,12 @@ public abstract class Compiled {
 
     public final void hvp(double[][] inputs, double[][] v, double[][] hv) {
         requireDType(DType.F64, "hvp(float[][] inputs, float[][] v, float[][] hv)");
-        Checks.hvp(this, inputs, v, hv);
         DerivedCalls.hvp(this, thread(), inputs, v, hv);
     }
 
     public final void hvp(Workspace ws, double[][] inputs, double[][] v, double[][] hv) {
         requireDType(DType.F64, "hvp(Workspace ws, float[][] inputs, float[][] v, float[][] hv)");
         Checks.workspace(this, ws);
-        Checks.hvp(this, inputs, v, hv);
         DerivedCalls.hvp(this, ws, inputs, v, hv);
     }
 
@@ -235,6 +227,15 @@ public abstract class Compiled {
             if (jvpKernel == null) jvpKernel = factory().jvp();
             return jvpKernel;
         }
+    }
+
+    /** The jvp kernel if it is made, else null (DerivedCalls runs the generic checks before making it). */
+    Derived madeJvpKernel() {
+        return jvpKernel;
+    }
+
+    Derived madeHvpKernel() {
+        return hvpKernel;
     }
 
     Derived hvpKernel() {

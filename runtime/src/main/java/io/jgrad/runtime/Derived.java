@@ -77,4 +77,26 @@ public abstract class Derived {
     protected boolean acceptsJacobian(double[][] inputs, double[] output, double[][] jacobian, Object[] checked) {
         return false;
     }
+
+    /**
+     * True exactly when {@link Checks#jvp} accepts these arguments: its checks unrolled with the
+     * signature's counts and lengths as constants (codegen's DerivedChecks). False (also for a
+     * signature too big to unroll) sends the call to {@link Checks}, which names what is wrong.
+     */
+    protected boolean acceptsJvp(float[][] inputs, float[][] tangents, float[] output, float[] outputTangent) {
+        return false;
+    }
+
+    protected boolean acceptsJvp(double[][] inputs, double[][] tangents, double[] output, double[] outputTangent) {
+        return false;
+    }
+
+    /** The same for {@link Checks#hvp} (an hvp kernel exists only for a scalar function). */
+    protected boolean acceptsHvp(float[][] inputs, float[][] v, float[][] hv) {
+        return false;
+    }
+
+    protected boolean acceptsHvp(double[][] inputs, double[][] v, double[][] hv) {
+        return false;
+    }
 }

@@ -22,9 +22,14 @@ final class Scratch {
      * A Jacobian kernel's memo for its unrolled checks (Derived.acceptsJacobian): the blocks
      * (by input index) and, at the end, the output of the last call they checked in full. It
      * holds those arrays (references only) until the next call, so that a call with the same
-     * blocks skips the O(blocks²) "not an earlier block" compares. Null for other kernels.
+     * blocks skips the O(blocks²) "not an earlier block" compares. Null for other kernels. It
+     * starts filled with {@link #UNCHECKED}: all nulls would match a call whose blocks are all
+     * null, which would then run this kernel without its blocks.
      */
     final Object[] checked;
+
+    /** An entry of {@link #checked} before any call was checked in full: equal to no argument. */
+    static final Object UNCHECKED = new Object();
 
     Scratch(Derived kernel, Object refs, Object grads, Object vector) {
         this(kernel, refs, grads, vector, null);
