@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the tangents in one array), the output tangent goes to grads[0].</li>
  *   <li>hvp: by {@link #HVP_MODE}; directions are inputs n.., H·v goes to grads[i].</li>
  *   <li>jacobian: reverse passes (the VJP graph, seed = e_r) when the output has no more
- *       elements than the requested inputs together, else forward passes (the JVP graph,
- *       one tangent = e_c); a split plan computes the forward values once. Up to
+ *       elements than the requested inputs together, else forward columns: up to
+ *       {@link #MAX_CHUNKS} × {@link #LANES} columns in one body whose tangents travel in lanes
+ *       ({@link Derivatives#jacobianColumns}), past that looped passes of the JVP graph (one
+ *       tangent = e_c); a split plan computes the forward values once. Up to
  *       {@link #FUSED_ROWS} reverse rows are one body instead ({@link Derivatives#jacobianRows}).
  *       Every Jacobian kernel carries its unrolled argument checks ({@link DerivedChecks}).</li>
  *   <li>Each kernel carries its argument checks unrolled ({@link DerivedChecks}): the runtime
@@ -50,6 +52,22 @@ final class DerivedCode implements DerivedFactory {
      */
     static final int FUSED_ROWS = 16;
     static final long FUSED_NODES = 20_000;
+
+    /**
+     * Forward columns carried through one pass in lanes of at most this many tangents
+     * ({@link Derivatives#jacobianColumns}): each tangent operation is a loop over the lanes next
+     * to one primal value; 32 doubles are four AVX-512 vectors, and a chunk's values are 32 times
+     * the primal's, so more lanes would mostly grow the workspace.
+     */
+    static final int LANES = Integer.getInteger("jgrad.lanes", 32);
+    /**
+     * At most this many chunks of lanes (each a batched copy of the tangent part in the body),
+     * and chunks × forward nodes at most 5 × {@link #FUSED_NODES}; past either the columns are
+     * looped passes of the JVP body, one column each.
+     */
+    static final int MAX_CHUNKS = 8;
+    /** {@code -Djgrad.jacfwd=columns}: forward Jacobians one looped pass per column, as before the lanes (for measuring). */
+    static final boolean PER_COLUMN = "columns".equals(System.getProperty("jgrad.jacfwd"));
 
     private static final AtomicLong COUNTER = new AtomicLong();
 
@@ -142,6 +160,23 @@ final class DerivedCode implements DerivedFactory {
                 if (accepts) DerivedChecks.acceptsJacobian(cg, sizes, requiresGrad, blocks, outputSize);
             }, true);
         }
+        int chunks = (forwardPasses + LANES - 1) / LANES;
+        if (!PER_COLUMN && chunks <= MAX_CHUNKS && (long) chunks * forward.size() <= FUSED_NODES * 5) {
+            // every column in one body: the forward once, the tangents carried in lanes
+            // (Derivatives.jacobianColumns); block b's output [m..., size] is the caller's block
+            // itself, so the plan stores it there: no pass loop, no one-hot arrays, no copies
+            Graph g = Optimizer.optimize(Derivatives.jacobianColumns(forward, blocks, LANES));
+            int[] into = new int[1 + count];
+            into[0] = -1;
+            for (int b = 0; b < count; b++) into[1 + b] = which[b];
+            Plan plan = new Plan(g, -1, into, io());
+            // fusedRows() = 1: the runtime hands over the blocks as they are (no scratch rows)
+            return make("jacobianCols", g, plan, (cg, drivers) -> {
+                DerivedGen.fusedJacobian(cg, drivers[0], outputSize, which, blockSizes, true);
+                DerivedGen.fusedRows(cg, 1);
+                if (accepts) DerivedChecks.acceptsJacobian(cg, sizes, requiresGrad, blocks, outputSize);
+            }, false);
+        }
         Graph g = Optimizer.optimize(Derivatives.jvp(forward, blocks));
         Plan plan = new Plan(g, -1, new int[] {-1, 0}, io(), n);
         return make("jacobianFwd", g, plan, (cg, drivers) -> {
@@ -162,6 +197,15 @@ final class DerivedCode implements DerivedFactory {
     private static boolean smallValues(Graph g) {
         for (int v = 0; v < g.size(); v++) if (g.type(v).size() > SMALL_VALUE) return false;
         return true;
+    }
+
+    /**
+     * Derived.reverse: the runtime calls the kernel with the caller's inputs and a zero seed
+     * (reverse rows, and fused columns, whose tangents are constants of the body) rather than
+     * with one-hot tangent arrays after the inputs (looped forward columns).
+     */
+    private static boolean takesInputsAsGiven(String kind) {
+        return kind.startsWith("jacobianR") || kind.equals("jacobianCols");
     }
 
     private Num io() {
@@ -199,7 +243,7 @@ final class DerivedCode implements DerivedFactory {
         try {
             MethodHandles.Lookup hidden = CodeGen.defineClasses(cg);
             return (Derived) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class, boolean.class))
-                    .invoke(body.workspaceSize(Num.F32), body.workspaceSize(Num.F64), loop != null && kind.startsWith("jacobianR"));
+                    .invoke(body.workspaceSize(Num.F32), body.workspaceSize(Num.F64), loop != null && takesInputsAsGiven(kind));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

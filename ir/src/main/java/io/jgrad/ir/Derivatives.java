@@ -111,6 +111,153 @@ public final class Derivatives {
     }
 
     /**
+     * Every column of the Jacobian of {@code forward} in one graph by batched forward mode (JAX's
+     * jacfwd = vmap(jvp)): the forward values once, and each tangent value of the forward-mode
+     * graph ({@link #jvp}) carrying a batch of L tangents along a trailing lane axis
+     * ({@link Batching}), lane c of the differentiated inputs' tangents the constant one-hot
+     * direction e_c. The C = Σ sizes columns are split into ceil(C / maxLanes) chunks of at most
+     * {@code maxLanes} lanes (as even as possible), each chunk one more batched copy of the
+     * tangent part; nothing is looped or stored between chunks.
+     * <ul>
+     *   <li>inputs: the forward's inputs;</li>
+     *   <li>outputs: the value, then for each input i with {@code wrt[i]}, in input order,
+     *       {@code d_<name>} = d output / d input i as [output shape..., size of input i]: row-major,
+     *       the caller's [m × size] block itself.</li>
+     * </ul>
+     * A chunk in which an input's tangent is absent treats it as a symbolic zero (every
+     * tangent value is linear in the tangents, so one depending on absent ones only is zero).
+     */
+    public static Graph jacobianColumns(Graph forward, boolean[] wrt, int maxLanes) {
+        int n = check(forward, wrt, false);
+        if (maxLanes < 1) throw new IllegalArgumentException("jacobianColumns: maxLanes must be positive, got " + maxLanes);
+        // the tangent of a concatenation or a stack is a sum of pads: one concatenation again (PadSums)
+        Graph jvp = DeadCodeElimination.run(PadSums.run(Optimizer.optimize(jvp(forward, wrt))));
+        List<Node> diff = new ArrayList<>();
+        for (Node in : forward.inputs()) if (wrt[in.inputIndex()]) diff.add(in);
+        int blocks = diff.size();
+        int[] offset = new int[blocks + 1];
+        for (int j = 0; j < blocks; j++) offset[j + 1] = offset[j] + diff.get(j).type().size();
+        int columns = offset[blocks];
+        int chunks = Math.max(1, (columns + maxLanes - 1) / maxLanes);
+        int lanes = Math.max(1, (columns + chunks - 1) / chunks);
+
+        // which tangent (block) each INPUT of the jvp graph is, and what depends on the tangents
+        int size = jvp.size();
+        int[] block = new int[size];
+        boolean[] tangent = new boolean[size];
+        java.util.Arrays.fill(block, -1);
+        for (Node nd : jvp.nodes()) {
+            if (nd.prim() == Prim.INPUT) {
+                if (nd.inputIndex() >= n) {
+                    block[nd.id()] = nd.inputIndex() - n;
+                    tangent[nd.id()] = true;
+                }
+                continue;
+            }
+            for (int a : nd.rawArgs()) tangent[nd.id()] |= tangent[a];
+        }
+        // the primal part once, shared by every chunk
+        Builder b = new Builder();
+        int[] primal = new int[size];
+        java.util.Arrays.fill(primal, -1);
+        for (Node nd : jvp.nodes()) if (!tangent[nd.id()]) primal[nd.id()] = Rebuild.copy(b, nd, primal);
+        int value = primal[jvp.output(0)];
+        int tangentOut = jvp.output(1);
+
+        // per chunk: the output tangent [m..., lanes] (or -1: zero in this chunk)
+        int[] chunkOut = new int[chunks];
+        int[] first = new int[chunks], width = new int[chunks];
+        for (int c = 0; c < chunks; c++) {
+            first[c] = c * lanes;
+            width[c] = Math.min(columns, first[c] + lanes) - first[c];
+            int[] map = new int[size];   // a lane-carrying id, or -1 for a symbolic zero
+            java.util.Arrays.fill(map, -1);
+            for (Node nd : jvp.nodes()) {
+                int id = nd.id();
+                if (!tangent[id]) continue;
+                if (nd.prim() == Prim.INPUT) {
+                    map[id] = oneHot(b, nd.type(), offset[block[id]] - first[c], width[c]);
+                    continue;
+                }
+                map[id] = batched(b, jvp, nd, primal, map, tangent, width[c]);
+            }
+            chunkOut[c] = tangent[tangentOut] ? map[tangentOut] : -1;
+        }
+
+        Type outType = jvp.type(tangentOut);
+        int[] outs = new int[1 + blocks];
+        List<String> names = new ArrayList<>();
+        outs[0] = value;
+        int last = outType.rank();
+        for (int j = 0; j < blocks; j++) {
+            List<Integer> pieces = new ArrayList<>();
+            for (int c = 0; c < chunks; c++) {
+                int lo = Math.max(offset[j], first[c]), hi = Math.min(offset[j + 1], first[c] + width[c]);
+                if (lo >= hi) continue;
+                int piece;
+                if (chunkOut[c] < 0) piece = Prim.splat(b, 0, outType.withShape(Batching.withLanes(outType.rawShape(), hi - lo)));
+                else if (hi - lo == width[c]) piece = chunkOut[c];
+                else piece = b.slice(chunkOut[c], last, lo - first[c], hi - first[c]);
+                pieces.add(piece);
+            }
+            outs[1 + j] = pieces.size() == 1 ? pieces.get(0) : b.concat(last, toArray(pieces));
+            names.add("d_" + diff.get(j).name());
+        }
+        return b.build(outs, distinct(forward.outputName(0), names));
+    }
+
+    /**
+     * The tangent of an input of type t whose element e is column {@code e + shift} of this
+     * chunk: [t..., lanes] with a 1 at (e, e + shift) where that lane exists; -1 when no element
+     * of the input is in the chunk (a symbolic zero).
+     */
+    private static int oneHot(Builder b, Type t, int shift, int lanes) {
+        int size = t.size();
+        double[] v = new double[size * lanes];
+        boolean any = false;
+        for (int e = 0; e < size; e++) {
+            int lane = e + shift;
+            if (lane < 0 || lane >= lanes) continue;
+            v[e * lanes + lane] = 1;
+            any = true;
+        }
+        return any ? b.constantOwned(t.withShape(Batching.withLanes(t.rawShape(), lanes)), v) : -1;
+    }
+
+    /**
+     * A tangent node of the jvp graph under batching, or -1 when all its tangent operands are
+     * zero in this chunk (it is linear in them). A sum with one zero term is the other term; any
+     * other zero operand next to a lane-carrying one is made a zero of the lane shape.
+     */
+    private static int batched(Builder b, Graph jvp, Node nd, int[] primal, int[] map, boolean[] tangent, int lanes) {
+        int[] raw = nd.rawArgs();
+        boolean anyLanes = false;
+        for (int a : raw) anyLanes |= tangent[a] && map[a] >= 0;
+        if (!anyLanes) return -1;
+        if ((nd.prim() == Prim.ADD || nd.prim() == Prim.SUB) && tangent[raw[0]] && tangent[raw[1]]) {
+            if (map[raw[1]] < 0) return map[raw[0]];
+            if (map[raw[0]] < 0) return nd.prim() == Prim.ADD ? map[raw[1]] : b.unary(Prim.NEG, map[raw[1]]);
+        }
+        int[] args = new int[raw.length];
+        boolean[] lanesIn = new boolean[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            int a = raw[i];
+            if (!tangent[a]) {
+                args[i] = primal[a];
+                continue;
+            }
+            args[i] = map[a];
+            lanesIn[i] = true;
+        }
+        for (int i = 0; i < raw.length; i++)
+            if (args[i] < 0) {
+                Type t = jvp.type(raw[i]);
+                args[i] = Prim.splat(b, 0, t.withShape(Batching.withLanes(t.rawShape(), lanes)));
+            }
+        return Batching.apply(b, nd, args, lanesIn, lanes);
+    }
+
+    /**
      * The Hessian-vector product of a scalar {@code forward}.
      * <ul>
      *   <li>inputs: the forward's inputs (0..n-1), then one direction v_i per input i with

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * about a primitive is in three places of one kind each: its shape rule ({@link #resultType},
  * here), its VJP ({@link #vjp}, here, written as primitives so it can be differentiated again)
  * and its kernel per dtype ({@link Kernels}); the eager engine ({@link Eval}), the interpreter
- * and the tracer ({@link Builder}) all go through them.
+ * and the tracer ({@link Builder}) all go through them. Forward columns in lanes add one more of
+ * a kind: its batching rule ({@link Batching#apply}, one exhaustive switch).
  *
  * <p>Attributes, by primitive (stored on {@link Node}):
  * <ul>
