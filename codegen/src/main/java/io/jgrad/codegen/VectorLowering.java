@@ -37,6 +37,8 @@ final class VectorLowering {
     private static final String BINARY = "L" + OPS + "$Binary;";
     private static final String COMPARISON = "L" + OPS + "$Comparison;";
     static final String SHUFFLE = "L" + PKG + "VectorShuffle;";
+    /** {@link io.jgrad.runtime.VectorConstants}: the constants generated code reads instead of building them. */
+    private static final String CONSTANTS = "io/jgrad/runtime/VectorConstants";
 
     /** A vector shape: element kind and lane count. */
     record Shape(Num num, int lanes) {
@@ -192,12 +194,9 @@ final class VectorLowering {
             mv.visitVarInsn(ALOAD, acc8);
             binary(eight, "add");                     // t, t + acc
             mv.visitInsn(SWAP);                       // t + acc, t
-            // VectorShuffle.iota(species, 4, 1, true): lane i takes lane (i + 4) % 8 (an intrinsic of constants)
-            species(eight);
-            e.iconst(4);
-            e.iconst(1);
-            mv.visitInsn(ICONST_1);
-            mv.visitMethodInsn(INVOKESTATIC, PKG + "VectorShuffle", "iota", "(" + SPECIES + "IIZ)" + SHUFFLE, false);
+            // lane i takes lane (i + 4) % 8: a static final shuffle (built here by VectorShuffle.iota it
+            // was boxed, a new object per step, whenever C2 did not eliminate the box: 1.5 kB per MLP call)
+            mv.visitFieldInsn(GETSTATIC, CONSTANTS, "SWAP_HALVES_F32X8", SHUFFLE);
             mv.visitMethodInsn(INVOKEVIRTUAL, eight.cls(), "rearrange", "(" + SHUFFLE + ")" + eight.type(), false);
             binary(eight, "add");                     // (t + acc) + t with its halves swapped
             mv.visitVarInsn(ASTORE, acc8);
