@@ -56,15 +56,15 @@ class VectorAllocationTest {
     }
 
     /**
-     * Logistic regression, 512 x 40, F32: a matrix-vector product, sigmoid and logs, the
-     * gradient's Xᵀ·g in lanes over X's rows. Known gaps, not asserted here (README, "Why vectors
-     * got boxed": the seed vectors): the same in F64 boxed 51 kB per call in this JVM after the
-     * kernels above (0 in a JVM of its own), and a 64x40x32x10 MLP 1.5 kB per call.
+     * Logistic regression, 512 x 40, F32 and F64: a matrix-vector product, sigmoid and logs, the
+     * gradient's Xᵀ·g in lanes over X's rows; the loss is a sum of 4 blocks of 128 terms with
+     * logs (F64: a loop-carried 256-bit accumulator, which C2 boxed per step in chunks of more
+     * than ~64 vector calls: {@code BodyEmitter.VECTOR_CHUNK_CALLS}).
      */
     @Test
     void vectorLogisticRegression() {
         assumeVectorPath();
-        for (io.jgrad.runtime.DType d : new io.jgrad.runtime.DType[] {io.jgrad.runtime.DType.F32}) {
+        for (io.jgrad.runtime.DType d : new io.jgrad.runtime.DType[] {io.jgrad.runtime.DType.F32, io.jgrad.runtime.DType.F64}) {
             int n = 512, f = 40;
             io.jgrad.ir.Builder b = new io.jgrad.ir.Builder();
             int w = b.input(0, "w", io.jgrad.ir.Type.of(d, f, 1)), bias = b.input(1, "b", io.jgrad.ir.Type.of(d, 1));
@@ -86,6 +86,42 @@ class VectorAllocationTest {
                 for (int i = 0; i < n; i++) data[3][i] = data[3][i] > 0 ? 1 : 0;
                 double[][] grads = {new double[f], new double[1], null, null};
                 AllocationTest.assertNoAllocation("vector F64 logistic regression valueAndGrad", () -> c.valueAndGrad(ws, data, grads));
+            }
+        }
+    }
+
+    /**
+     * A two-layer MLP, 64 x 40 x 32 x 10, F32 and F64 (the benchmark's model, smaller):
+     * X·W1 through the register-blocked kernel, tanh, logSoftmax (a float sum of exps: the
+     * 8-wide terms whose halves are swapped by a shuffle, which was built per step and boxed,
+     * 1.5 kB per call), the backward products in lanes.
+     */
+    @Test
+    void vectorMlp() {
+        assumeVectorPath();
+        int batch = 64, in = 40, hidden = 32, out = 10;
+        for (io.jgrad.runtime.DType d : new io.jgrad.runtime.DType[] {io.jgrad.runtime.DType.F32, io.jgrad.runtime.DType.F64}) {
+            io.jgrad.ir.Builder b = new io.jgrad.ir.Builder();
+            int w1 = b.input(0, "W1", io.jgrad.ir.Type.of(d, in, hidden)), b1 = b.input(1, "b1", io.jgrad.ir.Type.of(d, hidden));
+            int w2 = b.input(2, "W2", io.jgrad.ir.Type.of(d, hidden, out)), b2 = b.input(3, "b2", io.jgrad.ir.Type.of(d, out));
+            int x = b.input(4, "X", io.jgrad.ir.Type.of(d, batch, in)), t = b.input(5, "T", io.jgrad.ir.Type.of(d, batch, out));
+            int h = io.jgrad.ir.Composites.tanh(b, io.jgrad.ir.Composites.add(b, io.jgrad.ir.Composites.matmul(b, x, w1), b1));
+            int logits = io.jgrad.ir.Composites.add(b, io.jgrad.ir.Composites.matmul(b, h, w2), b2);
+            int loss = io.jgrad.ir.Composites.neg(b, io.jgrad.ir.Composites.mean(b, io.jgrad.ir.Composites.sum(b,
+                    io.jgrad.ir.Composites.mul(b, t, io.jgrad.ir.Composites.logSoftmax(b, logits, 1)), 1)));
+            Compiled c = Pipelines.compile(b.build(loss), new String[] {"W1", "b1", "W2", "b2", "X", "T"},
+                    new boolean[] {true, true, true, true, false, false});
+            assertVectorCode(c);
+            Workspace ws = c.newWorkspace();
+            int[] sizes = {in * hidden, hidden, hidden * out, out, batch * in, batch * out};
+            if (d == io.jgrad.runtime.DType.F32) {
+                float[][] data = Pipelines.data(new Random(5), sizes);
+                float[][] grads = {new float[sizes[0]], new float[sizes[1]], new float[sizes[2]], new float[sizes[3]], null, null};
+                AllocationTest.assertNoAllocation("vector F32 MLP valueAndGrad", () -> c.valueAndGrad(ws, data, grads));
+            } else {
+                double[][] data = Pipelines.dataF64(new Random(5), sizes);
+                double[][] grads = {new double[sizes[0]], new double[sizes[1]], new double[sizes[2]], new double[sizes[3]], null, null};
+                AllocationTest.assertNoAllocation("vector F64 MLP valueAndGrad", () -> c.valueAndGrad(ws, data, grads));
             }
         }
     }
