@@ -72,6 +72,11 @@ public final class AlgebraicSimplifier {
                 // x + (-y) = x - y by the definition of subtraction; addition commutes
                 if (b.node(y).prim() == Prim.NEG) yield b.binary(Prim.SUB, x, b.node(y).arg(0));
                 if (b.node(x).prim() == Prim.NEG) yield b.binary(Prim.SUB, y, b.node(x).arg(0));
+                // x + x = x·2 for every x: both are the real 2x correctly rounded (exact unless it
+                // overflows, to ±inf in both); -0 + -0 = -0 = -0·2, NaN stays NaN. As a product x
+                // is read once, so an elementwise x is fused instead of stored (the adjoint of x·x
+                // is g·x + g·x: mean(x²)'s gradient went through a buffer of n elements)
+                if (x == y) yield b.binary(Prim.MUL, x, Prim.splat(b, 2.0, t));
                 yield -1;
             }
             // max(x,x) = min(x,x) = x for every x, NaN and ±0 included

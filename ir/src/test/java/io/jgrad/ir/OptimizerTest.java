@@ -45,6 +45,8 @@ class OptimizerTest {
                     XY + "  %2 = sub %0, %1 : f32[]\n  return out=%2\n}\n"),
             new Case("(-y)+x -> x-y", XY + "  %2 = neg %1 : f32[]\n  %3 = add %2, %0 : f32[]\n  return out=%3\n}\n",
                     XY + "  %2 = sub %0, %1 : f32[]\n  return out=%2\n}\n"),
+            new Case("x+x -> x*2", XY + "  %2 = add %0, %0 : f32[]\n  return out=%2\n}\n",
+                    XY + "  %2 = const 2.0 : f32[]\n  %3 = mul %0, %2 : f32[]\n  return out=%3\n}\n"),
             new Case("max(x,x) -> x", XY + "  %2 = max %0, %0 : f32[]\n  return out=%2\n}\n", RETURN_X),
             new Case("min(x,x) -> x", XY + "  %2 = min %0, %0 : f32[]\n  return out=%2\n}\n", RETURN_X),
             new Case("neg neg x -> x", XY + "  %2 = neg %0 : f32[]\n  %3 = neg %2 : f32[]\n  return out=%3\n}\n", RETURN_X),
@@ -165,6 +167,22 @@ class OptimizerTest {
         Graph g = Optimizer.optimize(Adjoint.of(SeedNeuronTest.forward(), SeedNeuronTest.WRT, false));
         assertEquals(Printer.print(g), Printer.print(Optimizer.optimize(g)));
         for (int i = 0; i < g.size(); i++) assertEquals(i, g.node(i).id());
+    }
+
+    /** x + x = x·2 bit for bit also where the special values above do not reach: overflow, the largest and smallest floats. */
+    @Test
+    void doublingIsExactAtTheEdges() {
+        Graph before = Verifier.verify(Parser.parse("graph(%0: f32[8] x) {\n  %1 = add %0, %0 : f32[8]\n  return out=%1\n}\n"));
+        Graph after = Verifier.verify(Optimizer.optimize(before));
+        assertTrue(Printer.print(after).contains("mul %0"), Printer.print(after));
+        float[] x = {Float.MAX_VALUE, -Float.MAX_VALUE, 1.7014118e38f, 1.7014119e38f, Float.MIN_VALUE, -Float.MIN_NORMAL, 1e-45f * 3, 0.1f};
+        float[] a = Interpreter.run(before, new float[][] {x})[0], b = Interpreter.run(after, new float[][] {x})[0];
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(x[i] + x[i]), Float.floatToRawIntBits(a[i]), "x = " + x[i]);
+            assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "x = " + x[i]);
+        }
+        double[] d = {Double.MAX_VALUE, 8.98846567431158e307, Double.MIN_VALUE, -0.0, 0.1};
+        for (double v : d) assertEquals(Double.doubleToRawLongBits(v + v), Double.doubleToRawLongBits(v * 2), "x = " + v);
     }
 
     @Test
