@@ -66,8 +66,24 @@ final class DerivedCode implements DerivedFactory {
      * looped passes of the JVP body, one column each.
      */
     static final int MAX_CHUNKS = 8;
-    /** {@code -Djgrad.jacfwd=columns}: forward Jacobians one looped pass per column, as before the lanes (for measuring). */
-    static final boolean PER_COLUMN = "columns".equals(System.getProperty("jgrad.jacfwd"));
+    /**
+     * How forward Jacobians assign columns to lanes, by {@code -Djgrad.jacfwd} (for measuring and
+     * testing): {@code auto} (the default) colours the columns by the Jacobian's structural
+     * pattern when that is less work than dense lanes ({@link Derivatives.Columns#AUTO}),
+     * {@code coloured} always where the analysis covers the graph, {@code lanes} one lane per
+     * column, {@code columns} no lanes: one looped pass per column (null here).
+     */
+    static final Derivatives.Columns COLUMNS = columns(System.getProperty("jgrad.jacfwd", "auto"));
+
+    static Derivatives.Columns columns(String s) {
+        return switch (s) {
+            case "auto" -> Derivatives.Columns.AUTO;
+            case "coloured", "colored" -> Derivatives.Columns.COLOURED;
+            case "lanes" -> Derivatives.Columns.DENSE;
+            case "columns" -> null;
+            default -> throw new IllegalArgumentException("-Djgrad.jacfwd=" + s + ": expected auto, coloured, lanes or columns");
+        };
+    }
 
     private static final AtomicLong COUNTER = new AtomicLong();
 
@@ -160,12 +176,14 @@ final class DerivedCode implements DerivedFactory {
                 if (accepts) DerivedChecks.acceptsJacobian(cg, sizes, requiresGrad, blocks, outputSize);
             }, true);
         }
-        int chunks = (forwardPasses + LANES - 1) / LANES;
-        if (!PER_COLUMN && chunks <= MAX_CHUNKS && (long) chunks * forward.size() <= FUSED_NODES * 5) {
-            // every column in one body: the forward once, the tangents carried in lanes
-            // (Derivatives.jacobianColumns); block b's output [m..., size] is the caller's block
-            // itself, so the plan stores it there: no pass loop, no one-hot arrays, no copies
-            Graph g = Optimizer.optimize(Derivatives.jacobianColumns(forward, blocks, LANES));
+        // every column in one body: the forward once, the tangents carried in lanes, coloured
+        // by the Jacobian's structural pattern where that is less work (Derivatives.jacobianColumns);
+        // block b's output [m..., size] is the caller's block itself, so the plan stores it
+        // there: no pass loop, no one-hot arrays, no copies. Null: more chunks than allowed.
+        int maxChunks = (int) Math.min(MAX_CHUNKS, FUSED_NODES * 5 / Math.max(1, forward.size()));
+        Graph columns = COLUMNS == null || maxChunks < 1 ? null : Derivatives.jacobianColumns(forward, blocks, LANES, maxChunks, COLUMNS);
+        if (columns != null) {
+            Graph g = Optimizer.optimize(columns);
             int[] into = new int[1 + count];
             into[0] = -1;
             for (int b = 0; b < count; b++) into[1 + b] = which[b];
