@@ -1,6 +1,7 @@
 package io.jgrad.bench.adbench;
 
 import io.jgrad.Arg;
+import io.jgrad.FnN;
 import io.jgrad.Grad;
 import io.jgrad.Tensor;
 import io.jgrad.runtime.Compiled;
@@ -145,13 +146,22 @@ public final class Hand {
 
     /** Compiled for this input's model, correspondences and kind; inputs (theta, points[, us, du]). */
     public static Compiled compile(HandInput in, boolean globalIdentity) {
+        return Grad.compile(function(in, globalIdentity), args(in));
+    }
+
+    /** The residuals of this input as a function of (theta, points[, us, du]). */
+    static FnN function(HandInput in, boolean globalIdentity) {
+        if (!in.complicated()) return (Tensor[] t) -> residuals(in, t[0], t[1], null, null, globalIdentity);
+        return (Tensor[] t) -> residuals(in, t[0], t[1], t[2], t[3], globalIdentity);
+    }
+
+    /** The arguments of {@link #function}: theta and du differentiated, the rest data. */
+    static Arg[] args(HandInput in) {
         int count = in.correspondenceCount();
         Arg theta = Arg.of(HandInput.THETA_COUNT).dtype(DType.F64).named("theta");
         Arg points = Arg.of(count, 3).dtype(DType.F64).noGrad().named("points");
-        if (!in.complicated())
-            return Grad.compile((Tensor[] t) -> residuals(in, t[0], t[1], null, null, globalIdentity), theta, points);
-        return Grad.compile((Tensor[] t) -> residuals(in, t[0], t[1], t[2], t[3], globalIdentity), theta, points,
-                Arg.of(count, 2).dtype(DType.F64).noGrad().named("us"), Arg.of(2).dtype(DType.F64).named("du"));
+        if (!in.complicated()) return new Arg[] {theta, points};
+        return new Arg[] {theta, points, Arg.of(count, 2).dtype(DType.F64).noGrad().named("us"), Arg.of(2).dtype(DType.F64).named("du")};
     }
 
     static boolean globalIdentity(double[] theta) {
