@@ -168,33 +168,38 @@ final class ColumnColouring {
      * Chunks by work: from one chunk per colour, merge the pair that saves the most modelled work
      * (a value both reach is computed once at the summed lane count rather than twice) while
      * some merge saves and fits in maxLanes; then, while there are more than maxChunks chunks,
-     * the pair that costs the least more. Null when the lanes do not allow maxChunks.
+     * the pair that costs the least more. Null when the lanes do not allow maxChunks. The
+     * values are summed up by which colours reach them (at most 64 colours: one long each), so a
+     * merge is judged over the distinct reach sets, not the nodes.
      */
     private static int[][] grouped(Sparsity s, int[] colour, int colours, int maxLanes, int maxChunks) {
-        int words = s.words, nodes = s.nodes(), nodeWords = (nodes + 63) >>> 6;
-        long[][] byColour = new long[colours][words];
+        long[][] byColour = new long[colours][s.words];
         for (int c = 0; c < colour.length; c++) byColour[colour[c]][c >>> 6] |= 1L << c;
-        List<List<Integer>> groups = new ArrayList<>();
-        List<long[]> reach = new ArrayList<>();
-        for (int k = 0; k < colours; k++) {
-            long[] f = new long[nodeWords];
-            for (int v = 0; v < nodes; v++) if (s.touches(v, byColour[k])) f[v >>> 6] |= 1L << v;
-            groups.add(new ArrayList<>(List.of(k)));
-            reach.add(f);
+        java.util.Map<Long, Long> bySet = new java.util.HashMap<>();
+        for (int v = 0; v < s.nodes(); v++) {
+            long reach = 0;
+            for (int k = 0; k < colours; k++) if (s.touches(v, byColour[k])) reach |= 1L << k;
+            if (reach != 0) bySet.merge(reach, s.weight(v), Long::sum);
         }
-        long[] weights = new long[nodes];
-        for (int v = 0; v < nodes; v++) weights[v] = s.weight(v);
+        long[] sets = new long[bySet.size()], weights = new long[sets.length];
+        int at = 0;
+        for (var e : bySet.entrySet()) {
+            sets[at] = e.getKey();
+            weights[at++] = e.getValue();
+        }
+        List<Long> groups = new ArrayList<>();   // each a set of colours
+        for (int k = 0; k < colours; k++) groups.add(1L << k);
         while (groups.size() > 1) {
             boolean mustShrink = groups.size() > maxChunks;
             long best = mustShrink ? Long.MAX_VALUE : 0;
             int bi = -1, bj = -1;
             for (int i = 0; i < groups.size(); i++)
                 for (int j = i + 1; j < groups.size(); j++) {
-                    int li = groups.get(i).size(), lj = groups.get(j).size();
+                    long gi = groups.get(i), gj = groups.get(j);
+                    int li = Long.bitCount(gi), lj = Long.bitCount(gj);
                     if (li + lj > maxLanes) continue;
-                    long wi = weighed(reach.get(i), null, weights), wj = weighed(reach.get(j), null, weights);
-                    long merged = weighed(reach.get(i), reach.get(j), weights) * (li + lj + ELEMENT_OVERHEAD);
-                    long extra = merged - wi * (li + ELEMENT_OVERHEAD) - wj * (lj + ELEMENT_OVERHEAD);
+                    long extra = reached(gi | gj, sets, weights) * (li + lj + ELEMENT_OVERHEAD)
+                            - reached(gi, sets, weights) * (li + ELEMENT_OVERHEAD) - reached(gj, sets, weights) * (lj + ELEMENT_OVERHEAD);
                     if (mustShrink ? extra < best : -extra > best) {
                         best = mustShrink ? extra : -extra;
                         bi = i;
@@ -202,31 +207,24 @@ final class ColumnColouring {
                     }
                 }
             if (bi < 0) break;
-            groups.get(bi).addAll(groups.remove(bj));
-            long[] a = reach.get(bi), b = reach.remove(bj);
-            for (int w = 0; w < nodeWords; w++) a[w] |= b[w];
+            groups.set(bi, groups.get(bi) | groups.remove(bj));
         }
         if (groups.size() > maxChunks) return null;
         int[][] chunks = new int[groups.size()][];
         for (int i = 0; i < chunks.length; i++) {
-            chunks[i] = groups.get(i).stream().mapToInt(Integer::intValue).sorted().toArray();
+            long g = groups.get(i);
+            chunks[i] = new int[Long.bitCount(g)];
+            for (int l = 0; g != 0; l++, g &= g - 1) chunks[i][l] = Long.numberOfTrailingZeros(g);
         }
         // chunks in the order of their first colour: the plan does not depend on the merge order
         Arrays.sort(chunks, (x, y) -> Integer.compare(x[0], y[0]));
         return chunks;
     }
 
-    /** The summed weight of the nodes in a (or in a ∪ b). */
-    private static long weighed(long[] a, long[] b, long[] weights) {
+    /** The summed weight of the values some colour of {@code group} reaches. */
+    private static long reached(long group, long[] sets, long[] weights) {
         long total = 0;
-        for (int w = 0; w < a.length; w++) {
-            long bits = b == null ? a[w] : a[w] | b[w];
-            while (bits != 0) {
-                int v = (w << 6) + Long.numberOfTrailingZeros(bits);
-                total += weights[v];
-                bits &= bits - 1;
-            }
-        }
+        for (int i = 0; i < sets.length; i++) if ((sets[i] & group) != 0) total += weights[i];
         return total;
     }
 }
