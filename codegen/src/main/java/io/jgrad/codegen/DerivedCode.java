@@ -25,9 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the tangents in one array), the output tangent goes to grads[0].</li>
  *   <li>hvp: by {@link #HVP_MODE}; directions are inputs n.., H·v goes to grads[i].</li>
  *   <li>jacobian: reverse passes (the VJP graph, seed = e_r) when the output has no more
- *       elements than the requested inputs together, else forward columns: up to
- *       {@link #MAX_CHUNKS} × {@link #LANES} columns in one body whose tangents travel in lanes
- *       ({@link Derivatives#jacobianColumns}), past that looped passes of the JVP graph (one
+ *       elements than the requested inputs together, else forward columns: one body whose
+ *       tangents travel in at most {@link #MAX_CHUNKS} chunks of {@link #LANES} lanes
+ *       ({@link Derivatives#jacobianColumns}), a lane per colour of the columns where the
+ *       Jacobian's structural pattern lets columns share one ({@link #COLUMNS}), else a lane per
+ *       column; past that looped passes of the JVP graph (one
  *       tangent = e_c); a split plan computes the forward values once. Up to
  *       {@link #FUSED_ROWS} reverse rows are one body instead ({@link Derivatives#jacobianRows}).
  *       Every Jacobian kernel carries its unrolled argument checks ({@link DerivedChecks}).</li>
