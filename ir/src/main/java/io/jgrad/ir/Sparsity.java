@@ -26,7 +26,7 @@ import java.util.Arrays;
  */
 final class Sparsity {
     /** Most longs held at once over the live values; past it the analysis refuses (dense lanes stay). */
-    static final long BUDGET = 1L << 23;
+    static final long BUDGET = 1L << 22;
 
     /** Longs per tangent element: ceil(columns / 64). */
     final int words;
