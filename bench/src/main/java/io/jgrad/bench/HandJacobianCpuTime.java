@@ -10,8 +10,10 @@ import java.util.Arrays;
 /**
  * Thread CPU time per call of the Hand Jacobian and objective on ADBench files, in batches that
  * alternate (the calls share whatever load the machine has), median and minimum over the batches.
- * Usage: HandJacobianCpuTime FILE[,FILE] CALLS_PER_BATCH BATCHES; {@code -Djgrad.jacfwd=columns}
- * times the looped forward passes instead of the lanes, {@code -Djgrad.lanes=N} the chunk size.
+ * Usage: HandJacobianCpuTime FILE[,FILE] CALLS_PER_BATCH BATCHES. The Jacobian's strategy by
+ * {@code -Djgrad.jacfwd}: {@code auto} (the default: lanes per colour of the structural pattern
+ * when that is less work), {@code coloured}, {@code lanes} (one lane per column), {@code columns}
+ * (looped forward passes); {@code -Djgrad.lanes=N} the chunk size.
  */
 public final class HandJacobianCpuTime {
     private HandJacobianCpuTime() {}

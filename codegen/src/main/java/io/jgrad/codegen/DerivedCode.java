@@ -25,9 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the tangents in one array), the output tangent goes to grads[0].</li>
  *   <li>hvp: by {@link #HVP_MODE}; directions are inputs n.., H·v goes to grads[i].</li>
  *   <li>jacobian: reverse passes (the VJP graph, seed = e_r) when the output has no more
- *       elements than the requested inputs together, else forward columns: up to
- *       {@link #MAX_CHUNKS} × {@link #LANES} columns in one body whose tangents travel in lanes
- *       ({@link Derivatives#jacobianColumns}), past that looped passes of the JVP graph (one
+ *       elements than the requested inputs together, else forward columns: one body whose
+ *       tangents travel in at most {@link #MAX_CHUNKS} chunks of {@link #LANES} lanes
+ *       ({@link Derivatives#jacobianColumns}), a lane per colour of the columns where the
+ *       Jacobian's structural pattern lets columns share one ({@link #COLUMNS}), else a lane per
+ *       column; past that looped passes of the JVP graph (one
  *       tangent = e_c); a split plan computes the forward values once. Up to
  *       {@link #FUSED_ROWS} reverse rows are one body instead ({@link Derivatives#jacobianRows}).
  *       Every Jacobian kernel carries its unrolled argument checks ({@link DerivedChecks}).</li>
@@ -66,8 +68,24 @@ final class DerivedCode implements DerivedFactory {
      * looped passes of the JVP body, one column each.
      */
     static final int MAX_CHUNKS = 8;
-    /** {@code -Djgrad.jacfwd=columns}: forward Jacobians one looped pass per column, as before the lanes (for measuring). */
-    static final boolean PER_COLUMN = "columns".equals(System.getProperty("jgrad.jacfwd"));
+    /**
+     * How forward Jacobians assign columns to lanes, by {@code -Djgrad.jacfwd} (for measuring and
+     * testing): {@code auto} (the default) colours the columns by the Jacobian's structural
+     * pattern when that is less work than dense lanes ({@link Derivatives.Columns#AUTO}),
+     * {@code coloured} always where the analysis covers the graph, {@code lanes} one lane per
+     * column, {@code columns} no lanes: one looped pass per column (null here).
+     */
+    static final Derivatives.Columns COLUMNS = columns(System.getProperty("jgrad.jacfwd", "auto"));
+
+    static Derivatives.Columns columns(String s) {
+        return switch (s) {
+            case "auto" -> Derivatives.Columns.AUTO;
+            case "coloured", "colored" -> Derivatives.Columns.COLOURED;
+            case "lanes" -> Derivatives.Columns.DENSE;
+            case "columns" -> null;
+            default -> throw new IllegalArgumentException("-Djgrad.jacfwd=" + s + ": expected auto, coloured, lanes or columns");
+        };
+    }
 
     private static final AtomicLong COUNTER = new AtomicLong();
 
@@ -160,12 +178,14 @@ final class DerivedCode implements DerivedFactory {
                 if (accepts) DerivedChecks.acceptsJacobian(cg, sizes, requiresGrad, blocks, outputSize);
             }, true);
         }
-        int chunks = (forwardPasses + LANES - 1) / LANES;
-        if (!PER_COLUMN && chunks <= MAX_CHUNKS && (long) chunks * forward.size() <= FUSED_NODES * 5) {
-            // every column in one body: the forward once, the tangents carried in lanes
-            // (Derivatives.jacobianColumns); block b's output [m..., size] is the caller's block
-            // itself, so the plan stores it there: no pass loop, no one-hot arrays, no copies
-            Graph g = Optimizer.optimize(Derivatives.jacobianColumns(forward, blocks, LANES));
+        // every column in one body: the forward once, the tangents carried in lanes, coloured
+        // by the Jacobian's structural pattern where that is less work (Derivatives.jacobianColumns);
+        // block b's output [m..., size] is the caller's block itself, so the plan stores it
+        // there: no pass loop, no one-hot arrays, no copies. Null: more chunks than allowed.
+        int maxChunks = (int) Math.min(MAX_CHUNKS, FUSED_NODES * 5 / Math.max(1, forward.size()));
+        Graph columns = COLUMNS == null || maxChunks < 1 ? null : Derivatives.jacobianColumns(forward, blocks, LANES, maxChunks, COLUMNS);
+        if (columns != null) {
+            Graph g = Optimizer.optimize(columns);
             int[] into = new int[1 + count];
             into[0] = -1;
             for (int b = 0; b < count; b++) into[1 + b] = which[b];

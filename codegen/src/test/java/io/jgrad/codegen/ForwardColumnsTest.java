@@ -26,11 +26,17 @@ import org.junit.jupiter.api.Test;
 class ForwardColumnsTest {
 
     private static Graph outer(DType d, int n) {
+        return outer(d, n, false);
+    }
+
+    /** With {@code coupled}, Σx is added to every element: every row depends on every x (a dense Jacobian). */
+    private static Graph outer(DType d, int n, boolean coupled) {
         Builder b = new Builder();
         int x = b.input(0, "x", Type.of(d, n)), y = b.input(1, "y", Type.of(d, 3));
         int outer = b.binary(Prim.MUL, b.broadcast(b.reshape(b.unary(Prim.SIN, x), n, 1), n, 3), b.broadcast(y, n, 3));
         int sumY = b.reduce(Prim.REDUCE_SUM, y, 0);
         int out = b.binary(Prim.ADD, outer, b.broadcast(b.reshape(b.binary(Prim.MUL, x, b.broadcast(sumY, n)), n, 1), n, 3));
+        if (coupled) out = b.binary(Prim.ADD, out, b.broadcast(b.reduce(Prim.REDUCE_SUM, x, 0), n, 3));
         return b.build(b.reshape(out, 3 * n));
     }
 
@@ -44,14 +50,19 @@ class ForwardColumnsTest {
 
     /** Every element of both blocks against the closed form. */
     private static void checkF64(int n, double[] value, double[][] jac, double tol) {
+        checkF64(n, value, jac, tol, false);
+    }
+
+    private static void checkF64(int n, double[] value, double[][] jac, double tol, boolean coupled) {
         double[] x = xs(n);
-        double sy = YS[0] + YS[1] + YS[2];
+        double sy = YS[0] + YS[1] + YS[2], sx = 0;
+        for (double v : x) sx += v;
         for (int i = 0; i < n; i++)
             for (int j = 0; j < 3; j++) {
                 int q = 3 * i + j;
-                assertEquals(Math.sin(x[i]) * YS[j] + x[i] * sy, value[q], tol * 4, "value " + q);
+                assertEquals(Math.sin(x[i]) * YS[j] + x[i] * sy + (coupled ? sx : 0), value[q], tol * 4 * (coupled ? 100 : 1), "value " + q);
                 for (int e = 0; e < n; e++)
-                    assertEquals(e == i ? Math.cos(x[i]) * YS[j] + sy : 0, jac[0][q * n + e], tol * 4, "d out[" + q + "] / dx[" + e + "]");
+                    assertEquals((e == i ? Math.cos(x[i]) * YS[j] + sy : 0) + (coupled ? 1 : 0), jac[0][q * n + e], tol * 4, "d out[" + q + "] / dx[" + e + "]");
                 for (int e = 0; e < 3; e++)
                     assertEquals((e == j ? Math.sin(x[i]) : 0) + x[i], jac[1][q * 3 + e], tol * 4, "d out[" + q + "] / dy[" + e + "]");
             }
@@ -78,12 +89,27 @@ class ForwardColumnsTest {
 
     @Test
     void pastTheChunkLimitThePassesLoop() {
-        // 270 + 3 columns > MAX_CHUNKS × LANES, 810 rows: one looped pass per column, the same values
+        // 270 + 3 columns > MAX_CHUNKS × LANES, 810 rows, every row depending on every column
+        // (nothing to colour): one looped pass per column, the same values
         assertTrue(270 + 3 > DerivedCode.MAX_CHUNKS * DerivedCode.LANES);
+        Compiled c = Pipelines.compile(outer(DType.F64, 270, true), new String[] {"x", "y"}, new boolean[] {true, true});
+        double[] value = new double[810];
+        checkF64(270, value, jacobianF64(c, null, 270, value), 1e-15, true);
+        assertTrue(kernelName(c).contains("$jacobianFwd"), kernelName(c));
+    }
+
+    @Test
+    void colouredColumnsPastTheChunkLimitAreOneBody() {
+        // the same 270 + 3 columns without the coupling: row 3i + j depends on x_i and y only, so
+        // all of x's columns share one colour (one lane) and y's take three: one body of 4 lanes
         Compiled c = Pipelines.compile(outer(DType.F64, 270), new String[] {"x", "y"}, new boolean[] {true, true});
         double[] value = new double[810];
         checkF64(270, value, jacobianF64(c, null, 270, value), 1e-15);
-        assertTrue(kernelName(c).contains("$jacobianFwd"), kernelName(c));
+        assertTrue(kernelName(c).contains("$jacobianCols"), kernelName(c));
+        Workspace ws = c.newWorkspace();
+        double[][] in = {xs(270), YS.clone()}, jac = {new double[810 * 270], new double[810 * 3]};
+        AllocationTest.assertNoAllocation("coloured jacobian(ws)", () -> c.jacobian(ws, in, value, jac));
+        checkF64(270, value, jac, 1e-15);
     }
 
     @Test

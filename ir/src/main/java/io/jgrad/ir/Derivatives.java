@@ -110,26 +110,47 @@ public final class Derivatives {
         return b.build(outs, distinct(forward.outputName(0), names));
     }
 
+    /** How {@link #jacobianColumns} assigns columns to lanes. */
+    public enum Columns {
+        /** One lane per column, chunks of consecutive columns. */
+        DENSE,
+        /** Columns coloured by the structural pattern ({@link ColumnColouring}) whenever the analysis covers the graph. */
+        COLOURED,
+        /** Coloured when the modelled work is less than dense lanes', else dense. */
+        AUTO
+    }
+
+    /** {@link #jacobianColumns(Graph, boolean[], int, int, Columns)} with dense lanes and no chunk limit. */
+    public static Graph jacobianColumns(Graph forward, boolean[] wrt, int maxLanes) {
+        return jacobianColumns(forward, wrt, maxLanes, Integer.MAX_VALUE, Columns.DENSE);
+    }
+
     /**
      * Every column of the Jacobian of {@code forward} in one graph by batched forward mode (JAX's
      * jacfwd = vmap(jvp)): the forward values once, and each tangent value of the forward-mode
      * graph ({@link #jvp}) carrying a batch of L tangents along a trailing lane axis
-     * ({@link Batching}), lane c of the differentiated inputs' tangents the constant one-hot
-     * direction e_c. The C = Σ sizes columns are split into ceil(C / maxLanes) chunks of at most
-     * {@code maxLanes} lanes (as even as possible), each chunk one more batched copy of the
-     * tangent part; nothing is looped or stored between chunks.
+     * ({@link Batching}). Which columns the lanes carry is a {@link ColumnColouring}: dense, lane
+     * c of the differentiated inputs' tangents is the one-hot direction e_c, in ceil(C / maxLanes)
+     * chunks; coloured, lane k is the sum of the directions of the columns of colour k (columns
+     * that share no row that can be nonzero, {@link Sparsity}) and the colours are grouped in
+     * chunks by the values they reach. Each chunk is one more batched copy of the tangent part;
+     * nothing is looped or stored between chunks.
      * <ul>
      *   <li>inputs: the forward's inputs;</li>
      *   <li>outputs: the value, then for each input i with {@code wrt[i]}, in input order,
      *       {@code d_<name>} = d output / d input i as [output shape..., size of input i]: row-major,
-     *       the caller's [m × size] block itself.</li>
+     *       the caller's [m × size] block itself (coloured: read out of the compressed lanes by
+     *       one gather, a known-zero entry from a zero).</li>
      * </ul>
-     * A chunk in which an input's tangent is absent treats it as a symbolic zero (every
-     * tangent value is linear in the tangents, so one depending on absent ones only is zero).
+     * A chunk in which a tangent value can be nonzero along none of its columns treats it as a
+     * symbolic zero (every tangent value is linear in the tangents): with the structural analysis
+     * that is decided per value, without it per differentiated input. Null when the plan needs
+     * more than {@code maxChunks} chunks.
      */
-    public static Graph jacobianColumns(Graph forward, boolean[] wrt, int maxLanes) {
+    public static Graph jacobianColumns(Graph forward, boolean[] wrt, int maxLanes, int maxChunks, Columns mode) {
         int n = check(forward, wrt, false);
         if (maxLanes < 1) throw new IllegalArgumentException("jacobianColumns: maxLanes must be positive, got " + maxLanes);
+        if (mode == null) throw new IllegalArgumentException("jacobianColumns: mode is null");
         // the tangent of a concatenation or a stack is a sum of pads: one concatenation again (PadSums)
         Graph jvp = DeadCodeElimination.run(PadSums.run(Optimizer.optimize(jvp(forward, wrt))));
         List<Node> diff = new ArrayList<>();
@@ -138,8 +159,17 @@ public final class Derivatives {
         int[] offset = new int[blocks + 1];
         for (int j = 0; j < blocks; j++) offset[j + 1] = offset[j] + diff.get(j).type().size();
         int columns = offset[blocks];
-        int chunks = Math.max(1, (columns + maxLanes - 1) / maxLanes);
-        int lanes = Math.max(1, (columns + chunks - 1) / chunks);
+        int tangentOut = jvp.output(1);
+
+        Sparsity sparsity = mode == Columns.DENSE ? null : Sparsity.of(jvp, n, offset, tangentOut);
+        ColumnColouring plan = ColumnColouring.dense(columns, maxLanes);
+        if (sparsity != null) {
+            ColumnColouring coloured = ColumnColouring.of(sparsity, columns, maxLanes, maxChunks);
+            if (coloured != null && (mode == Columns.COLOURED || plan.chunks.length > maxChunks
+                    || coloured.cost(sparsity) < plan.cost(sparsity))) plan = coloured;
+        }
+        int chunks = plan.chunks.length;
+        if (chunks > maxChunks) return null;
 
         // which tangent (block) each INPUT of the jvp graph is, and what depends on the tangents
         int size = jvp.size();
@@ -162,24 +192,22 @@ public final class Derivatives {
         java.util.Arrays.fill(primal, -1);
         for (Node nd : jvp.nodes()) if (!tangent[nd.id()]) primal[nd.id()] = Rebuild.copy(b, nd, primal);
         int value = primal[jvp.output(0)];
-        int tangentOut = jvp.output(1);
 
         // per chunk: the output tangent [m..., lanes] (or -1: zero in this chunk)
         int[] chunkOut = new int[chunks];
-        int[] first = new int[chunks], width = new int[chunks];
         for (int c = 0; c < chunks; c++) {
-            first[c] = c * lanes;
-            width[c] = Math.min(columns, first[c] + lanes) - first[c];
+            int lanes = Math.max(1, plan.chunks[c].length);
+            long[] cols = sparsity == null ? null : plan.chunkColumns(c, sparsity.words);
             int[] map = new int[size];   // a lane-carrying id, or -1 for a symbolic zero
             java.util.Arrays.fill(map, -1);
             for (Node nd : jvp.nodes()) {
                 int id = nd.id();
-                if (!tangent[id]) continue;
+                if (!tangent[id] || (cols != null && !sparsity.touches(id, cols))) continue;
                 if (nd.prim() == Prim.INPUT) {
-                    map[id] = oneHot(b, nd.type(), offset[block[id]] - first[c], width[c]);
+                    map[id] = seed(b, nd.type(), offset[block[id]], plan, c);
                     continue;
                 }
-                map[id] = batched(b, jvp, nd, primal, map, tangent, width[c]);
+                map[id] = batched(b, jvp, nd, primal, map, tangent, lanes);
             }
             chunkOut[c] = tangent[tangentOut] ? map[tangentOut] : -1;
         }
@@ -188,37 +216,76 @@ public final class Derivatives {
         int[] outs = new int[1 + blocks];
         List<String> names = new ArrayList<>();
         outs[0] = value;
-        int last = outType.rank();
-        for (int j = 0; j < blocks; j++) {
-            List<Integer> pieces = new ArrayList<>();
-            for (int c = 0; c < chunks; c++) {
-                int lo = Math.max(offset[j], first[c]), hi = Math.min(offset[j + 1], first[c] + width[c]);
-                if (lo >= hi) continue;
-                int piece;
-                if (chunkOut[c] < 0) piece = Prim.splat(b, 0, outType.withShape(Batching.withLanes(outType.rawShape(), hi - lo)));
-                else if (hi - lo == width[c]) piece = chunkOut[c];
-                else piece = b.slice(chunkOut[c], last, lo - first[c], hi - first[c]);
-                pieces.add(piece);
-            }
-            outs[1 + j] = pieces.size() == 1 ? pieces.get(0) : b.concat(last, toArray(pieces));
-            names.add("d_" + diff.get(j).name());
-        }
+        for (int j = 0; j < blocks; j++) names.add("d_" + diff.get(j).name());
+        if (plan.isDense()) denseBlocks(b, plan, chunkOut, outType, offset, outs);
+        else colouredBlocks(b, plan, sparsity, chunkOut, outType, offset, outs);
         return b.build(outs, distinct(forward.outputName(0), names));
     }
 
+    /** Block j's output from dense chunks: the lanes of its columns, sliced and joined in order. */
+    private static void denseBlocks(Builder b, ColumnColouring plan, int[] chunkOut, Type outType, int[] offset, int[] outs) {
+        int last = outType.rank();
+        for (int j = 0; j + 1 < offset.length; j++) {
+            List<Integer> pieces = new ArrayList<>();
+            for (int c = 0; c < chunkOut.length; c++) {
+                int[] chunk = plan.chunks[c];
+                if (chunk.length == 0) continue;
+                int first = chunk[0], width = chunk.length;
+                int lo = Math.max(offset[j], first), hi = Math.min(offset[j + 1], first + width);
+                if (lo >= hi) continue;
+                int piece;
+                if (chunkOut[c] < 0) piece = Prim.splat(b, 0, outType.withShape(Batching.withLanes(outType.rawShape(), hi - lo)));
+                else if (hi - lo == width) piece = chunkOut[c];
+                else piece = b.slice(chunkOut[c], last, lo - first, hi - first);
+                pieces.add(piece);
+            }
+            outs[1 + j] = pieces.size() == 1 ? pieces.get(0) : b.concat(last, toArray(pieces));
+        }
+    }
+
     /**
-     * The tangent of an input of type t whose element e is column {@code e + shift} of this
-     * chunk: [t..., lanes] with a 1 at (e, e + shift) where that lane exists; -1 when no element
-     * of the input is in the chunk (a symbolic zero).
+     * Block j's output from coloured chunks: every chunk's lanes flattened and joined, with one
+     * zero after them, and entry (r, e) gathered from row r's lane of column offset[j] + e's
+     * colour where row r can depend on that column, else from the zero.
      */
-    private static int oneHot(Builder b, Type t, int shift, int lanes) {
-        int size = t.size();
+    private static void colouredBlocks(Builder b, ColumnColouring plan, Sparsity sparsity, int[] chunkOut, Type outType,
+                                       int[] offset, int[] outs) {
+        int m = outType.size();
+        int[] base = new int[chunkOut.length + 1];
+        int[] pieces = new int[chunkOut.length + 1];
+        for (int c = 0; c < chunkOut.length; c++) {
+            int lanes = Math.max(1, plan.chunks[c].length);
+            pieces[c] = chunkOut[c] >= 0 ? b.reshape(chunkOut[c], m * lanes) : Prim.splat(b, 0, outType.withShape(m * lanes));
+            base[c + 1] = base[c] + m * lanes;
+        }
+        int zero = base[chunkOut.length];
+        pieces[chunkOut.length] = Prim.splat(b, 0, outType.withShape(1));
+        int flat = b.concat(0, pieces);
+        for (int j = 0; j + 1 < offset.length; j++) {
+            int width = offset[j + 1] - offset[j];
+            int[] from = new int[m * width];
+            for (int r = 0; r < m; r++)
+                for (int e = 0; e < width; e++) {
+                    int col = offset[j] + e, k = plan.colour[col], c = plan.chunkOf[k];
+                    from[r * width + e] = sparsity.at(r, col) ? base[c] + r * plan.chunks[c].length + plan.laneOf[k] : zero;
+                }
+            outs[1 + j] = b.reshape(b.gather(flat, 0, from), Batching.withLanes(outType.rawShape(), width));
+        }
+    }
+
+    /**
+     * The seed of chunk c for a tangent input of type t whose element e is column
+     * {@code first + e}: [t..., lanes] with a 1 at (e, lane of e's colour) where that colour is in
+     * the chunk; -1 when no element of the input is in the chunk (a symbolic zero).
+     */
+    private static int seed(Builder b, Type t, int first, ColumnColouring plan, int c) {
+        int size = t.size(), lanes = Math.max(1, plan.chunks[c].length);
         double[] v = new double[size * lanes];
         boolean any = false;
         for (int e = 0; e < size; e++) {
-            int lane = e + shift;
-            if (lane < 0 || lane >= lanes) continue;
-            v[e * lanes + lane] = 1;
+            int k = plan.colour[first + e];
+            if (plan.chunkOf[k] != c) continue;
+            v[e * lanes + plan.laneOf[k]] = 1;
             any = true;
         }
         return any ? b.constantOwned(t.withShape(Batching.withLanes(t.rawShape(), lanes)), v) : -1;

@@ -1,6 +1,7 @@
 package io.jgrad.bench.adbench;
 
 import io.jgrad.Arg;
+import io.jgrad.FnN;
 import io.jgrad.Grad;
 import io.jgrad.Tensor;
 import io.jgrad.runtime.Compiled;
@@ -56,19 +57,34 @@ public final class Hand {
             transforms.add(m.slice(0, 0, 3));
         }
         // V[:, v] = Σ_b weight[b][v] · (M_b · base_h[:, v])[0..2], for the vertices the residuals read
-        // (the others do not reach the residuals; ADBench's C++ skins all 544)
+        // (the others do not reach the residuals; ADBench's C++ skins all 544), over the bones
+        // whose weight on v is not 0 (most are 0: a vertex follows one to a few bones): each used
+        // vertex has `slots` terms, its bones in order, padded with weight 0, and term (v, b) is
+        // M_b · (weight[b][v] · base_h[:, v]), one gathered transform times a constant column
         int[] corners = corners(shape);
         int[] used = java.util.Arrays.stream(corners).distinct().sorted().toArray();
         int[] column = new int[vertices];
         for (int u = 0; u < used.length; u++) column[used[u]] = u;
-        double[] base = new double[4 * used.length], weights = new double[bones * used.length];
-        for (int u = 0; u < used.length; u++) {
-            for (int r = 0; r < 4; r++) base[r * used.length + u] = model.basePositions()[r * vertices + used[u]];
-            for (int b = 0; b < bones; b++) weights[b * used.length + u] = model.weights()[b * vertices + used[u]];
+        int slots = 1;
+        for (int u : used) {
+            int nonzero = 0;
+            for (int b = 0; b < bones; b++) if (model.weights()[b * vertices + u] != 0) nonzero++;
+            slots = Math.max(slots, nonzero);
         }
-        Tensor stacked = Tensor.cat(0, transforms.toArray(Tensor[]::new));           // [3·bones, 4]
-        Tensor skinned = stacked.matmul(Tensor.of(base, 4, used.length)).reshape(bones, 3, used.length);
-        Tensor v = skinned.mul(Tensor.of(weights, bones, 1, used.length)).sum(0);     // [3, used]
+        int[] slotBone = new int[used.length * slots];
+        double[] weightedBase = new double[used.length * slots * 4];
+        for (int u = 0; u < used.length; u++) {
+            for (int b = 0, k = u * slots; b < bones; b++) {
+                double w = model.weights()[b * vertices + used[u]];
+                if (w == 0) continue;
+                slotBone[k] = b;
+                for (int r = 0; r < 4; r++) weightedBase[4 * k + r] = w * model.basePositions()[r * vertices + used[u]];
+                k++;
+            }
+        }
+        Tensor stacked = Tensor.stack(0, transforms.toArray(Tensor[]::new));         // [bones, 3, 4]
+        Tensor terms = stacked.indexSelect(0, slotBone).mul(Tensor.of(weightedBase, used.length * slots, 1, 4)).sum(2);
+        Tensor v = terms.reshape(used.length, slots, 3).sum(1).t();                  // [3, used]
 
         // V ← G·V + P[:, 2]  (G's columns scaled by P[:, 1] = 1)
         Tensor g = globalIdentity ? Tensor.of(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, 3, 3) : rodrigues(th[0], th[1], th[2]);
@@ -145,13 +161,22 @@ public final class Hand {
 
     /** Compiled for this input's model, correspondences and kind; inputs (theta, points[, us, du]). */
     public static Compiled compile(HandInput in, boolean globalIdentity) {
+        return Grad.compile(function(in, globalIdentity), args(in));
+    }
+
+    /** The residuals of this input as a function of (theta, points[, us, du]). */
+    static FnN function(HandInput in, boolean globalIdentity) {
+        if (!in.complicated()) return (Tensor[] t) -> residuals(in, t[0], t[1], null, null, globalIdentity);
+        return (Tensor[] t) -> residuals(in, t[0], t[1], t[2], t[3], globalIdentity);
+    }
+
+    /** The arguments of {@link #function}: theta and du differentiated, the rest data. */
+    static Arg[] args(HandInput in) {
         int count = in.correspondenceCount();
         Arg theta = Arg.of(HandInput.THETA_COUNT).dtype(DType.F64).named("theta");
         Arg points = Arg.of(count, 3).dtype(DType.F64).noGrad().named("points");
-        if (!in.complicated())
-            return Grad.compile((Tensor[] t) -> residuals(in, t[0], t[1], null, null, globalIdentity), theta, points);
-        return Grad.compile((Tensor[] t) -> residuals(in, t[0], t[1], t[2], t[3], globalIdentity), theta, points,
-                Arg.of(count, 2).dtype(DType.F64).noGrad().named("us"), Arg.of(2).dtype(DType.F64).named("du"));
+        if (!in.complicated()) return new Arg[] {theta, points};
+        return new Arg[] {theta, points, Arg.of(count, 2).dtype(DType.F64).noGrad().named("us"), Arg.of(2).dtype(DType.F64).named("du")};
     }
 
     static boolean globalIdentity(double[] theta) {
