@@ -92,7 +92,7 @@ public final class VectorGemm {
             for (int blk = 0; blk < blocks; blk++) {
                 int pc = blk * Summation.BLOCK, kc = Math.min(Summation.BLOCK, k - pc), b = blk + 1, tz = Integer.numberOfTrailingZeros(b);
                 boolean last = b == blocks;
-                int merge = levels(b, blocks), level = stack + tz * plane;
+                int adds = levels(b, blocks), level = stack + tz * plane;
                 for (int ic = 0; ic < mp; ic += MC) {
                     int ie = Math.min(mp, ic + MC);
                     for (int jr = jc; jr < je; jr += nr) {
@@ -100,13 +100,13 @@ public final class VectorGemm {
                             int a0 = pa + ir * k + pc * MR, b0 = pb + jr * k + pc * nr, at = ir * np + jr;
                             if (!last) {
                                 kernel(w, a0, b0, kc, w, level + at, np);
-                                if (merge != 0) merge(w, stack + at, plane, np, merge, w, level + at, np);
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, w, level + at, np);
                             } else if (ir + MR <= m && jr + nr <= n) {
                                 kernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
-                                if (merge != 0) merge(w, stack + at, plane, np, merge, c, cOff + ir * n + jr, n);
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, c, cOff + ir * n + jr, n);
                             } else {
                                 kernel(w, a0, b0, kc, w, tile, nr);
-                                if (merge != 0) merge(w, stack + at, plane, np, merge, w, tile, nr);
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, w, tile, nr);
                                 int rows = Math.min(MR, m - ir), cols = Math.min(nr, n - jr);
                                 for (int r = 0; r < rows; r++) System.arraycopy(w, tile + r * nr, c, cOff + (ir + r) * n + jr, cols);
                             }
@@ -145,7 +145,7 @@ public final class VectorGemm {
     }
 
     /**
-     * d's tile (MR rows of NR at row stride ld) = the stack levels of mask, from the lowest, each added
+     * d's tile (MR rows of NR at row stride ld) = the stack levels of mask ({@link #levels}), from the lowest, each added
      * on the left ({@link Cascade}'s counter: the earlier blocks on the left), + the tile; level l's tile
      * at w[src + l * plane ..], row stride ls.
      */
@@ -163,8 +163,8 @@ public final class VectorGemm {
     }
 
     /**
-     * One MR x NV-vector tile of C over the kc terms of one block: MR * NV sums in vector registers, each from
-     * -0.0, adding term p = 0 .. kc-1 by one fma (per term: NV vector loads of the B panel, MR broadcasts
+     * One 12 x 2-vector tile of C over the kc terms of one block: 24 sums in vector registers, each from
+     * -0.0, adding term p = 0 .. kc-1 by one fma (per term: 2 vector loads of the B panel, 12 broadcasts
      * of the A panel); written to d[doff + r * ld + j].
      */
     private static void kernel(float[] w, int pa, int pb, int kc, float[] d, int doff, int ld) {
@@ -255,7 +255,7 @@ public final class VectorGemm {
             for (int blk = 0; blk < blocks; blk++) {
                 int pc = blk * Summation.BLOCK, kc = Math.min(Summation.BLOCK, k - pc), b = blk + 1, tz = Integer.numberOfTrailingZeros(b);
                 boolean last = b == blocks;
-                int merge = levels(b, blocks), level = stack + tz * plane;
+                int adds = levels(b, blocks), level = stack + tz * plane;
                 for (int ic = 0; ic < mp; ic += MC) {
                     int ie = Math.min(mp, ic + MC);
                     for (int jr = jc; jr < je; jr += nr) {
@@ -263,13 +263,13 @@ public final class VectorGemm {
                             int a0 = pa + ir * k + pc * MR, b0 = pb + jr * k + pc * nr, at = ir * np + jr;
                             if (!last) {
                                 kernel(w, a0, b0, kc, w, level + at, np);
-                                if (merge != 0) merge(w, stack + at, plane, np, merge, w, level + at, np);
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, w, level + at, np);
                             } else if (ir + MR <= m && jr + nr <= n) {
                                 kernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
-                                if (merge != 0) merge(w, stack + at, plane, np, merge, c, cOff + ir * n + jr, n);
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, c, cOff + ir * n + jr, n);
                             } else {
                                 kernel(w, a0, b0, kc, w, tile, nr);
-                                if (merge != 0) merge(w, stack + at, plane, np, merge, w, tile, nr);
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, w, tile, nr);
                                 int rows = Math.min(MR, m - ir), cols = Math.min(nr, n - jr);
                                 for (int r = 0; r < rows; r++) System.arraycopy(w, tile + r * nr, c, cOff + (ir + r) * n + jr, cols);
                             }
@@ -308,7 +308,7 @@ public final class VectorGemm {
     }
 
     /**
-     * d's tile (MR rows of NR at row stride ld) = the stack levels of mask, from the lowest, each added
+     * d's tile (MR rows of NR at row stride ld) = the stack levels of mask ({@link #levels}), from the lowest, each added
      * on the left ({@link Cascade}'s counter: the earlier blocks on the left), + the tile; level l's tile
      * at w[src + l * plane ..], row stride ls.
      */
@@ -326,8 +326,8 @@ public final class VectorGemm {
     }
 
     /**
-     * One MR x NV-vector tile of C over the kc terms of one block: MR * NV sums in vector registers, each from
-     * -0.0, adding term p = 0 .. kc-1 by one fma (per term: NV vector loads of the B panel, MR broadcasts
+     * One 12 x 2-vector tile of C over the kc terms of one block: 24 sums in vector registers, each from
+     * -0.0, adding term p = 0 .. kc-1 by one fma (per term: 2 vector loads of the B panel, 12 broadcasts
      * of the A panel); written to d[doff + r * ld + j].
      */
     private static void kernel(double[] w, int pa, int pb, int kc, double[] d, int doff, int ld) {
