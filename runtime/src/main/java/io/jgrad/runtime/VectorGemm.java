@@ -7,14 +7,18 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The register-blocked matmul of the vector path (GotoBLAS/BLIS): C = A B over packed panels,
  * cache-blocked by {@link Summation#BLOCK} terms of k (one block of the sum), MC rows of A
- * and NC columns of B, with a 6 x 2-vector micro-kernel (the preferred species: at 512 bits
- * a tile of 6 x 32 floats or 6 x 16 doubles) holding its 12 sums in vector
- * registers (12 + 2 + 1 of them: it fits AVX2's 16 too). Each element of C is {@link
+ * and NC columns of B, with a 12 x 2-vector micro-kernel (the preferred species: at 512 bits
+ * a tile of 12 x 32 floats or 12 x 16 doubles) holding its 24 sums in vector registers
+ * (24 + 2 + 1 of the 32 zmm registers of AVX-512; on AVX2's 16 C2 would spill some). Per term
+ * it issues 24 fma for 2 vector loads and 12 broadcasts, which C2 turns into broadcast loads
+ * ({@code vbroadcastss zmm, [mem]}: no shuffle port). Each element of C is {@link
  * Summation#dotFused} of its row and column, bit for bit, whatever the tiling: one fma chain
- * per block of k, the block sums added by {@link Cascade}'s counter. Loaded only through
- * {@link Gemm}, when the JVM has jdk.incubator.vector; generated code calls {@link #run}
- * after packing the operands itself. (Written by a small generator in effect: the kernel is
- * unrolled over its 12 accumulators by hand, as C2 keeps named locals in registers.)
+ * per block of k, the block sums added by {@link Cascade}'s counter, the kernel's tile of a
+ * block written straight into its stack plane (or into C at the last block) and the earlier
+ * levels added to it there ({@link #levels}). Loaded only through {@link Gemm}, when the JVM
+ * has jdk.incubator.vector; generated code calls {@link #run} after packing the operands itself.
+ * (Written by a small generator in effect: the kernel is unrolled over its 24 accumulators by
+ * hand, as C2 keeps named locals in registers.)
  *
  * <p>Layout in the scratch array from s (mp = m rounded up to MR, np = n rounded up to NR):
  * <ul>
@@ -33,7 +37,7 @@ public final class VectorGemm {
     static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
     static final int LF = SF.length(), LD = SD.length();
     /** Rows of a tile. */
-    public static final int MR = 6;
+    public static final int MR = 12;
     /** Columns of a tile: 2 vectors. */
     public static final int NR_F32 = 2 * LF, NR_F64 = 2 * LD;
     /** Rows of A per cache block (its packed block of MC x BLOCK stays in L2). */
@@ -59,6 +63,18 @@ public final class VectorGemm {
         return (int) size;
     }
 
+    /**
+     * The stack levels block b (counted from 1) of a sum of {@code blocks} blocks adds to its own
+     * sum, as a bit mask, each level added on the left from the lowest up: the levels below b's
+     * lowest set bit (the binary counter's carries: {@link Cascade#push}) and, at the last block,
+     * the levels left above it ({@link Cascade#finish}). Block b's sum then goes to level
+     * numberOfTrailingZeros(b), or at the last block to C.
+     */
+    static int levels(int b, int blocks) {
+        int tz = Integer.numberOfTrailingZeros(b);
+        return ((1 << tz) - 1) | (b == blocks ? blocks & -(2 << tz) : 0);
+    }
+
     // ------------------------------------------------------------------ float
 
     /**
@@ -70,25 +86,27 @@ public final class VectorGemm {
         final int nr = NR_F32;
         int mp = roundUp(m, MR), np = roundUp(n, nr), blocks = Cascade.blocks(k);
         int pa = s, pb = s + mp * k, tile = pb + k * np, stack = tile + MR * nr, plane = mp * np;
-        for (int i = m; i < mp; i++) for (int q = 0; q < k; q++) w[pa + (i / MR) * MR * k + q * MR + i % MR] = 0;
-        for (int j = n; j < np; j++) for (int q = 0; q < k; q++) w[pb + (j / nr) * nr * k + q * nr + j % nr] = 0;
+        zeroPadding(w, pa, pb, m, mp, k, n, np);
         for (int jc = 0; jc < np; jc += NC_F32) {
             int je = Math.min(np, jc + NC_F32);
             for (int blk = 0; blk < blocks; blk++) {
-                int pc = blk * Summation.BLOCK, kc = Math.min(Summation.BLOCK, k - pc);
-                boolean last = blk + 1 == blocks;
+                int pc = blk * Summation.BLOCK, kc = Math.min(Summation.BLOCK, k - pc), b = blk + 1, tz = Integer.numberOfTrailingZeros(b);
+                boolean last = b == blocks;
+                int adds = levels(b, blocks), level = stack + tz * plane;
                 for (int ic = 0; ic < mp; ic += MC) {
                     int ie = Math.min(mp, ic + MC);
                     for (int jr = jc; jr < je; jr += nr) {
                         for (int ir = ic; ir < ie; ir += MR) {
-                            int a0 = pa + ir * k + pc * MR, b0 = pb + jr * k + pc * nr;
-                            if (blocks == 1 && ir + MR <= m && jr + nr <= n) {
+                            int a0 = pa + ir * k + pc * MR, b0 = pb + jr * k + pc * nr, at = ir * np + jr;
+                            if (!last) {
+                                kernel(w, a0, b0, kc, w, level + at, np);
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, w, level + at, np);
+                            } else if (ir + MR <= m && jr + nr <= n) {
                                 kernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
-                                continue;
-                            }
-                            kernel(w, a0, b0, kc, w, tile, nr);
-                            if (blocks > 1) push(w, tile, stack + ir * np + jr, plane, np, blk + 1, blocks);
-                            if (last) {
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, c, cOff + ir * n + jr, n);
+                            } else {
+                                kernel(w, a0, b0, kc, w, tile, nr);
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, w, tile, nr);
                                 int rows = Math.min(MR, m - ir), cols = Math.min(nr, n - jr);
                                 for (int r = 0; r < rows; r++) System.arraycopy(w, tile + r * nr, c, cOff + (ir + r) * n + jr, cols);
                             }
@@ -99,27 +117,11 @@ public final class VectorGemm {
         }
     }
 
-    /**
-     * {@link Cascade}'s binary counter, a tile at a time: merges the tile's sums of block number b
-     * (from 1) into the stack planes at w[st + l * plane ..] (row stride np); after the last block
-     * the tile holds the finished sums.
-     */
-    private static void push(float[] w, int tile, int st, int plane, int np, int b, int blocks) {
-        final int nr = NR_F32, vl = LF;
-        for (int r = 0; r < MR; r++) {
-            for (int v = 0; v < nr; v += vl) {
-                int t = tile + r * nr + v, pos = st + r * np + v;
-                FloatVector c = FloatVector.fromArray(SF, w, t);
-                int l = 0;
-                for (int bb = b; (bb & 1) == 0; bb >>>= 1, l++) c = FloatVector.fromArray(SF, w, pos + l * plane).add(c);
-                if (b < blocks) {
-                    c.intoArray(w, pos + l * plane);
-                } else {
-                    for (int bb = blocks >>> (l + 1), q = l + 1; bb != 0; bb >>>= 1, q++) if ((bb & 1) != 0) c = FloatVector.fromArray(SF, w, pos + q * plane).add(c);
-                    c.intoArray(w, t);
-                }
-            }
-        }
+    /** Zeroes packedA's rows m .. mp-1 and packedB's columns n .. np-1 (a method of its own: C2 compiles it apart from run's loop nest). */
+    private static void zeroPadding(float[] w, int pa, int pb, int m, int mp, int k, int n, int np) {
+        final int nr = NR_F32;
+        for (int i = m; i < mp; i++) for (int q = 0; q < k; q++) w[pa + (i / MR) * MR * k + q * MR + i % MR] = 0;
+        for (int j = n; j < np; j++) for (int q = 0; q < k; q++) w[pb + (j / nr) * nr * k + q * nr + j % nr] = 0;
     }
 
     /** Packs a(i, q) = a[aOff + i * rs + q * cs] (i &lt; m, q &lt; k) into w at s: packedA of the class comment. */
@@ -143,17 +145,36 @@ public final class VectorGemm {
     }
 
     /**
-     * One 6 x 2-vector tile of C over the kc terms of one block: 12 sums in vector
-     * registers, each from -0.0, adding term p = 0 .. kc-1 by one fma; written to
-     * d[doff + r * ld + j]. Per term: 2 vector loads of the B panel, 6 broadcasts of the A panel.
+     * d's tile (MR rows of NR at row stride ld) = the stack levels of mask ({@link #levels}), from the lowest, each added
+     * on the left ({@link Cascade}'s counter: the earlier blocks on the left), + the tile; level l's tile
+     * at w[src + l * plane ..], row stride ls.
+     */
+    private static void merge(float[] w, int src, int plane, int ls, int mask, float[] d, int doff, int ld) {
+        for (int r = 0; r < MR; r++) {
+            for (int v = 0; v < NR_F32; v += LF) {
+                int t = doff + r * ld + v;
+                FloatVector c = FloatVector.fromArray(SF, d, t);
+                for (int bits = mask, o = src + r * ls + v; bits != 0; bits >>>= 1, o += plane) {
+                    if ((bits & 1) != 0) c = FloatVector.fromArray(SF, w, o).add(c);
+                }
+                c.intoArray(d, t);
+            }
+        }
+    }
+
+    /**
+     * One 12 x 2-vector tile of C over the kc terms of one block: 24 sums in vector registers, each from
+     * -0.0, adding term p = 0 .. kc-1 by one fma (per term: 2 vector loads of the B panel, 12 broadcasts
+     * of the A panel); written to d[doff + r * ld + j].
      */
     private static void kernel(float[] w, int pa, int pb, int kc, float[] d, int doff, int ld) {
-        FloatVector c00 = FloatVector.broadcast(SF, -0.0f), c01 = FloatVector.broadcast(SF, -0.0f), c10 = FloatVector.broadcast(SF, -0.0f), c11 = FloatVector.broadcast(SF, -0.0f), c20 = FloatVector.broadcast(SF, -0.0f), c21 = FloatVector.broadcast(SF, -0.0f), c30 = FloatVector.broadcast(SF, -0.0f), c31 = FloatVector.broadcast(SF, -0.0f), c40 = FloatVector.broadcast(SF, -0.0f), c41 = FloatVector.broadcast(SF, -0.0f), c50 = FloatVector.broadcast(SF, -0.0f), c51 = FloatVector.broadcast(SF, -0.0f);
+        FloatVector zero = FloatVector.broadcast(SF, -0.0f);
+        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero, c80 = zero, c81 = zero, c90 = zero, c91 = zero, c100 = zero, c101 = zero, c110 = zero, c111 = zero;
         for (int p = 0; p < kc; p++) {
             int ap = pa + p * MR, bp = pb + p * NR_F32;
             FloatVector b0 = FloatVector.fromArray(SF, w, bp);
-            FloatVector b1 = FloatVector.fromArray(SF, w, bp + 1 * LF);
-            FloatVector a0 = FloatVector.broadcast(SF, w[ap]);
+            FloatVector b1 = FloatVector.fromArray(SF, w, bp + LF);
+            FloatVector a0 = FloatVector.broadcast(SF, w[ap + 0]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
             FloatVector a1 = FloatVector.broadcast(SF, w[ap + 1]);
@@ -171,19 +192,49 @@ public final class VectorGemm {
             FloatVector a5 = FloatVector.broadcast(SF, w[ap + 5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(SF, w[ap + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(SF, w[ap + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(SF, w[ap + 8]);
+            c80 = a8.fma(b0, c80);
+            c81 = a8.fma(b1, c81);
+            FloatVector a9 = FloatVector.broadcast(SF, w[ap + 9]);
+            c90 = a9.fma(b0, c90);
+            c91 = a9.fma(b1, c91);
+            FloatVector a10 = FloatVector.broadcast(SF, w[ap + 10]);
+            c100 = a10.fma(b0, c100);
+            c101 = a10.fma(b1, c101);
+            FloatVector a11 = FloatVector.broadcast(SF, w[ap + 11]);
+            c110 = a11.fma(b0, c110);
+            c111 = a11.fma(b1, c111);
         }
         c00.intoArray(d, doff);
-        c01.intoArray(d, doff + 1 * LF);
-        c10.intoArray(d, doff + 1 * ld);
-        c11.intoArray(d, doff + 1 * ld + 1 * LF);
+        c01.intoArray(d, doff + LF);
+        c10.intoArray(d, doff + ld);
+        c11.intoArray(d, doff + ld + LF);
         c20.intoArray(d, doff + 2 * ld);
-        c21.intoArray(d, doff + 2 * ld + 1 * LF);
+        c21.intoArray(d, doff + 2 * ld + LF);
         c30.intoArray(d, doff + 3 * ld);
-        c31.intoArray(d, doff + 3 * ld + 1 * LF);
+        c31.intoArray(d, doff + 3 * ld + LF);
         c40.intoArray(d, doff + 4 * ld);
-        c41.intoArray(d, doff + 4 * ld + 1 * LF);
+        c41.intoArray(d, doff + 4 * ld + LF);
         c50.intoArray(d, doff + 5 * ld);
-        c51.intoArray(d, doff + 5 * ld + 1 * LF);
+        c51.intoArray(d, doff + 5 * ld + LF);
+        c60.intoArray(d, doff + 6 * ld);
+        c61.intoArray(d, doff + 6 * ld + LF);
+        c70.intoArray(d, doff + 7 * ld);
+        c71.intoArray(d, doff + 7 * ld + LF);
+        c80.intoArray(d, doff + 8 * ld);
+        c81.intoArray(d, doff + 8 * ld + LF);
+        c90.intoArray(d, doff + 9 * ld);
+        c91.intoArray(d, doff + 9 * ld + LF);
+        c100.intoArray(d, doff + 10 * ld);
+        c101.intoArray(d, doff + 10 * ld + LF);
+        c110.intoArray(d, doff + 11 * ld);
+        c111.intoArray(d, doff + 11 * ld + LF);
     }
 
 
@@ -198,25 +249,27 @@ public final class VectorGemm {
         final int nr = NR_F64;
         int mp = roundUp(m, MR), np = roundUp(n, nr), blocks = Cascade.blocks(k);
         int pa = s, pb = s + mp * k, tile = pb + k * np, stack = tile + MR * nr, plane = mp * np;
-        for (int i = m; i < mp; i++) for (int q = 0; q < k; q++) w[pa + (i / MR) * MR * k + q * MR + i % MR] = 0;
-        for (int j = n; j < np; j++) for (int q = 0; q < k; q++) w[pb + (j / nr) * nr * k + q * nr + j % nr] = 0;
+        zeroPadding(w, pa, pb, m, mp, k, n, np);
         for (int jc = 0; jc < np; jc += NC_F64) {
             int je = Math.min(np, jc + NC_F64);
             for (int blk = 0; blk < blocks; blk++) {
-                int pc = blk * Summation.BLOCK, kc = Math.min(Summation.BLOCK, k - pc);
-                boolean last = blk + 1 == blocks;
+                int pc = blk * Summation.BLOCK, kc = Math.min(Summation.BLOCK, k - pc), b = blk + 1, tz = Integer.numberOfTrailingZeros(b);
+                boolean last = b == blocks;
+                int adds = levels(b, blocks), level = stack + tz * plane;
                 for (int ic = 0; ic < mp; ic += MC) {
                     int ie = Math.min(mp, ic + MC);
                     for (int jr = jc; jr < je; jr += nr) {
                         for (int ir = ic; ir < ie; ir += MR) {
-                            int a0 = pa + ir * k + pc * MR, b0 = pb + jr * k + pc * nr;
-                            if (blocks == 1 && ir + MR <= m && jr + nr <= n) {
+                            int a0 = pa + ir * k + pc * MR, b0 = pb + jr * k + pc * nr, at = ir * np + jr;
+                            if (!last) {
+                                kernel(w, a0, b0, kc, w, level + at, np);
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, w, level + at, np);
+                            } else if (ir + MR <= m && jr + nr <= n) {
                                 kernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
-                                continue;
-                            }
-                            kernel(w, a0, b0, kc, w, tile, nr);
-                            if (blocks > 1) push(w, tile, stack + ir * np + jr, plane, np, blk + 1, blocks);
-                            if (last) {
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, c, cOff + ir * n + jr, n);
+                            } else {
+                                kernel(w, a0, b0, kc, w, tile, nr);
+                                if (adds != 0) merge(w, stack + at, plane, np, adds, w, tile, nr);
                                 int rows = Math.min(MR, m - ir), cols = Math.min(nr, n - jr);
                                 for (int r = 0; r < rows; r++) System.arraycopy(w, tile + r * nr, c, cOff + (ir + r) * n + jr, cols);
                             }
@@ -227,27 +280,11 @@ public final class VectorGemm {
         }
     }
 
-    /**
-     * {@link Cascade}'s binary counter, a tile at a time: merges the tile's sums of block number b
-     * (from 1) into the stack planes at w[st + l * plane ..] (row stride np); after the last block
-     * the tile holds the finished sums.
-     */
-    private static void push(double[] w, int tile, int st, int plane, int np, int b, int blocks) {
-        final int nr = NR_F64, vl = LD;
-        for (int r = 0; r < MR; r++) {
-            for (int v = 0; v < nr; v += vl) {
-                int t = tile + r * nr + v, pos = st + r * np + v;
-                DoubleVector c = DoubleVector.fromArray(SD, w, t);
-                int l = 0;
-                for (int bb = b; (bb & 1) == 0; bb >>>= 1, l++) c = DoubleVector.fromArray(SD, w, pos + l * plane).add(c);
-                if (b < blocks) {
-                    c.intoArray(w, pos + l * plane);
-                } else {
-                    for (int bb = blocks >>> (l + 1), q = l + 1; bb != 0; bb >>>= 1, q++) if ((bb & 1) != 0) c = DoubleVector.fromArray(SD, w, pos + q * plane).add(c);
-                    c.intoArray(w, t);
-                }
-            }
-        }
+    /** Zeroes packedA's rows m .. mp-1 and packedB's columns n .. np-1 (a method of its own: C2 compiles it apart from run's loop nest). */
+    private static void zeroPadding(double[] w, int pa, int pb, int m, int mp, int k, int n, int np) {
+        final int nr = NR_F64;
+        for (int i = m; i < mp; i++) for (int q = 0; q < k; q++) w[pa + (i / MR) * MR * k + q * MR + i % MR] = 0;
+        for (int j = n; j < np; j++) for (int q = 0; q < k; q++) w[pb + (j / nr) * nr * k + q * nr + j % nr] = 0;
     }
 
     /** Packs a(i, q) = a[aOff + i * rs + q * cs] (i &lt; m, q &lt; k) into w at s: packedA of the class comment. */
@@ -271,17 +308,36 @@ public final class VectorGemm {
     }
 
     /**
-     * One 6 x 2-vector tile of C over the kc terms of one block: 12 sums in vector
-     * registers, each from -0.0, adding term p = 0 .. kc-1 by one fma; written to
-     * d[doff + r * ld + j]. Per term: 2 vector loads of the B panel, 6 broadcasts of the A panel.
+     * d's tile (MR rows of NR at row stride ld) = the stack levels of mask ({@link #levels}), from the lowest, each added
+     * on the left ({@link Cascade}'s counter: the earlier blocks on the left), + the tile; level l's tile
+     * at w[src + l * plane ..], row stride ls.
+     */
+    private static void merge(double[] w, int src, int plane, int ls, int mask, double[] d, int doff, int ld) {
+        for (int r = 0; r < MR; r++) {
+            for (int v = 0; v < NR_F64; v += LD) {
+                int t = doff + r * ld + v;
+                DoubleVector c = DoubleVector.fromArray(SD, d, t);
+                for (int bits = mask, o = src + r * ls + v; bits != 0; bits >>>= 1, o += plane) {
+                    if ((bits & 1) != 0) c = DoubleVector.fromArray(SD, w, o).add(c);
+                }
+                c.intoArray(d, t);
+            }
+        }
+    }
+
+    /**
+     * One 12 x 2-vector tile of C over the kc terms of one block: 24 sums in vector registers, each from
+     * -0.0, adding term p = 0 .. kc-1 by one fma (per term: 2 vector loads of the B panel, 12 broadcasts
+     * of the A panel); written to d[doff + r * ld + j].
      */
     private static void kernel(double[] w, int pa, int pb, int kc, double[] d, int doff, int ld) {
-        DoubleVector c00 = DoubleVector.broadcast(SD, -0.0), c01 = DoubleVector.broadcast(SD, -0.0), c10 = DoubleVector.broadcast(SD, -0.0), c11 = DoubleVector.broadcast(SD, -0.0), c20 = DoubleVector.broadcast(SD, -0.0), c21 = DoubleVector.broadcast(SD, -0.0), c30 = DoubleVector.broadcast(SD, -0.0), c31 = DoubleVector.broadcast(SD, -0.0), c40 = DoubleVector.broadcast(SD, -0.0), c41 = DoubleVector.broadcast(SD, -0.0), c50 = DoubleVector.broadcast(SD, -0.0), c51 = DoubleVector.broadcast(SD, -0.0);
+        DoubleVector zero = DoubleVector.broadcast(SD, -0.0);
+        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero, c80 = zero, c81 = zero, c90 = zero, c91 = zero, c100 = zero, c101 = zero, c110 = zero, c111 = zero;
         for (int p = 0; p < kc; p++) {
             int ap = pa + p * MR, bp = pb + p * NR_F64;
             DoubleVector b0 = DoubleVector.fromArray(SD, w, bp);
-            DoubleVector b1 = DoubleVector.fromArray(SD, w, bp + 1 * LD);
-            DoubleVector a0 = DoubleVector.broadcast(SD, w[ap]);
+            DoubleVector b1 = DoubleVector.fromArray(SD, w, bp + LD);
+            DoubleVector a0 = DoubleVector.broadcast(SD, w[ap + 0]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
             DoubleVector a1 = DoubleVector.broadcast(SD, w[ap + 1]);
@@ -299,19 +355,48 @@ public final class VectorGemm {
             DoubleVector a5 = DoubleVector.broadcast(SD, w[ap + 5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
+            DoubleVector a6 = DoubleVector.broadcast(SD, w[ap + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            DoubleVector a7 = DoubleVector.broadcast(SD, w[ap + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            DoubleVector a8 = DoubleVector.broadcast(SD, w[ap + 8]);
+            c80 = a8.fma(b0, c80);
+            c81 = a8.fma(b1, c81);
+            DoubleVector a9 = DoubleVector.broadcast(SD, w[ap + 9]);
+            c90 = a9.fma(b0, c90);
+            c91 = a9.fma(b1, c91);
+            DoubleVector a10 = DoubleVector.broadcast(SD, w[ap + 10]);
+            c100 = a10.fma(b0, c100);
+            c101 = a10.fma(b1, c101);
+            DoubleVector a11 = DoubleVector.broadcast(SD, w[ap + 11]);
+            c110 = a11.fma(b0, c110);
+            c111 = a11.fma(b1, c111);
         }
         c00.intoArray(d, doff);
-        c01.intoArray(d, doff + 1 * LD);
-        c10.intoArray(d, doff + 1 * ld);
-        c11.intoArray(d, doff + 1 * ld + 1 * LD);
+        c01.intoArray(d, doff + LD);
+        c10.intoArray(d, doff + ld);
+        c11.intoArray(d, doff + ld + LD);
         c20.intoArray(d, doff + 2 * ld);
-        c21.intoArray(d, doff + 2 * ld + 1 * LD);
+        c21.intoArray(d, doff + 2 * ld + LD);
         c30.intoArray(d, doff + 3 * ld);
-        c31.intoArray(d, doff + 3 * ld + 1 * LD);
+        c31.intoArray(d, doff + 3 * ld + LD);
         c40.intoArray(d, doff + 4 * ld);
-        c41.intoArray(d, doff + 4 * ld + 1 * LD);
+        c41.intoArray(d, doff + 4 * ld + LD);
         c50.intoArray(d, doff + 5 * ld);
-        c51.intoArray(d, doff + 5 * ld + 1 * LD);
+        c51.intoArray(d, doff + 5 * ld + LD);
+        c60.intoArray(d, doff + 6 * ld);
+        c61.intoArray(d, doff + 6 * ld + LD);
+        c70.intoArray(d, doff + 7 * ld);
+        c71.intoArray(d, doff + 7 * ld + LD);
+        c80.intoArray(d, doff + 8 * ld);
+        c81.intoArray(d, doff + 8 * ld + LD);
+        c90.intoArray(d, doff + 9 * ld);
+        c91.intoArray(d, doff + 9 * ld + LD);
+        c100.intoArray(d, doff + 10 * ld);
+        c101.intoArray(d, doff + 10 * ld + LD);
+        c110.intoArray(d, doff + 11 * ld);
+        c111.intoArray(d, doff + 11 * ld + LD);
     }
-
 }

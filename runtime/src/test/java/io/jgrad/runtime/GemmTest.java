@@ -73,6 +73,9 @@ class GemmTest {
     static final int[][] SHAPES = {
             {32, 16, 512}, {33, 17, 683}, {256, 256, 256}, {64, 784, 128}, {784, 64, 128}, {37, 129, 53}, {35, 1000, 17}, {43, 385, 70},
             {100, 131, 33}, {37, 387, 40}, {130, 17, 1030}, {64, 512, 16}, {39, 640, 31},
+            // the 12-row tile: every m % 12, n % 32 (F32) and % 16 (F64) on both sides of a tile,
+            // 1 to 14 blocks of k (the stack levels each block adds: 3, 6, 14 blocks)
+            {36, 128, 64}, {48, 300, 32}, {41, 257, 47}, {42, 700, 33}, {50, 1700, 20}, {45, 100, 48}, {34, 130, 31}, {47, 200, 95}, {44, 90, 17},
     };
 
     @Test
@@ -98,6 +101,67 @@ class GemmTest {
             Summation.matmulFused(da, db, dref, m, k, n);
             for (int rep = 0; rep < 2; rep++) assertArrayEquals(dref, Gemm.matmul(da, db, m, k, n), m + "x" + k + "x" + n + " f64");
         }
+    }
+
+    /**
+     * {@link VectorGemm#run} writes exactly c[cOff .. cOff + m n) and its scratch w[s .. s + scratch):
+     * operands packed at an offset into a larger workspace (as generated code does), sentinels around.
+     */
+    @Test
+    void runWritesOnlyItsRegions() {
+        if (!Gemm.enabled()) return;
+        SplittableRandom r = new SplittableRandom(5);
+        for (int[] sh : new int[][] {{37, 129, 53}, {48, 256, 64}, {33, 17, 40}, {45, 385, 50}}) {
+            int m = sh[0], k = sh[1], n = sh[2], s = 7, cOff = 5;
+            float[] a = new float[m * k], b = new float[k * n];
+            for (int i = 0; i < a.length; i++) a[i] = (float) r.nextDouble(-1, 1);
+            for (int i = 0; i < b.length; i++) b[i] = (float) r.nextDouble(-1, 1);
+            float[] ref = new float[m * n];
+            Summation.matmulFused(a, b, ref, m, k, n);
+            int size = VectorGemm.scratch(false, m, k, n);
+            float[] w = new float[s + size + 9], c = new float[cOff + m * n + 11];
+            java.util.Arrays.fill(w, 42f);
+            java.util.Arrays.fill(c, 43f);
+            VectorGemm.packA(a, 0, k, 1, m, k, w, s);
+            VectorGemm.packB(b, 0, n, 1, k, n, w, s + Gemm.packedB(m, k));
+            VectorGemm.run(w, s, m, k, n, c, cOff);
+            assertArrayEquals(ref, java.util.Arrays.copyOfRange(c, cOff, cOff + m * n), m + "x" + k + "x" + n);
+            for (int i = 0; i < cOff; i++) assertEquals(43f, c[i]);
+            for (int i = cOff + m * n; i < c.length; i++) assertEquals(43f, c[i]);
+            for (int i = 0; i < s; i++) assertEquals(42f, w[i]);
+            for (int i = s + size; i < w.length; i++) assertEquals(42f, w[i]);
+            double[] da = new double[a.length], db = new double[b.length], dref = new double[m * n];
+            for (int i = 0; i < a.length; i++) da[i] = r.nextDouble(-1, 1);
+            for (int i = 0; i < b.length; i++) db[i] = r.nextDouble(-1, 1);
+            Summation.matmulFused(da, db, dref, m, k, n);
+            int dsize = VectorGemm.scratch(true, m, k, n);
+            double[] dw = new double[s + dsize + 9], dc = new double[cOff + m * n + 11];
+            java.util.Arrays.fill(dw, 42);
+            java.util.Arrays.fill(dc, 43);
+            VectorGemm.packA(da, 0, k, 1, m, k, dw, s);
+            VectorGemm.packB(db, 0, n, 1, k, n, dw, s + Gemm.packedB(m, k));
+            VectorGemm.run(dw, s, m, k, n, dc, cOff);
+            assertArrayEquals(dref, java.util.Arrays.copyOfRange(dc, cOff, cOff + m * n), m + "x" + k + "x" + n + " f64");
+            for (int i = 0; i < cOff; i++) assertEquals(43, dc[i]);
+            for (int i = cOff + m * n; i < dc.length; i++) assertEquals(43, dc[i]);
+            for (int i = 0; i < s; i++) assertEquals(42, dw[i]);
+            for (int i = s + dsize; i < dw.length; i++) assertEquals(42, dw[i]);
+        }
+    }
+
+    /** The stack levels a block adds (Cascade's counter, worked by hand). */
+    @Test
+    void levelsFollowTheBinaryCounter() {
+        if (!Gemm.enabled()) return;
+        assertEquals(0, VectorGemm.levels(1, 1));      // one block: nothing to add
+        assertEquals(0, VectorGemm.levels(1, 2));      // block 1 of 2 goes to level 0
+        assertEquals(0b1, VectorGemm.levels(2, 2));    // block 2 of 2: level 0 + it, into C
+        assertEquals(0b10, VectorGemm.levels(3, 3));   // (s1 + s2) + s3
+        assertEquals(0b11, VectorGemm.levels(4, 4));   // (s1 + s2) + (s3 + s4): level 0 (s3), then level 1
+        assertEquals(0b100, VectorGemm.levels(5, 5));  // (s1..s4) + s5
+        assertEquals(0b1, VectorGemm.levels(6, 7));    // s5 + s6 to level 1
+        assertEquals(0b110, VectorGemm.levels(7, 7));  // (s1..s4) + ((s5 + s6) + s7)
+        assertEquals(0b1000, VectorGemm.levels(9, 9));
     }
 
     /** Special values travel as in the scalar definition: NaN, infinities, -0.0 (an all -0.0 product sums to -0.0). */
