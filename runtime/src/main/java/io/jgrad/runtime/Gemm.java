@@ -111,6 +111,81 @@ public final class Gemm {
         return c;
     }
 
+    // ------------------------------------------------------------------ batched products (DOT_GENERAL)
+
+    /**
+     * A batched product [B, m, k] x [B, k, n] through the kernel, one {@link VectorGemm#run} per
+     * batch: for each bi &lt; batch, c[cOff + bi·m·n ..] (row-major [m, n]) = A_bi B_bi with
+     * a_bi(i, q) = a[aOff + bi·aBs + i·aRs + q·aCs] and b_bi(q, j) = b[bOff + bi·bBs + q·bRs + j·bCs],
+     * each batch's operands packed into w[s ..] ({@link #scratch} elements, reused by every batch;
+     * the packing absorbs a transposed operand). Each element is {@link Summation#dotFused}, as a
+     * 2-D matmul of the same [m, k] x [k, n] on this path. Callers check {@link #uses}(m, k, n).
+     */
+    public static void batched(float[] a, int aOff, int aBs, int aRs, int aCs, float[] b, int bOff, int bBs, int bRs, int bCs,
+                               int batch, int m, int k, int n, float[] c, int cOff, float[] w, int s) {
+        checkBatched(a.length, aOff, aBs, aRs, aCs, b.length, bOff, bBs, bRs, bCs, batch, m, k, n, c.length, cOff, w.length, s, scratch(false, m, k, n));
+        int pb = s + packedB(m, k);
+        for (int bi = 0; bi < batch; bi++) {
+            VectorGemm.packA(a, aOff + bi * aBs, aRs, aCs, m, k, w, s);
+            VectorGemm.packB(b, bOff + bi * bBs, bRs, bCs, k, n, w, pb);
+            VectorGemm.run(w, s, m, k, n, c, cOff + bi * m * n);
+        }
+    }
+
+    /** The double twin of {@link #batched(float[], int, int, int, int, float[], int, int, int, int, int, int, int, int, float[], int, float[], int)}. */
+    public static void batched(double[] a, int aOff, int aBs, int aRs, int aCs, double[] b, int bOff, int bBs, int bRs, int bCs,
+                               int batch, int m, int k, int n, double[] c, int cOff, double[] w, int s) {
+        checkBatched(a.length, aOff, aBs, aRs, aCs, b.length, bOff, bBs, bRs, bCs, batch, m, k, n, c.length, cOff, w.length, s, scratch(true, m, k, n));
+        int pb = s + packedB(m, k);
+        for (int bi = 0; bi < batch; bi++) {
+            VectorGemm.packA(a, aOff + bi * aBs, aRs, aCs, m, k, w, s);
+            VectorGemm.packB(b, bOff + bi * bBs, bRs, bCs, k, n, w, pb);
+            VectorGemm.run(w, s, m, k, n, c, cOff + bi * m * n);
+        }
+    }
+
+    /**
+     * The batched product in the order of this path, as the interpreter and the eager engine
+     * compute it: {@link #batched} when {@link #uses}(m, k, n), else {@link ScalarGemm#batched}
+     * (Summation.dot per element). Row-major operands [B, m, k] and [B, k, n]; a new array.
+     */
+    public static float[] product(float[] a, float[] b, int batch, int m, int k, int n) {
+        float[] c = new float[batch * m * n];
+        if (uses(m, k, n)) {
+            batched(a, 0, m * k, k, 1, b, 0, k * n, n, 1, batch, m, k, n, c, 0, new float[scratch(false, m, k, n)], 0);
+        } else {
+            ScalarGemm.batched(a, 0, m * k, k, 1, b, 0, k * n, n, 1, batch, m, k, n, c, 0, new float[ScalarGemm.scratch(m, k, n)], 0);
+        }
+        return c;
+    }
+
+    /** The double twin of {@link #product(float[], float[], int, int, int, int)}. */
+    public static double[] product(double[] a, double[] b, int batch, int m, int k, int n) {
+        double[] c = new double[batch * m * n];
+        if (uses(m, k, n)) {
+            batched(a, 0, m * k, k, 1, b, 0, k * n, n, 1, batch, m, k, n, c, 0, new double[scratch(true, m, k, n)], 0);
+        } else {
+            ScalarGemm.batched(a, 0, m * k, k, 1, b, 0, k * n, n, 1, batch, m, k, n, c, 0, new double[ScalarGemm.scratch(m, k, n)], 0);
+        }
+        return c;
+    }
+
+    private static void checkBatched(int aLength, int aOff, int aBs, int aRs, int aCs, int bLength, int bOff, int bBs, int bRs, int bCs,
+                                     int batch, int m, int k, int n, int cLength, int cOff, int wLength, int s, int scratch) {
+        if (!enabled) throw new IllegalStateException("Gemm: the kernel is off (no jdk.incubator.vector, or -Djgrad.simd=false)");
+        if (!applies(m, k, n)) throw new IllegalArgumentException("Gemm: [" + m + ", " + k + "] x [" + k + ", " + n + "] is below the kernel's threshold");
+        if (batch < 0) throw new IllegalArgumentException("Gemm: negative batch " + batch);
+        if (batch == 0) return;
+        long aLast = aOff + (long) (batch - 1) * aBs + (long) (m - 1) * aRs + (long) (k - 1) * aCs;
+        long bLast = bOff + (long) (batch - 1) * bBs + (long) (k - 1) * bRs + (long) (n - 1) * bCs;
+        if (aOff < 0 || aBs < 0 || aRs < 0 || aCs < 0 || aLast >= aLength)
+            throw new IllegalArgumentException("Gemm: a reads up to index " + aLast + " (offset " + aOff + ", strides " + aBs + ", " + aRs + ", " + aCs + "), a has length " + aLength);
+        if (bOff < 0 || bBs < 0 || bRs < 0 || bCs < 0 || bLast >= bLength)
+            throw new IllegalArgumentException("Gemm: b reads up to index " + bLast + " (offset " + bOff + ", strides " + bBs + ", " + bRs + ", " + bCs + "), b has length " + bLength);
+        if (cOff < 0 || cOff + (long) batch * m * n > cLength) throw new IllegalArgumentException("Gemm: c needs " + ((long) batch * m * n) + " elements from " + cOff + ", c has length " + cLength);
+        if (s < 0 || (long) s + scratch > wLength) throw new IllegalArgumentException("Gemm: scratch needs " + scratch + " elements from " + s + ", w has length " + wLength);
+    }
+
     private static void check(int aLength, int bLength, int m, int k, int n) {
         if (!applies(m, k, n)) throw new IllegalArgumentException("Gemm: [" + m + ", " + k + "] x [" + k + ", " + n + "] is below the kernel's threshold");
         if ((long) m * k != aLength || (long) k * n != bLength) {
