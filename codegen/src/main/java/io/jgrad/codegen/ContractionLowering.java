@@ -181,7 +181,7 @@ final class ContractionLowering {
     static int scratch(Plan p, int v) {
         int[] ext = extents(p, v);
         if (call(p, v)) {
-            int s = vectorCall(p, v) ? Gemm.scratch(p.type(v).dtype() == DType.F64, ext[1], ext[2], ext[3]) : ScalarGemm.scratch(ext[1], ext[2], ext[3]);
+            int s = vectorCall(p, v) ? Gemm.batchedScratch(p.type(v).dtype() == DType.F64, ext[1], ext[2], ext[3]) : ScalarGemm.scratch(ext[1], ext[2], ext[3]);
             if (direct(p, v, 0) == null) s += ext[0] * ext[1] * ext[2];
             if (direct(p, v, 1) == null) s += ext[0] * ext[2] * ext[3];
             return s;

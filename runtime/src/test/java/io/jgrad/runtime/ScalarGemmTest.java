@@ -22,7 +22,7 @@ class ScalarGemmTest {
             {4, 128, 6}, {5, 129, 3}, {3, 300, 4}, {2, 515, 2}, {9, 64, 33}, {1, 40, 6}, {6, 40, 1},
     };
     /** Shapes above Gemm's threshold, for the vector kernel per batch. */
-    static final int[][] GEMM_SHAPES = {{32, 32, 32}, {33, 17, 61}, {64, 64, 100}, {40, 300, 20}, {35, 129, 17}};
+    static final int[][] GEMM_SHAPES = {{32, 32, 32}, {33, 17, 61}, {64, 64, 100}, {40, 300, 20}, {35, 129, 17}, {32, 256, 32}, {33, 640, 19}, {32, 1100, 17}};
 
     /** An operand layout: how [batch, rows, cols] sits in its array (offset and three strides). */
     record Layout(int off, int bs, int rs, int cs, int length) {
@@ -95,10 +95,10 @@ class ScalarGemmTest {
                     String what = batch + "x" + m + "x" + k + "x" + n + " layouts " + la + "," + lb;
                     double[] da = random(r, a.length), db = random(r, b.length);
                     double[] c = new double[batch * m * n];
-                    Gemm.batched(da, a.off, a.bs, a.rs, a.cs, db, b.off, b.bs, b.rs, b.cs, batch, m, k, n, c, 0, new double[Gemm.scratch(true, m, k, n)], 0);
+                    Gemm.batched(da, a.off, a.bs, a.rs, a.cs, db, b.off, b.bs, b.rs, b.cs, batch, m, k, n, c, 0, new double[Gemm.batchedScratch(true, m, k, n)], 0);
                     float[] fa = toFloat(da), fb = toFloat(db);
                     float[] fc = new float[batch * m * n];
-                    Gemm.batched(fa, a.off, a.bs, a.rs, a.cs, fb, b.off, b.bs, b.rs, b.cs, batch, m, k, n, fc, 0, new float[Gemm.scratch(false, m, k, n)], 0);
+                    Gemm.batched(fa, a.off, a.bs, a.rs, a.cs, fb, b.off, b.bs, b.rs, b.cs, batch, m, k, n, fc, 0, new float[Gemm.batchedScratch(false, m, k, n)], 0);
                     for (int bi = 0; bi < batch; bi++)
                         for (int i = 0; i < m; i++)
                             for (int j = 0; j < n; j++) {
