@@ -1,9 +1,6 @@
 package io.jgrad.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoubleSupplier;
 
@@ -12,9 +9,10 @@ import java.util.function.DoubleSupplier;
  * thread's CPU time instead of the wall clock, for a machine shared with builds (JMH's
  * wall-clock times include the time the thread waits for a core). Calls each benchmark class's
  * own {@code setup()} and benchmark methods (the same inputs as JMH), in batches, round-robin
- * over the variants so each sees the same load, after 2 s of warm-up each (and the first quarter of the batches);
- * prints the median ns per call and compiled/hand-written. Uses only those public methods, so
- * it runs against an older benchmarks.jar too, and with or without the vector module:
+ * over the variants ({@link CpuTimeRounds}) after 2 s of warm-up each (and the first quarter of
+ * the batches); prints the median ns per call and compiled/hand-written. Uses only those public
+ * methods, so it runs against an older benchmarks.jar too (this class and CpuTimeRounds's first on
+ * the class path), and with or without the vector module:
  *
  * <pre>java [--add-modules jdk.incubator.vector] -cp benchmarks.jar io.jgrad.bench.CompiledCpuTime [batches] [filter[|filter..]]</pre>
  */
@@ -22,8 +20,6 @@ public final class CompiledCpuTime {
     private CompiledCpuTime() {}
 
     private record Variant(String workload, String name, DoubleSupplier call, long callsPerBatch) {}
-
-    static volatile double sink;
 
     private static List<Variant> variants() {
         List<Variant> v = new ArrayList<>();
@@ -108,34 +104,13 @@ public final class CompiledCpuTime {
     public static void main(String[] args) {
         int batches = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         String filter = args.length > 1 ? args[1] : "";
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         List<Variant> vs = new ArrayList<>();
         for (Variant v : variants()) for (String f : filter.split("\\|", -1)) if (v.workload().contains(f)) { vs.add(v); break; }   // "a|b": either
-        // warm-up: each variant for 2 s of its thread's CPU time (C2 must have compiled the vector
-        // code: interpreted or C1-compiled Vector API code boxes every vector), round-robin
-        for (int round = 0; round < 4; round++) {
-            for (Variant v : vs) {
-                long end = mx.getCurrentThreadCpuTime() + 500_000_000L;
-                while (mx.getCurrentThreadCpuTime() < end) for (long i = 0; i < v.callsPerBatch(); i++) sink = v.call().getAsDouble();
-            }
-        }
-        double[][] ns = new double[vs.size()][batches];
-        for (int b = 0; b < batches; b++) {
-            for (int k = 0; k < vs.size(); k++) {
-                Variant v = vs.get(k);
-                double s = 0;
-                long t0 = mx.getCurrentThreadCpuTime();
-                for (long i = 0; i < v.callsPerBatch(); i++) s += v.call().getAsDouble();
-                ns[k][b] = (mx.getCurrentThreadCpuTime() - t0) / (double) v.callsPerBatch();
-                sink = s;
-            }
-        }
-        double[] median = new double[vs.size()];
-        for (int k = 0; k < vs.size(); k++) {
-            double[] measured = Arrays.copyOfRange(ns[k], batches / 4, batches);
-            Arrays.sort(measured);
-            median[k] = measured[measured.length / 2];
-        }
+        // 2 s of warm-up each: C2 must have compiled the vector code (interpreted or C1-compiled
+        // Vector API code boxes every vector)
+        CpuTimeRounds.Times[] t = CpuTimeRounds.measure(
+                vs.stream().map(v -> new CpuTimeRounds.Variant(v.workload() + " " + v.name(), v.callsPerBatch(), v.call())).toList(),
+                batches, 2_000_000_000L);
         System.out.println("vector module: " + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
                 + ", jgrad.simd=" + System.getProperty("jgrad.simd", "(unset)") + ", " + batches + " batches");
         for (int k = 0; k < vs.size(); k++) {
@@ -145,10 +120,11 @@ public final class CompiledCpuTime {
                 String bar = v.name().replace("compiled", "handWritten");
                 for (int h = 0; h < vs.size(); h++) {
                     if (vs.get(h).workload().equals(v.workload()) && vs.get(h).name().equals(bar))
-                        ratio = String.format("  %s/%s %.2fx", v.name(), bar, median[k] / median[h]);
+                        ratio = String.format("  %s/%s %.2fx", v.name(), bar, t[k].median() / t[h].median());
                 }
             }
-            System.out.printf("%-36s %-15s %14.1f ns%s%n", v.workload(), v.name(), median[k], ratio);
+            System.out.printf("%-36s %-15s %14.1f ns%s%n", v.workload(), v.name(), t[k].median(), ratio);
         }
+        System.out.println("(checksum " + CpuTimeRounds.checksum() + ")");
     }
 }

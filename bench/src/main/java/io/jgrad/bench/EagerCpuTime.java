@@ -1,9 +1,6 @@
 package io.jgrad.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -11,9 +8,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * The {@code *JgradBench.eager} benchmarks timed by the thread's CPU time instead of the wall
  * clock: for a machine shared with builds, where JMH's wall-clock times include the time the
  * thread waits for a core. Calls each benchmark's own {@code setup()} and {@code eager(Blackhole)}
- * (so the same inputs as JMH), in batches, round-robin over the workloads so each sees the same
- * load; the first quarter of the batches is warm-up; prints the median of ns per call. It uses
- * only those public methods, so the same class runs against an older benchmarks.jar too:
+ * (so the same inputs as JMH), in batches, round-robin over the workloads ({@link CpuTimeRounds});
+ * the first quarter of the batches is warm-up; prints the median of ns per call. It uses only
+ * those public methods, so it runs against an older benchmarks.jar too, with this class and
+ * CpuTimeRounds's first on the class path:
  *
  * <pre>java -cp EagerCpuTime-classes:benchmarks.jar io.jgrad.bench.EagerCpuTime [batches]</pre>
  *
@@ -22,7 +20,14 @@ import org.openjdk.jmh.infra.Blackhole;
 public final class EagerCpuTime {
     private EagerCpuTime() {}
 
-    private record Workload(String name, Runnable call, long callsPerBatch) {}
+    private record Workload(String name, Runnable call, long callsPerBatch) {
+        CpuTimeRounds.Variant variant() {
+            return new CpuTimeRounds.Variant(name, callsPerBatch, () -> {
+                call.run();
+                return 0;
+            });
+        }
+    }
 
     private static Blackhole blackhole() {
         return new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
@@ -63,21 +68,8 @@ public final class EagerCpuTime {
 
     public static void main(String[] args) {
         int batches = args.length > 0 ? Integer.parseInt(args[0]) : 40;
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         List<Workload> ws = workloads();
-        double[][] ns = new double[ws.size()][batches];
-        for (int b = 0; b < batches; b++) {
-            for (int k = 0; k < ws.size(); k++) {
-                Workload w = ws.get(k);
-                long t0 = mx.getCurrentThreadCpuTime();
-                for (long i = 0; i < w.callsPerBatch(); i++) w.call().run();
-                ns[k][b] = (mx.getCurrentThreadCpuTime() - t0) / (double) w.callsPerBatch();
-            }
-        }
-        for (int k = 0; k < ws.size(); k++) {
-            double[] measured = Arrays.copyOfRange(ns[k], batches / 4, batches);
-            Arrays.sort(measured);
-            System.out.printf("%-36s %14.1f ns%n", ws.get(k).name(), measured[measured.length / 2]);
-        }
+        CpuTimeRounds.Times[] t = CpuTimeRounds.measure(ws.stream().map(Workload::variant).toList(), batches, 0);
+        for (int k = 0; k < ws.size(); k++) System.out.printf("%-36s %14.1f ns%n", ws.get(k).name(), t[k].median());
     }
 }
