@@ -3,6 +3,9 @@ package io.jgrad.codegen;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Type;
 import io.jgrad.runtime.Cascade;
+import io.jgrad.runtime.DType;
+import io.jgrad.runtime.Gemm;
+import io.jgrad.runtime.ScalarGemm;
 import io.jgrad.runtime.Summation;
 import org.objectweb.asm.MethodVisitor;
 
@@ -92,7 +95,8 @@ final class ContractionLowering {
         int x = p.node(v).arg(pos);
         Type t = p.type(x);
         int[][] g = groups(p, v, pos);
-        if (p.scalar[x]) return Access.ofCoords(new int[t.rank()][4]);
+        boolean call = call(p, v);   // the kernel reads memory: a buffer of the product's own kind, or the copy
+        if (p.scalar[x]) return call ? null : Access.ofCoords(new int[t.rank()][4]);
         if (p.isBuffer(x)) {
             int[] form = new int[4], st = t.strides();
             for (int k = 0; k < 3; k++) {
@@ -115,7 +119,7 @@ final class ContractionLowering {
             }
             return Access.flat(form, 0);
         }
-        if (pos == 1) return null;   // read M times: written once, not recomputed per row
+        if (pos == 1 || call) return null;   // read M times: written once, not recomputed per row
         int[][] c = new int[t.rank()][4];
         for (int k = 0; k < 3; k++) {
             int big = 0;
@@ -150,9 +154,38 @@ final class ContractionLowering {
         return k < 4 ? 0 : Cascade.laneStateSize(k, n);
     }
 
+    /**
+     * Whether the product is a call of a runtime kernel ({@link #call(int)}): a stored result of
+     * the function's own dtype (so every array it reads or writes is of its kind), at least 2 x 2
+     * per batch over at least 4 terms (the register-blocked tile; smaller ones stay in the loops
+     * below, the same order).
+     */
+    static boolean call(Plan p, int v) {
+        if (!p.hasKernel(v) || p.scalar[v]) return false;
+        DType d = p.type(v).dtype();
+        if ((d != DType.F32 && d != DType.F64) || Num.of(d) != p.io) return false;
+        int[] ext = extents(p, v);
+        return ext[1] >= MIN_ROWS && ext[2] >= MIN_TERMS && ext[3] >= MIN_COLUMNS;
+    }
+
+    /** The call's thresholds (README "ADBench": measured on GMM's [10,10]·[10,1000] and smaller). */
+    static final int MIN_ROWS = 2, MIN_TERMS = 4, MIN_COLUMNS = 2;
+
+    /** The call goes to the vector path's kernel ({@link Gemm#uses} per batch), else to {@link ScalarGemm}. */
+    static boolean vectorCall(Plan p, int v) {
+        int[] ext = extents(p, v);
+        return call(p, v) && Gemm.uses(ext[1], ext[2], ext[3]);
+    }
+
     /** The statement's scratch: the state, then the canonical copies of the operands read that way. */
     static int scratch(Plan p, int v) {
         int[] ext = extents(p, v);
+        if (call(p, v)) {
+            int s = vectorCall(p, v) ? Gemm.batchedScratch(p.type(v).dtype() == DType.F64, ext[1], ext[2], ext[3]) : ScalarGemm.scratch(ext[1], ext[2], ext[3]);
+            if (direct(p, v, 0) == null) s += ext[0] * ext[1] * ext[2];
+            if (direct(p, v, 1) == null) s += ext[0] * ext[2] * ext[3];
+            return s;
+        }
         int s = stateSize(ext);
         if (direct(p, v, 0) == null) s += ext[0] * ext[1] * ext[2];
         if (direct(p, v, 1) == null) s += ext[0] * ext[2] * ext[3];
@@ -163,6 +196,10 @@ final class ContractionLowering {
 
     /** The product into v's buffer, or (one element) into a local. */
     void kernel(int v, boolean toLocal) {
+        if (!toLocal && call(e.p, v)) {
+            call(v);
+            return;
+        }
         Plan p = e.p;
         Node nd = p.node(v);
         int x = nd.arg(0), y = nd.arg(1);
@@ -264,6 +301,70 @@ final class ContractionLowering {
             e.local[v] = result;
             e.chunkValues.add(v);
         }
+    }
+
+    /**
+     * The product as one call: {@link ScalarGemm#batched} or, above {@link Gemm}'s threshold on
+     * the vector path, {@link Gemm#batched} (which packs each batch's operands into its panels).
+     * An operand stored in a row-major buffer whose groups are each linear is passed in place
+     * with its (batch, row, column) strides; any other (fused, or not linear) is first written
+     * in the canonical layout into the scratch (once: no element is recomputed per use). Scratch:
+     * the copies, then the kernel's own.
+     */
+    private void call(int v) {
+        Plan p = e.p;
+        Node nd = p.node(v);
+        int x = nd.arg(0), y = nd.arg(1);
+        int[] ext = extents(p, v);
+        int bn = ext[0], m = ext[1], k = ext[2], n = ext[3];
+        Access dx = direct(p, v, 0), dy = direct(p, v, 1);
+        int base = Math.max(p.scratchOffset[v], 0);   // -1 when the call needs no scratch at all
+        int copyX = dx == null ? base : -1;
+        int copyY = dy == null ? base + (dx == null ? bn * m * k : 0) : -1;
+        int kernelScratch = base + (dx == null ? bn * m * k : 0) + (dy == null ? bn * k * n : 0);
+        if (dx == null) copy(v, 0, copyX);
+        if (dy == null) copy(v, 1, copyY);
+        Num nk = e.num(v);
+        e.forms.clear();
+        e.leaves.clear();
+        if (dx != null && p.walk(x, dx, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + x);
+        if (dy != null && p.walk(y, dy, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + y);
+        e.prepareLeaves();
+        BodyEmitter.Target t = e.ownBuffer(v);
+        t.prepare();
+        if (t.kind() != nk) throw new AssertionError("%" + v + " (" + p.type(v) + ") would be written by the kernel into a " + t.kind().array + " array");
+        MethodVisitor mv = e.mv;
+        // a(b, i, q) and b(b, q, j): array, offset, then the three strides
+        operandArgs(x, dx, copyX, new int[] {m * k, k, 1}, 0, nk);
+        operandArgs(y, dy, copyY, new int[] {k * n, n, 1}, 1, nk);
+        e.iconst(bn);
+        e.iconst(m);
+        e.iconst(k);
+        e.iconst(n);
+        t.pushArray();
+        e.iconst(t.offset());
+        e.workspace(nk);
+        e.iconst(kernelScratch);
+        String arr = nk.array;
+        mv.visitMethodInsn(INVOKESTATIC, vectorCall(p, v) ? "io/jgrad/runtime/Gemm" : "io/jgrad/runtime/ScalarGemm", "batched",
+                "(" + arr + "IIII" + arr + "IIIIIIII" + arr + "I" + arr + "I)V", false);
+    }
+
+    /** Pushes an operand's array, offset and (batch, row, column) strides: its buffer in place, or its canonical copy. */
+    private void operandArgs(int x, Access direct, int copy, int[] copyStrides, int pos, Num nk) {
+        MethodVisitor mv = e.mv;
+        int[] st;
+        if (direct != null) {
+            e.pushArray(x);
+            e.iconst(e.bufferOffset(x));
+            int[] form = direct.flat;
+            st = new int[] {form[0], form[VARS[pos][1]], form[VARS[pos][2]]};
+        } else {
+            e.workspace(nk);
+            e.iconst(copy);
+            st = copyStrides;
+        }
+        for (int s : st) e.iconst(s);
     }
 
     /** Pushes an operand's element at (b, i, q, j): in place, or from its canonical copy. */

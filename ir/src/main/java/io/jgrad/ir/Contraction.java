@@ -1,6 +1,7 @@
 package io.jgrad.ir;
 
 import io.jgrad.runtime.DType;
+import io.jgrad.runtime.Gemm;
 import io.jgrad.runtime.Half;
 import java.util.Arrays;
 
@@ -158,8 +159,10 @@ final class Contraction {
 
     /**
      * x transposed to [batch, free, contracted] = [B, M, K], y to [batch, contracted, free] =
-     * [B, K, N], then one {@link Kernels#matmul} per batch: the result [B, M, N] is already in the
-     * result's axis order. F16 is the F32 result rounded to half.
+     * [B, K, N], then per batch the [M, K]·[K, N] matmul of this path ({@code runtime.Gemm.product}:
+     * the vector kernel's order above its threshold, Summation.dot's below and on the scalar
+     * path, as {@link Kernels#matmul} for the same 2-D shape); the result [B, M, N] is already in
+     * the result's axis order. F16 is the F32 result (Summation.dot's order) rounded to half.
      */
     static Object apply(Object x, Object y, Type tx, Type ty, int[] ints, Type t) {
         Dims d = Dims.of(ints);
@@ -168,19 +171,21 @@ final class Contraction {
         Object b = canonical(y, ty, concat(d.rb, d.rc, fy));
         int batch = size(tx, d.lb), m = size(tx, fx), k = size(tx, d.lc), n = size(ty, fy);
         DType dt = t.dtype();
-        Object out = Kernels.newArray(dt, t.size());
-        if (t.size() == 0) return out;
-        for (int i = 0; i < batch; i++) {
-            Object c = switch (dt) {
-                case F64 -> Kernels.matmulF64(Arrays.copyOfRange((double[]) a, i * m * k, (i + 1) * m * k),
-                        Arrays.copyOfRange((double[]) b, i * k * n, (i + 1) * k * n), m, k, n);
-                case F32, F16 -> Kernels.matmulF32(Arrays.copyOfRange((float[]) a, i * m * k, (i + 1) * m * k),
-                        Arrays.copyOfRange((float[]) b, i * k * n, (i + 1) * k * n), m, k, n);
-                case BOOL -> throw Prim.DOT_GENERAL.error("needs float operands, got bool");
-            };
-            System.arraycopy(c, 0, out, i * m * n, m * n);
-        }
-        return dt == DType.F16 ? Half.roundAll((float[]) out) : out;
+        if (t.size() == 0) return Kernels.newArray(dt, t.size());
+        return switch (dt) {
+            case F64 -> Gemm.product((double[]) a, (double[]) b, batch, m, k, n);
+            case F32 -> Gemm.product((float[]) a, (float[]) b, batch, m, k, n);
+            case F16 -> {
+                float[] out = new float[t.size()];
+                for (int i = 0; i < batch; i++) {
+                    float[] c = Kernels.matmulF32(Arrays.copyOfRange((float[]) a, i * m * k, (i + 1) * m * k),
+                            Arrays.copyOfRange((float[]) b, i * k * n, (i + 1) * k * n), m, k, n);
+                    System.arraycopy(c, 0, out, i * m * n, m * n);
+                }
+                yield Half.roundAll(out);
+            }
+            case BOOL -> throw Prim.DOT_GENERAL.error("needs float operands, got bool");
+        };
     }
 
     private static Object canonical(Object v, Type t, int[] perm) {

@@ -591,14 +591,15 @@ public final class Kernels {
      * F16 is the F32 product rounded to half. An empty inner dimension gives +0.0 (PyTorch).
      * On the vector path ({@link Gemm#uses}: jdk.incubator.vector present, the product above
      * its size threshold) F32 and F64 run the register-blocked kernel instead, in the order of
-     * {@link Summation#dotFused}, as compiled code does for the same product. (Batched products,
-     * {@link Contraction}, keep the order above.)
+     * {@link Summation#dotFused}, as compiled code does for the same product; F32 and F64 below
+     * it run {@code runtime.ScalarGemm} (the same order as this i-k-j loop, register-blocked).
+     * Batched products ({@link Contraction}) make the same choice per batch.
      */
     static Object matmul(Object a, Object b, DType d, int m, int k, int n) {
         boolean gemm = Gemm.uses(m, k, n);
         return switch (d) {
-            case F64 -> gemm ? Gemm.matmul((double[]) a, (double[]) b, m, k, n) : matmulF64((double[]) a, (double[]) b, m, k, n);
-            case F32 -> gemm ? Gemm.matmul((float[]) a, (float[]) b, m, k, n) : matmulF32((float[]) a, (float[]) b, m, k, n);
+            case F64 -> gemm ? Gemm.matmul((double[]) a, (double[]) b, m, k, n) : Gemm.product((double[]) a, (double[]) b, 1, m, k, n);
+            case F32 -> gemm ? Gemm.matmul((float[]) a, (float[]) b, m, k, n) : Gemm.product((float[]) a, (float[]) b, 1, m, k, n);
             case F16 -> Half.roundAll(matmulF32((float[]) a, (float[]) b, m, k, n));
             case BOOL -> throw new IllegalArgumentException("matmul: needs float operands, got bool");
         };

@@ -1,0 +1,269 @@
+package io.jgrad.runtime;
+
+/**
+ * The scalar path's matmul kernel (no jdk.incubator.vector, or a product below {@link Gemm}'s
+ * threshold): C = A B with every element {@link Summation#dot} of its row and column, bit for
+ * bit — four accumulators per element (term q to accumulator q % 4, the sum's last k % 4 terms
+ * to accumulator 0), each product rounded, blocks of {@link Summation#BLOCK} terms added
+ * pairwise by {@link Cascade}'s counter. Register-blocked: a 2 x 2 tile of C keeps its 16
+ * accumulators in locals over the k loop (innermost), its two rows of A and two columns of B
+ * loaded once per term from packed pairs (a(i, q), a(i+1, q) adjacent; b(q, j), b(q, j+1)
+ * adjacent: two unit-stride streams whatever the operands' strides); 16 independent add chains
+ * hide the adds' latency, where an i-k-j loop over accumulator arrays is bound by their loads
+ * and stores. The edges of an odd m or n are {@link Summation#dot} element by element (the
+ * same order).
+ *
+ * <p>Operands are given by strides: a(i, q) = a[aOff + i * aRs + q * aCs] and
+ * b(q, j) = b[bOff + q * bRs + j * bCs], so a transposed operand (the backward products Aᵀ·G,
+ * G·Bᵀ) is read where it is; the packing absorbs the transpose. C is row-major [m, n] at
+ * c[cOff ..]. A batched product runs the kernel per batch ({@link #batched}), reusing the scratch.
+ */
+public final class ScalarGemm {
+    private ScalarGemm() {}
+
+    /**
+     * Scratch elements {@link #batched} needs for [m, k] x [k, n]: A packed in row pairs (m rounded
+     * down to even, times k), one packed column pair of B (2k), the tile's block sums and four
+     * {@link Cascade} stacks (k &gt; BLOCK).
+     */
+    public static int scratch(int m, int k, int n) {
+        long size = (long) (m & ~1) * k + 2L * k + (k > Summation.BLOCK ? 4 + 4 * Cascade.depth(k) : 0);
+        if (size > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("ScalarGemm: [" + m + ", " + k + "] x [" + k + ", " + n + "] is too large for one scratch array");
+        return (int) size;
+    }
+
+    private static void check(int aLength, int aOff, int aBs, int aRs, int aCs, int bLength, int bOff, int bBs, int bRs, int bCs,
+                              int batch, int m, int k, int n, int cLength, int cOff, int wLength, int s) {
+        if (batch < 0 || m < 0 || k < 0 || n < 0) throw new IllegalArgumentException("ScalarGemm: negative size batch=" + batch + " m=" + m + " k=" + k + " n=" + n);
+        if (batch == 0 || m == 0 || n == 0) return;
+        long aLast = aOff + (long) (batch - 1) * aBs + (long) (m - 1) * aRs + (long) Math.max(k - 1, 0) * aCs;
+        long bLast = bOff + (long) (batch - 1) * bBs + (long) Math.max(k - 1, 0) * bRs + (long) (n - 1) * bCs;
+        long cLast = cOff + (long) batch * m * n - 1;
+        if (aOff < 0 || aBs < 0 || aRs < 0 || aCs < 0 || (k > 0 && aLast >= aLength))
+            throw new IllegalArgumentException("ScalarGemm: a reads up to index " + aLast + " (offset " + aOff + ", strides " + aBs + ", " + aRs + ", " + aCs + "), a has length " + aLength);
+        if (bOff < 0 || bBs < 0 || bRs < 0 || bCs < 0 || (k > 0 && bLast >= bLength))
+            throw new IllegalArgumentException("ScalarGemm: b reads up to index " + bLast + " (offset " + bOff + ", strides " + bBs + ", " + bRs + ", " + bCs + "), b has length " + bLength);
+        if (cOff < 0 || cLast >= cLength) throw new IllegalArgumentException("ScalarGemm: c needs index " + cLast + ", c has length " + cLength);
+        if (s < 0 || (long) s + scratch(m, k, n) > wLength) throw new IllegalArgumentException("ScalarGemm: scratch needs " + scratch(m, k, n) + " elements from " + s + ", w has length " + wLength);
+    }
+
+    // ------------------------------------------------------------------ float (the same order, float arithmetic)
+
+    /**
+     * For each bi &lt; batch: c[cOff + bi·m·n ..] (row-major [m, n]) = A_bi B_bi, with
+     * a_bi(i, q) = a[aOff + bi·aBs + i·aRs + q·aCs] and b_bi(q, j) = b[bOff + bi·bBs + q·bRs + j·bCs];
+     * scratch w[s .. s + {@link #scratch}(m, k, n)). An empty sum (k = 0) is +0.0, as PyTorch's.
+     */
+    public static void batched(float[] a, int aOff, int aBs, int aRs, int aCs, float[] b, int bOff, int bBs, int bRs, int bCs,
+                               int batch, int m, int k, int n, float[] c, int cOff, float[] w, int s) {
+        check(a.length, aOff, aBs, aRs, aCs, b.length, bOff, bBs, bRs, bCs, batch, m, k, n, c.length, cOff, w.length, s);
+        for (int bi = 0; bi < batch; bi++) kernel(a, aOff + bi * aBs, aRs, aCs, b, bOff + bi * bBs, bRs, bCs, m, k, n, c, cOff + bi * m * n, w, s);
+    }
+
+    private static void kernel(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs, int m, int k, int n,
+                               float[] c, int cOff, float[] w, int s) {
+        if (k == 0) {
+            java.util.Arrays.fill(c, cOff, cOff + m * n, 0.0f);
+            return;
+        }
+        int blocks = Cascade.blocks(k), tail = k & ~3, m2 = m & ~1, n2 = n & ~1, depth = Cascade.depth(k);
+        int pa = s, pb = s + m2 * k, st = pb + 2 * k;   // packed A (row pairs), one packed column pair of B, the tile's stacks
+        if (n2 > 0) for (int i = 0; i < m2; i += 2) {   // rows i, i+1 interleaved: a(i, q) at pa + i k + 2 q
+            int src = aOff + i * aRs, dst = pa + i * k;
+            for (int q = 0; q < k; q++, src += aCs, dst += 2) {
+                w[dst] = a[src];
+                w[dst + 1] = a[src + aRs];
+            }
+        }
+        for (int j = 0; j < n2; j += 2) {
+            for (int q = 0, src = bOff + j * bCs, dst = pb; q < k; q++, src += bRs, dst += 2) {   // columns j, j+1 interleaved
+                w[dst] = b[src];
+                w[dst + 1] = b[src + bCs];
+            }
+            for (int i = 0; i < m2; i += 2) {
+                int ai = pa + i * k, ci = cOff + i * n + j;
+                if (blocks == 1) {
+                    tile(w, ai, pb, 0, k, tail, c, ci, n);
+                    continue;
+                }
+                for (int bl = 0; bl < blocks; bl++) {   // the tile's four block sums at w[st ..], pushed on four stacks
+                    int q0 = bl * Summation.BLOCK, q1 = Math.min(k, q0 + Summation.BLOCK);
+                    tile(w, ai + 2 * q0, pb + 2 * q0, q0, q1, tail, w, st, 2);
+                    for (int e = 0; e < 4; e++) Cascade.push(w, st + 4 + e * depth, bl + 1, w[st + e]);
+                }
+                c[ci] = Cascade.finish(w, st + 4, blocks);
+                c[ci + 1] = Cascade.finish(w, st + 4 + depth, blocks);
+                c[ci + n] = Cascade.finish(w, st + 4 + 2 * depth, blocks);
+                c[ci + n + 1] = Cascade.finish(w, st + 4 + 3 * depth, blocks);
+            }
+        }
+        // the edges of an odd m or n: one dot product per element, in the same order
+        for (int i = m2; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * n + j] = Summation.dot(a, aOff + i * aRs, aCs, b, bOff + j * bCs, bRs, k);
+        for (int j = n2; j < n; j++) for (int i = 0; i < m2; i++) c[cOff + i * n + j] = Summation.dot(a, aOff + i * aRs, aCs, b, bOff + j * bCs, bRs, k);
+    }
+
+    /**
+     * One 2 x 2 tile over terms q0 .. q1-1 of the sum (one block) from the packed pairs at
+     * w[pa ..] (a(i, q), a(i+1, q) adjacent) and w[pb ..] (b(q, j), b(q, j+1) adjacent), both
+     * already at term q0: 16 accumulators, term q to accumulator q % 4 below {@code tail} = k &amp; ~3,
+     * to accumulator 0 from there; the four block sums (a0 + a1) + (a2 + a3) to d[d0], d[d0 + 1],
+     * d[d0 + ld], d[d0 + ld + 1].
+     */
+    private static void tile(float[] w, int pa, int pb, int q0, int q1, int tail, float[] d, int d0, int ld) {
+        float s00a = -0.0f, s00b = -0.0f, s00c = -0.0f, s00d = -0.0f, s01a = -0.0f, s01b = -0.0f, s01c = -0.0f, s01d = -0.0f;
+        float s10a = -0.0f, s10b = -0.0f, s10c = -0.0f, s10d = -0.0f, s11a = -0.0f, s11b = -0.0f, s11c = -0.0f, s11d = -0.0f;
+        int main = Math.max(0, Math.min(q1, tail) - q0), terms = q1 - q0;
+        for (int q = 0; q < main; q += 4, pa += 8, pb += 8) {
+            float x0 = w[pa], x1 = w[pa + 1], y0 = w[pb], y1 = w[pb + 1];
+            s00a += x0 * y0;
+            s01a += x0 * y1;
+            s10a += x1 * y0;
+            s11a += x1 * y1;
+            x0 = w[pa + 2];
+            x1 = w[pa + 3];
+            y0 = w[pb + 2];
+            y1 = w[pb + 3];
+            s00b += x0 * y0;
+            s01b += x0 * y1;
+            s10b += x1 * y0;
+            s11b += x1 * y1;
+            x0 = w[pa + 4];
+            x1 = w[pa + 5];
+            y0 = w[pb + 4];
+            y1 = w[pb + 5];
+            s00c += x0 * y0;
+            s01c += x0 * y1;
+            s10c += x1 * y0;
+            s11c += x1 * y1;
+            x0 = w[pa + 6];
+            x1 = w[pa + 7];
+            y0 = w[pb + 6];
+            y1 = w[pb + 7];
+            s00d += x0 * y0;
+            s01d += x0 * y1;
+            s10d += x1 * y0;
+            s11d += x1 * y1;
+        }
+        for (int q = main; q < terms; q++, pa += 2, pb += 2) {   // the sum's last k % 4 terms: accumulator 0
+            float x0 = w[pa], x1 = w[pa + 1], y0 = w[pb], y1 = w[pb + 1];
+            s00a += x0 * y0;
+            s01a += x0 * y1;
+            s10a += x1 * y0;
+            s11a += x1 * y1;
+        }
+        d[d0] = (s00a + s00b) + (s00c + s00d);
+        d[d0 + 1] = (s01a + s01b) + (s01c + s01d);
+        d[d0 + ld] = (s10a + s10b) + (s10c + s10d);
+        d[d0 + ld + 1] = (s11a + s11b) + (s11c + s11d);
+    }
+
+    // ------------------------------------------------------------------ double
+
+    /**
+     * For each bi &lt; batch: c[cOff + bi·m·n ..] (row-major [m, n]) = A_bi B_bi, with
+     * a_bi(i, q) = a[aOff + bi·aBs + i·aRs + q·aCs] and b_bi(q, j) = b[bOff + bi·bBs + q·bRs + j·bCs];
+     * scratch w[s .. s + {@link #scratch}(m, k, n)). An empty sum (k = 0) is +0.0, as PyTorch's.
+     */
+    public static void batched(double[] a, int aOff, int aBs, int aRs, int aCs, double[] b, int bOff, int bBs, int bRs, int bCs,
+                               int batch, int m, int k, int n, double[] c, int cOff, double[] w, int s) {
+        check(a.length, aOff, aBs, aRs, aCs, b.length, bOff, bBs, bRs, bCs, batch, m, k, n, c.length, cOff, w.length, s);
+        for (int bi = 0; bi < batch; bi++) kernel(a, aOff + bi * aBs, aRs, aCs, b, bOff + bi * bBs, bRs, bCs, m, k, n, c, cOff + bi * m * n, w, s);
+    }
+
+    private static void kernel(double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bRs, int bCs, int m, int k, int n,
+                               double[] c, int cOff, double[] w, int s) {
+        if (k == 0) {
+            java.util.Arrays.fill(c, cOff, cOff + m * n, 0.0);
+            return;
+        }
+        int blocks = Cascade.blocks(k), tail = k & ~3, m2 = m & ~1, n2 = n & ~1, depth = Cascade.depth(k);
+        int pa = s, pb = s + m2 * k, st = pb + 2 * k;   // packed A (row pairs), one packed column pair of B, the tile's stacks
+        if (n2 > 0) for (int i = 0; i < m2; i += 2) {   // rows i, i+1 interleaved: a(i, q) at pa + i k + 2 q
+            int src = aOff + i * aRs, dst = pa + i * k;
+            for (int q = 0; q < k; q++, src += aCs, dst += 2) {
+                w[dst] = a[src];
+                w[dst + 1] = a[src + aRs];
+            }
+        }
+        for (int j = 0; j < n2; j += 2) {
+            for (int q = 0, src = bOff + j * bCs, dst = pb; q < k; q++, src += bRs, dst += 2) {   // columns j, j+1 interleaved
+                w[dst] = b[src];
+                w[dst + 1] = b[src + bCs];
+            }
+            for (int i = 0; i < m2; i += 2) {
+                int ai = pa + i * k, ci = cOff + i * n + j;
+                if (blocks == 1) {
+                    tile(w, ai, pb, 0, k, tail, c, ci, n);
+                    continue;
+                }
+                for (int bl = 0; bl < blocks; bl++) {   // the tile's four block sums at w[st ..], pushed on four stacks
+                    int q0 = bl * Summation.BLOCK, q1 = Math.min(k, q0 + Summation.BLOCK);
+                    tile(w, ai + 2 * q0, pb + 2 * q0, q0, q1, tail, w, st, 2);
+                    for (int e = 0; e < 4; e++) Cascade.push(w, st + 4 + e * depth, bl + 1, w[st + e]);
+                }
+                c[ci] = Cascade.finish(w, st + 4, blocks);
+                c[ci + 1] = Cascade.finish(w, st + 4 + depth, blocks);
+                c[ci + n] = Cascade.finish(w, st + 4 + 2 * depth, blocks);
+                c[ci + n + 1] = Cascade.finish(w, st + 4 + 3 * depth, blocks);
+            }
+        }
+        // the edges of an odd m or n: one dot product per element, in the same order
+        for (int i = m2; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * n + j] = Summation.dot(a, aOff + i * aRs, aCs, b, bOff + j * bCs, bRs, k);
+        for (int j = n2; j < n; j++) for (int i = 0; i < m2; i++) c[cOff + i * n + j] = Summation.dot(a, aOff + i * aRs, aCs, b, bOff + j * bCs, bRs, k);
+    }
+
+    /**
+     * One 2 x 2 tile over terms q0 .. q1-1 of the sum (one block) from the packed pairs at
+     * w[pa ..] (a(i, q), a(i+1, q) adjacent) and w[pb ..] (b(q, j), b(q, j+1) adjacent), both
+     * already at term q0: 16 accumulators, term q to accumulator q % 4 below {@code tail} = k &amp; ~3,
+     * to accumulator 0 from there; the four block sums (a0 + a1) + (a2 + a3) to d[d0], d[d0 + 1],
+     * d[d0 + ld], d[d0 + ld + 1].
+     */
+    private static void tile(double[] w, int pa, int pb, int q0, int q1, int tail, double[] d, int d0, int ld) {
+        double s00a = -0.0, s00b = -0.0, s00c = -0.0, s00d = -0.0, s01a = -0.0, s01b = -0.0, s01c = -0.0, s01d = -0.0;
+        double s10a = -0.0, s10b = -0.0, s10c = -0.0, s10d = -0.0, s11a = -0.0, s11b = -0.0, s11c = -0.0, s11d = -0.0;
+        int main = Math.max(0, Math.min(q1, tail) - q0), terms = q1 - q0;
+        for (int q = 0; q < main; q += 4, pa += 8, pb += 8) {
+            double x0 = w[pa], x1 = w[pa + 1], y0 = w[pb], y1 = w[pb + 1];
+            s00a += x0 * y0;
+            s01a += x0 * y1;
+            s10a += x1 * y0;
+            s11a += x1 * y1;
+            x0 = w[pa + 2];
+            x1 = w[pa + 3];
+            y0 = w[pb + 2];
+            y1 = w[pb + 3];
+            s00b += x0 * y0;
+            s01b += x0 * y1;
+            s10b += x1 * y0;
+            s11b += x1 * y1;
+            x0 = w[pa + 4];
+            x1 = w[pa + 5];
+            y0 = w[pb + 4];
+            y1 = w[pb + 5];
+            s00c += x0 * y0;
+            s01c += x0 * y1;
+            s10c += x1 * y0;
+            s11c += x1 * y1;
+            x0 = w[pa + 6];
+            x1 = w[pa + 7];
+            y0 = w[pb + 6];
+            y1 = w[pb + 7];
+            s00d += x0 * y0;
+            s01d += x0 * y1;
+            s10d += x1 * y0;
+            s11d += x1 * y1;
+        }
+        for (int q = main; q < terms; q++, pa += 2, pb += 2) {   // the sum's last k % 4 terms: accumulator 0
+            double x0 = w[pa], x1 = w[pa + 1], y0 = w[pb], y1 = w[pb + 1];
+            s00a += x0 * y0;
+            s01a += x0 * y1;
+            s10a += x1 * y0;
+            s11a += x1 * y1;
+        }
+        d[d0] = (s00a + s00b) + (s00c + s00d);
+        d[d0 + 1] = (s01a + s01b) + (s01c + s01d);
+        d[d0 + ld] = (s10a + s10b) + (s10c + s10d);
+        d[d0 + ld + 1] = (s11a + s11b) + (s11c + s11d);
+    }
+}
