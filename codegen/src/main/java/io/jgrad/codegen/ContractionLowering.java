@@ -177,16 +177,11 @@ final class ContractionLowering {
         return call(p, v) && Gemm.uses(ext[1], ext[2], ext[3]);
     }
 
-    /** The statement's scratch: the state, then the canonical copies of the operands read that way. */
+    /** The statement's scratch: the lane loops' state or the kernel call's own, and the canonical copies of the operands read that way. */
     static int scratch(Plan p, int v) {
         int[] ext = extents(p, v);
-        if (call(p, v)) {
-            int s = vectorCall(p, v) ? Gemm.batchedScratch(p.type(v).dtype() == DType.F64, ext[1], ext[2], ext[3]) : ScalarGemm.scratch(ext[1], ext[2], ext[3]);
-            if (direct(p, v, 0) == null) s += ext[0] * ext[1] * ext[2];
-            if (direct(p, v, 1) == null) s += ext[0] * ext[2] * ext[3];
-            return s;
-        }
-        int s = stateSize(ext);
+        int s = !call(p, v) ? stateSize(ext)
+                : vectorCall(p, v) ? Gemm.batchedScratch(p.type(v).dtype() == DType.F64, ext[1], ext[2], ext[3]) : ScalarGemm.scratch(ext[1], ext[2], ext[3]);
         if (direct(p, v, 0) == null) s += ext[0] * ext[1] * ext[2];
         if (direct(p, v, 1) == null) s += ext[0] * ext[2] * ext[3];
         return s;
@@ -204,20 +199,11 @@ final class ContractionLowering {
         Node nd = p.node(v);
         int x = nd.arg(0), y = nd.arg(1);
         int[] ext = extents(p, v);
-        int bn = ext[0], m = ext[1], k = ext[2], n = ext[3];
-        Access dx = direct(p, v, 0), dy = direct(p, v, 1);
-        int base = p.scratchOffset[v] + stateSize(ext);
-        int copyX = dx == null ? base : -1;
-        int copyY = dy == null ? base + (dx == null ? bn * m * k : 0) : -1;
-        if (dx == null) copy(v, 0, copyX);
-        if (dy == null) copy(v, 1, copyY);
+        int m = ext[1], k = ext[2], n = ext[3];
+        Operands o = operands(v, ext, p.scratchOffset[v] + stateSize(ext));
+        Access dx = o.dx(), dy = o.dy();
+        int copyX = o.copyX(), copyY = o.copyY();
         Num nk = e.num(v);
-        // the product's own leaves: the operands read in place
-        e.forms.clear();
-        e.leaves.clear();
-        if (dx != null && p.walk(x, dx, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + x);
-        if (dy != null && p.walk(y, dy, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + y);
-        e.prepareLeaves();
         BodyEmitter.Target t = toLocal ? null : e.ownBuffer(v);
         if (t != null) t.prepare();
         BodyEmitter.Nest nest = e.new Nest(ext, e.forms, false);
@@ -304,6 +290,33 @@ final class ContractionLowering {
     }
 
     /**
+     * How product v reads its operands: each in place where {@link #direct} allows (its Access),
+     * otherwise copied once in the canonical layout into the scratch from {@code base} on (x's
+     * copy, then y's; {@code end} is where they stop). Writes the copies and prepares the
+     * product's own leaves, the operands read in place.
+     */
+    private record Operands(Access dx, Access dy, int copyX, int copyY, int end) {}
+
+    private Operands operands(int v, int[] ext, int base) {
+        Plan p = e.p;
+        Node nd = p.node(v);
+        int x = nd.arg(0), y = nd.arg(1);
+        int xSize = ext[0] * ext[1] * ext[2], ySize = ext[0] * ext[2] * ext[3];
+        Access dx = direct(p, v, 0), dy = direct(p, v, 1);
+        int copyX = dx == null ? base : -1;
+        int copyY = dy == null ? base + (dx == null ? xSize : 0) : -1;
+        int end = base + (dx == null ? xSize : 0) + (dy == null ? ySize : 0);
+        if (dx == null) copy(v, 0, copyX);
+        if (dy == null) copy(v, 1, copyY);
+        e.forms.clear();
+        e.leaves.clear();
+        if (dx != null && p.walk(x, dx, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + x);
+        if (dy != null && p.walk(y, dy, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + y);
+        e.prepareLeaves();
+        return new Operands(dx, dy, copyX, copyY, end);
+    }
+
+    /**
      * The product as one call: {@link ScalarGemm#batched} or, above {@link Gemm}'s threshold on
      * the vector path, {@link Gemm#batched} (which packs each batch's operands into its panels).
      * An operand stored in a row-major buffer whose groups are each linear is passed in place
@@ -317,19 +330,10 @@ final class ContractionLowering {
         int x = nd.arg(0), y = nd.arg(1);
         int[] ext = extents(p, v);
         int bn = ext[0], m = ext[1], k = ext[2], n = ext[3];
-        Access dx = direct(p, v, 0), dy = direct(p, v, 1);
-        int base = Math.max(p.scratchOffset[v], 0);   // -1 when the call needs no scratch at all
-        int copyX = dx == null ? base : -1;
-        int copyY = dy == null ? base + (dx == null ? bn * m * k : 0) : -1;
-        int kernelScratch = base + (dx == null ? bn * m * k : 0) + (dy == null ? bn * k * n : 0);
-        if (dx == null) copy(v, 0, copyX);
-        if (dy == null) copy(v, 1, copyY);
+        Operands o = operands(v, ext, Math.max(p.scratchOffset[v], 0));   // -1 when the call needs no scratch at all
+        Access dx = o.dx(), dy = o.dy();
+        int copyX = o.copyX(), copyY = o.copyY(), kernelScratch = o.end();
         Num nk = e.num(v);
-        e.forms.clear();
-        e.leaves.clear();
-        if (dx != null && p.walk(x, dx, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + x);
-        if (dy != null && p.walk(y, dy, ext, e.index.collector) >= 0) throw new AssertionError("unplanned reshape in %" + y);
-        e.prepareLeaves();
         BodyEmitter.Target t = e.ownBuffer(v);
         t.prepare();
         if (t.kind() != nk) throw new AssertionError("%" + v + " (" + p.type(v) + ") would be written by the kernel into a " + t.kind().array + " array");
