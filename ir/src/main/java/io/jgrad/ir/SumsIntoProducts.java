@@ -28,6 +28,9 @@ import java.util.Arrays;
  * elements): always when the summed axes hold two or more elements and the other operand's free
  * axes too (the product at least halves, which pays for summing the operand); a summed batch or
  * contracted axis is left alone (summing over a batch axis is contracting it: no work saved).
+ * The count assumes the product has no other use; the rule fires whatever else uses it, so that
+ * the decision depends on the pattern alone and every body decides alike (a product that stays
+ * for another use costs a second, smaller product and an operand sum instead of a sum over it).
  * The result keeps the reduction's shape and axis order: the remaining free axes of each operand
  * stay in increasing order, which is the order the reduction left them in.
  */
