@@ -271,7 +271,7 @@ final class BodyEmitter {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         if (recording != null) {
-            templates.get(cg).end(recording);
+            templates.get(cg).end(recording, offset());
             recording = null;
         }
     }

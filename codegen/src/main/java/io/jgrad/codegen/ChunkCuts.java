@@ -6,9 +6,10 @@ import java.util.Arrays;
 
 /**
  * Where BodyEmitter cuts chunks. Without templates: past {@link Plan#chunkBytes}. With them
- * ({@link ChunkTemplates}), at content-defined points, like rsync's chunking: between half and
- * 1.5 times chunkBytes, before a statement whose position-independent signature equals that of
- * the chunk's first statement, or hashes to 0 mod {@link #MARK}. On an unrolled recurrence the
+ * ({@link ChunkTemplates}), at content-defined points, like rsync's chunking: between half of
+ * chunkBytes and chunkBytes, before a statement whose position-independent signature equals that
+ * of the chunk's first statement, or hashes to 0 mod {@link #MARK}; past chunkBytes as before (a
+ * chunk never ends later than without templates: one statement may take up to 8000 - chunkBytes). On an unrolled recurrence the
  * cuts then fall at the same phase of every step, so chunks repeat instruction for instruction
  * (up to int constants) and share a template; a cut by bytes alone drifts against the period.
  *
@@ -25,7 +26,7 @@ final class ChunkCuts {
 
     private final Plan p;
     private final boolean contentDefined;
-    private final int min, max;
+    private final int min;
     /** The statement computing each value, or -1. */
     private final int[] stmtOf;
     private long firstSignature;
@@ -34,7 +35,6 @@ final class ChunkCuts {
         this.p = p;
         this.contentDefined = contentDefined;
         this.min = p.chunkBytes / 2;
-        this.max = Math.max(p.chunkBytes, Math.min(p.chunkBytes * 3 / 2, 6000));
         this.stmtOf = new int[p.n];
         Arrays.fill(stmtOf, -1);
         if (contentDefined) for (int s = 0; s < p.stmts.size(); s++) if (stmtOf[p.stmts.get(s).node()] < 0) stmtOf[p.stmts.get(s).node()] = s;
@@ -42,13 +42,13 @@ final class ChunkCuts {
 
     /** A chunk starts at statement s. */
     void started(int s) {
-        if (contentDefined) firstSignature = signature(s);
+        if (contentDefined && s < p.stmts.size()) firstSignature = signature(s);   // a body may have no statement
     }
 
     /** Whether the open chunk, {@code bytes} long, ends before statement {@code next}. */
     boolean cutBefore(int next, int bytes) {
-        if (!contentDefined) return bytes > p.chunkBytes;
-        if (bytes > max) return true;
+        if (bytes > p.chunkBytes) return true;
+        if (!contentDefined) return false;
         if (bytes < min) return false;
         long sig = signature(next);
         return sig == firstSignature || (mix(sig) & (MARK - 1)) == 0;

@@ -62,8 +62,13 @@ final class ChunkTemplates {
         final MethodNode first;
         final List<String> names = new ArrayList<>();
         final List<int[]> ints = new ArrayList<>();
+        /** The instances' bytecode size (an upper estimate, {@link SizeCounter}). */
+        final int bytes;
 
-        Group(MethodNode first) { this.first = first; }
+        Group(MethodNode first, int bytes) {
+            this.first = first;
+            this.bytes = bytes;
+        }
     }
 
     ChunkTemplates(ClassGen owner) {
@@ -76,7 +81,7 @@ final class ChunkTemplates {
     }
 
     /** A chunk is complete: shared with an earlier one of equal key, or kept as a new one. */
-    void end(MethodNode m) {
+    void end(MethodNode m, int bytes) {
         List<Integer> ints = new ArrayList<>();
         String key = key(m.instructions, ints);
         if (key == null) {   // an instruction this class does not canonicalise: its own method, now
@@ -85,7 +90,7 @@ final class ChunkTemplates {
         }
         Group g = groups.get(key);
         if (g == null) {
-            g = new Group(m);
+            g = new Group(m, bytes);
             groups.put(key, g);
             estimatePool(m);
         }
@@ -127,6 +132,14 @@ final class ChunkTemplates {
                     }
                 }
             }
+            if (g.bytes + TABLE_READ_BYTES * columns > BodyEmitter.JIT_METHOD_LIMIT) {
+                // the table reads would take the template past what HotSpot compiles: one method per instance
+                for (int r = 0; r < g.names.size(); r++) {
+                    owner.addMethod(instance(g.first, g.names.get(r), g.ints.get(r)));
+                    calls.put(g.names.get(r), new ClassGen.Method(owner, g.names.get(r)));
+                }
+                continue;
+            }
             if (columns == 0) {
                 owner.addMethod(g.first);
                 for (String n : g.names) calls.put(n, new ClassGen.Method(owner, g.first.name));
@@ -145,6 +158,26 @@ final class ChunkTemplates {
         refs.clear();
         owner.pendingChunks = 0;
         owner.pendingPool = 0;
+    }
+
+    /** Bytes a table read adds at most in place of an int constant: getstatic, iload, bipush/sipush, iadd, iaload, less the constant's own byte. */
+    static final int TABLE_READ_BYTES = 9;
+
+    /** Instance {@code name} of a key: {@code first}'s instructions with its own int constants. */
+    private MethodNode instance(MethodNode first, String name, int[] ints) {
+        MethodNode m = start(name);
+        first.accept(m);
+        m.name = name;
+        int j = 0;
+        InsnList insns = m.instructions;
+        for (AbstractInsnNode in = insns.getFirst(); in != null; ) {
+            AbstractInsnNode next = in.getNext();
+            if (intConstant(in) != null) {
+                insns.set(in, iconst(ints[j++]));
+            }
+            in = next;
+        }
+        return m;
     }
 
     /**
