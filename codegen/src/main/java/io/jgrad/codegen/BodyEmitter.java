@@ -23,6 +23,9 @@ import static org.objectweb.asm.Opcodes.*;
  * {@link #CHUNK_BYTES} bytes each (C2 compiles methods up to 8000 bytes only, and compiles
  * small ones fast), plus a driver that calls them in order. Every chunk has the signature
  * {@link ClassGen#bodyDesc}: {@code (inputs, workspace, seed, output, grads) -> value}.
+ * Chunks are cut at content-defined points ({@link ChunkCuts}) and recorded: chunks equal up to
+ * their int constants (the steps of an unrolled recurrence) share one template method
+ * ({@link ChunkTemplates}), so that it is called once per step and reaches C2 quickly.
  *
  * <p>One-element values live in JVM locals; a value still needed after its chunk ends is
  * spilled to a workspace slot and reloaded by the chunk that reads it. Tensors are counted

@@ -132,7 +132,7 @@ final class ChunkTemplates {
                     }
                 }
             }
-            if (g.bytes + TABLE_READ_BYTES * columns > BodyEmitter.JIT_METHOD_LIMIT) {
+            if (g.bytes + TABLE_READ_BYTES * columns > templateLimit) {
                 // the table reads would take the template past what HotSpot compiles: one method per instance
                 for (int r = 0; r < g.names.size(); r++) {
                     owner.addMethod(instance(g.first, g.names.get(r), g.ints.get(r)));
@@ -159,6 +159,9 @@ final class ChunkTemplates {
         owner.pendingChunks = 0;
         owner.pendingPool = 0;
     }
+
+    /** A template stays under this many bytes (HotSpot's compile limit); tests lower it to reach the fallback. */
+    static int templateLimit = BodyEmitter.JIT_METHOD_LIMIT;
 
     /** Bytes a table read adds at most in place of an int constant: getstatic, iload, bipush/sipush, iadd, iaload, less the constant's own byte. */
     static final int TABLE_READ_BYTES = 9;

@@ -109,4 +109,26 @@ class ChunkTemplatesTest {
         off.vjp(in, new double[] {-1.3}, oOff, gOff);
         for (int k = 0; k < 3; k++) assertArrayEquals(gOff[k], gOn[k], 0.0);
     }
+
+    /** A key whose template would pass the byte limit is written as one method per instance, with each instance's own constants. */
+    @Test
+    void overTheByteLimitEveryInstanceIsItsOwnMethod() {
+        CompileRequest req = Pipelines.request(ScalarChainTest.chain(DType.F32), new String[] {"x", "w"}, new boolean[] {true, true});
+        int was = ChunkTemplates.templateLimit;
+        Compiled on;
+        ChunkTemplates.templateLimit = 0;
+        try {
+            on = compile(req, true);
+        } finally {
+            ChunkTemplates.templateLimit = was;
+        }
+        Compiled off = compile(req, false);
+        assertTrue(bodies(on.bytecode()) > 60, "one method per chunk: " + bodies(on.bytecode()));
+        Harness.checkClass(on);
+        float[][] in = {{0.3f}, {1.7f}};
+        float[][] gOn = {new float[1], new float[1]}, gOff = {new float[1], new float[1]};
+        assertEquals(Float.floatToRawIntBits(off.valueAndGrad(in, gOff)), Float.floatToRawIntBits(on.valueAndGrad(in, gOn)));
+        assertArrayEquals(gOff[0], gOn[0], 0f);
+        assertArrayEquals(gOff[1], gOn[1], 0f);
+    }
 }
