@@ -27,7 +27,7 @@ import static org.objectweb.asm.Opcodes.*;
  * state (the right operand is read M times, so a fused right operand is written there too, as
  * MATMUL's right operand is stored). The loops are MATMUL's: with N &gt; 1 and K &gt;= 4 the j loop
  * is innermost and contiguous (vectorised) with one {@link Cascade} lane per j
- * ({@link BodyEmitter#lanes}); with N = 1 each element is one sum in locals.
+ * ({@link SumLowering#lanes}); with N = 1 each element is one sum in locals.
  */
 final class ContractionLowering {
     private final BodyEmitter e;
@@ -218,7 +218,7 @@ final class ContractionLowering {
             nest.openVar(0);
             nest.openVar(1);
             if (k > 1) {
-                e.innerSum(nest, nest.group[2], k, p.scratchOffset[v], acc, nk, () -> {
+                e.sums.innerSum(nest, nest.group[2], k, p.scratchOffset[v], acc, nk, () -> {
                     a.run();
                     b.run();
                     mv.visitInsn(nk.mul);
@@ -245,7 +245,7 @@ final class ContractionLowering {
             e.sealed = false;
         } else if (k >= 4) {
             int aik = e.newLocal(v);
-            e.lanes(v, nest, 2, k, store, t, () -> {
+            e.sums.lanes(v, nest, 2, k, store, t, () -> {
                 a.run();
                 mv.visitVarInsn(nk.store, aik);
             }, () -> {

@@ -14,7 +14,7 @@ import static org.objectweb.asm.Opcodes.*;
  * <ul>
  *   <li>an elementwise kernel whose innermost loop reads every buffer contiguously or not at all
  *       (a broadcast along the innermost axis): the preferred species, a scalar tail;</li>
- *   <li>a sum's block loop ({@code BodyEmitter.innerSum}): {@link io.jgrad.runtime.Summation}'s
+ *   <li>a sum's block loop ({@code SumLowering.innerSum}): {@link io.jgrad.runtime.Summation}'s
  *       four accumulators are the four lanes of one vector (128-bit floats, 256-bit doubles):
  *       term q of a block goes to lane q % 4 exactly as it went to accumulator q % 4, so the
  *       order of every addition — and the sum's bits, given the terms — is the scalar path's.</li>
