@@ -128,7 +128,7 @@ final class BodyEmitter {
         Arrays.fill(arrayLocal, -1);
         this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
         this.vector = Simd.enabled() ? new VectorLowering(this) : null;
-        this.cuts = new ChunkCuts(p, templatesOn);
+        this.cuts = new ChunkCuts(p, templatesOn && p.contentDefinedCuts);
     }
 
     // what VectorLowering reads of the emitter's state
