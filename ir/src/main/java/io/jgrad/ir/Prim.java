@@ -332,7 +332,8 @@ public enum Prim {
     // the forward), so rules reuse forward results instead of recomputing them. Every rule is
     // made of differentiable primitives, so the adjoint pass applies to its own output (second
     // derivatives). Where a derivative does not exist the rule makes PyTorch's choice (named in
-    // the comment); the float operations are ordered as PyTorch's derivatives.yaml orders them.
+    // the comment); the float operations are ordered as PyTorch's derivatives.yaml orders them,
+    // except DIV's and SQRT's in F32/F64, which multiply by a reciprocal (reciprocalRules).
     // A constant in a rule has the dtype of the value it meets (splat), so every rule holds in
     // F16, F32 and F64 alike.
 
@@ -510,7 +511,9 @@ public enum Prim {
      * (a Jacobian's rows, an HVP's passes); ḡ then meets a multiplication (a few cycles) where a
      * division takes 13-20 and serialises the walk. It rounds twice where ḡ/b rounds once (1 ulp
      * apart at most, well inside the golden rule), and 1/b overflows for |b| below 1/MAX (a
-     * subnormal b), where ḡ/b may still be finite. F16 keeps PyTorch's formulas: its golden rule
+     * subnormal b), where ḡ/b may still be finite. PyTorch divides (ḡ/b, -ḡ·((a/b)/b),
+     * ḡ/(2·out)); JAX's sqrt rule is this one, ḡ·(0.5/out), its div rule keeps ḡ/b for the
+     * dividend and takes -ḡ·a·b⁻² for the divisor. F16 keeps PyTorch's formulas: its golden rule
      * is one half-precision ulp of PyTorch's own result, which a second rounding can miss.
      */
     static boolean reciprocalRules(Type t) {
