@@ -129,7 +129,7 @@ final class BodyEmitter {
         Arrays.fill(arrayLocal, -1);
         this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
         this.vector = Simd.enabled() ? new VectorLowering(this) : null;
-        this.cuts = new ChunkCuts(p, templatesOn);
+        this.cuts = new ChunkCuts(p, templatesOn && p.contentDefinedCuts);
         this.sums = new SumLowering(this);
         this.matmul = new MatmulLowering(this);
         this.expressions = new ExpressionLowering(this);

@@ -98,6 +98,12 @@ final class Plan {
      * so that fewer values are spilled between chunks.
      */
     int chunkBytes = Simd.enabled() ? BodyEmitter.VECTOR_CHUNK_BYTES : BodyEmitter.CHUNK_BYTES;
+    /**
+     * Whether chunks may also end at content-defined points ({@link ChunkCuts}, for chunk
+     * templates) between chunkBytes / 2 and chunkBytes. False where chunkBytes is raised so that
+     * the body fits one chunk (DerivedCode's small-value bodies): a cut there only spills values.
+     */
+    boolean contentDefinedCuts = true;
     /** Index of the last statement reading each value; stmts.size() for the returned value. */
     final int[] lastUse;
     /** The function's dtype: a bool is stored in its region. */

@@ -332,7 +332,8 @@ public enum Prim {
     // the forward), so rules reuse forward results instead of recomputing them. Every rule is
     // made of differentiable primitives, so the adjoint pass applies to its own output (second
     // derivatives). Where a derivative does not exist the rule makes PyTorch's choice (named in
-    // the comment); the float operations are ordered as PyTorch's derivatives.yaml orders them.
+    // the comment); the float operations are ordered as PyTorch's derivatives.yaml orders them,
+    // except DIV's and SQRT's in F32/F64, which multiply by a reciprocal (reciprocalRules).
     // A constant in a rule has the dtype of the value it meets (splat), so every rule holds in
     // F16, F32 and F64 alike.
 
@@ -375,8 +376,10 @@ public enum Prim {
             case SIGMOID -> one(into, wx ? mul(e, mul(e, gbar, sub(e, splat(e, 1, t), out)), out) : -1);
             // d(softplus x) = ḡ·σ(x)   (σ(x) rounds to 1 above PyTorch's threshold 20, where it passes ḡ)
             case SOFTPLUS -> one(into, wx ? mul(e, gbar, e.unary(SIGMOID, x)) : -1);
-            // d(√x) = ḡ/(2·out)   (x = 0: ḡ/0 = inf, as PyTorch)
-            case SQRT -> one(into, wx ? div(e, gbar, mul(e, splat(e, 2, t), out)) : -1);
+            // d(√x) = ḡ/(2·out), taken as ḡ·(0.5/out) (JAX's rule; 0.5/out is a forward value, see
+            // reciprocalRules; x = 0: ḡ·inf = inf, as PyTorch's ḡ/0). F16 keeps PyTorch's ḡ/(2·out).
+            case SQRT -> one(into, !wx ? -1 : reciprocalRules(t) ? mul(e, gbar, div(e, splat(e, 0.5, t), out))
+                    : div(e, gbar, mul(e, splat(e, 2, t), out)));
             // d|x| = ḡ·sign(x), sign(0) = 0 (PyTorch: abs'(0) = 0), sign(NaN) = 0 as PyTorch's sign kernel
             case ABS -> {
                 if (!wx) yield one(into, -1);
@@ -414,8 +417,15 @@ public enum Prim {
             case SUB -> two(into, wx ? gbar : -1, wy ? e.unary(NEG, gbar) : -1);
             // d(a·b) = ḡ·b, ḡ·a
             case MUL -> two(into, wx ? mul(e, gbar, y) : -1, wy ? mul(e, gbar, x) : -1);
-            // d(a/b) = ḡ/b, -ḡ·((a/b)/b) = -ḡ·(out/b)
-            case DIV -> two(into, wx ? div(e, gbar, y) : -1, wy ? mul(e, e.unary(NEG, gbar), div(e, out, y)) : -1);
+            // d(a/b) = ḡ/b, -ḡ·((a/b)/b) = -ḡ·(out/b), taken as ḡ·r and -ḡ·(out·r) with r = 1/b
+            // (see reciprocalRules; b = ±0 or ±inf give PyTorch's inf, NaN and zeros). F16 keeps
+            // PyTorch's ḡ/b and -ḡ·((a/b)/b).
+            case DIV -> {
+                if (!wx && !wy) yield two(into, -1, -1);
+                if (!reciprocalRules(t)) yield two(into, wx ? div(e, gbar, y) : -1, wy ? mul(e, e.unary(NEG, gbar), div(e, out, y)) : -1);
+                int r = div(e, splat(e, 1, t), y);
+                yield two(into, wx ? mul(e, gbar, r) : -1, wy ? mul(e, e.unary(NEG, gbar), mul(e, out, r)) : -1);
+            }
             // d max(a,b) = ḡ to the larger, ḡ/2 to each on a tie (PyTorch):
             //   a: where(a==b, ḡ/2, ḡ) zeroed where a<b;  b: the same zeroed where a>b
             case MAX, MIN -> {
@@ -492,6 +502,22 @@ public enum Prim {
                 yield two(into, d[0], d[1]);
             }
         };
+    }
+
+    /**
+     * Whether DIV's and SQRT's rules multiply ḡ by a reciprocal of forward values (1/b, 0.5/out)
+     * instead of dividing ḡ: F32 and F64. The reciprocal is computed once per quotient from the
+     * forward pass, off the adjoint's dependency chain, and shared by every walk that reaches it
+     * (a Jacobian's rows, an HVP's passes); ḡ then meets a multiplication (a few cycles) where a
+     * division takes 13-20 and serialises the walk. It rounds twice where ḡ/b rounds once (1 ulp
+     * apart at most, well inside the golden rule), and 1/b overflows for |b| below 1/MAX (a
+     * subnormal b), where ḡ/b may still be finite. PyTorch divides (ḡ/b, -ḡ·((a/b)/b),
+     * ḡ/(2·out)); JAX's sqrt rule is this one, ḡ·(0.5/out), its div rule keeps ḡ/b for the
+     * dividend and takes -ḡ·a·b⁻² for the divisor. F16 keeps PyTorch's formulas: its golden rule
+     * is one half-precision ulp of PyTorch's own result, which a second rounding can miss.
+     */
+    static boolean reciprocalRules(Type t) {
+        return t.dtype() != DType.F16;
     }
 
     static final double LN2 = 0.6931471805599453;      // the double nearest ln 2, as PyTorch's constant
