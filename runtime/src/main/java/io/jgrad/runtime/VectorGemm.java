@@ -36,12 +36,16 @@ public final class VectorGemm {
     static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
     static final int LF = SF.length(), LD = SD.length();
-    /** Rows of a tile. */
-    public static final int MR = 12;
+    /**
+     * Rows of a tile: 12 when the species is 512 bits (24 sums of AVX-512's 32 vector registers),
+     * else 6 (12 sums of AVX2's 16: the 12-row tile's 27 live vectors would spill there). A
+     * constant for C2, so {@link #microKernel} folds to one kernel.
+     */
+    public static final int MR = SF.vectorBitSize() >= 512 ? 12 : 6;
     /** Columns of a tile: 2 vectors. */
     public static final int NR_F32 = 2 * LF, NR_F64 = 2 * LD;
-    /** Rows of A per cache block (its packed block of MC x BLOCK stays in L2). */
-    static final int MC = 16 * MR;
+    /** Rows of A per cache block (its packed block of MC x BLOCK stays in L2): a multiple of both tile heights. */
+    static final int MC = 192;
     /** Columns of B per cache block (its packed block of BLOCK x NC stays in L2). */
     static final int NC_F32 = 16 * NR_F32, NC_F64 = 16 * NR_F64;
 
@@ -99,13 +103,13 @@ public final class VectorGemm {
                         for (int ir = ic; ir < ie; ir += MR) {
                             int a0 = pa + ir * k + pc * MR, b0 = pb + jr * k + pc * nr, at = ir * np + jr;
                             if (!last) {
-                                kernel(w, a0, b0, kc, w, level + at, np);
+                                microKernel(w, a0, b0, kc, w, level + at, np);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, w, level + at, np);
                             } else if (ir + MR <= m && jr + nr <= n) {
-                                kernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
+                                microKernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, c, cOff + ir * n + jr, n);
                             } else {
-                                kernel(w, a0, b0, kc, w, tile, nr);
+                                microKernel(w, a0, b0, kc, w, tile, nr);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, w, tile, nr);
                                 int rows = Math.min(MR, m - ir), cols = Math.min(nr, n - jr);
                                 for (int r = 0; r < rows; r++) System.arraycopy(w, tile + r * nr, c, cOff + (ir + r) * n + jr, cols);
@@ -160,6 +164,12 @@ public final class VectorGemm {
                 c.intoArray(d, t);
             }
         }
+    }
+
+    /** The tile of the species ({@link #MR} rows): one of the two kernels, chosen by a constant. */
+    private static void microKernel(float[] w, int pa, int pb, int kc, float[] d, int doff, int ld) {
+        if (MR == 12) kernel(w, pa, pb, kc, d, doff, ld);
+        else kernel6(w, pa, pb, kc, d, doff, ld);
     }
 
     /**
@@ -237,6 +247,51 @@ public final class VectorGemm {
         c111.intoArray(d, doff + 11 * ld + LF);
     }
 
+    /**
+     * The 6-row twin of {@link #kernel(float[], int, int, int, float[], int, int)} for 256-bit (and narrower) species:
+     * 12 sums + 2 B vectors + 1 broadcast fit the 16 vector registers of AVX2, where the 12-row
+     * tile's 27 would spill (the same fma chain per element: the tiling does not change the bits).
+     */
+    private static void kernel6(float[] w, int pa, int pb, int kc, float[] d, int doff, int ld) {
+        FloatVector zero = FloatVector.broadcast(SF, -0.0f);
+        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
+        for (int p = 0; p < kc; p++) {
+            int ap = pa + p * MR, bp = pb + p * NR_F32;
+            FloatVector b0 = FloatVector.fromArray(SF, w, bp);
+            FloatVector b1 = FloatVector.fromArray(SF, w, bp + LF);
+            FloatVector a0 = FloatVector.broadcast(SF, w[ap + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(SF, w[ap + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(SF, w[ap + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(SF, w[ap + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(SF, w[ap + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(SF, w[ap + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(d, doff);
+        c01.intoArray(d, doff + LF);
+        c10.intoArray(d, doff + ld);
+        c11.intoArray(d, doff + ld + LF);
+        c20.intoArray(d, doff + 2 * ld);
+        c21.intoArray(d, doff + 2 * ld + LF);
+        c30.intoArray(d, doff + 3 * ld);
+        c31.intoArray(d, doff + 3 * ld + LF);
+        c40.intoArray(d, doff + 4 * ld);
+        c41.intoArray(d, doff + 4 * ld + LF);
+        c50.intoArray(d, doff + 5 * ld);
+        c51.intoArray(d, doff + 5 * ld + LF);
+    }
+
 
     // ------------------------------------------------------------------ double
 
@@ -262,13 +317,13 @@ public final class VectorGemm {
                         for (int ir = ic; ir < ie; ir += MR) {
                             int a0 = pa + ir * k + pc * MR, b0 = pb + jr * k + pc * nr, at = ir * np + jr;
                             if (!last) {
-                                kernel(w, a0, b0, kc, w, level + at, np);
+                                microKernel(w, a0, b0, kc, w, level + at, np);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, w, level + at, np);
                             } else if (ir + MR <= m && jr + nr <= n) {
-                                kernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
+                                microKernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, c, cOff + ir * n + jr, n);
                             } else {
-                                kernel(w, a0, b0, kc, w, tile, nr);
+                                microKernel(w, a0, b0, kc, w, tile, nr);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, w, tile, nr);
                                 int rows = Math.min(MR, m - ir), cols = Math.min(nr, n - jr);
                                 for (int r = 0; r < rows; r++) System.arraycopy(w, tile + r * nr, c, cOff + (ir + r) * n + jr, cols);
@@ -323,6 +378,12 @@ public final class VectorGemm {
                 c.intoArray(d, t);
             }
         }
+    }
+
+    /** The tile of the species ({@link #MR} rows): one of the two kernels, chosen by a constant. */
+    private static void microKernel(double[] w, int pa, int pb, int kc, double[] d, int doff, int ld) {
+        if (MR == 12) kernel(w, pa, pb, kc, d, doff, ld);
+        else kernel6(w, pa, pb, kc, d, doff, ld);
     }
 
     /**
@@ -398,5 +459,50 @@ public final class VectorGemm {
         c101.intoArray(d, doff + 10 * ld + LD);
         c110.intoArray(d, doff + 11 * ld);
         c111.intoArray(d, doff + 11 * ld + LD);
+    }
+
+    /**
+     * The 6-row twin of {@link #kernel(double[], int, int, int, double[], int, int)} for 256-bit (and narrower) species:
+     * 12 sums + 2 B vectors + 1 broadcast fit the 16 vector registers of AVX2, where the 12-row
+     * tile's 27 would spill (the same fma chain per element: the tiling does not change the bits).
+     */
+    private static void kernel6(double[] w, int pa, int pb, int kc, double[] d, int doff, int ld) {
+        DoubleVector zero = DoubleVector.broadcast(SD, -0.0);
+        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
+        for (int p = 0; p < kc; p++) {
+            int ap = pa + p * MR, bp = pb + p * NR_F64;
+            DoubleVector b0 = DoubleVector.fromArray(SD, w, bp);
+            DoubleVector b1 = DoubleVector.fromArray(SD, w, bp + LD);
+            DoubleVector a0 = DoubleVector.broadcast(SD, w[ap + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            DoubleVector a1 = DoubleVector.broadcast(SD, w[ap + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            DoubleVector a2 = DoubleVector.broadcast(SD, w[ap + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            DoubleVector a3 = DoubleVector.broadcast(SD, w[ap + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            DoubleVector a4 = DoubleVector.broadcast(SD, w[ap + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            DoubleVector a5 = DoubleVector.broadcast(SD, w[ap + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(d, doff);
+        c01.intoArray(d, doff + LD);
+        c10.intoArray(d, doff + ld);
+        c11.intoArray(d, doff + ld + LD);
+        c20.intoArray(d, doff + 2 * ld);
+        c21.intoArray(d, doff + 2 * ld + LD);
+        c30.intoArray(d, doff + 3 * ld);
+        c31.intoArray(d, doff + 3 * ld + LD);
+        c40.intoArray(d, doff + 4 * ld);
+        c41.intoArray(d, doff + 4 * ld + LD);
+        c50.intoArray(d, doff + 5 * ld);
+        c51.intoArray(d, doff + 5 * ld + LD);
     }
 }
