@@ -128,9 +128,21 @@ public final class VectorGemm {
         for (int j = n; j < np; j++) for (int q = 0; q < k; q++) w[pb + (j / nr) * nr * k + q * nr + j % nr] = 0;
     }
 
-    /** Packs a(i, q) = a[aOff + i * rs + q * cs] (i &lt; m, q &lt; k) into w at s: packedA of the class comment. */
+    /**
+     * Packs a(i, q) = a[aOff + i * rs + q * cs] (i &lt; m, q &lt; k) into w at s: packedA of the class comment.
+     * A whole strip at a time, term by term (MR reads, one from each row, then MR contiguous stores: the
+     * inner loop of constant trip count unrolls), faster than row by row with stores MR apart.
+     */
     public static void packA(float[] a, int aOff, int rs, int cs, int m, int k, float[] w, int s) {
-        for (int i = 0; i < m; i++) {
+        int full = m / MR * MR;
+        for (int i0 = 0; i0 < full; i0 += MR) {
+            int dst = s + i0 * k, src = aOff + i0 * rs;
+            for (int q = 0; q < k; q++) {
+                int d = dst + q * MR, o = src + q * cs;
+                for (int r = 0; r < MR; r++) w[d + r] = a[o + r * rs];
+            }
+        }
+        for (int i = full; i < m; i++) {
             int dst = s + (i / MR) * MR * k + i % MR, src = aOff + i * rs;
             for (int q = 0; q < k; q++) w[dst + q * MR] = a[src + q * cs];
         }
@@ -139,12 +151,17 @@ public final class VectorGemm {
     /** Packs b(q, j) = b[bOff + q * rs + j * cs] (q &lt; k, j &lt; n) into w at s (the B panels' start): packedB of the class comment. */
     public static void packB(float[] b, int bOff, int rs, int cs, int k, int n, float[] w, int s) {
         final int nr = NR_F32;
-        for (int j0 = 0; j0 < n; j0 += nr) {
-            int cols = Math.min(nr, n - j0), strip = s + j0 * k;
-            for (int q = 0; q < k; q++) {
-                if (cs == 1) System.arraycopy(b, bOff + q * rs + j0, w, strip + q * nr, cols);
-                else for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
+        int full = cs == 1 ? n / nr * nr : 0;
+        // contiguous rows: row q's full strips by two vector copies each (a short arraycopy per strip costs twice as much)
+        for (int q = 0; q < k; q++) {
+            for (int j0 = 0, src = bOff + q * rs, dst = s + q * nr; j0 < full; j0 += nr) {
+                FloatVector.fromArray(SF, b, src + j0).intoArray(w, dst + j0 * k);
+                FloatVector.fromArray(SF, b, src + j0 + LF).intoArray(w, dst + j0 * k + LF);
             }
+        }
+        for (int j0 = full; j0 < n; j0 += nr) {
+            int cols = Math.min(nr, n - j0), strip = s + j0 * k;
+            for (int q = 0; q < k; q++) for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
         }
     }
 
@@ -342,9 +359,21 @@ public final class VectorGemm {
         for (int j = n; j < np; j++) for (int q = 0; q < k; q++) w[pb + (j / nr) * nr * k + q * nr + j % nr] = 0;
     }
 
-    /** Packs a(i, q) = a[aOff + i * rs + q * cs] (i &lt; m, q &lt; k) into w at s: packedA of the class comment. */
+    /**
+     * Packs a(i, q) = a[aOff + i * rs + q * cs] (i &lt; m, q &lt; k) into w at s: packedA of the class comment.
+     * A whole strip at a time, term by term (MR reads, one from each row, then MR contiguous stores: the
+     * inner loop of constant trip count unrolls), faster than row by row with stores MR apart.
+     */
     public static void packA(double[] a, int aOff, int rs, int cs, int m, int k, double[] w, int s) {
-        for (int i = 0; i < m; i++) {
+        int full = m / MR * MR;
+        for (int i0 = 0; i0 < full; i0 += MR) {
+            int dst = s + i0 * k, src = aOff + i0 * rs;
+            for (int q = 0; q < k; q++) {
+                int d = dst + q * MR, o = src + q * cs;
+                for (int r = 0; r < MR; r++) w[d + r] = a[o + r * rs];
+            }
+        }
+        for (int i = full; i < m; i++) {
             int dst = s + (i / MR) * MR * k + i % MR, src = aOff + i * rs;
             for (int q = 0; q < k; q++) w[dst + q * MR] = a[src + q * cs];
         }
@@ -353,12 +382,17 @@ public final class VectorGemm {
     /** Packs b(q, j) = b[bOff + q * rs + j * cs] (q &lt; k, j &lt; n) into w at s (the B panels' start): packedB of the class comment. */
     public static void packB(double[] b, int bOff, int rs, int cs, int k, int n, double[] w, int s) {
         final int nr = NR_F64;
-        for (int j0 = 0; j0 < n; j0 += nr) {
-            int cols = Math.min(nr, n - j0), strip = s + j0 * k;
-            for (int q = 0; q < k; q++) {
-                if (cs == 1) System.arraycopy(b, bOff + q * rs + j0, w, strip + q * nr, cols);
-                else for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
+        int full = cs == 1 ? n / nr * nr : 0;
+        // contiguous rows: row q's full strips by two vector copies each (a short arraycopy per strip costs twice as much)
+        for (int q = 0; q < k; q++) {
+            for (int j0 = 0, src = bOff + q * rs, dst = s + q * nr; j0 < full; j0 += nr) {
+                DoubleVector.fromArray(SD, b, src + j0).intoArray(w, dst + j0 * k);
+                DoubleVector.fromArray(SD, b, src + j0 + LD).intoArray(w, dst + j0 * k + LD);
             }
+        }
+        for (int j0 = full; j0 < n; j0 += nr) {
+            int cols = Math.min(nr, n - j0), strip = s + j0 * k;
+            for (int q = 0; q < k; q++) for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
         }
     }
 
