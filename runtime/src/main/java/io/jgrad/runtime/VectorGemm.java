@@ -2,6 +2,7 @@ package io.jgrad.runtime;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * cache-blocked by {@link Summation#BLOCK} terms of k (one block of the sum), MC rows of A
  * and NC columns of B, with a 12 x 2-vector micro-kernel (the preferred species: at 512 bits
  * a tile of 12 x 32 floats or 12 x 16 doubles) holding its 24 sums in vector registers
- * (24 + 2 + 1 of the 32 zmm registers of AVX-512; on AVX2's 16 C2 would spill some). Per term
- * it issues 24 fma for 2 vector loads and 12 broadcasts, which C2 turns into broadcast loads
+ * (24 + 2 + 1 of the 32 zmm registers of AVX-512), or below 512 bits (AVX2's 16 registers) a
+ * 6 x 2-vector one (12 + 2 + 1): {@link #MR}. Per term the 12-row tile
+ * issues 24 fma for 2 vector loads and 12 broadcasts, which C2 turns into broadcast loads
  * ({@code vbroadcastss zmm, [mem]}: no shuffle port). Each element of C is {@link
  * Summation#dotFused} of its row and column, bit for bit, whatever the tiling: one fma chain
  * per block of k, the block sums added by {@link Cascade}'s counter, the kernel's tile of a
@@ -151,17 +153,14 @@ public final class VectorGemm {
     /** Packs b(q, j) = b[bOff + q * rs + j * cs] (q &lt; k, j &lt; n) into w at s (the B panels' start): packedB of the class comment. */
     public static void packB(float[] b, int bOff, int rs, int cs, int k, int n, float[] w, int s) {
         final int nr = NR_F32;
-        int full = cs == 1 ? n / nr * nr : 0;
-        // contiguous rows: row q's full strips by two vector copies each (a short arraycopy per strip costs twice as much)
-        for (int q = 0; q < k; q++) {
-            for (int j0 = 0, src = bOff + q * rs, dst = s + q * nr; j0 < full; j0 += nr) {
-                FloatVector.fromArray(SF, b, src + j0).intoArray(w, dst + j0 * k);
-                FloatVector.fromArray(SF, b, src + j0 + LF).intoArray(w, dst + j0 * k + LF);
-            }
-        }
-        for (int j0 = full; j0 < n; j0 += nr) {
+        // (vector copies of the rows were twice as fast in a probe, but allocated 43 kB per call in
+        // GemmLoweringTest.allocatesNothing on the vector path, once: not investigated, so arraycopy)
+        for (int j0 = 0; j0 < n; j0 += nr) {
             int cols = Math.min(nr, n - j0), strip = s + j0 * k;
-            for (int q = 0; q < k; q++) for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
+            for (int q = 0; q < k; q++) {
+                if (cs == 1) System.arraycopy(b, bOff + q * rs + j0, w, strip + q * nr, cols);
+                else for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
+            }
         }
     }
 
@@ -174,9 +173,11 @@ public final class VectorGemm {
         for (int r = 0; r < MR; r++) {
             for (int v = 0; v < NR_F32; v += LF) {
                 int t = doff + r * ld + v;
-                FloatVector c = FloatVector.fromArray(SF, d, t);
+                // every call on a vector of C2-known class (-0.0 + x = x; + commutes bit for bit): a call
+                // on fromArray's result binds through a type profile, and boxed on the AVX2 machine
+                FloatVector c = FloatVector.broadcast(SF, -0.0f).lanewise(VectorOperators.ADD, FloatVector.fromArray(SF, d, t));
                 for (int bits = mask, o = src + r * ls + v; bits != 0; bits >>>= 1, o += plane) {
-                    if ((bits & 1) != 0) c = FloatVector.fromArray(SF, w, o).add(c);
+                    if ((bits & 1) != 0) c = c.lanewise(VectorOperators.ADD, FloatVector.fromArray(SF, w, o));
                 }
                 c.intoArray(d, t);
             }
@@ -382,17 +383,14 @@ public final class VectorGemm {
     /** Packs b(q, j) = b[bOff + q * rs + j * cs] (q &lt; k, j &lt; n) into w at s (the B panels' start): packedB of the class comment. */
     public static void packB(double[] b, int bOff, int rs, int cs, int k, int n, double[] w, int s) {
         final int nr = NR_F64;
-        int full = cs == 1 ? n / nr * nr : 0;
-        // contiguous rows: row q's full strips by two vector copies each (a short arraycopy per strip costs twice as much)
-        for (int q = 0; q < k; q++) {
-            for (int j0 = 0, src = bOff + q * rs, dst = s + q * nr; j0 < full; j0 += nr) {
-                DoubleVector.fromArray(SD, b, src + j0).intoArray(w, dst + j0 * k);
-                DoubleVector.fromArray(SD, b, src + j0 + LD).intoArray(w, dst + j0 * k + LD);
-            }
-        }
-        for (int j0 = full; j0 < n; j0 += nr) {
+        // (vector copies of the rows were twice as fast in a probe, but allocated 43 kB per call in
+        // GemmLoweringTest.allocatesNothing on the vector path, once: not investigated, so arraycopy)
+        for (int j0 = 0; j0 < n; j0 += nr) {
             int cols = Math.min(nr, n - j0), strip = s + j0 * k;
-            for (int q = 0; q < k; q++) for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
+            for (int q = 0; q < k; q++) {
+                if (cs == 1) System.arraycopy(b, bOff + q * rs + j0, w, strip + q * nr, cols);
+                else for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
+            }
         }
     }
 
@@ -405,9 +403,11 @@ public final class VectorGemm {
         for (int r = 0; r < MR; r++) {
             for (int v = 0; v < NR_F64; v += LD) {
                 int t = doff + r * ld + v;
-                DoubleVector c = DoubleVector.fromArray(SD, d, t);
+                // every call on a vector of C2-known class (-0.0 + x = x; + commutes bit for bit): a call
+                // on fromArray's result binds through a type profile, and boxed on the AVX2 machine
+                DoubleVector c = DoubleVector.broadcast(SD, -0.0).lanewise(VectorOperators.ADD, DoubleVector.fromArray(SD, d, t));
                 for (int bits = mask, o = src + r * ls + v; bits != 0; bits >>>= 1, o += plane) {
-                    if ((bits & 1) != 0) c = DoubleVector.fromArray(SD, w, o).add(c);
+                    if ((bits & 1) != 0) c = c.lanewise(VectorOperators.ADD, DoubleVector.fromArray(SD, w, o));
                 }
                 c.intoArray(d, t);
             }
