@@ -23,6 +23,9 @@ import static org.objectweb.asm.Opcodes.*;
  * {@link #CHUNK_BYTES} bytes each (C2 compiles methods up to 8000 bytes only, and compiles
  * small ones fast), plus a driver that calls them in order. Every chunk has the signature
  * {@link ClassGen#bodyDesc}: {@code (inputs, workspace, seed, output, grads) -> value}.
+ * Chunks are cut at content-defined points ({@link ChunkCuts}) and recorded: chunks equal up to
+ * their int constants (the steps of an unrolled recurrence) share one template method
+ * ({@link ChunkTemplates}), so that it is called once per step and reaches C2 quickly.
  *
  * <p>One-element values live in JVM locals; a value still needed after its chunk ends is
  * spilled to a workspace slot and reloaded by the chunk that reads it. Tensors are counted
@@ -79,6 +82,14 @@ final class BodyEmitter {
 
     MethodVisitor mv;
     private SizeCounter counter;
+    /** Chunk recording per class ({@link ChunkTemplates}), when templates are on. */
+    private final java.util.Map<ClassGen, ChunkTemplates> templates = new java.util.IdentityHashMap<>();
+    private final boolean templatesOn = ChunkTemplates.enabled;
+    /** The method a chunk's call goes to, by chunk name, once its class's chunks are written. */
+    private final java.util.Map<String, ClassGen.Method> calls = new java.util.HashMap<>();
+    /** The chunk being recorded, or null. */
+    private org.objectweb.asm.tree.MethodNode recording;
+    private final ChunkCuts cuts;
     int nextLocal;
     final int[] local;
     private final int[] arrayLocal;
@@ -117,6 +128,7 @@ final class BodyEmitter {
         Arrays.fill(arrayLocal, -1);
         this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
         this.vector = Simd.enabled() ? new VectorLowering(this) : null;
+        this.cuts = new ChunkCuts(p, templatesOn);
     }
 
     // what VectorLowering reads of the emitter's state
@@ -132,17 +144,18 @@ final class BodyEmitter {
     /** Emits everything; returns the name of the driver method. */
     String emit() {
         if (p.splitAt >= 0) throw new IllegalStateException("a split plan is emitted by emitSplit");
-        startChunk();
+        startChunk(0);
         List<Plan.Stmt> stmts = p.stmts;
         for (int s = 0; s < stmts.size(); s++) {
             statement(stmts.get(s));
-            if (s + 1 < stmts.size() && chunkFull()) {
+            if (s + 1 < stmts.size() && chunkFull(s + 1)) {
                 endChunk(s, false);
-                startChunk();
+                startChunk(s + 1);
             }
         }
         endChunk(stmts.size() - 1, true);
         closeChunkClass();
+        flush(main);
         return driver(main, name, top);
     }
 
@@ -155,39 +168,48 @@ final class BodyEmitter {
     String[] emitSplit() {
         if (p.splitAt < 0) throw new IllegalStateException("not a split plan");
         List<Plan.Stmt> stmts = p.stmts;
-        startChunk();
+        startChunk(0);
         for (int s = 0; s < p.splitAt; s++) {
             statement(stmts.get(s));
-            if (s + 1 < p.splitAt && chunkFull()) {
+            if (s + 1 < p.splitAt && chunkFull(s + 1)) {
                 endChunk(s, false);
-                startChunk();
+                startChunk(s + 1);
             }
         }
         endChunk(p.splitAt - 1, false);
         closeChunkClass();
+        flush(main);
         String prefix = driver(main, name + "pre", new ArrayList<>(top));
         top.clear();   // chunks keeps growing: chunk method names stay distinct
-        startChunk();
+        startChunk(p.splitAt);
         for (int s = p.splitAt; s < stmts.size(); s++) {
             statement(stmts.get(s));
-            if (s + 1 < stmts.size() && chunkFull()) {
+            if (s + 1 < stmts.size() && chunkFull(s + 1)) {
                 endChunk(s, false);
-                startChunk();
+                startChunk(s + 1);
             }
         }
         endChunk(stmts.size() - 1, true);
         closeChunkClass();
+        flush(main);
         return new String[] {prefix, driver(main, name + "pass", top)};
     }
 
     // ---------------------------------------------------------------- chunks
 
-    void startChunk() {
+    /** Starts a chunk at statement {@code firstStmt}. */
+    void startChunk(int firstStmt) {
         String method = name + "$" + chunks.size();
         if (open == null && main.hasRoomForChunk(method)) cg = main;
         else if (open != null && open.hasRoomForChunk(method)) cg = open;
         else cg = newChunkClass();
-        counter = new SizeCounter(cg.staticBody(method));
+        cuts.started(firstStmt);
+        if (templatesOn) {
+            recording = templates.computeIfAbsent(cg, ChunkTemplates::new).start(method);
+            counter = new SizeCounter(recording);
+        } else {
+            counter = new SizeCounter(cg.staticBody(method));
+        }
         mv = counter;
         chunks.add(new ClassGen.Method(cg, method));
         if (cg == main) top.add(chunks.get(chunks.size() - 1));
@@ -205,9 +227,9 @@ final class BodyEmitter {
         return counter.bytes();
     }
 
-    /** The open chunk has reached its size: cut it after the current statement. */
-    private boolean chunkFull() {
-        return offset() > p.chunkBytes || vector != null && counter.vectorCalls() > VECTOR_CHUNK_CALLS;
+    /** The open chunk is cut before statement {@code next}: by size, at a content-defined point ({@link ChunkCuts}). */
+    private boolean chunkFull(int next) {
+        return cuts.cutBefore(next, offset()) || vector != null && counter.vectorCalls() > VECTOR_CHUNK_CALLS;
     }
 
     void endChunk(int lastStmt, boolean last) {
@@ -251,6 +273,16 @@ final class BodyEmitter {
         mv.visitInsn(cg.io.ret);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+        if (recording != null) {
+            templates.get(cg).end(recording, offset());
+            recording = null;
+        }
+    }
+
+    /** Writes the recorded chunks of {@code c} (templates where chunks repeat): the drivers can call them from here on. */
+    private void flush(ClassGen c) {
+        ChunkTemplates t = templates.get(c);
+        if (t != null) t.flush(calls);
     }
 
     /** The main class (or the last chunk class) is full: the chunks from here on go to a new chunk class. */
@@ -265,6 +297,7 @@ final class BodyEmitter {
     private void closeChunkClass() {
         if (open == null) return;
         String run = name + "$run";
+        flush(open);
         top.add(new ClassGen.Method(open, driver(open, run, chunks.subList(openFrom, chunks.size()))));
         open.staticInit();
         open.toBytes();
@@ -288,11 +321,16 @@ final class BodyEmitter {
         MethodVisitor d = owner.staticBody(driverName);
         d.visitCode();
         for (int i = 0; i < callees.size(); i++) {
-            ClassGen.Method c = callees.get(i);
-            if (c.owner() == owner) {
+            ClassGen.Method c = calls.getOrDefault(callees.get(i).name(), callees.get(i));
+            if (c.owner() == owner && c.rowBase() >= 0) {
+                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
+                Insns.iconst(d, c.rowBase());
+                d.visitMethodInsn(INVOKESTATIC, owner.name, c.name(), owner.templateDesc, false);
+            } else if (c.owner() == owner) {
                 for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
                 d.visitMethodInsn(INVOKESTATIC, owner.name, c.name(), owner.bodyDesc, false);
             } else {
+                if (c.rowBase() >= 0) throw new IllegalStateException("a template is called from its own class only: " + c.name());
                 // a constant handle: the JIT inlines the call as if it were invokestatic
                 d.visitFieldInsn(GETSTATIC, owner.name, owner.handleField(c), "L" + ClassGen.HANDLE + ";");
                 for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);

@@ -48,8 +48,13 @@ final class ClassGen {
     static final int CHUNK_FIELD_LIMIT = 2_800;
     static final String HANDLE = "java/lang/invoke/MethodHandle";
 
-    /** A static body method of a generated class: the main class calls those of a chunk class through a MethodHandle. */
-    record Method(ClassGen owner, String name) {}
+    /**
+     * A static body method of a generated class: the main class calls those of a chunk class through a MethodHandle.
+     * A {@link ChunkTemplates template} takes one more int, {@code rowBase} (>= 0): its instance's row of its table.
+     */
+    record Method(ClassGen owner, String name, int rowBase) {
+        Method(ClassGen owner, String name) { this(owner, name, -1); }
+    }
 
     final String name;
     /** The function's dtype: inputs, seed, output and gradients are arrays of it. */
@@ -59,6 +64,14 @@ final class ClassGen {
      * -> the scalar value, or 0. A region the function does not use is passed as null.
      */
     final String bodyDesc;
+    /** A chunk template's: the body's, then the int rowBase. */
+    final String templateDesc;
+    /** Chunks recorded for this class and not yet written ({@link ChunkTemplates}), and an upper estimate of the constant-pool entries they add. */
+    int pendingChunks, pendingPool;
+    /** The constant-pool size measured when no chunk was pending. */
+    private int measuredPool;
+    /** Template methods written (for tests). */
+    int templates;
     /** Elements of the workspace's float and double regions (set before the entry points are written). */
     int wsFloats, wsDoubles;
     private ClassWriter cw;
@@ -121,6 +134,7 @@ final class ClassGen {
         this.io = io;
         this.arrays = arrays;
         this.bodyDesc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + ")" + io.desc;
+        this.templateDesc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + "I)" + io.desc;
         this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -165,9 +179,18 @@ final class ClassGen {
      * driver will add for it: a method ref and a name-and-type).
      */
     boolean hasRoomForChunk(String method) {
-        // the pool's size, read without adding junk: the new name's entry is appended, at index = size so far
-        int poolEntries = cw.newUTF8(method) + 1;
-        return poolEntries + 2 * bodies < CHUNK_POOL_LIMIT && data.size() < CHUNK_FIELD_LIMIT;
+        // the pool's size, read without adding junk: the new name's entry is appended, at index = size so far;
+        // while chunks are recorded but not written, the size when none was pending plus their estimate
+        if (pendingChunks == 0) measuredPool = cw.newUTF8(method) + 1;
+        int poolEntries = measuredPool + pendingPool;
+        // every two pending chunks may become a template with an int[] table: one more field
+        return poolEntries + 2 * bodies + 2 * pendingChunks < CHUNK_POOL_LIMIT && data.size() + pendingChunks / 2 < CHUNK_FIELD_LIMIT;
+    }
+
+    /** Writes a recorded body method (a chunk or a template, {@link ChunkTemplates}). */
+    void addMethod(org.objectweb.asm.tree.MethodNode m) {
+        bodies++;
+        m.accept(cw);
     }
 
     /** Entry points written after this validate through inline checks first (see {@link EntryChecks}). */

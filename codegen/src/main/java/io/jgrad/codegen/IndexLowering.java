@@ -64,8 +64,9 @@ final class IndexLowering {
 
     /** Ends the chunk inside kernel v's statement, between two of its loop nests: what it reads later is spilled. */
     private void cutChunk(int v) {
-        e.endChunk(e.p.stmts.indexOf(new Plan.Stmt(Plan.Kind.KERNEL, v, -1)) - 1, false);
-        e.startChunk();
+        int s = e.p.stmts.indexOf(new Plan.Stmt(Plan.Kind.KERNEL, v, -1));
+        e.endChunk(s - 1, false);
+        e.startChunk(s);
     }
 
     /** Axis a is loop variable a. */

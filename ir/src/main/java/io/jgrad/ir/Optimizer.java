@@ -1,10 +1,13 @@
 package io.jgrad.ir;
 
 /**
- * The optimisation pipeline: algebraic simplification, constant folding, common subexpression
- * elimination and dead code elimination, repeated until the graph stops changing. Every pass
- * preserves the interpreted value of every output bit for bit (up to NaN payloads); inputs
- * are kept even when unused; ids come out dense.
+ * The optimisation pipeline: algebraic simplification, sums moved into products, constant
+ * folding, common subexpression elimination and dead code elimination, repeated until the graph
+ * stops changing. Every pass but one preserves the interpreted value of every output bit for bit
+ * (up to NaN payloads); {@link SumsIntoProducts} reorders the additions of a sum over a product's
+ * free axis (exact in real arithmetic, a different rounding; a function of the shapes, so
+ * every body compiled from one function agrees). Inputs are kept even when unused; ids come out
+ * dense.
  */
 public final class Optimizer {
     private Optimizer() {}
@@ -16,6 +19,7 @@ public final class Optimizer {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Graph before = g;
             g = AlgebraicSimplifier.run(g);
+            g = SumsIntoProducts.run(g);
             g = ConstantFolding.run(g);
             g = CommonSubexpressionElimination.run(g);
             g = DeadCodeElimination.run(g);

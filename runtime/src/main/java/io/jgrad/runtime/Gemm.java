@@ -19,7 +19,7 @@ public final class Gemm {
      * as fast or faster, and the seed-sized products keep their order. Machine independent, so
      * the order of a product is a function of its shape and of the path.
      */
-    public static final int MIN_M = 32, MIN_K = 16, MIN_N = 16;
+    public static final int MIN_M = 16, MIN_K = 16, MIN_N = 16;
     /** Multiply-adds (m k n) at least. */
     public static final long MIN_WORK = 1L << 15;
     private static volatile long minWork = MIN_WORK;

@@ -66,12 +66,15 @@ class GemmTest {
         assertFalse(Gemm.applies(4096, 64, 1));   // matrix-vector
         assertFalse(Gemm.applies(1, 3, 1));       // the seed neuron
         assertFalse(Gemm.applies(16, 16, 16));    // 4096 multiply-adds
-        assertFalse(Gemm.applies(16, 64, 64));    // m below 32: packing costs more than it saves (README)
+        assertTrue(Gemm.applies(16, 64, 64));     // m from 16 (README: 0.78x the lane loops at 80decdd; GMM d20)
+        assertTrue(Gemm.applies(20, 20, 1000));   // a GMM d20 slice
+        assertFalse(Gemm.applies(15, 64, 64));    // m below 16
+        assertFalse(Gemm.applies(8, 32, 128));    // m below 16: 1.22x the lane loops (README)
         assertEquals(MODULE && !"false".equalsIgnoreCase(System.getProperty("jgrad.simd")), Gemm.enabled());
     }
 
     static final int[][] SHAPES = {
-            {32, 16, 512}, {33, 17, 683}, {256, 256, 256}, {64, 784, 128}, {784, 64, 128}, {37, 129, 53}, {35, 1000, 17}, {43, 385, 70},
+            {32, 16, 512}, {33, 17, 683}, {16, 64, 64}, {20, 20, 1000}, {17, 33, 70}, {31, 45, 24}, {256, 256, 256}, {64, 784, 128}, {784, 64, 128}, {37, 129, 53}, {35, 1000, 17}, {43, 385, 70},
             {100, 131, 33}, {37, 387, 40}, {130, 17, 1030}, {64, 512, 16}, {39, 640, 31},
             // the 12-row tile: every m % 12, n % 32 (F32) and % 16 (F64) on both sides of a tile,
             // 1 to 14 blocks of k (the stack levels each block adds: 3, 6, 14 blocks)
