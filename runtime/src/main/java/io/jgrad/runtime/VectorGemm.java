@@ -2,7 +2,6 @@ package io.jgrad.runtime;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -153,8 +152,6 @@ public final class VectorGemm {
     /** Packs b(q, j) = b[bOff + q * rs + j * cs] (q &lt; k, j &lt; n) into w at s (the B panels' start): packedB of the class comment. */
     public static void packB(float[] b, int bOff, int rs, int cs, int k, int n, float[] w, int s) {
         final int nr = NR_F32;
-        // (vector copies of the rows were twice as fast in a probe, but allocated 43 kB per call in
-        // GemmLoweringTest.allocatesNothing on the vector path, once: not investigated, so arraycopy)
         for (int j0 = 0; j0 < n; j0 += nr) {
             int cols = Math.min(nr, n - j0), strip = s + j0 * k;
             for (int q = 0; q < k; q++) {
@@ -167,19 +164,21 @@ public final class VectorGemm {
     /**
      * d's tile (MR rows of NR at row stride ld) = the stack levels of mask ({@link #levels}), from the lowest, each added
      * on the left ({@link Cascade}'s counter: the earlier blocks on the left), + the tile; level l's tile
-     * at w[src + l * plane ..], row stride ls.
+     * at w[src + l * plane ..], row stride ls. One pass over the tile per level, through memory: no vector
+     * lives across a loop or a branch. (A running sum carried through the level loop and its
+     * {@code (bits & 1) != 0} test was a vector phi C2 did not unbox once the test had been seen
+     * false, i.e. after one product whose block count is not a power of two (3, 5, 6, 7, ...: a
+     * mask like 0b10): from then on every merge boxed two vectors per position, 43 kB per 37 x 129
+     * x 53 call in GemmLoweringTest.allocatesNothing.)
      */
     private static void merge(float[] w, int src, int plane, int ls, int mask, float[] d, int doff, int ld) {
-        for (int r = 0; r < MR; r++) {
-            for (int v = 0; v < NR_F32; v += LF) {
-                int t = doff + r * ld + v;
-                // every call on a vector of C2-known class (-0.0 + x = x; + commutes bit for bit): a call
-                // on fromArray's result binds through a type profile, and boxed on the AVX2 machine
-                FloatVector c = FloatVector.broadcast(SF, -0.0f).lanewise(VectorOperators.ADD, FloatVector.fromArray(SF, d, t));
-                for (int bits = mask, o = src + r * ls + v; bits != 0; bits >>>= 1, o += plane) {
-                    if ((bits & 1) != 0) c = c.lanewise(VectorOperators.ADD, FloatVector.fromArray(SF, w, o));
+        for (int bits = mask; bits != 0; bits &= bits - 1) {
+            int level = src + Integer.numberOfTrailingZeros(bits) * plane;
+            for (int r = 0; r < MR; r++) {
+                for (int v = 0; v < NR_F32; v += LF) {
+                    int t = doff + r * ld + v;
+                    FloatVector.fromArray(SF, w, level + r * ls + v).add(FloatVector.fromArray(SF, d, t)).intoArray(d, t);
                 }
-                c.intoArray(d, t);
             }
         }
     }
@@ -383,8 +382,6 @@ public final class VectorGemm {
     /** Packs b(q, j) = b[bOff + q * rs + j * cs] (q &lt; k, j &lt; n) into w at s (the B panels' start): packedB of the class comment. */
     public static void packB(double[] b, int bOff, int rs, int cs, int k, int n, double[] w, int s) {
         final int nr = NR_F64;
-        // (vector copies of the rows were twice as fast in a probe, but allocated 43 kB per call in
-        // GemmLoweringTest.allocatesNothing on the vector path, once: not investigated, so arraycopy)
         for (int j0 = 0; j0 < n; j0 += nr) {
             int cols = Math.min(nr, n - j0), strip = s + j0 * k;
             for (int q = 0; q < k; q++) {
@@ -397,19 +394,21 @@ public final class VectorGemm {
     /**
      * d's tile (MR rows of NR at row stride ld) = the stack levels of mask ({@link #levels}), from the lowest, each added
      * on the left ({@link Cascade}'s counter: the earlier blocks on the left), + the tile; level l's tile
-     * at w[src + l * plane ..], row stride ls.
+     * at w[src + l * plane ..], row stride ls. One pass over the tile per level, through memory: no vector
+     * lives across a loop or a branch. (A running sum carried through the level loop and its
+     * {@code (bits & 1) != 0} test was a vector phi C2 did not unbox once the test had been seen
+     * false, i.e. after one product whose block count is not a power of two (3, 5, 6, 7, ...: a
+     * mask like 0b10): from then on every merge boxed two vectors per position, 43 kB per 37 x 129
+     * x 53 call in GemmLoweringTest.allocatesNothing.)
      */
     private static void merge(double[] w, int src, int plane, int ls, int mask, double[] d, int doff, int ld) {
-        for (int r = 0; r < MR; r++) {
-            for (int v = 0; v < NR_F64; v += LD) {
-                int t = doff + r * ld + v;
-                // every call on a vector of C2-known class (-0.0 + x = x; + commutes bit for bit): a call
-                // on fromArray's result binds through a type profile, and boxed on the AVX2 machine
-                DoubleVector c = DoubleVector.broadcast(SD, -0.0).lanewise(VectorOperators.ADD, DoubleVector.fromArray(SD, d, t));
-                for (int bits = mask, o = src + r * ls + v; bits != 0; bits >>>= 1, o += plane) {
-                    if ((bits & 1) != 0) c = c.lanewise(VectorOperators.ADD, DoubleVector.fromArray(SD, w, o));
+        for (int bits = mask; bits != 0; bits &= bits - 1) {
+            int level = src + Integer.numberOfTrailingZeros(bits) * plane;
+            for (int r = 0; r < MR; r++) {
+                for (int v = 0; v < NR_F64; v += LD) {
+                    int t = doff + r * ld + v;
+                    DoubleVector.fromArray(SD, w, level + r * ls + v).add(DoubleVector.fromArray(SD, d, t)).intoArray(d, t);
                 }
-                c.intoArray(d, t);
             }
         }
     }
