@@ -152,12 +152,18 @@ public final class VectorGemm {
     /** Packs b(q, j) = b[bOff + q * rs + j * cs] (q &lt; k, j &lt; n) into w at s (the B panels' start): packedB of the class comment. */
     public static void packB(float[] b, int bOff, int rs, int cs, int k, int n, float[] w, int s) {
         final int nr = NR_F32;
-        for (int j0 = 0; j0 < n; j0 += nr) {
-            int cols = Math.min(nr, n - j0), strip = s + j0 * k;
-            for (int q = 0; q < k; q++) {
-                if (cs == 1) System.arraycopy(b, bOff + q * rs + j0, w, strip + q * nr, cols);
-                else for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
+        int full = cs == 1 ? n / nr * nr : 0;
+        // contiguous rows: row q's full strips by two vector copies each (a short arraycopy per strip
+        // costs about twice as much); the vectors live within one statement, so nothing boxes
+        for (int q = 0; q < k; q++) {
+            for (int j0 = 0, src = bOff + q * rs, dst = s + q * nr; j0 < full; j0 += nr) {
+                FloatVector.fromArray(SF, b, src + j0).intoArray(w, dst + j0 * k);
+                FloatVector.fromArray(SF, b, src + j0 + LF).intoArray(w, dst + j0 * k + LF);
             }
+        }
+        for (int j0 = full; j0 < n; j0 += nr) {
+            int cols = Math.min(nr, n - j0), strip = s + j0 * k;
+            for (int q = 0; q < k; q++) for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
         }
     }
 
@@ -382,12 +388,18 @@ public final class VectorGemm {
     /** Packs b(q, j) = b[bOff + q * rs + j * cs] (q &lt; k, j &lt; n) into w at s (the B panels' start): packedB of the class comment. */
     public static void packB(double[] b, int bOff, int rs, int cs, int k, int n, double[] w, int s) {
         final int nr = NR_F64;
-        for (int j0 = 0; j0 < n; j0 += nr) {
-            int cols = Math.min(nr, n - j0), strip = s + j0 * k;
-            for (int q = 0; q < k; q++) {
-                if (cs == 1) System.arraycopy(b, bOff + q * rs + j0, w, strip + q * nr, cols);
-                else for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
+        int full = cs == 1 ? n / nr * nr : 0;
+        // contiguous rows: row q's full strips by two vector copies each (a short arraycopy per strip
+        // costs about twice as much); the vectors live within one statement, so nothing boxes
+        for (int q = 0; q < k; q++) {
+            for (int j0 = 0, src = bOff + q * rs, dst = s + q * nr; j0 < full; j0 += nr) {
+                DoubleVector.fromArray(SD, b, src + j0).intoArray(w, dst + j0 * k);
+                DoubleVector.fromArray(SD, b, src + j0 + LD).intoArray(w, dst + j0 * k + LD);
             }
+        }
+        for (int j0 = full; j0 < n; j0 += nr) {
+            int cols = Math.min(nr, n - j0), strip = s + j0 * k;
+            for (int q = 0; q < k; q++) for (int j = 0; j < cols; j++) w[strip + q * nr + j] = b[bOff + q * rs + (j0 + j) * cs];
         }
     }
 
