@@ -32,6 +32,14 @@ import java.util.concurrent.TimeUnit;
 public class FmaPeakBench {
     static final int ITER = 1000;
 
+    /**
+     * Whether the 512-bit variants mean anything here: the preferred species is 512 bits (AVX-512).
+     * Below (AVX2) C2 cannot compile them and boxes every vector, so the peak is the 256-bit ones'.
+     */
+    static boolean has512() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    }
+
     public float floatX = 1.0000001f, floatY = 1e-7f;
     public double doubleX = 1.0000000001, doubleY = 1e-12;
 

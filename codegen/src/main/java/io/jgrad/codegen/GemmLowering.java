@@ -9,10 +9,12 @@ import static org.objectweb.asm.Opcodes.*;
 
 /**
  * A matmul C[m,n] = A[m,k] B[k,n] on the vector path above {@link Gemm}'s threshold ({@link
- * Plan#gemm}): the generated code packs both operands into the statement's scratch (two plain
- * loops that read each operand through {@link BodyEmitter#value}, so a fused expression or a
- * transposed view such as the backward products Aᵀ·G and G·Bᵀ is read where it is, the packing
- * absorbing the transpose), then calls the hand-written register-blocked kernel
+ * Plan#gemm}): the generated code packs both operands into the statement's scratch, then calls
+ * the kernel. An operand stored as a row-major buffer of the product's kind (an input, a
+ * constant, a materialised value) is packed by {@code VectorGemm.packA/packB} (strip by strip,
+ * vector copies of B's rows); any other by two plain loops that read it through {@link
+ * BodyEmitter#value}, so a fused expression or a transposed view such as the backward products
+ * Aᵀ·G and G·Bᵀ is read where it is, the packing absorbing the transpose. Then it calls the hand-written register-blocked kernel
  * {@code runtime.VectorGemm.run}, which C2 compiles once for every function. The bits are
  * {@code Summation.dotFused}'s, the interpreter's and the eager engine's for the same product.
  *
@@ -48,6 +50,51 @@ final class GemmLowering {
         int base = e.nextLocal++;
         e.sealed = true;
         // A: row i's strip starts at s + (i / MR) * MR * k + i % MR; term q MR further on
+        if (stored(a, nk)) packStored("packA", a, k, m, k, s, nk);
+        else packA(a, k, s, mr, accA, nest, i, q, base, nk);
+        // B: for each q and strip, a contiguous run of up to NR elements from row q of B to
+        // packedB + strip * NR * k + q * NR
+        if (stored(b, nk)) packStored("packB", b, n, k, n, pb, nk);
+        else packB(b, n, k, nr, pb, accB, nest, q, j, base, nk);
+        // VectorGemm.run(ws, s, m, k, n, c, cOffset)
+        e.workspace(nk);
+        e.iconst(s);
+        e.iconst(m);
+        e.iconst(k);
+        e.iconst(n);
+        t.pushArray();
+        e.iconst(t.offset());
+        mv.visitMethodInsn(INVOKESTATIC, VECTOR_GEMM, "run", "(" + nk.array + "III" + "I" + nk.array + "I)V", false);
+        e.sealed = false;
+    }
+
+    /**
+     * Operand x is a stored row-major buffer of the product's own array kind (an input, a
+     * constant, a materialised value): VectorGemm's own packing reads it where it is (a strip of
+     * A term by term, B's rows by vector copies), faster than the element loops below.
+     */
+    private boolean stored(int x, Num nk) {
+        Plan p = e.p;
+        return p.isBuffer(x) && p.io == nk && Num.of(p.type(x).dtype()) == nk;
+    }
+
+    /** VectorGemm.packA/packB(x's array, its offset, row stride, 1, rows, columns, ws, at). */
+    private void packStored(String method, int x, int rowStride, int rows, int cols, int at, Num nk) {
+        MethodVisitor mv = e.mv();
+        e.pushArray(x);
+        e.iconst(e.bufferOffset(x));
+        e.iconst(rowStride);
+        e.iconst(1);
+        e.iconst(rows);
+        e.iconst(cols);
+        e.workspace(nk);
+        e.iconst(at);
+        mv.visitMethodInsn(INVOKESTATIC, VECTOR_GEMM, method, "(" + nk.array + "IIIII" + nk.array + "I)V", false);
+    }
+
+    /** A read through the expression lowering (a fused operand, a transposed view), row by row. */
+    private void packA(int a, int k, int s, int mr, Access accA, BodyEmitter.Nest nest, int i, int q, int base, Num nk) {
+        MethodVisitor mv = e.mv();
         nest.openVar(0);
         mv.visitVarInsn(ILOAD, i);
         e.iconst(mr);
@@ -72,9 +119,11 @@ final class GemmLowering {
         mv.visitInsn(nk.astore);
         nest.closeVar(1);
         nest.closeVar(0);
-        // B: for each q and strip, a contiguous run of up to NR elements from row q of B to
-        // packedB + strip * NR * k + q * NR: j = strip * NR + jj, a counted jj loop SuperWord
-        // turns into a vector copy when B is a plain row-major buffer
+    }
+
+    /** B read through the expression lowering: j = strip * NR + jj, a counted jj loop. */
+    private void packB(int b, int n, int k, int nr, int pb, Access accB, BodyEmitter.Nest nest, int q, int j, int base, Num nk) {
+        MethodVisitor mv = e.mv();
         int strip = e.nextLocal++, jj = e.nextLocal++, cnt = e.nextLocal++;
         int strips = (n + nr - 1) / nr;
         nest.openVar(1);
@@ -128,15 +177,5 @@ final class GemmLowering {
         mv.visitJumpInsn(GOTO, sHead);
         mv.visitLabel(sEnd);
         nest.closeVar(1);
-        // VectorGemm.run(ws, s, m, k, n, c, cOffset)
-        e.workspace(nk);
-        e.iconst(s);
-        e.iconst(m);
-        e.iconst(k);
-        e.iconst(n);
-        t.pushArray();
-        e.iconst(t.offset());
-        mv.visitMethodInsn(INVOKESTATIC, VECTOR_GEMM, "run", "(" + nk.array + "III" + "I" + nk.array + "I)V", false);
-        e.sealed = false;
     }
 }

@@ -98,6 +98,59 @@ class GemmLoweringTest {
         }
     }
 
+    /**
+     * Both packings of an operand: a stored input goes through VectorGemm.packA/packB (strips, vector
+     * copies of B's rows), a fused left one (-a: exact, so the reference is known) through the generated
+     * loop; every mix (also -b, which the planner stores) gives dotFused's bits. Edge shapes: m, n, k not multiples of either tile height
+     * (6, 12) or width, k over three blocks of 128 with a k % 4 tail, n below one strip's width.
+     */
+    @Test
+    void storedAndFusedOperandsPackToTheSameBits() {
+        int[][] shapes = {{43, 263, 70}, {50, 130, 17}, {37, 129, 53}};
+        Random r = new Random(13);
+        for (int[] s : shapes) {
+            int m = s[0], k = s[1], n = s[2];
+            for (int mix = 0; mix < 4; mix++) {
+                boolean fusedA = (mix & 1) != 0, fusedB = (mix & 2) != 0;
+                for (DType d : new DType[] {DType.F32, DType.F64}) {
+                    Builder b = new Builder();
+                    int x = b.input(0, "a", Type.of(d, m, k)), w = b.input(1, "b", Type.of(d, k, n));
+                    Graph g = b.build(Composites.matmul(b, fusedA ? Composites.neg(b, x) : x, fusedB ? Composites.neg(b, w) : w));
+                    Compiled c = Pipelines.compile(g, new String[] {"a", "b"}, new boolean[] {false, false});
+                    String tag = d + " " + m + "x" + k + "x" + n + " fusedA=" + fusedA + " fusedB=" + fusedB;
+                    String code = new String(c.bytecode(), StandardCharsets.ISO_8859_1);
+                    assertEquals(Simd.enabled() && !fusedA, code.contains("packA"), tag);
+                    // a fused right operand is read m times, so the planner stores it first: then packB too
+                    if (!fusedB) assertEquals(Simd.enabled(), code.contains("packB"), tag);
+                    double[] a = r.doubles(m * k, -1, 1).toArray(), bb = r.doubles(k * n, -1, 1).toArray();
+                    double[] ra = a.clone(), rb = bb.clone();   // the operands the product sees
+                    if (fusedA) for (int i = 0; i < ra.length; i++) ra[i] = -ra[i];
+                    if (fusedB) for (int i = 0; i < rb.length; i++) rb[i] = -rb[i];
+                    if (d == DType.F32) {
+                        float[][] in = {toFloat(a), toFloat(bb)};
+                        float[] got = new float[m * n], ref = new float[m * n];
+                        c.forward(in, got);
+                        if (Simd.enabled()) Summation.matmulFused(toFloat(ra), toFloat(rb), ref, m, k, n);
+                        else Summation.matmul(toFloat(ra), toFloat(rb), ref, m, k, n);
+                        assertArrayEquals(ref, got, tag);
+                    } else {
+                        double[] got = new double[m * n], ref = new double[m * n];
+                        c.forward(new double[][] {a, bb}, got);
+                        if (Simd.enabled()) Summation.matmulFused(ra, rb, ref, m, k, n);
+                        else Summation.matmul(ra, rb, ref, m, k, n);
+                        assertArrayEquals(ref, got, tag);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] toFloat(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
+        return f;
+    }
+
     /** aᵀ·bᵀ from explicit transposes: the packing reads the views in place. */
     @Test
     void transposedOperands() {
