@@ -13,6 +13,8 @@ package io.jgrad.runtime;
  * and stores. The edges of an odd m or n are {@link Summation#dot} element by element (the
  * same order). Products of one block of terms with at least {@link #ROWS_MIN_N} columns run
  * {@link #rows row by row} instead, in loops HotSpot vectorises: the same additions, the same bits.
+ * With jdk.incubator.vector ({@link Gemm#enabled()}), other products whose rows of A and columns
+ * of B are contiguous run in {@link VectorDot} (the four accumulators as four lanes): again the same bits.
  *
  * <p>Operands are given by strides: a(i, q) = a[aOff + i * aRs + q * aCs] and
  * b(q, j) = b[bOff + q * bRs + j * bCs], so a transposed operand (the backward products Aᵀ·G,
@@ -83,6 +85,10 @@ public final class ScalarGemm {
         }
         if (byRows(k, n)) {
             rows(a, aOff, aRs, aCs, b, bOff, bRs, bCs, m, k, n, c, cOff);
+            return;
+        }
+        if (aCs == 1 && bRs == 1 && Gemm.enabled()) {   // rows of A and columns of B contiguous: four lanes for the four accumulators
+            VectorDot.kernel(a, aOff, aRs, b, bOff, bCs, m, k, n, c, cOff, w, s);
             return;
         }
         int blocks = Cascade.blocks(k), tail = k & ~3, m2 = m & ~1, n2 = n & ~1, depth = Cascade.depth(k);
@@ -197,6 +203,10 @@ public final class ScalarGemm {
         }
         if (byRows(k, n)) {
             rows(a, aOff, aRs, aCs, b, bOff, bRs, bCs, m, k, n, c, cOff);
+            return;
+        }
+        if (aCs == 1 && bRs == 1 && Gemm.enabled()) {   // rows of A and columns of B contiguous: four lanes for the four accumulators
+            VectorDot.kernel(a, aOff, aRs, b, bOff, bCs, m, k, n, c, cOff, w, s);
             return;
         }
         int blocks = Cascade.blocks(k), tail = k & ~3, m2 = m & ~1, n2 = n & ~1, depth = Cascade.depth(k);

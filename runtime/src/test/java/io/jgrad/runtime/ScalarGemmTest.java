@@ -14,7 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (the vector path's; run by the module's execution), both bit for bit, and both against a naive
  * triple loop in double within the orders' error bounds. Shapes: odd and even m and n (the 2 x 2
  * tiles' edges), k in and across blocks of 128 with every k % 4 (the tail rule), the row-by-row
- * kernel's shapes (k &lt;= 128, n &gt;= 64: partial panels, k &lt; 4), batches 1..4,
+ * kernel's shapes (k &lt;= 128, n &gt;= 64: partial panels, k &lt; 4), batches 1..4; with the module
+ * (the second execution) the pairs with A row-major and B transposed (rows of A and columns of B
+ * contiguous) run in {@link VectorDot} and must give the same bits,
  * operands strided in place (row-major, transposed, with batch padding) as generated code passes them.
  */
 class ScalarGemmTest {
