@@ -73,7 +73,7 @@ public final class ScalarGemm {
      */
     public static void batched(float[] a, int aOff, int aBs, int aRs, int aCs, float[] b, int bOff, int bBs, int bRs, int bCs,
                                int batch, int m, int k, int n, float[] c, int cOff, float[] w, int s) {
-        check(a.length, aOff, aBs, aRs, aCs, b.length, bOff, bBs, bRs, bCs, batch, m, k, n, c.length, cOff, w.length, s);
+        check(a.length, aOff, aBs, aRs, aCs, b.length, bOff, bBs, bRs, bCs, batch, m, k, n, c.length, cOff, w == null ? 0 : w.length, s);   // no workspace when the product needs no scratch
         for (int bi = 0; bi < batch; bi++) kernel(a, aOff + bi * aBs, aRs, aCs, b, bOff + bi * bBs, bRs, bCs, m, k, n, c, cOff + bi * m * n, w, s);
     }
 
@@ -191,7 +191,7 @@ public final class ScalarGemm {
      */
     public static void batched(double[] a, int aOff, int aBs, int aRs, int aCs, double[] b, int bOff, int bBs, int bRs, int bCs,
                                int batch, int m, int k, int n, double[] c, int cOff, double[] w, int s) {
-        check(a.length, aOff, aBs, aRs, aCs, b.length, bOff, bBs, bRs, bCs, batch, m, k, n, c.length, cOff, w.length, s);
+        check(a.length, aOff, aBs, aRs, aCs, b.length, bOff, bBs, bRs, bCs, batch, m, k, n, c.length, cOff, w == null ? 0 : w.length, s);   // no workspace when the product needs no scratch
         for (int bi = 0; bi < batch; bi++) kernel(a, aOff + bi * aBs, aRs, aCs, b, bOff + bi * bBs, bRs, bCs, m, k, n, c, cOff + bi * m * n, w, s);
     }
 

@@ -174,7 +174,7 @@ class ScalarGemmTest {
             if (k > 1) b[n + 5] = Double.POSITIVE_INFINITY;
             b[7] = Double.NEGATIVE_INFINITY;
             double[] c = new double[m * n];
-            ScalarGemm.batched(a, 0, 0, k, 1, b, 0, 0, n, 1, 1, m, k, n, c, 0, new double[0], 0);
+            ScalarGemm.batched(a, 0, 0, k, 1, b, 0, 0, n, 1, 1, m, k, n, c, 0, null, 0);   // no workspace: generated code passes null when a function has none
             float[] fa = toFloat(a), fb = toFloat(b), fc = new float[m * n];
             ScalarGemm.batched(fa, 0, 0, k, 1, fb, 0, 0, n, 1, 1, m, k, n, fc, 0, new float[0], 0);
             for (int i = 0; i < m; i++)
