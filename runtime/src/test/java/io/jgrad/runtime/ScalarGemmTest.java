@@ -13,13 +13,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Summation#dot} (its definition) and {@link Gemm#batched} against {@link Summation#dotFused}
  * (the vector path's; run by the module's execution), both bit for bit, and both against a naive
  * triple loop in double within the orders' error bounds. Shapes: odd and even m and n (the 2 x 2
- * tiles' edges), k in and across blocks of 128 with every k % 4 (the tail rule), batches 1..4,
+ * tiles' edges), k in and across blocks of 128 with every k % 4 (the tail rule), the row-by-row
+ * kernel's shapes (k &lt;= 128, n &gt;= 64: partial panels, k &lt; 4), batches 1..4; with the module
+ * (the second execution) the pairs with A row-major and B transposed (rows of A and columns of B
+ * contiguous) run in {@link VectorDot} and must give the same bits,
  * operands strided in place (row-major, transposed, with batch padding) as generated code passes them.
  */
 class ScalarGemmTest {
     static final int[][] SHAPES = {
             {1, 1, 1}, {2, 4, 2}, {3, 5, 3}, {2, 3, 7}, {5, 1, 4}, {4, 7, 2}, {7, 8, 9}, {10, 10, 30}, {6, 127, 5},
             {4, 128, 6}, {5, 129, 3}, {3, 300, 4}, {2, 515, 2}, {9, 64, 33}, {1, 40, 6}, {6, 40, 1},
+            // row by row (k <= 128, n >= 64): every k % 4, k < 4, a panel and a part, two panels and a part
+            {1, 1, 64}, {2, 2, 65}, {3, 3, 70}, {2, 4, 64}, {3, 5, 100}, {1, 7, 257}, {3, 10, 300}, {2, 13, 64},
+            {4, 20, 80}, {2, 31, 64}, {3, 64, 130}, {2, 128, 70},
     };
     /** Shapes above Gemm's threshold, for the vector kernel per batch. */
     static final int[][] GEMM_SHAPES = {{32, 32, 32}, {33, 17, 61}, {64, 64, 100}, {40, 300, 20}, {35, 129, 17}, {32, 256, 32}, {33, 640, 19}, {32, 1100, 17}};
@@ -150,6 +156,33 @@ class ScalarGemmTest {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
                 assertEquals(Double.doubleToRawLongBits(Summation.dot(a, i * k, 1, b, j, n, k)), Double.doubleToRawLongBits(c[i * n + j]), "element " + i + "," + j);
+    }
+
+    /** The row-by-row kernel's -0.0 start: a row of -0.0 times columns of +0.0 and -0.0 (every k % 4, k < 4), NaN and infinities, as dot. */
+    @Test
+    void specialValuesTravelAsInDotRowByRow() {
+        for (int k : new int[] {1, 2, 3, 4, 6, 9}) {
+            int m = 3, n = 70;
+            assertEquals(0, ScalarGemm.scratch(m, k, n), "row by row needs no scratch");
+            double[] a = new double[m * k], b = new double[k * n];
+            for (int q = 0; q < k; q++) {
+                a[q] = -0.0;                                    // row 0: all -0.0
+                a[k + q] = q % 2 == 0 ? 1.5 : -0.0;
+                a[2 * k + q] = q == k - 1 ? Double.NaN : 2.0;
+            }
+            for (int i = 0; i < b.length; i++) b[i] = i % 3 == 0 ? -0.0 : i % 3 == 1 ? 0.0 : (i % 11) - 5;
+            if (k > 1) b[n + 5] = Double.POSITIVE_INFINITY;
+            b[7] = Double.NEGATIVE_INFINITY;
+            double[] c = new double[m * n];
+            ScalarGemm.batched(a, 0, 0, k, 1, b, 0, 0, n, 1, 1, m, k, n, c, 0, null, 0);   // no workspace: generated code passes null when a function has none
+            float[] fa = toFloat(a), fb = toFloat(b), fc = new float[m * n];
+            ScalarGemm.batched(fa, 0, 0, k, 1, fb, 0, 0, n, 1, 1, m, k, n, fc, 0, new float[0], 0);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    assertEquals(Double.doubleToRawLongBits(Summation.dot(a, i * k, 1, b, j, n, k)), Double.doubleToRawLongBits(c[i * n + j]), "k " + k + " element " + i + "," + j);
+                    assertEquals(Float.floatToRawIntBits(Summation.dot(fa, i * k, 1, fb, j, n, k)), Float.floatToRawIntBits(fc[i * n + j]), "k " + k + " f32 element " + i + "," + j);
+                }
+        }
     }
 
     @Test
