@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.jgrad.bench.adbench.Run [--data DIR] [--only gmm|lstm|ba|hand]
- *      [--sizes NAME,...] [--all] [--min-batch S] [--time-limit S] [--max-batches N] [--warmup S] [--pytorch PYTHON]
+ *      [--sizes NAME,...] [--all] [--min-batch S] [--time-limit S] [--max-batches N] [--warmup S] [--jit-idle S] [--pytorch PYTHON]
  * </pre>
  * Generated inputs (fixed seed) by default; ADBench's files with {@code --data}. {@code --sizes}
  * picks sizes by {@link AdbenchSize} name; {@code --all} adds the paper's two d=64 K=200 GMMs the
@@ -85,6 +85,17 @@ public final class Run {
     /** Seconds per call: the minimum over batches of wall-clock time (ADBench's measure) and of this thread's CPU time. */
     record Timing(double seconds, double cpuSeconds) {}
 
+    /** A timing and how long its warm-up ran. */
+    record Measurement(Timing time, double warmupSeconds) {}
+
+    /** The warm-up's cap: a JIT that never goes quiet (a machine busy compiling other work) cannot stall the run. */
+    static final double MAX_WARMUP_SECONDS = 30;
+
+    private static long totalCompilationMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Bytes this thread allocates per call, over a few calls after the timing (HotSpot's counter; -1 elsewhere). */
@@ -97,17 +108,31 @@ public final class Run {
     }
 
     /**
-     * ADBench's methodology: untimed calls first (for the JVM's JIT: at least {@code warmup}
-     * seconds, whose first call is the one ADBench leaves untimed), then batches each repeating the call for at least
+     * ADBench's methodology: untimed calls first, then batches each repeating the call for at least
      * minBatch seconds, until timeLimit seconds or maxBatches batches; the minimum per call. Also
      * the thread's CPU time per call (on a machine shared with other work, wall time also counts
      * waiting for a core), as adbench.py reports its process time.
+     *
+     * <p>The untimed calls are the JVM's warm-up (ADBench leaves only the first call untimed: its
+     * C++ needs no JIT): at least {@code warmup} seconds, then on until HotSpot has finished no
+     * compilation for {@code jitIdle} seconds, at most {@link #MAX_WARMUP_SECONDS}. An unrolled
+     * LSTM's derivative is hundreds of methods that C2 compiles one after another over several
+     * seconds; a fixed second measured some of them in C1's code (twice the time at l4 c4096).
      */
-    static Timing measure(Runnable call, double minBatch, double timeLimit, int maxBatches, double warmup) {
-        long warm = System.nanoTime();
-        do {
+    static Measurement measure(Runnable call, double minBatch, double timeLimit, int maxBatches, double warmup, double jitIdle) {
+        long warm = System.nanoTime(), lastCompile = warm;
+        long compiled = totalCompilationMillis();
+        while (true) {
             call.run();
-        } while (System.nanoTime() - warm < warmup * 1e9);
+            long now = System.nanoTime(), total = totalCompilationMillis();
+            if (total != compiled) {
+                compiled = total;
+                lastCompile = now;
+            }
+            boolean minimumDone = now - warm >= warmup * 1e9, idle = now - lastCompile >= jitIdle * 1e9;
+            if (minimumDone && idle || now - warm >= MAX_WARMUP_SECONDS * 1e9) break;
+        }
+        double warmedSeconds = (System.nanoTime() - warm) * 1e-9;
         double best = Double.POSITIVE_INFINITY, bestCpu = Double.POSITIVE_INFINITY;
         long begin = System.nanoTime();
         for (int batches = 1; ; batches++) {
@@ -120,7 +145,8 @@ public final class Run {
             } while (elapsed < minBatch * 1e9);
             best = Math.min(best, elapsed * 1e-9 / calls);
             bestCpu = Math.min(bestCpu, (THREADS.getCurrentThreadCpuTime() - c0) * 1e-9 / calls);
-            if (batches >= maxBatches || System.nanoTime() - begin >= timeLimit * 1e9) return new Timing(best, bestCpu);
+            if (batches >= maxBatches || System.nanoTime() - begin >= timeLimit * 1e9)
+                return new Measurement(new Timing(best, bestCpu), warmedSeconds);
         }
     }
 
@@ -134,7 +160,7 @@ public final class Run {
         String only = null;
         List<String> sizes = null;
         boolean all = false;
-        double minBatch = 0.1, timeLimit = 2.0, warmup = 1.0;
+        double minBatch = 0.1, timeLimit = 2.0, warmup = 1.0, jitIdle = 1.0;
         int maxBatches = 5;
         String python = null;
         for (int i = 0; i < args.length; i++) {
@@ -147,9 +173,10 @@ public final class Run {
                 case "--time-limit" -> timeLimit = Double.parseDouble(value(args, ++i, "--time-limit"));
                 case "--max-batches" -> maxBatches = Integer.parseInt(value(args, ++i, "--max-batches"));
                 case "--warmup" -> warmup = Double.parseDouble(value(args, ++i, "--warmup"));
+                case "--jit-idle" -> jitIdle = Double.parseDouble(value(args, ++i, "--jit-idle"));
                 case "--pytorch" -> python = value(args, ++i, "--pytorch");
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: Run [--data DIR] [--only gmm|lstm|ba|hand] [--sizes NAME,...] [--all] [--min-batch S] [--time-limit S] [--max-batches N] [--warmup S] [--pytorch PYTHON]");
+                        + "; usage: Run [--data DIR] [--only gmm|lstm|ba|hand] [--sizes NAME,...] [--all] [--min-batch S] [--time-limit S] [--max-batches N] [--warmup S] [--jit-idle S] [--pytorch PYTHON]");
             }
         }
         if (only != null && !List.of("GMM", "LSTM", "BA", "HAND").contains(only))
@@ -175,13 +202,13 @@ public final class Run {
                 input = size.generate();
                 source = "generated, seed " + AdbenchGenerator.DEFAULT_SEED;
             }
-            rows.add(run(size, input, source, minBatch, timeLimit, maxBatches, warmup, python));
+            rows.add(run(size, input, source, minBatch, timeLimit, maxBatches, warmup, jitIdle, python));
         }
         printTable(rows, python != null);
     }
 
     private static Row run(AdbenchSize size, Record input, String source, double minBatch, double timeLimit, int maxBatches,
-                           double warmup, String python) throws IOException, InterruptedException {
+                           double warmup, double jitIdle, String python) throws IOException, InterruptedException {
         System.out.println(size + " " + size.sizes() + "  (" + source + ")");
         long t0 = System.nanoTime(), cpu0 = THREADS.getCurrentThreadCpuTime(), process0 = processCpuNanos();
         Case c = prepare(input);
@@ -205,8 +232,11 @@ public final class Run {
         System.out.println("  objective          " + value);
         System.out.println("  derivative         " + derivative.length + " values, sum " + sum + ", sum |.| " + absSum);
 
-        Timing objectiveTime = measure(c::objective, minBatch, timeLimit, maxBatches, warmup);
-        Timing derivativeTime = measure(c::derivative, minBatch, timeLimit, maxBatches, warmup);
+        Measurement objectiveRun = measure(c::objective, minBatch, timeLimit, maxBatches, warmup, jitIdle);
+        Measurement derivativeRun = measure(c::derivative, minBatch, timeLimit, maxBatches, warmup, jitIdle);
+        Timing objectiveTime = objectiveRun.time(), derivativeTime = derivativeRun.time();
+        System.out.printf(Locale.ROOT, "  warm-up            %.1f s objective, %.1f s derivative (until the JIT was idle %.1f s)%n",
+                objectiveRun.warmupSeconds(), derivativeRun.warmupSeconds(), jitIdle);
         System.out.printf(Locale.ROOT, "  objective time     %s  (cpu %s)%n  derivative time    %s  (cpu %s)%n  derivative/objective %.3g  (cpu %.3g)%n",
                 time(objectiveTime.seconds()), time(objectiveTime.cpuSeconds()), time(derivativeTime.seconds()), time(derivativeTime.cpuSeconds()),
                 derivativeTime.seconds() / objectiveTime.seconds(), derivativeTime.cpuSeconds() / objectiveTime.cpuSeconds());
