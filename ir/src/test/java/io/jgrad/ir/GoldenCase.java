@@ -180,7 +180,8 @@ final class GoldenCase {
         return e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
     }
 
-    private static int[] ints(JsonArray a) {
+    /** A JSON array of ints (GoldenV2Case's too). */
+    static int[] ints(JsonArray a) {
         int[] r = new int[a.size()];
         for (int i = 0; i < r.length; i++) r[i] = a.get(i).getAsInt();
         return r;

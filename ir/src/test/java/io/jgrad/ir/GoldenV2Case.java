@@ -1,5 +1,7 @@
 package io.jgrad.ir;
 
+import static io.jgrad.ir.GoldenCase.ints;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -259,12 +261,6 @@ final class GoldenV2Case {
                     + " in " + d.text;
         }
         return null;
-    }
-
-    private static int[] ints(JsonArray a) {
-        int[] r = new int[a.size()];
-        for (int i = 0; i < r.length; i++) r[i] = a.get(i).getAsInt();
-        return r;
     }
 
     private static double[] doubles(JsonArray a) {
