@@ -267,21 +267,30 @@ class FiniteDifferenceTest {
                 ref[k] = new D(c.shapes()[k], v);
             }
         } while (!c.valid().test(ref));
+        checkValueAndVjpF64(c.name(), c.shapes(), c.engine(), c.reference(), ref, rng);
+    }
 
-        D yRef = c.reference().apply(ref);
+    /**
+     * The F64 check of one case at inputs {@code ref} (FiniteDifferenceV2Test's too): the
+     * engine's value against the reference, then its vjp along a random r against Richardson's
+     * extrapolated central difference of Σ r·reference, both within 1e-9·(1 + |expected|).
+     */
+    static void checkValueAndVjpF64(String name, int[][] shapes, Function<Tensor[], Tensor> engine, Function<D[], D> reference, D[] ref, Random rng) {
+        int n = shapes.length;
+        D yRef = reference.apply(ref);
         double[] r = new double[yRef.size()];
         for (int j = 0; j < r.length; j++) r[j] = rng.nextDouble() * 2 - 1;
 
         Tensor[] in = new Tensor[n];
-        for (int k = 0; k < n; k++) in[k] = Tensor.of(ref[k].v(), c.shapes()[k]).requiresGrad(true);
-        Tensor y = c.engine().apply(in);
-        assertEquals(io.jgrad.runtime.DType.F64, y.dtype(), c.name());
-        assertArrayEquals(yRef.shape(), y.shape(), c.name() + ": output shape");
+        for (int k = 0; k < n; k++) in[k] = Tensor.of(ref[k].v(), shapes[k]).requiresGrad(true);
+        Tensor y = engine.apply(in);
+        assertEquals(io.jgrad.runtime.DType.F64, y.dtype(), name);
+        assertArrayEquals(yRef.shape(), y.shape(), name + ": output shape");
         double[] yv = y.toDoubleArray();
         for (int j = 0; j < yv.length; j++) {
             // 1e-9: the engine follows PyTorch's softplus threshold (x itself above 20), 1e-9 from the exact function
             if (!(Math.abs(yv[j] - yRef.v()[j]) <= 1e-9 * (1 + Math.abs(yRef.v()[j])))) {
-                throw new AssertionError(c.name() + ": value[" + j + "] = " + yv[j] + ", reference " + yRef.v()[j]);
+                throw new AssertionError(name + ": value[" + j + "] = " + yv[j] + ", reference " + yRef.v()[j]);
             }
         }
         y.backward(Tensor.of(r, y.shape()));
@@ -290,26 +299,26 @@ class FiniteDifferenceTest {
         for (int k = 0; k < n; k++) {
             double[] g = in[k].grad().toDoubleArray();
             for (int j = 0; j < g.length; j++) {
-                double fd = (4 * centralDifference(c, ref, k, j, h / 2, r) - centralDifference(c, ref, k, j, h, r)) / 3;
+                double fd = (4 * centralDifference(reference, ref, k, j, h / 2, r) - centralDifference(reference, ref, k, j, h, r)) / 3;
                 if (!(Math.abs(g[j] - fd) <= 1e-9 * (1 + Math.abs(fd)))) {
-                    throw new AssertionError(c.name() + ": d/d input" + k + "[" + j + "] = " + g[j] + ", finite difference " + fd
+                    throw new AssertionError(name + ": d/d input" + k + "[" + j + "] = " + g[j] + ", finite difference " + fd
                             + " (differ by " + Math.abs(g[j] - fd) + ")");
                 }
             }
         }
     }
 
-    private static double centralDifference(Case c, D[] ref, int k, int j, double h, double[] r) {
+    private static double centralDifference(Function<D[], D> reference, D[] ref, int k, int j, double h, double[] r) {
         double[] plus = ref[k].v().clone(), minus = ref[k].v().clone();
         plus[j] += h;
         minus[j] -= h;
-        return (loss(c, ref, k, plus, r) - loss(c, ref, k, minus, r)) / (2 * h);
+        return (loss(reference, ref, k, plus, r) - loss(reference, ref, k, minus, r)) / (2 * h);
     }
 
-    private static double loss(Case c, D[] ref, int k, double[] values, double[] r) {
+    private static double loss(Function<D[], D> reference, D[] ref, int k, double[] values, double[] r) {
         D[] in = ref.clone();
         in[k] = new D(ref[k].shape(), values);
-        D y = c.reference().apply(in);
+        D y = reference.apply(in);
         double l = 0;
         for (int j = 0; j < r.length; j++) l += r[j] * y.v()[j];
         return l;

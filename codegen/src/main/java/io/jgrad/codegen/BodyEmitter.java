@@ -65,28 +65,15 @@ final class BodyEmitter {
     static final int UNROLL_CAP = 24;
 
     /** The body parameters: inputs, the workspace's float and double regions, seed, output, grads. */
-    private static final int P_IN = 0, P_WSF = 1, P_WSD = 2, P_SEED = 3, P_OUT = 4, P_GRADS = 5, FIRST_LOCAL = 6;
+    static final int P_IN = 0, P_WSF = 1, P_WSD = 2, P_SEED = 3, P_OUT = 4, P_GRADS = 5, FIRST_LOCAL = 6;
 
-    private final ClassGen main;
     /** The class the current chunk goes to: the main class, or this body's open chunk class once the main class is full. */
     ClassGen cg;
-    private ClassGen open;
-    private int openFrom;
+    private final ChunkClasses classes;
     final Plan p;
-    private final String name;
-    private final List<ClassGen.Method> chunks = new ArrayList<>();
-    /** What the driver in the main class calls: the chunks there, then the driver of each chunk class. */
-    private final List<ClassGen.Method> top = new ArrayList<>();
 
     MethodVisitor mv;
     private SizeCounter counter;
-    /** Chunk recording per class ({@link ChunkTemplates}), when templates are on. */
-    private final java.util.Map<ClassGen, ChunkTemplates> templates = new java.util.IdentityHashMap<>();
-    private final boolean templatesOn = ChunkTemplates.enabled;
-    /** The method a chunk's call goes to, by chunk name, once its class's chunks are written. */
-    private final java.util.Map<String, ClassGen.Method> calls = new java.util.HashMap<>();
-    /** The chunk being recorded, or null. */
-    private org.objectweb.asm.tree.MethodNode recording;
     private final ChunkCuts cuts;
     int nextLocal;
     final int[] local;
@@ -114,10 +101,9 @@ final class BodyEmitter {
     private final ExpressionLowering expressions;
 
     BodyEmitter(ClassGen cg, Plan p, String name) {
-        this.main = cg;
         this.cg = cg;
+        this.classes = new ChunkClasses(cg, name);
         this.p = p;
-        this.name = name;
         this.local = new int[p.n];
         this.arrayLocal = new int[p.n];
         int grads = 0;
@@ -129,7 +115,7 @@ final class BodyEmitter {
         Arrays.fill(arrayLocal, -1);
         this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
         this.vector = Simd.enabled() ? new VectorLowering(this) : null;
-        this.cuts = new ChunkCuts(p, templatesOn && p.contentDefinedCuts);
+        this.cuts = new ChunkCuts(p, classes.templatesOn && p.contentDefinedCuts);
         this.sums = new SumLowering(this);
         this.matmul = new MatmulLowering(this);
         this.expressions = new ExpressionLowering(this);
@@ -144,12 +130,11 @@ final class BodyEmitter {
     /** Elements of workspace region {@code kind} this body needs: its planned tensors and states, then its spill slots. */
     int workspaceSize(Num kind) { return p.tensorSize[kind.ordinal()] + slotCount[kind.ordinal()]; }
 
-
     /** Emits everything; returns the name of the driver method. */
     String emit() {
         if (p.splitAt >= 0) throw new IllegalStateException("a split plan is emitted by emitSplit");
         emitStatements(0, p.stmts.size(), true);
-        return driver(main, name, top);
+        return classes.mainDriver("");
     }
 
     /**
@@ -161,10 +146,9 @@ final class BodyEmitter {
     String[] emitSplit() {
         if (p.splitAt < 0) throw new IllegalStateException("not a split plan");
         emitStatements(0, p.splitAt, false);
-        String prefix = driver(main, name + "pre", new ArrayList<>(top));
-        top.clear();   // chunks keeps growing: chunk method names stay distinct
+        String prefix = classes.mainDriver("pre");
         emitStatements(p.splitAt, p.stmts.size(), true);
-        return new String[] {prefix, driver(main, name + "pass", top)};
+        return new String[] {prefix, classes.mainDriver("pass")};
     }
 
     /**
@@ -183,28 +167,18 @@ final class BodyEmitter {
             }
         }
         endChunk(to - 1, last);
-        closeChunkClass();
-        flush(main);
+        classes.finishStatements();
     }
 
     // ---------------------------------------------------------------- chunks
 
     /** Starts a chunk at statement {@code firstStmt}. */
     void startChunk(int firstStmt) {
-        String method = name + "$" + chunks.size();
-        if (open == null && main.hasRoomForChunk(method)) cg = main;
-        else if (open != null && open.hasRoomForChunk(method)) cg = open;
-        else cg = newChunkClass();
+        String method = classes.nextChunk();
+        cg = classes.classFor(method);
         cuts.started(firstStmt);
-        if (templatesOn) {
-            recording = templates.computeIfAbsent(cg, ChunkTemplates::new).start(method);
-            counter = new SizeCounter(recording);
-        } else {
-            counter = new SizeCounter(cg.staticBody(method));
-        }
+        counter = new SizeCounter(classes.start(cg, method));
         mv = counter;
-        chunks.add(new ClassGen.Method(cg, method));
-        if (cg == main) top.add(chunks.get(chunks.size() - 1));
         mv.visitCode();
         nextLocal = FIRST_LOCAL;
         // reset only what the last chunk set: a fill of every value per chunk is quadratic
@@ -265,75 +239,7 @@ final class BodyEmitter {
         mv.visitInsn(cg.io.ret);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-        if (recording != null) {
-            templates.get(cg).end(recording, offset());
-            recording = null;
-        }
-    }
-
-    /** Writes the recorded chunks of {@code c} (templates where chunks repeat): the drivers can call them from here on. */
-    private void flush(ClassGen c) {
-        ChunkTemplates t = templates.get(c);
-        if (t != null) t.flush(calls);
-    }
-
-    /** The main class (or the last chunk class) is full: the chunks from here on go to a new chunk class. */
-    private ClassGen newChunkClass() {
-        closeChunkClass();
-        open = main.newChunkClass();
-        openFrom = chunks.size();
-        return open;
-    }
-
-    /** Gives the open chunk class a driver calling its chunks, which the main class's driver calls; finishes it. */
-    private void closeChunkClass() {
-        if (open == null) return;
-        String run = name + "$run";
-        flush(open);
-        top.add(new ClassGen.Method(open, driver(open, run, chunks.subList(openFrom, chunks.size()))));
-        open.staticInit();
-        open.toBytes();
-        open = null;
-    }
-
-    /**
-     * A method of {@code owner} that calls the given ones in order and returns the last one's
-     * value: directly in its own class, through a handle in another.
-     */
-    private String driver(ClassGen owner, String driverName, List<ClassGen.Method> callees) {
-        if (callees.size() > CALLS_PER_DRIVER) {
-            List<ClassGen.Method> groups = new ArrayList<>();
-            for (int i = 0; i < callees.size(); i += CALLS_PER_DRIVER) {
-                String g = driverName + "$g" + groups.size();
-                driver(owner, g, callees.subList(i, Math.min(callees.size(), i + CALLS_PER_DRIVER)));
-                groups.add(new ClassGen.Method(owner, g));
-            }
-            return driver(owner, driverName, groups);
-        }
-        MethodVisitor d = owner.staticBody(driverName);
-        d.visitCode();
-        for (int i = 0; i < callees.size(); i++) {
-            ClassGen.Method c = calls.getOrDefault(callees.get(i).name(), callees.get(i));
-            if (c.owner() == owner && c.rowBase() >= 0) {
-                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
-                Insns.iconst(d, c.rowBase());
-                d.visitMethodInsn(INVOKESTATIC, owner.name, c.name(), owner.templateDesc, false);
-            } else if (c.owner() == owner) {
-                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
-                d.visitMethodInsn(INVOKESTATIC, owner.name, c.name(), owner.bodyDesc, false);
-            } else {
-                if (c.rowBase() >= 0) throw new IllegalStateException("a template is called from its own class only: " + c.name());
-                // a constant handle: the JIT inlines the call as if it were invokestatic
-                d.visitFieldInsn(GETSTATIC, owner.name, owner.handleField(c), "L" + ClassGen.HANDLE + ";");
-                for (int a = 0; a < FIRST_LOCAL; a++) d.visitVarInsn(ALOAD, a);
-                d.visitMethodInsn(INVOKEVIRTUAL, ClassGen.HANDLE, "invokeExact", owner.bodyDesc, false);
-            }
-            if (i + 1 < callees.size()) d.visitInsn(owner.io.pop);
-        }
-        d.visitInsn(cg.io.ret);
-        d.visitMaxs(0, 0);
-        d.visitEnd();
-        return driverName;
+        classes.end(cg, offset());
     }
 
     // ---------------------------------------------------------------- statements
@@ -346,14 +252,14 @@ final class BodyEmitter {
                 if (!index.emptyKernel(v, false)) switch (p.node(v).prim().family) {
                     case REDUCE -> sums.reduceKernel(v, false);
                     case MATMUL -> matmul.kernel(v, false);
-                    case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> elementwiseKernel(v, true, ownBuffer(v));
+                    case UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE -> expressions.kernel(v, true, ownBuffer(v));
                     case SCATTER -> index.scatterKernel(v, false);
                     case CONCAT -> index.concatKernel(v);
                     case CONTRACT -> contraction.kernel(v, false);
                     case LEAF -> throw new IllegalStateException("a leaf has no kernel: " + p.node(v));
                 }
             }
-            case COPY -> elementwiseKernel(v, false, outputArray(st.output()));
+            case COPY -> expressions.kernel(v, false, outputArray(st.output()));
             case STORE -> {
                 prepareScalar(v);
                 Target t = outputArray(st.output());
@@ -455,56 +361,6 @@ final class BodyEmitter {
             else if (p.isBuffer(leaf)) prepareArray(leaf);
         }
     }
-
-    private void elementwiseKernel(int v, boolean expandRoot, Target t) {
-        Type type = p.type(v);
-        int[] ext = type.shape();
-        int[] vars = new int[ext.length];
-        for (int a = 0; a < vars.length; a++) vars[a] = a;
-        Access id = Access.axes(ext.length, vars);
-        if (expandRoot) {
-            collect(v);
-        } else {
-            forms.clear();
-            leaves.clear();
-            leaves.add(v);
-            if (p.isBuffer(v)) forms.add(id.flatForm(type));
-        }
-        int[] store = type.strides();
-        forms.add(store);
-        prepareLeaves();
-        t.prepare();
-        Nest nest = new Nest(ext, forms, true);
-        sealed = true;
-        int inner = Math.max(nest.groups() - 1, 0);
-        nest.open(0, inner);
-        if (nest.groups() > 0 && vector != null && !isBool(v) && num(v) == t.kind()) {
-            // the vector path: the innermost loop in vectors while a whole one fits, the scalar loop for the tail
-            int var = nest.last[inner];
-            VectorLowering.Shape s = VectorLowering.preferred(t.kind());
-            if (store[var] == 1 && nest.ext[inner] >= s.lanes() && vector.supports(v, expandRoot, id, nest, var, t.kind())) {
-                vector.loop(nest, inner, s, () -> {
-                    vector.push(v, expandRoot, id, nest, var, s);
-                    vector.store(s, () -> {
-                        t.pushArray();
-                        nest.index(t.offset(), store);
-                    });
-                });
-                nest.resume = inner;
-            }
-        }
-        nest.open(inner, nest.groups());
-        t.pushArray();
-        nest.index(t.offset(), store);
-        if (expandRoot) expand(v, id, nest);
-        else value(v, id, nest);
-        toArray(v, t.kind());
-        mv.visitInsn(t.kind().astore);
-        nest.close(0, nest.groups());
-        sealed = false;
-    }
-
-
 
     /**
      * The loops of one kernel. Loop variables of extent 1 get no loop (their index is 0);
@@ -653,7 +509,6 @@ final class BodyEmitter {
     void expand(int v, Access acc, Nest nest) {
         expressions.expand(v, acc, nest);
     }
-
 
     void readLeaf(int v, Access acc, Nest nest) {
         if (p.scalar[v]) {

@@ -43,16 +43,7 @@ final class DerivedGen {
         MethodVisitor mv = jacobianMethod(cg, prefix);
         Num io = cg.io;
         Label head = new Label(), end = new Label();
-        iconst(mv, 0);
-        mv.visitVarInsn(ISTORE, PASS);
-        mv.visitLabel(head);
-        mv.visitVarInsn(ILOAD, PASS);
-        iconst(mv, m);
-        mv.visitJumpInsn(IF_ICMPGE, end);
-        setElement(mv, io, SEED, PASS, 1);
-        call(mv, cg, pass);
-        mv.visitInsn(io.pop);
-        setElement(mv, io, SEED, PASS, 0);
+        openPasses(mv, cg, pass, SEED, m, head, end);
         for (int b = 0; b < blocks.length; b++) {
             if (sizes[b] <= SMALL_BLOCK) {
                 // jacobian[i][r * size + k] = grads[i][k]: a few moves beat a call to arraycopy
@@ -97,6 +88,24 @@ final class DerivedGen {
     }
 
     /**
+     * Opens the loop of passes PASS = 0 .. count - 1 (the caller closes it: iinc PASS, goto
+     * {@code head}, {@code end}): each sets element PASS of the one-hot array in local
+     * {@code oneHot} to 1, runs the pass body, discards its value and sets the element back to 0.
+     */
+    private static void openPasses(MethodVisitor mv, ClassGen cg, String pass, int oneHot, int count, Label head, Label end) {
+        iconst(mv, 0);
+        mv.visitVarInsn(ISTORE, PASS);
+        mv.visitLabel(head);
+        mv.visitVarInsn(ILOAD, PASS);
+        iconst(mv, count);
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        setElement(mv, cg.io, oneHot, PASS, 1);
+        call(mv, cg, pass);
+        mv.visitInsn(cg.io.pop);
+        setElement(mv, cg.io, oneHot, PASS, 0);
+    }
+
+    /**
      * jacobian(...) by forward passes: inputs[n + b] is the zero tangent array of the b-th
      * requested input; the pass for its element c sets it to 1, runs the pass body (the JVP
      * along e_c) and copies grads[0] (the output tangent) into column c of jacobian[i].
@@ -119,16 +128,7 @@ final class DerivedGen {
             mv.visitInsn(AALOAD);
             mv.visitVarInsn(ASTORE, BLOCK);
             Label head = new Label(), end = new Label();
-            iconst(mv, 0);
-            mv.visitVarInsn(ISTORE, PASS);
-            mv.visitLabel(head);
-            mv.visitVarInsn(ILOAD, PASS);
-            iconst(mv, size);
-            mv.visitJumpInsn(IF_ICMPGE, end);
-            setElement(mv, io, TANGENT, PASS, 1);
-            call(mv, cg, pass);
-            mv.visitInsn(io.pop);
-            setElement(mv, io, TANGENT, PASS, 0);
+            openPasses(mv, cg, pass, TANGENT, size, head, end);
             // jacobian[i][q * size + c] = column[q] for every output element q
             Label rows = new Label(), rowsEnd = new Label();
             iconst(mv, 0);
@@ -167,9 +167,7 @@ final class DerivedGen {
      */
     static void fusedJacobian(ClassGen cg, String driver, int m, int[] blocks, int[] sizes, boolean direct) {
         Num io = cg.io;
-        String desc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + io.arrays + ")V";
-        MethodVisitor mv = cg.method(ACC_PROTECTED | ACC_FINAL, "jacobian", desc);
-        mv.visitCode();
+        MethodVisitor mv = openJacobian(cg);
         if (m == 1) {
             mv.visitVarInsn(ALOAD, OUT);
             iconst(mv, 0);
@@ -234,12 +232,18 @@ final class DerivedGen {
 
     /** Opens jacobian(...) and runs the prefix once. */
     private static MethodVisitor jacobianMethod(ClassGen cg, String prefix) {
+        MethodVisitor mv = openJacobian(cg);
+        call(mv, cg, prefix);
+        mv.visitInsn(cg.io.pop);
+        return mv;
+    }
+
+    /** Opens {@code protected final void jacobian(inputs, wsf, wsd, seed, output, grads, jacobian)}. */
+    private static MethodVisitor openJacobian(ClassGen cg) {
         Num io = cg.io;
         String desc = "(" + io.arrays + "[F[D" + io.array + io.array + io.arrays + io.arrays + ")V";
         MethodVisitor mv = cg.method(ACC_PROTECTED | ACC_FINAL, "jacobian", desc);
         mv.visitCode();
-        call(mv, cg, prefix);
-        mv.visitInsn(io.pop);
         return mv;
     }
 

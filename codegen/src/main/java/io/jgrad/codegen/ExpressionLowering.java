@@ -1,8 +1,10 @@
 package io.jgrad.codegen;
 
 import io.jgrad.codegen.BodyEmitter.Nest;
+import io.jgrad.codegen.BodyEmitter.Target;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
+import io.jgrad.ir.Type;
 import org.objectweb.asm.Label;
 
 import static org.objectweb.asm.Opcodes.*;
@@ -18,6 +20,59 @@ final class ExpressionLowering {
     ExpressionLowering(BodyEmitter body) {
         this.body = body;
         this.p = body.p;
+    }
+
+    /**
+     * The elementwise kernel of v into t: one loop nest, v's fused expression (or, when
+     * {@code expandRoot} is false, v itself read as a leaf: a copy) per element; on the vector
+     * path the innermost loop in vectors while a whole one fits, the scalar loop for the tail.
+     */
+    void kernel(int v, boolean expandRoot, Target t) {
+        Type type = p.type(v);
+        int[] ext = type.shape();
+        int[] vars = new int[ext.length];
+        for (int a = 0; a < vars.length; a++) vars[a] = a;
+        Access id = Access.axes(ext.length, vars);
+        if (expandRoot) {
+            body.collect(v);
+        } else {
+            body.forms.clear();
+            body.leaves.clear();
+            body.leaves.add(v);
+            if (p.isBuffer(v)) body.forms.add(id.flatForm(type));
+        }
+        int[] store = type.strides();
+        body.forms.add(store);
+        body.prepareLeaves();
+        t.prepare();
+        Nest nest = body.new Nest(ext, body.forms, true);
+        body.sealed = true;
+        int inner = Math.max(nest.groups() - 1, 0);
+        nest.open(0, inner);
+        if (nest.groups() > 0 && body.vector != null && !body.isBool(v) && body.num(v) == t.kind()) {
+            // the vector path: the innermost loop in vectors while a whole one fits, the scalar loop for the tail
+            int var = nest.last[inner];
+            VectorLowering.Shape s = VectorLowering.preferred(t.kind());
+            if (store[var] == 1 && nest.ext[inner] >= s.lanes() && body.vector.supports(v, expandRoot, id, nest, var, t.kind())) {
+                body.vector.loop(nest, inner, s, () -> {
+                    body.vector.push(v, expandRoot, id, nest, var, s);
+                    body.vector.store(s, () -> {
+                        t.pushArray();
+                        nest.index(t.offset(), store);
+                    });
+                });
+                nest.resume = inner;
+            }
+        }
+        nest.open(inner, nest.groups());
+        t.pushArray();
+        nest.index(t.offset(), store);
+        if (expandRoot) expand(v, id, nest);
+        else body.value(v, id, nest);
+        body.toArray(v, t.kind());
+        body.mv.visitInsn(t.kind().astore);
+        nest.close(0, nest.groups());
+        body.sealed = false;
     }
 
     void expand(int v, Access acc, Nest nest) {

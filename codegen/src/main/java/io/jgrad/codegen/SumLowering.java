@@ -38,27 +38,16 @@ final class SumLowering {
 
     /** The order of a maximum does not matter (Math.max is commutative and associative, NaN and ±0 included). */
     private void maxKernel(int v, boolean toLocal) {
-        Node nd = p.node(v);
-        Prim prim = nd.prim();
-        int x = nd.arg(0);
-        Type xt = p.type(x);
-        int rank = xt.rank();
-        boolean[] reduced = Plan.reducedAxes(nd, rank);
-        int[] store = reducedStoreForm(v, reduced);
-        body.collect(v);
-        body.forms.add(store);
-        Access id = IndexLowering.identity(rank);
-        Target t = toLocal ? null : body.ownBuffer(v);
-        body.prepareLeaves();
-        if (t != null) t.prepare();
-        Nest nest = body.new Nest(xt.shape(), body.forms, true);
+        Prim prim = p.node(v).prim();
+        ReductionSetup r = setUp(v, toLocal);
+        Nest nest = body.new Nest(r.xt().shape(), body.forms, true);
         int groups = nest.groups();
         int firstReduced = groups;
         boolean accMode = true;
         for (int g = 0; g < groups; g++) {
-            boolean r = reduced[nest.last[g]];
-            if (r && firstReduced == groups) firstReduced = g;
-            if (!r && firstReduced < groups) accMode = false;
+            boolean isReduced = r.reduced()[nest.last[g]];
+            if (isReduced && firstReduced == groups) firstReduced = g;
+            if (!isReduced && firstReduced < groups) accMode = false;
         }
         Num nk = body.num(v);
         int result = toLocal ? body.newLocal(v) : -1;
@@ -70,7 +59,7 @@ final class SumLowering {
             body.mv.visitVarInsn(nk.store, acc);
             nest.open(firstReduced, groups);
             body.mv.visitVarInsn(nk.load, acc);
-            body.value(x, id, nest);
+            body.value(r.x(), r.id(), nest);
             reduceOp(prim, nk);
             body.mv.visitVarInsn(nk.store, acc);
             nest.close(firstReduced, groups);
@@ -78,15 +67,15 @@ final class SumLowering {
                 body.mv.visitVarInsn(nk.load, acc);
                 body.mv.visitVarInsn(nk.store, result);
             } else {
-                t.pushArray();
-                nest.index(t.offset(), store);
+                r.t().pushArray();
+                nest.index(r.t().offset(), r.store());
                 body.mv.visitVarInsn(nk.load, acc);
-                body.mv.visitInsn(t.kind().astore);
+                body.mv.visitInsn(r.t().kind().astore);
             }
             nest.close(0, firstReduced);
             body.sealed = false;
         } else {
-            inBuffer(v, x, id, nest, store, t);
+            inBuffer(v, r, nest);
         }
         if (toLocal) {
             body.local[v] = result;
@@ -99,7 +88,8 @@ final class SumLowering {
      * reduction's identity: a maximum; or a sum whose terms all go to accumulator 0 in
      * {@link Summation}'s order (fewer than 4 terms).
      */
-    private void inBuffer(int v, int x, Access id, Nest nest, int[] store, Target t) {
+    private void inBuffer(int v, ReductionSetup r, Nest nest) {
+        Target t = r.t();
         Prim prim = p.node(v).prim();
         Num nk = body.num(v);   // the buffer's kind too: the sum's dtype (an output's is the function's, the same)
         body.sealed = true;
@@ -123,14 +113,36 @@ final class SumLowering {
         body.mv.visitLabel(end);
         nest.open(0, nest.groups());
         t.pushArray();
-        nest.index(t.offset(), store);
+        nest.index(t.offset(), r.store());
         body.mv.visitInsn(DUP2);
         body.mv.visitInsn(nk.aload);
-        body.value(x, id, nest);
+        body.value(r.x(), r.id(), nest);
         reduceOp(prim, nk);
         body.mv.visitInsn(nk.astore);
         nest.close(0, nest.groups());
         body.sealed = false;
+    }
+
+    /**
+     * What every reduction of operand x starts from: its reduced axes, the result's store form
+     * over x's loop variables, x read in place, and the result's buffer (null: into a local).
+     */
+    private record ReductionSetup(int x, Type xt, boolean[] reduced, int[] store, Access id, Target t) { }
+
+    /** Gathers v's leaves and store form for its nest and prepares them and the target, before any loop. */
+    private ReductionSetup setUp(int v, boolean toLocal) {
+        Node nd = p.node(v);
+        int x = nd.arg(0);
+        Type xt = p.type(x);
+        boolean[] reduced = Plan.reducedAxes(nd, xt.rank());
+        int[] store = reducedStoreForm(v, reduced);
+        body.collect(v);
+        body.forms.add(store);
+        Access id = IndexLowering.identity(xt.rank());
+        Target t = toLocal ? null : body.ownBuffer(v);
+        body.prepareLeaves();
+        if (t != null) t.prepare();
+        return new ReductionSetup(x, xt, reduced, store, id, t);
     }
 
     /** The store form of a reduction's result over its operand's loop variables (0 for reduced ones). */
@@ -149,44 +161,34 @@ final class SumLowering {
      * strides; {@link Plan#laneAxis} picks lanes instead for the common one-axis case.
      */
     private void rowSum(int v, boolean toLocal) {
-        Node nd = p.node(v);
-        int x = nd.arg(0);
-        Type xt = p.type(x);
-        int rank = xt.rank();
-        boolean[] reduced = Plan.reducedAxes(nd, rank);
-        int[] store = reducedStoreForm(v, reduced);
-        body.collect(v);
-        body.forms.add(store);
-        Access id = IndexLowering.identity(rank);
-        Target t = toLocal ? null : body.ownBuffer(v);
-        body.prepareLeaves();
-        if (t != null) t.prepare();
+        ReductionSetup r = setUp(v, toLocal);
+        int rank = r.xt().rank();
         // Loop order: kept, outer reduced, innermost reduced; no loop merges across those borders.
         int[] order = new int[rank];
         boolean[] barrier = new boolean[rank];
         int inner = -1, outerCount = 1, n = 0;
         for (int a = rank - 1; a >= 0; a--) {
-            if (!reduced[a] || xt.dim(a) == 1) continue;
+            if (!r.reduced()[a] || r.xt().dim(a) == 1) continue;
             if (inner < 0) inner = a;
-            else outerCount *= xt.dim(a);
+            else outerCount *= r.xt().dim(a);
         }
-        for (int a = 0; a < rank; a++) if (!reduced[a]) order[n++] = a;
+        for (int a = 0; a < rank; a++) if (!r.reduced()[a]) order[n++] = a;
         int firstOuter = n;
-        for (int a = 0; a < rank; a++) if (reduced[a] && a != inner) order[n++] = a;
+        for (int a = 0; a < rank; a++) if (r.reduced()[a] && a != inner) order[n++] = a;
         if (inner >= 0) {
             order[n] = inner;
             barrier[inner] = true;
         }
         if (firstOuter < rank) barrier[order[firstOuter]] = true;
-        Nest nest = body.new Nest(xt.shape(), body.forms, true, order, barrier);
+        Nest nest = body.new Nest(r.xt().shape(), body.forms, true, order, barrier);
         int groups = nest.groups();
         int keptGroups = 0;
-        while (keptGroups < groups && !reduced[nest.last[keptGroups]]) keptGroups++;
+        while (keptGroups < groups && !r.reduced()[nest.last[keptGroups]]) keptGroups++;
         int innerGroup = inner >= 0 ? nest.group[inner] : -1;
         int outerEnd = inner >= 0 ? innerGroup : groups;
         int scratch = p.scratchOffset[v];
         int stackOff = scratch;
-        int stateOff = inner >= 0 && xt.dim(inner) > Summation.BLOCK ? scratch + Cascade.depth(xt.dim(inner)) : scratch;
+        int stateOff = inner >= 0 && r.xt().dim(inner) > Summation.BLOCK ? scratch + Cascade.depth(r.xt().dim(inner)) : scratch;
         Num nk = body.num(v);
         int result = toLocal ? body.newLocal(v) : -1;
         int c = body.newLocal(v);
@@ -200,11 +202,11 @@ final class SumLowering {
         nest.open(keptGroups, outerEnd);
         if (inner >= 0) {
             int var = nest.last[innerGroup];
-            VectorLowering.Term vterm = body.vector != null && body.vector.supports(x, false, id, nest, var, nk)
-                    ? s -> body.vector.push(x, false, id, nest, var, s) : null;
-            innerSum(nest, innerGroup, xt.dim(inner), stackOff, c, nk, () -> body.value(x, id, nest), vterm, vterm != null && body.vector.sawTranscendental);
+            VectorLowering.Term vterm = body.vector != null && body.vector.supports(r.x(), false, r.id(), nest, var, nk)
+                    ? s -> body.vector.push(r.x(), false, r.id(), nest, var, s) : null;
+            innerSum(nest, innerGroup, r.xt().dim(inner), stackOff, c, nk, () -> body.value(r.x(), r.id(), nest), vterm, vterm != null && body.vector.sawTranscendental);
         } else { // no reduced axis of extent > 1: the one term itself
-            body.value(x, id, nest);
+            body.value(r.x(), r.id(), nest);
             body.mv.visitVarInsn(nk.store, c);
         }
         if (q >= 0) {
@@ -228,10 +230,10 @@ final class SumLowering {
             body.mv.visitVarInsn(nk.load, c);
             body.mv.visitVarInsn(nk.store, result);
         } else {
-            t.pushArray();
-            nest.index(t.offset(), store);
+            r.t().pushArray();
+            nest.index(r.t().offset(), r.store());
             body.mv.visitVarInsn(nk.load, c);
-            body.mv.visitInsn(t.kind().astore);
+            body.mv.visitInsn(r.t().kind().astore);
         }
         nest.close(0, keptGroups);
         body.sealed = false;
@@ -371,37 +373,27 @@ final class SumLowering {
      * state. Under 4 terms (all to accumulator 0) the result buffer accumulates directly.
      */
     private void laneSum(int v) {
-        Node nd = p.node(v);
-        int x = nd.arg(0);
-        Type xt = p.type(x);
-        int rank = xt.rank();
         int q = p.laneAxis(v);
-        boolean[] reduced = Plan.reducedAxes(nd, rank);
-        int[] store = reducedStoreForm(v, reduced);
-        body.collect(v);
-        body.forms.add(store);
-        Access id = IndexLowering.identity(rank);
-        Target t = body.ownBuffer(v);
-        body.prepareLeaves();
-        t.prepare();
+        ReductionSetup r = setUp(v, false);
+        int rank = r.xt().rank();
         int[] order = new int[rank];
         boolean[] barrier = new boolean[rank];
         for (int a = 0; a < rank; a++) order[a] = a;
         barrier[q] = true;
         for (int a = q + 1; a < rank; a++) {
-            if (xt.dim(a) > 1) {
+            if (r.xt().dim(a) > 1) {
                 barrier[a] = true;
                 break;
             }
         }
-        Nest nest = body.new Nest(xt.shape(), body.forms, true, order, barrier);
-        if (xt.dim(q) < 4) {
-            inBuffer(v, x, id, nest, store, t);
+        Nest nest = body.new Nest(r.xt().shape(), body.forms, true, order, barrier);
+        if (r.xt().dim(q) < 4) {
+            inBuffer(v, r, nest);
             return;
         }
-        lanes(v, nest, q, xt.dim(q), store, t, () -> { }, () -> body.value(x, id, nest), new LaneTerm() {
-            public boolean supports(int var) { return body.vector.supports(x, false, id, nest, var, body.num(v)); }
-            public void push(VectorLowering.Shape s, int var) { body.vector.push(x, false, id, nest, var, s); }
+        lanes(v, nest, q, r.xt().dim(q), r.store(), r.t(), () -> { }, () -> body.value(r.x(), r.id(), nest), new LaneTerm() {
+            public boolean supports(int var) { return body.vector.supports(r.x(), false, r.id(), nest, var, body.num(v)); }
+            public void push(VectorLowering.Shape s, int var) { body.vector.push(r.x(), false, r.id(), nest, var, s); }
         });
     }
 

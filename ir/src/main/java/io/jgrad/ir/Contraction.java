@@ -15,7 +15,7 @@ import java.util.Arrays;
  * The result's axes are the batch axes in the listed order, then x's other (free) axes in
  * increasing order, then y's. Attributes: {@code ints = [nb, nc, lb..., rb..., lc..., rc...]}.
  *
- * <p>The order of the additions is the one {@link Kernels#matmul} defines (runtime.Summation's,
+ * <p>The order of the additions is the one {@link ReductionKernels#matmul} defines (runtime.Summation's,
  * over the contracted index q = the row-major index over the contracted axes in the listed order),
  * so a dot_general equal to a MATMUL computes the same bits.
  */
@@ -161,7 +161,7 @@ final class Contraction {
      * x transposed to [batch, free, contracted] = [B, M, K], y to [batch, contracted, free] =
      * [B, K, N], then per batch the [M, K]·[K, N] matmul of this path ({@code runtime.Gemm.product}:
      * the vector kernel's order above its threshold, Summation.dot's below and on the scalar
-     * path, as {@link Kernels#matmul} for the same 2-D shape); the result [B, M, N] is already in
+     * path, as {@link ReductionKernels#matmul} for the same 2-D shape); the result [B, M, N] is already in
      * the result's axis order. F16 is the F32 result (Summation.dot's order) rounded to half.
      */
     static Object apply(Object x, Object y, Type tx, Type ty, int[] ints, Type t) {
@@ -178,7 +178,7 @@ final class Contraction {
             case F16 -> {
                 float[] out = new float[t.size()];
                 for (int i = 0; i < batch; i++) {
-                    float[] c = Kernels.matmulF32(Arrays.copyOfRange((float[]) a, i * m * k, (i + 1) * m * k),
+                    float[] c = ReductionKernels.matmulF32(Arrays.copyOfRange((float[]) a, i * m * k, (i + 1) * m * k),
                             Arrays.copyOfRange((float[]) b, i * k * n, (i + 1) * k * n), m, k, n);
                     System.arraycopy(c, 0, out, i * m * n, m * n);
                 }

@@ -342,7 +342,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
         Type ta = type(a), tb = type(b);
         Type t = p.resultType(ta, tb, null, NO_INTS, NO_DATA, null);
         Object v = p == Prim.MATMUL
-                ? Kernels.matmul(value0(a), value0(b), t.dtype(), ta.dim(0), ta.dim(1), tb.dim(1))
+                ? ReductionKernels.matmul(value0(a), value0(b), t.dtype(), ta.dim(0), ta.dim(1), tb.dim(1))
                 : Kernels.binary(p, ta.dtype(), value0(a), value0(b));
         return add(p, t, null, a, b, -1, v);
     }
@@ -370,7 +370,7 @@ public final class Eval implements Emitter, Adjoint.Tape {
         Type tx = type(x);
         int[] in = axes.length == 0 ? NO_INTS : axes.clone();
         Type t = p.resultType(tx, null, null, in, NO_DATA, null);
-        Object v = p == Prim.REDUCE_SUM ? Kernels.reduceSum(value0(x), tx, in, t) : Kernels.reduceMax(value0(x), tx, in, t);
+        Object v = p == Prim.REDUCE_SUM ? ReductionKernels.reduceSum(value0(x), tx, in, t) : ReductionKernels.reduceMax(value0(x), tx, in, t);
         return add(p, t, in.length > 0 ? in : null, x, -1, -1, v);
     }
 
@@ -505,12 +505,12 @@ public final class Eval implements Emitter, Adjoint.Tape {
             case SELECT -> Kernels.select((boolean[]) val(a0, values, base), val(a1, values, base), val(a2, values, base));
             case MATMUL -> {
                 Type ta = typ(a0, slotsAfter, base);
-                yield Kernels.matmul(val(a0, values, base), val(a1, values, base), t.dtype(), ta.dim(0), ta.dim(1), typ(a1, slotsAfter, base).dim(1));
+                yield ReductionKernels.matmul(val(a0, values, base), val(a1, values, base), t.dtype(), ta.dim(0), ta.dim(1), typ(a1, slotsAfter, base).dim(1));
             }
             case SHAPE, REDUCE, CONVERT -> {   // the common ones by Kernels.apply's calls, without its arrays
                 if (p == Prim.RESHAPE) yield val(a0, values, base);
                 if (p == Prim.BROADCAST) yield Kernels.broadcast(val(a0, values, base), typ(a0, slotsAfter, base), t);
-                if (p == Prim.REDUCE_SUM) yield Kernels.reduceSum(val(a0, values, base), typ(a0, slotsAfter, base), attr == null ? NO_INTS : (int[]) attr, t);
+                if (p == Prim.REDUCE_SUM) yield ReductionKernels.reduceSum(val(a0, values, base), typ(a0, slotsAfter, base), attr == null ? NO_INTS : (int[]) attr, t);
                 if (p == Prim.CONVERT) yield Kernels.convert(val(a0, values, base), typ(a0, slotsAfter, base).dtype(), t.dtype());
                 yield general(p, a, j, t, attr, values, slotsAfter, base);
             }

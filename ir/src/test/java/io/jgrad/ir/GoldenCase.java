@@ -64,17 +64,27 @@ final class GoldenCase {
     }
 
     static GoldenCase load(String name) {
-        try (InputStream in = GoldenCase.class.getResourceAsStream("/golden/" + name + ".json")) {
+        return new GoldenCase(json("golden", name));
+    }
+
+    /** The names of every case in src/test/resources/golden, sorted. */
+    static List<String> all() {
+        return names("golden");
+    }
+
+    /** Case {@code name} of the test resources' {@code folder} (golden, golden-v2). */
+    static JsonObject json(String folder, String name) {
+        try (InputStream in = GoldenCase.class.getResourceAsStream("/" + folder + "/" + name + ".json")) {
             if (in == null) throw new IllegalArgumentException("no golden case " + name);
-            return new GoldenCase(JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject());
+            return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The names of every case in src/test/resources/golden, sorted. */
-    static List<String> all() {
-        try (Stream<Path> files = Files.list(Path.of(GoldenCase.class.getResource("/golden").toURI()))) {
+    /** The names of every case in the test resources' {@code folder}, sorted. */
+    static List<String> names(String folder) {
+        try (Stream<Path> files = Files.list(Path.of(GoldenCase.class.getResource("/" + folder).toURI()))) {
             return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".json"))
                     .map(f -> f.substring(0, f.length() - 5)).sorted().toList();
         } catch (IOException e) {
@@ -170,7 +180,8 @@ final class GoldenCase {
         return e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
     }
 
-    private static int[] ints(JsonArray a) {
+    /** A JSON array of ints (GoldenV2Case's too). */
+    static int[] ints(JsonArray a) {
         int[] r = new int[a.size()];
         for (int i = 0; i < r.length; i++) r[i] = a.get(i).getAsInt();
         return r;

@@ -1,24 +1,16 @@
 package io.jgrad.ir;
 
+import static io.jgrad.ir.GoldenCase.ints;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.jgrad.runtime.DType;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * One version-2 PyTorch golden case (shared/golden/cases-v2, copied into
@@ -74,24 +66,12 @@ final class GoldenV2Case {
     }
 
     static GoldenV2Case load(String name) {
-        try (InputStream in = GoldenV2Case.class.getResourceAsStream("/golden-v2/" + name + ".json")) {
-            if (in == null) throw new IllegalArgumentException("no golden case " + name);
-            return new GoldenV2Case(JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new GoldenV2Case(GoldenCase.json("golden-v2", name));
     }
 
     /** The names of every case in src/test/resources/golden-v2, sorted. */
     static List<String> all() {
-        try (Stream<Path> files = Files.list(Path.of(GoldenV2Case.class.getResource("/golden-v2").toURI()))) {
-            return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".json"))
-                    .map(f -> f.substring(0, f.length() - 5)).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return GoldenCase.names("golden-v2");
     }
 
     boolean[] wrt() {
@@ -281,12 +261,6 @@ final class GoldenV2Case {
                     + " in " + d.text;
         }
         return null;
-    }
-
-    private static int[] ints(JsonArray a) {
-        int[] r = new int[a.size()];
-        for (int i = 0; i < r.length; i++) r[i] = a.get(i).getAsInt();
-        return r;
     }
 
     private static double[] doubles(JsonArray a) {

@@ -28,15 +28,15 @@ class KernelsTest {
             for (int i = 0; i < b.length; i++) { b[i] = (float) rng.nextGaussian(); db[i] = rng.nextGaussian(); }
             float[] ref = new float[m * n];
             Summation.matmul(a, b, ref, m, k, n);
-            assertArrayEquals(ref, (float[]) Kernels.matmul(a, b, DType.F32, m, k, n), m + "x" + k + "x" + n + " f32");
+            assertArrayEquals(ref, (float[]) ReductionKernels.matmul(a, b, DType.F32, m, k, n), m + "x" + k + "x" + n + " f32");
             double[] dref = new double[m * n];
             Summation.matmul(da, db, dref, m, k, n);
-            assertArrayEquals(dref, (double[]) Kernels.matmul(da, db, DType.F64, m, k, n), m + "x" + k + "x" + n + " f64");
-            float[] half = (float[]) Kernels.matmul(a, b, DType.F16, m, k, n);
+            assertArrayEquals(dref, (double[]) ReductionKernels.matmul(da, db, DType.F64, m, k, n), m + "x" + k + "x" + n + " f64");
+            float[] half = (float[]) ReductionKernels.matmul(a, b, DType.F16, m, k, n);
             for (int i = 0; i < half.length; i++) assertEquals(Half.round(ref[i]), half[i], "f16 is the f32 product rounded");
         }
         // an empty inner dimension is +0.0, as PyTorch's
-        float[] z = (float[]) Kernels.matmul(new float[0], new float[0], DType.F32, 2, 0, 3);
+        float[] z = (float[]) ReductionKernels.matmul(new float[0], new float[0], DType.F32, 2, 0, 3);
         for (float v : z) assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(v));
     }
 
@@ -56,33 +56,33 @@ class KernelsTest {
                 for (int a = 0, i = 0, j = 0; a < rank; a++) if ((mask & (1 << a)) != 0) axes[i++] = a; else kept[j++] = shape[a];
                 float[] ref = new float[Type.f32(kept).size()];
                 Summation.reduceSum(x, shape, axes, ref);
-                assertArrayEquals(ref, (float[]) Kernels.reduceSum(x, tf, axes, Type.f32(kept)), java.util.Arrays.toString(shape) + " over " + java.util.Arrays.toString(axes));
+                assertArrayEquals(ref, (float[]) ReductionKernels.reduceSum(x, tf, axes, Type.f32(kept)), java.util.Arrays.toString(shape) + " over " + java.util.Arrays.toString(axes));
                 double[] dref = new double[ref.length];
                 Summation.reduceSum(dx, shape, axes, dref);
-                assertArrayEquals(dref, (double[]) Kernels.reduceSum(dx, td, axes, Type.f64(kept)));
+                assertArrayEquals(dref, (double[]) ReductionKernels.reduceSum(dx, td, axes, Type.f64(kept)));
             }
         }
         // the issue-8 reproduction at a smaller n: Summation's error grows like log n
         float[] tenth = new float[1_000_000];
         java.util.Arrays.fill(tenth, 0.1f);
-        float s = ((float[]) Kernels.reduceSum(tenth, Type.f32(tenth.length), new int[] {0}, Type.f32()))[0];
+        float s = ((float[]) ReductionKernels.reduceSum(tenth, Type.f32(tenth.length), new int[] {0}, Type.f32()))[0];
         assertEquals(1e6 * 0.1f, s, 1e6 * 0.1 * 1e-6);
         // sums of nothing are +0.0 (PyTorch), and so is the sum over an empty axis
-        float[] empty = (float[]) Kernels.reduceSum(new float[0], Type.f32(0, 3), new int[] {0}, Type.f32(3));
+        float[] empty = (float[]) ReductionKernels.reduceSum(new float[0], Type.f32(0, 3), new int[] {0}, Type.f32(3));
         for (float v : empty) assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(v));
     }
 
     @Test
     void reduceMaxPropagatesNaNAndStartsAtMinusInfinity() {
         float[] x = {1, Float.NaN, 3, -1, -2, -0.5f};
-        float[] r = (float[]) Kernels.reduceMax(x, Type.f32(2, 3), new int[] {1}, Type.f32(2));
+        float[] r = (float[]) ReductionKernels.reduceMax(x, Type.f32(2, 3), new int[] {1}, Type.f32(2));
         assertTrue(Float.isNaN(r[0]));
         assertEquals(-0.5f, r[1]);
-        float[] cols = (float[]) Kernels.reduceMax(x, Type.f32(2, 3), new int[] {0}, Type.f32(3));
+        float[] cols = (float[]) ReductionKernels.reduceMax(x, Type.f32(2, 3), new int[] {0}, Type.f32(3));
         assertEquals(1f, cols[0]);
         assertTrue(Float.isNaN(cols[1]));
         assertEquals(3f, cols[2]);
-        assertEquals(Float.NEGATIVE_INFINITY, ((float[]) Kernels.reduceMax(new float[0], Type.f32(0), new int[] {0}, Type.f32()))[0]);
+        assertEquals(Float.NEGATIVE_INFINITY, ((float[]) ReductionKernels.reduceMax(new float[0], Type.f32(0), new int[] {0}, Type.f32()))[0]);
     }
 
     @Test

@@ -242,15 +242,6 @@ public final class Checks {
         }
     }
 
-    /** An array with one entry per input (the entries for inputs without a gradient are not read). */
-    private static void perInput(Signature s, String name, float[][] arrays, String nullMeans) {
-        if (arrays == null)
-            throw new IllegalArgumentException(name + " is null: expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names)
-                    + " (an entry may be null: " + nullMeans + ")");
-        if (arrays.length != s.names.length)
-            throw new IllegalArgumentException(name + ": expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names) + ", got " + arrays.length);
-    }
-
     // ---- forward mode, Jacobians and Hessian-vector products (double[])
 
     public static void jvp(Compiled c, double[][] inputs, double[][] tangents, double[] output, double[] outputTangent) {
@@ -327,8 +318,8 @@ public final class Checks {
         }
     }
 
-    /** An array with one entry per input (the entries for inputs without a gradient are not read). */
-    private static void perInput(Signature s, String name, double[][] arrays, String nullMeans) {
+    /** An array with one entry per input (the entries for inputs without a gradient are not read); float[][] or double[][]. */
+    private static void perInput(Signature s, String name, Object[] arrays, String nullMeans) {
         if (arrays == null)
             throw new IllegalArgumentException(name + " is null: expected " + s.names.length + " arrays, one per input " + Arrays.toString(s.names)
                     + " (an entry may be null: " + nullMeans + ")");
