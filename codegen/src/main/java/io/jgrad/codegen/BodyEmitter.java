@@ -482,7 +482,7 @@ final class BodyEmitter {
             // the vector path: the innermost loop in vectors while a whole one fits, the scalar loop for the tail
             int var = nest.last[inner];
             VectorLowering.Shape s = VectorLowering.preferred(t.kind());
-            if (store[var] == 1 && nest.ext[inner] >= s.lanes() && vector.supports(v, expandRoot, id, nest, var, t.kind())) {
+            if (store[var] == 1 && nest.ext[inner] >= s.lanes() && VectorLowering.longEnough(nest) && vector.supports(v, expandRoot, id, nest, var, t.kind())) {
                 vector.loop(nest, inner, s, () -> {
                     vector.push(v, expandRoot, id, nest, var, s);
                     vector.store(s, () -> {

@@ -200,7 +200,7 @@ final class SumLowering {
         nest.open(keptGroups, outerEnd);
         if (inner >= 0) {
             int var = nest.last[innerGroup];
-            VectorLowering.Term vterm = body.vector != null && body.vector.supports(x, false, id, nest, var, nk)
+            VectorLowering.Term vterm = body.vector != null && VectorLowering.longEnough(nest) && body.vector.supports(x, false, id, nest, var, nk)
                     ? s -> body.vector.push(x, false, id, nest, var, s) : null;
             innerSum(nest, innerGroup, xt.dim(inner), stackOff, c, nk, () -> body.value(x, id, nest), vterm, vterm != null && body.vector.sawTranscendental);
         } else { // no reduced axis of extent > 1: the one term itself

@@ -118,21 +118,35 @@ public final class Gemm {
      * batch: for each bi &lt; batch, c[cOff + bi·m·n ..] (row-major [m, n]) = A_bi B_bi with
      * a_bi(i, q) = a[aOff + bi·aBs + i·aRs + q·aCs] and b_bi(q, j) = b[bOff + bi·bBs + q·bRs + j·bCs],
      * each batch's operands packed into w[s ..] ({@link #batchedScratch} elements, reused by every
-     * batch; the packing absorbs a transposed operand), then one kernel call over all of k: the
-     * kernel's own blocks of 128 terms and their merge in cache-sized tiles ({@link VectorGemm#run}).
-     * (Until the kernel's merge stopped boxing, 82f311f, this ran the kernel once per block and
-     * added the block sums plane by plane, packing and zero-padding per block: at GMM d20's
-     * G·Cᵀ, [20,1000]·[1000,20] per batch, that overhead cost more than the kernel.) Each element is {@link Summation#dotFused}, as a
+     * batch; the packing absorbs a transposed operand). Past one block of k (128 terms) it runs
+     * the kernel once per block and adds the block sums plane by plane ({@link #pushPlane}): the
+     * kernel's own multi-block path boxes its vectors on JDK 17 (measured: 434 MB per call of
+     * GMM 10k d32's gradient), this one allocates nothing. Each element is {@link Summation#dotFused}, as a
      * 2-D matmul of the same [m, k] x [k, n] on this path. Callers check {@link #uses}(m, k, n).
      */
     public static void batched(float[] a, int aOff, int aBs, int aRs, int aCs, float[] b, int bOff, int bBs, int bRs, int bCs,
                                int batch, int m, int k, int n, float[] c, int cOff, float[] w, int s) {
         checkBatched(a.length, aOff, aBs, aRs, aCs, b.length, bOff, bBs, bRs, bCs, batch, m, k, n, c.length, cOff, w.length, s, batchedScratch(false, m, k, n));
-        int pb = s + packedB(m, k), mn = m * n;
+        int kc = Math.min(k, Summation.BLOCK), blocks = Cascade.blocks(k), mn = m * n;
+        int pb = s + packedB(m, kc), plane = s + scratch(false, m, kc, n), stack = plane + mn;
         for (int bi = 0; bi < batch; bi++) {
-            VectorGemm.packA(a, aOff + bi * aBs, aRs, aCs, m, k, w, s);
-            VectorGemm.packB(b, bOff + bi * bBs, bRs, bCs, k, n, w, pb);
-            VectorGemm.run(w, s, m, k, n, c, cOff + bi * mn);
+            int ab = aOff + bi * aBs, bb = bOff + bi * bBs, cb = cOff + bi * mn;
+            if (blocks == 1) {
+                VectorGemm.packA(a, ab, aRs, aCs, m, k, w, s);
+                VectorGemm.packB(b, bb, bRs, bCs, k, n, w, pb);
+                VectorGemm.run(w, s, m, k, n, c, cb);
+                continue;
+            }
+            // one kernel call per block of 128 terms (each element's block sum: one fma chain),
+            // the block sums added pairwise plane by plane: dotFused's tree, as Cascade's counter
+            for (int bl = 0; bl < blocks; bl++) {
+                int q0 = bl * Summation.BLOCK, len = Math.min(Summation.BLOCK, k - q0);
+                VectorGemm.packA(a, ab + q0 * aCs, aRs, aCs, m, len, w, s);
+                VectorGemm.packB(b, bb + q0 * bRs, bRs, bCs, len, n, w, s + packedB(m, len));
+                VectorGemm.run(w, s, m, len, n, w, plane);
+                pushPlane(w, plane, stack, mn, bl + 1, blocks);
+            }
+            System.arraycopy(w, plane, c, cb, mn);
         }
     }
 
@@ -140,17 +154,64 @@ public final class Gemm {
     public static void batched(double[] a, int aOff, int aBs, int aRs, int aCs, double[] b, int bOff, int bBs, int bRs, int bCs,
                                int batch, int m, int k, int n, double[] c, int cOff, double[] w, int s) {
         checkBatched(a.length, aOff, aBs, aRs, aCs, b.length, bOff, bBs, bRs, bCs, batch, m, k, n, c.length, cOff, w.length, s, batchedScratch(true, m, k, n));
-        int pb = s + packedB(m, k), mn = m * n;
+        int kc = Math.min(k, Summation.BLOCK), blocks = Cascade.blocks(k), mn = m * n;
+        int pb = s + packedB(m, kc), plane = s + scratch(true, m, kc, n), stack = plane + mn;
         for (int bi = 0; bi < batch; bi++) {
-            VectorGemm.packA(a, aOff + bi * aBs, aRs, aCs, m, k, w, s);
-            VectorGemm.packB(b, bOff + bi * bBs, bRs, bCs, k, n, w, pb);
-            VectorGemm.run(w, s, m, k, n, c, cOff + bi * mn);
+            int ab = aOff + bi * aBs, bb = bOff + bi * bBs, cb = cOff + bi * mn;
+            if (blocks == 1) {
+                VectorGemm.packA(a, ab, aRs, aCs, m, k, w, s);
+                VectorGemm.packB(b, bb, bRs, bCs, k, n, w, pb);
+                VectorGemm.run(w, s, m, k, n, c, cb);
+                continue;
+            }
+            // one kernel call per block of 128 terms (each element's block sum: one fma chain),
+            // the block sums added pairwise plane by plane: dotFused's tree, as Cascade's counter
+            for (int bl = 0; bl < blocks; bl++) {
+                int q0 = bl * Summation.BLOCK, len = Math.min(Summation.BLOCK, k - q0);
+                VectorGemm.packA(a, ab + q0 * aCs, aRs, aCs, m, len, w, s);
+                VectorGemm.packB(b, bb + q0 * bRs, bRs, bCs, len, n, w, s + packedB(m, len));
+                VectorGemm.run(w, s, m, len, n, w, plane);
+                pushPlane(w, plane, stack, mn, bl + 1, blocks);
+            }
+            System.arraycopy(w, plane, c, cb, mn);
         }
     }
 
-    /** Scratch elements {@link #batched} needs: the kernel's for the whole [m, k] x [k, n] ({@link VectorGemm#scratch}), reused by every batch. */
+    /** Scratch elements {@link #batched} needs: the kernel's for one block of k, then (k &gt; BLOCK) a plane of block sums and {@link Cascade#depth}(k) stack planes of m n. */
     public static int batchedScratch(boolean f64, int m, int k, int n) {
-        return scratch(f64, m, k, n);
+        int kc = Math.min(k, Summation.BLOCK);
+        long size = scratch(f64, m, kc, n) + (k > Summation.BLOCK ? (1L + Cascade.depth(k)) * m * n : 0);
+        if (size > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("batched product [" + m + ", " + k + "] x [" + k + ", " + n + "] is too large for one scratch array");
+        return (int) size;
+    }
+
+    /**
+     * {@link Cascade}'s binary counter over planes of m n block sums (VectorGemm's, a plane at a
+     * time): merges the plane at w[p ..] of block number b (from 1) into the stack planes at
+     * w[st + l mn ..]; after the last block the plane holds the finished sums. The same additions
+     * as {@link Summation#dotFused}'s pairwise tree (earlier blocks on the left).
+     */
+    private static void pushPlane(float[] w, int p, int st, int mn, int b, int blocks) {
+        int l = 0;
+        for (int bb = b; (bb & 1) == 0; bb >>>= 1, l++) for (int e = 0, sl = st + l * mn; e < mn; e++) w[p + e] = w[sl + e] + w[p + e];
+        if (b < blocks) {
+            System.arraycopy(w, p, w, st + l * mn, mn);
+            return;
+        }
+        for (int bb = blocks >>> (l + 1), q = l + 1; bb != 0; bb >>>= 1, q++)
+            if ((bb & 1) != 0) for (int e = 0, sq = st + q * mn; e < mn; e++) w[p + e] = w[sq + e] + w[p + e];
+    }
+
+    /** The double twin of {@link #pushPlane(float[], int, int, int, int, int)}. */
+    private static void pushPlane(double[] w, int p, int st, int mn, int b, int blocks) {
+        int l = 0;
+        for (int bb = b; (bb & 1) == 0; bb >>>= 1, l++) for (int e = 0, sl = st + l * mn; e < mn; e++) w[p + e] = w[sl + e] + w[p + e];
+        if (b < blocks) {
+            System.arraycopy(w, p, w, st + l * mn, mn);
+            return;
+        }
+        for (int bb = blocks >>> (l + 1), q = l + 1; bb != 0; bb >>>= 1, q++)
+            if ((bb & 1) != 0) for (int e = 0, sq = st + q * mn; e < mn; e++) w[p + e] = w[sq + e] + w[p + e];
     }
 
     /**
