@@ -38,6 +38,41 @@ class VectorPathTest {
         return b.build(f.apply(b, x));
     }
 
+    /**
+     * Loop nests under {@link VectorLowering#MIN_ITERATIONS} stay scalar on either path: a
+     * function with only such loops (a logsumexp of 100 weights, as GMM's mixture weights) holds
+     * no vector code and allocates nothing in its first calls, which run interpreted or in C1
+     * (on the vector path they allocated 7-11 kB per call until C2 compiled the chunk); the
+     * 128-element version is vectorised. Both give the scalar loop's bits (the same additions).
+     */
+    @Test
+    void shortLoopNestsStayScalar() {
+        for (DType d : new DType[] {DType.F32, DType.F64}) {
+            for (int n : new int[] {100, 127, 128}) {
+                Builder b = new Builder();
+                int x = b.input(0, "x", Type.of(d, n));
+                Compiled c = Pipelines.compile(b.build(Composites.logsumexp(b, x, 0, false)), new String[] {"x"}, new boolean[] {true});
+                assertEquals(Simd.enabled() && n >= VectorLowering.MIN_ITERATIONS, usesVectors(c), n + " " + d + " " + c);
+                if (n >= VectorLowering.MIN_ITERATIONS) continue;
+                com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+                Workspace ws = c.newWorkspace();
+                long before;
+                if (d == DType.F32) {
+                    float[][] in = Pipelines.data(new Random(7), n), g = {new float[n]};
+                    c.valueAndGrad(ws, in, g);
+                    before = tb.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 20; i++) c.valueAndGrad(ws, in, g);
+                } else {
+                    double[][] in = Pipelines.dataF64(new Random(7), n), g = {new double[n]};
+                    c.valueAndGrad(ws, in, g);
+                    before = tb.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 20; i++) c.valueAndGrad(ws, in, g);
+                }
+                assertEquals(0, tb.getCurrentThreadAllocatedBytes() - before, n + " " + d + ": bytes over 20 early calls");
+            }
+        }
+    }
+
     @Test
     void compiledSaysWhichPathAndScalarCanBeForced() {
         Graph g = elementwise(DType.F32, Composites::exp);

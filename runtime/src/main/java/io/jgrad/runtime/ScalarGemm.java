@@ -11,8 +11,9 @@ package io.jgrad.runtime;
  * adjacent: two unit-stride streams whatever the operands' strides); 16 independent add chains
  * hide the adds' latency, where an i-k-j loop over accumulator arrays is bound by their loads
  * and stores. The edges of an odd m or n are {@link Summation#dot} element by element (the
- * same order). Products of one block of terms with at least {@link #ROWS_MIN_N} columns run
- * {@link #rows row by row} instead, in loops HotSpot vectorises: the same additions, the same bits.
+ * same order). Products with at least {@link #ROWS_MIN_N} columns and few terms (one block, or
+ * B's panel within {@link #ROWS_MAX_PANEL}) run {@link #rows row by row} instead, in loops
+ * HotSpot vectorises: the same additions, the same bits.
  * With jdk.incubator.vector ({@link Gemm#enabled()}), other products whose rows of A and columns
  * of B are contiguous run in {@link VectorDot} (the four accumulators as four lanes): again the same bits.
  *
@@ -24,17 +25,26 @@ package io.jgrad.runtime;
 public final class ScalarGemm {
     private ScalarGemm() {}
 
-    /** Products of one block of terms (k &lt;= {@link Summation#BLOCK}) and at least this many columns run row by row ({@link #rows}). */
+    /** Products with at least this many columns run row by row ({@link #rows}) when B's panel fits {@link #ROWS_MAX_PANEL}. */
     static final int ROWS_MIN_N = 64;
+    /**
+     * Elements of B's panel (k rows of min(n, {@link #PANEL}) columns) at most for a product of
+     * several blocks of terms to run row by row: 512 kB in F64, so that the panel, read once per
+     * row of A, stays in the L2 cache (1 MB per core on Zen 4); the panel arrays this thread keeps
+     * are then at most 5 + k + depth rows of PANEL (about 2 MB in F64).
+     */
+    static final int ROWS_MAX_PANEL = 1 << 16;
 
     /**
      * Whether [m, k] x [k, n] runs row by row ({@link #rows}) rather than in 2 x 2 tiles: the same
      * bits either way (the choice is speed only). Measured (thread CPU, AMD EPYC Zen 3, HotSpot 17):
      * 25 x [10,10]·[10,1000] 2.5 → 0.63 ms, 50 x [20,20]·[20,1000] 15.9 → 5.9 ms,
-     * 100 x [64,64]·[64,1000] 310 → 92 ms, 400 x [10,10]·[10,64] 2.8 → 1.0 ms.
+     * 100 x [64,64]·[64,1000] 310 → 92 ms, 400 x [10,10]·[10,64] 2.8 → 1.0 ms; several blocks of
+     * terms (AMD EPYC Zen 4, HotSpot 17): GMM d64's G·Cᵀ, 100 x [64,1000]·[1000,64] with B transposed,
+     * 162-176 → 123-132 ms.
      */
     static boolean byRows(int k, int n) {
-        return k <= Summation.BLOCK && n >= ROWS_MIN_N;
+        return n >= ROWS_MIN_N && (k <= Summation.BLOCK || (long) k * Math.min(n, PANEL) <= ROWS_MAX_PANEL);
     }
 
     /**
@@ -307,7 +317,9 @@ public final class ScalarGemm {
      * is one more panel, filled with -0.0 and then given its terms in order — q = r, r + 4, ...
      * below tail = k &amp; ~3, and for accumulator 0 then the last k % 4 terms — up to four terms
      * per loop over the panel (a multiply and an add per term: the products rounded, as in the
-     * tile); C's panel row is then (a0 + a1) + (a2 + a3). The same additions as {@link #tile}, so
+     * tile); C's panel row is then (a0 + a1) + (a2 + a3). Past one block of terms (k &gt; BLOCK)
+     * this is done block by block and each block's row of sums is added into rows kept as
+     * {@link Cascade}'s stack ({@link #pushRow}). The same additions as {@link #tile}, so
      * the same bits. Each loop indexes every array by its counter alone and adds at most four
      * rows: HotSpot 17's C2 vectorises only such loops (not loops reading arrays at different
      * variable offsets, as into the workspace, nor bodies too long for its unrolling limit).
@@ -315,7 +327,8 @@ public final class ScalarGemm {
     private static void rows(double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bRs, int bCs, int m, int k, int n,
                              double[] c, int cOff) {
         Panels h = PANELS.get();
-        double[][] p = h.doubles(5 + k);
+        int blocks = Cascade.blocks(k), stack = 5 + k;
+        double[][] p = h.doubles(stack + (blocks == 1 ? 0 : Cascade.depth(k)));
         int[] terms = h.terms;
         int tail = k & ~3;
         for (int j0 = 0; j0 < n; j0 += PANEL) {
@@ -328,23 +341,27 @@ public final class ScalarGemm {
             }
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * aRs;
-                for (int r = 0; r < 4; r++) {
-                    double[] acc = p[r];
-                    java.util.Arrays.fill(acc, 0, len, -0.0);
-                    int count = 0;
-                    for (int q = r; q < tail; q += 4) {
-                        terms[count++] = q;
-                        if (count == 4) count = addTerms(acc, a, ai, aCs, p, terms, count, len);
+                for (int bl = 0; bl < blocks; bl++) {
+                    int q0 = bl * Summation.BLOCK, q1 = Math.min(k, q0 + Summation.BLOCK), end = Math.min(q1, tail);
+                    for (int r = 0; r < 4; r++) {
+                        double[] acc = p[r];
+                        java.util.Arrays.fill(acc, 0, len, -0.0);
+                        int count = 0;
+                        for (int q = q0 + r; q < end; q += 4) {
+                            terms[count++] = q;
+                            if (count == 4) count = addTerms(acc, a, ai, aCs, p, terms, count, len);
+                        }
+                        if (r == 0) for (int q = Math.max(q0, tail); q < q1; q++) {   // accumulator 0 takes the tail after its own terms
+                            terms[count++] = q;
+                            if (count == 4) count = addTerms(acc, a, ai, aCs, p, terms, count, len);
+                        }
+                        if (count > 0) addTerms(acc, a, ai, aCs, p, terms, count, len);
                     }
-                    if (r == 0) for (int q = tail; q < k; q++) {   // accumulator 0 takes the tail after its own terms
-                        terms[count++] = q;
-                        if (count == 4) count = addTerms(acc, a, ai, aCs, p, terms, count, len);
-                    }
-                    if (count > 0) addTerms(acc, a, ai, aCs, p, terms, count, len);
+                    double[] s0 = p[0], s1 = p[1], s2 = p[2], s3 = p[3], out = p[4];
+                    for (int j = 0; j < len; j++) out[j] = (s0[j] + s1[j]) + (s2[j] + s3[j]);
+                    if (blocks > 1) pushRow(p, stack, bl + 1, blocks, len);
                 }
-                double[] s0 = p[0], s1 = p[1], s2 = p[2], s3 = p[3], out = p[4];
-                for (int j = 0; j < len; j++) out[j] = (s0[j] + s1[j]) + (s2[j] + s3[j]);
-                System.arraycopy(out, 0, c, cOff + i * n + j0, len);
+                System.arraycopy(p[4], 0, c, cOff + i * n + j0, len);
             }
         }
     }
@@ -379,7 +396,8 @@ public final class ScalarGemm {
     private static void rows(float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs, int m, int k, int n,
                              float[] c, int cOff) {
         Panels h = PANELS.get();
-        float[][] p = h.floats(5 + k);
+        int blocks = Cascade.blocks(k), stack = 5 + k;
+        float[][] p = h.floats(stack + (blocks == 1 ? 0 : Cascade.depth(k)));
         int[] terms = h.terms;
         int tail = k & ~3;
         for (int j0 = 0; j0 < n; j0 += PANEL) {
@@ -392,23 +410,27 @@ public final class ScalarGemm {
             }
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * aRs;
-                for (int r = 0; r < 4; r++) {
-                    float[] acc = p[r];
-                    java.util.Arrays.fill(acc, 0, len, -0.0f);
-                    int count = 0;
-                    for (int q = r; q < tail; q += 4) {
-                        terms[count++] = q;
-                        if (count == 4) count = addTerms(acc, a, ai, aCs, p, terms, count, len);
+                for (int bl = 0; bl < blocks; bl++) {
+                    int q0 = bl * Summation.BLOCK, q1 = Math.min(k, q0 + Summation.BLOCK), end = Math.min(q1, tail);
+                    for (int r = 0; r < 4; r++) {
+                        float[] acc = p[r];
+                        java.util.Arrays.fill(acc, 0, len, -0.0f);
+                        int count = 0;
+                        for (int q = q0 + r; q < end; q += 4) {
+                            terms[count++] = q;
+                            if (count == 4) count = addTerms(acc, a, ai, aCs, p, terms, count, len);
+                        }
+                        if (r == 0) for (int q = Math.max(q0, tail); q < q1; q++) {   // accumulator 0 takes the tail after its own terms
+                            terms[count++] = q;
+                            if (count == 4) count = addTerms(acc, a, ai, aCs, p, terms, count, len);
+                        }
+                        if (count > 0) addTerms(acc, a, ai, aCs, p, terms, count, len);
                     }
-                    if (r == 0) for (int q = tail; q < k; q++) {   // accumulator 0 takes the tail after its own terms
-                        terms[count++] = q;
-                        if (count == 4) count = addTerms(acc, a, ai, aCs, p, terms, count, len);
-                    }
-                    if (count > 0) addTerms(acc, a, ai, aCs, p, terms, count, len);
+                    float[] s0 = p[0], s1 = p[1], s2 = p[2], s3 = p[3], out = p[4];
+                    for (int j = 0; j < len; j++) out[j] = (s0[j] + s1[j]) + (s2[j] + s3[j]);
+                    if (blocks > 1) pushRow(p, stack, bl + 1, blocks, len);
                 }
-                float[] s0 = p[0], s1 = p[1], s2 = p[2], s3 = p[3], out = p[4];
-                for (int j = 0; j < len; j++) out[j] = (s0[j] + s1[j]) + (s2[j] + s3[j]);
-                System.arraycopy(out, 0, c, cOff + i * n + j0, len);
+                System.arraycopy(p[4], 0, c, cOff + i * n + j0, len);
             }
         }
     }
@@ -439,10 +461,53 @@ public final class ScalarGemm {
         return 0;
     }
 
+    /**
+     * {@link Cascade}'s binary counter over rows of block sums, as {@link Cascade#push} and then
+     * {@link Cascade#finish} per element: merges the block sums p[4] of block number b (from 1)
+     * into the stack rows p[stack + l]; after the last block p[4] holds the finished sums. The
+     * same additions (earlier blocks on the left), one loop per level indexed by its counter alone.
+     */
+    private static void pushRow(double[][] p, int stack, int b, int blocks, int len) {
+        double[] out = p[4];
+        int l = 0;
+        for (int bb = b; (bb & 1) == 0; bb >>>= 1, l++) {
+            double[] level = p[stack + l];
+            for (int j = 0; j < len; j++) out[j] = level[j] + out[j];
+        }
+        if (b < blocks) {
+            System.arraycopy(out, 0, p[stack + l], 0, len);
+            return;
+        }
+        for (int bb = blocks >>> (l + 1), q = l + 1; bb != 0; bb >>>= 1, q++) {
+            if ((bb & 1) == 0) continue;
+            double[] level = p[stack + q];
+            for (int j = 0; j < len; j++) out[j] = level[j] + out[j];
+        }
+    }
+
+    /** The float twin of {@link #pushRow(double[][], int, int, int, int)}. */
+    private static void pushRow(float[][] p, int stack, int b, int blocks, int len) {
+        float[] out = p[4];
+        int l = 0;
+        for (int bb = b; (bb & 1) == 0; bb >>>= 1, l++) {
+            float[] level = p[stack + l];
+            for (int j = 0; j < len; j++) out[j] = level[j] + out[j];
+        }
+        if (b < blocks) {
+            System.arraycopy(out, 0, p[stack + l], 0, len);
+            return;
+        }
+        for (int bb = blocks >>> (l + 1), q = l + 1; bb != 0; bb >>>= 1, q++) {
+            if ((bb & 1) == 0) continue;
+            float[] level = p[stack + q];
+            for (int j = 0; j < len; j++) out[j] = level[j] + out[j];
+        }
+    }
+
     /** Columns per panel of the row-by-row kernel (2 kB in F64: B's rows and the accumulators of k &lt;= 10 stay in the L1 cache). */
     static final int PANEL = 256;
 
-    /** The row-by-row kernel's arrays, per thread (0-3: the accumulators, 4: C's row, 5 + q: B's row q), grown once to the largest k. */
+    /** The row-by-row kernel's arrays, per thread (0-3: the accumulators, 4: C's row (block sums), 5 + q: B's row q, then the block sums' stack rows), grown once to the largest k. */
     private static final class Panels {
         final int[] terms = new int[4];
         double[][] d = new double[0][];

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (the vector path's; run by the module's execution), both bit for bit, and both against a naive
  * triple loop in double within the orders' error bounds. Shapes: odd and even m and n (the 2 x 2
  * tiles' edges), k in and across blocks of 128 with every k % 4 (the tail rule), the row-by-row
- * kernel's shapes (k &lt;= 128, n &gt;= 64: partial panels, k &lt; 4), batches 1..4; with the module
+ * kernel's shapes (n &gt;= 64 and k &lt;= 128 or over several blocks: partial panels, k &lt; 4), batches 1..4; with the module
  * (the second execution) the pairs with A row-major and B transposed (rows of A and columns of B
  * contiguous) run in {@link VectorDot} and must give the same bits,
  * operands strided in place (row-major, transposed, with batch padding) as generated code passes them.
@@ -26,6 +26,11 @@ class ScalarGemmTest {
             // row by row (k <= 128, n >= 64): every k % 4, k < 4, a panel and a part, two panels and a part
             {1, 1, 64}, {2, 2, 65}, {3, 3, 70}, {2, 4, 64}, {3, 5, 100}, {1, 7, 257}, {3, 10, 300}, {2, 13, 64},
             {4, 20, 80}, {2, 31, 64}, {3, 64, 130}, {2, 128, 70},
+            // row by row over several blocks of terms (B's panel within ROWS_MAX_PANEL): 2, 3, 4, 5 and
+            // 8 blocks (counts with a gap in their bits), every k % 4, two panels, the largest k at n = 64;
+            // then just past the panel limit (the tiles again)
+            {2, 129, 64}, {3, 130, 65}, {2, 257, 64}, {1, 512, 128}, {3, 515, 70}, {2, 1000, 64}, {2, 200, 300},
+            {1, 1023, 64}, {2, 1025, 64},
     };
     /** Shapes above Gemm's threshold, for the vector kernel per batch. */
     static final int[][] GEMM_SHAPES = {{32, 32, 32}, {33, 17, 61}, {64, 64, 100}, {40, 300, 20}, {35, 129, 17}, {32, 256, 32}, {33, 640, 19}, {32, 1100, 17}};
@@ -158,10 +163,42 @@ class ScalarGemmTest {
                 assertEquals(Double.doubleToRawLongBits(Summation.dot(a, i * k, 1, b, j, n, k)), Double.doubleToRawLongBits(c[i * n + j]), "element " + i + "," + j);
     }
 
-    /** The row-by-row kernel's -0.0 start: a row of -0.0 times columns of +0.0 and -0.0 (every k % 4, k < 4), NaN and infinities, as dot. */
+    /** Which shapes the row-by-row kernel takes: the tests above must reach both of its loops (one block, several) and the tiles past its limits. */
+    @Test
+    void rowByRowTakesFewColumnsOfManyTermsWithinItsPanel() {
+        assertTrue(ScalarGemm.byRows(128, 64) && ScalarGemm.byRows(1, 1000));                     // one block
+        assertTrue(ScalarGemm.byRows(1000, 64) && ScalarGemm.byRows(1023, 64) && ScalarGemm.byRows(200, 300));   // several blocks, B's panel <= 65,536
+        assertTrue(!ScalarGemm.byRows(1025, 64) && !ScalarGemm.byRows(300, 300) && !ScalarGemm.byRows(1000, 63));
+        assertEquals(0, ScalarGemm.scratch(64, 1000, 64), "row by row needs no scratch");
+    }
+
+    /**
+     * 0 bytes per call of the row-by-row kernel over several blocks (GMM d64's G·Cᵀ shape, transposed
+     * B as generated code passes it) once its per-thread panels exist. Judged in batches of 20 calls
+     * until one allocates nothing, for at most 20 s.
+     */
+    @Test
+    void rowByRowOverSeveralBlocksAllocatesNothing() {
+        int m = 64, k = 1000, n = 64, batch = 2;
+        double[] a = random(new SplittableRandom(5), batch * m * k), b = random(new SplittableRandom(6), batch * k * n), c = new double[batch * m * n];
+        float[] fa = toFloat(a), fb = toFloat(b), fc = new float[batch * m * n];
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long per = Long.MAX_VALUE, start = System.nanoTime();
+        while (per >= 16 && System.nanoTime() - start < 20_000_000_000L) {
+            long before = tb.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20; i++) {
+                ScalarGemm.batched(a, 0, m * k, k, 1, b, 0, k * n, 1, k, batch, m, k, n, c, 0, null, 0);
+                ScalarGemm.batched(fa, 0, m * k, k, 1, fb, 0, k * n, 1, k, batch, m, k, n, fc, 0, null, 0);
+            }
+            per = (tb.getCurrentThreadAllocatedBytes() - before) / 20;
+        }
+        assertTrue(per < 16, per + " B per call (F32 + F64)");
+    }
+
+    /** The row-by-row kernel's -0.0 start: a row of -0.0 times columns of +0.0 and -0.0 (every k % 4, k < 4, several blocks), NaN and infinities, as dot. */
     @Test
     void specialValuesTravelAsInDotRowByRow() {
-        for (int k : new int[] {1, 2, 3, 4, 6, 9}) {
+        for (int k : new int[] {1, 2, 3, 4, 6, 9, 130, 515}) {
             int m = 3, n = 70;
             assertEquals(0, ScalarGemm.scratch(m, k, n), "row by row needs no scratch");
             double[] a = new double[m * k], b = new double[k * n];
