@@ -5,15 +5,20 @@ package io.jgrad.runtime;
  * threshold): C = A B with every element {@link Summation#dot} of its row and column, bit for
  * bit — four accumulators per element (term q to accumulator q % 4, the sum's last k % 4 terms
  * to accumulator 0), each product rounded, blocks of {@link Summation#BLOCK} terms added
- * pairwise by {@link Cascade}'s counter. Register-blocked: a 2 x 2 tile of C keeps its 16
- * accumulators in locals over the k loop (innermost), its two rows of A and two columns of B
- * loaded once per term from packed pairs (a(i, q), a(i+1, q) adjacent; b(q, j), b(q, j+1)
- * adjacent: two unit-stride streams whatever the operands' strides); 16 independent add chains
- * hide the adds' latency, where an i-k-j loop over accumulator arrays is bound by their loads
- * and stores. The edges of an odd m or n are {@link Summation#dot} element by element (the
- * same order). Products with at least {@link #ROWS_MIN_N} columns and few terms (one block, or
- * B's panel within {@link #ROWS_MAX_PANEL}) run {@link #rows row by row} instead, in loops
- * HotSpot vectorises: the same additions, the same bits.
+ * pairwise by {@link Cascade}'s counter. Register-blocked: a 4 x 4 tile of C over one block
+ * of terms runs as four passes, one per accumulator: 16 sums in locals (one per element) over
+ * that accumulator's terms q, q + 4, .. (innermost), its four rows of A and four columns of B
+ * loaded once per term from packed quads (a(i..i+3, q) adjacent, b(q, j..j+3) adjacent: two
+ * unit-stride streams whatever the operands' strides), indexed by the loop counter (C2 then
+ * hoists the range checks); then the four passes' sums (a0 + a1) + (a2 + a3) per element. Eight
+ * loads per 16 multiply-adds, 16 independent add chains, 24 registers (C2 allocates xmm16-31
+ * with AVX-512; the 2 x 2 tile this replaces, 16 accumulators over all four at once, had C2 load
+ * its 16 operands first and spill an accumulator to the stack every iteration). Measured: see
+ * {@link #tiled}. An edge tile (m or n not a multiple of 4) is padded with
+ * zero rows and columns whose elements are never stored; products narrower than a tile are
+ * {@link Summation#dot} element by element (the same order). Products with at least {@link #ROWS_MIN_N} columns and
+ * few terms (one block, or B's panel within {@link #ROWS_MAX_PANEL}) run {@link #rows row by row}
+ * instead, in loops HotSpot vectorises: the same additions, the same bits.
  * With jdk.incubator.vector ({@link Gemm#enabled()}), other products whose rows of A and columns
  * of B are contiguous run in {@link VectorDot} (the four accumulators as four lanes): again the same bits.
  *
@@ -36,7 +41,7 @@ public final class ScalarGemm {
     static final int ROWS_MAX_PANEL = 1 << 16;
 
     /**
-     * Whether [m, k] x [k, n] runs row by row ({@link #rows}) rather than in 2 x 2 tiles: the same
+     * Whether [m, k] x [k, n] runs row by row ({@link #rows}) rather than in tiles: the same
      * bits either way (the choice is speed only). Measured (thread CPU, AMD EPYC Zen 3, HotSpot 17):
      * 25 x [10,10]·[10,1000] 2.5 → 0.63 ms, 50 x [20,20]·[20,1000] 15.9 → 5.9 ms,
      * 100 x [64,64]·[64,1000] 310 → 92 ms, 400 x [10,10]·[10,64] 2.8 → 1.0 ms; several blocks of
@@ -47,14 +52,33 @@ public final class ScalarGemm {
         return n >= ROWS_MIN_N && (k <= Summation.BLOCK || (long) k * Math.min(n, PANEL) <= ROWS_MAX_PANEL);
     }
 
+    /** Rows and columns of a tile. */
+    static final int TILE = 4;
+
     /**
-     * Scratch elements {@link #batched} needs for [m, k] x [k, n]: A packed in row pairs (m rounded
-     * down to even, times k), one packed column pair of B (2k), the tile's block sums and four
-     * {@link Cascade} stacks (k &gt; BLOCK); none when the product runs row by row (its panels are per thread).
+     * Whether a product not run row by row runs in {@link #TILE} x TILE tiles rather than as one
+     * {@link Summation#dot} per element: at least a whole tile each way (a narrower product would be
+     * mostly padding). Measured (thread CPU, best of 12-40, AMD EPYC Zen 4, HotSpot 17, load 2-3),
+     * GMM's G·Cᵀ on random data, B transposed: 50 x [20,1000]·[1000,20] 7.3 → 5.4 ms,
+     * 10 x [32,10000]·[10000,32] 31.8 → 24.5 ms (the 2 x 2 tile → 4 x 4); 25 x [10,1000]·[1000,10]
+     * 0.9-1.0 ms either way (padded to 12 x 12); one dot per element about 1.4 multiply-adds per ns,
+     * the 4 x 4 tiles 3-4.
+     */
+    static boolean tiled(int m, int n) {
+        return m >= TILE && n >= TILE;
+    }
+
+    /**
+     * Scratch elements {@link #batched} needs for [m, k] x [k, n]: for tiles, A packed in row quads
+     * (m rounded up to a multiple of 4, times k), one packed column quad of B (4k), the four passes'
+     * 64 sums and, past one block of terms, 16 {@link Cascade} stacks; else, past one block, what
+     * {@link VectorDot} needs (four block sums and four stacks); none when the product runs row by
+     * row (its panels are per thread).
      */
     public static int scratch(int m, int k, int n) {
         if (byRows(k, n)) return 0;
-        long size = (long) (m & ~1) * k + 2L * k + (k > Summation.BLOCK ? 4 + 4 * Cascade.depth(k) : 0);
+        int depth = k > Summation.BLOCK ? Cascade.depth(k) : 0;
+        long size = tiled(m, n) ? ((m + 3L) & ~3) * k + 4L * k + 64 + 16L * depth : depth == 0 ? 0 : 4 + 4L * depth;
         if (size > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("ScalarGemm: [" + m + ", " + k + "] x [" + k + ", " + n + "] is too large for one scratch array");
         return (int) size;
     }
@@ -101,95 +125,87 @@ public final class ScalarGemm {
             VectorDot.kernel(a, aOff, aRs, b, bOff, bCs, m, k, n, c, cOff, w, s);
             return;
         }
-        int blocks = Cascade.blocks(k), tail = k & ~3, m2 = m & ~1, n2 = n & ~1, depth = Cascade.depth(k);
-        int pa = s, pb = s + m2 * k, st = pb + 2 * k;   // packed A (row pairs), one packed column pair of B, the tile's stacks
-        if (n2 > 0) for (int i = 0; i < m2; i += 2) {   // rows i, i+1 interleaved: a(i, q) at pa + i k + 2 q
-            int src = aOff + i * aRs, dst = pa + i * k;
-            for (int q = 0; q < k; q++, src += aCs, dst += 2) {
-                w[dst] = a[src];
-                w[dst + 1] = a[src + aRs];
+        if (!tiled(m, n)) {   // a row or column of tiles would be mostly padding: one dot product per element, in the same order
+            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * n + j] = Summation.dot(a, aOff + i * aRs, aCs, b, bOff + j * bCs, bRs, k);
+            return;
+        }
+        int blocks = Cascade.blocks(k), tail = k & ~3, depth = Cascade.depth(k);
+        int pa = s, pb = pa + ((m + 3) & ~3) * k, sums = pb + 4 * k, stacks = sums + 64;
+        for (int i = 0; i < m; i += 4) pack(a, aOff + i * aRs, aRs, aCs, Math.min(4, m - i), k, w, pa + i * k);
+        for (int j = 0; j < n; j += 4) {
+            int cols = Math.min(4, n - j);
+            pack(b, bOff + j * bCs, bCs, bRs, cols, k, w, pb);
+            for (int i = 0; i < m; i += 4) {
+                int rows = Math.min(4, m - i), ai = pa + i * k, ci = cOff + i * n + j;
+                for (int bl = 0; bl < blocks; bl++) {
+                    int q0 = bl * Summation.BLOCK, q1 = Math.min(k, q0 + Summation.BLOCK), end = Math.min(q1, tail);
+                    chain(w, ai, pb, q0, end, Math.max(q0, tail), q1, sums);   // accumulator 0 takes the sum's last k % 4 terms after its own
+                    chain(w, ai, pb, q0 + 1, end, 0, 0, sums + 16);
+                    chain(w, ai, pb, q0 + 2, end, 0, 0, sums + 32);
+                    chain(w, ai, pb, q0 + 3, end, 0, 0, sums + 48);
+                    for (int e = 0; e < 16; e++) {
+                        float sum = (w[sums + e] + w[sums + 16 + e]) + (w[sums + 32 + e] + w[sums + 48 + e]);
+                        if (blocks == 1) w[sums + e] = sum;
+                        else Cascade.push(w, stacks + e * depth, bl + 1, sum);
+                    }
+                }
+                for (int r = 0; r < rows; r++)
+                    for (int t = 0; t < cols; t++) c[ci + r * n + t] = blocks == 1 ? w[sums + 4 * r + t] : Cascade.finish(w, stacks + (4 * r + t) * depth, blocks);
             }
         }
-        for (int j = 0; j < n2; j += 2) {
-            for (int q = 0, src = bOff + j * bCs, dst = pb; q < k; q++, src += bRs, dst += 2) {   // columns j, j+1 interleaved
-                w[dst] = b[src];
-                w[dst + 1] = b[src + bCs];
-            }
-            for (int i = 0; i < m2; i += 2) {
-                int ai = pa + i * k, ci = cOff + i * n + j;
-                if (blocks == 1) {
-                    tile(w, ai, pb, 0, k, tail, c, ci, n);
-                    continue;
-                }
-                for (int bl = 0; bl < blocks; bl++) {   // the tile's four block sums at w[st ..], pushed on four stacks
-                    int q0 = bl * Summation.BLOCK, q1 = Math.min(k, q0 + Summation.BLOCK);
-                    tile(w, ai + 2 * q0, pb + 2 * q0, q0, q1, tail, w, st, 2);
-                    for (int e = 0; e < 4; e++) Cascade.push(w, st + 4 + e * depth, bl + 1, w[st + e]);
-                }
-                c[ci] = Cascade.finish(w, st + 4, blocks);
-                c[ci + 1] = Cascade.finish(w, st + 4 + depth, blocks);
-                c[ci + n] = Cascade.finish(w, st + 4 + 2 * depth, blocks);
-                c[ci + n + 1] = Cascade.finish(w, st + 4 + 3 * depth, blocks);
-            }
-        }
-        // the edges of an odd m or n: one dot product per element, in the same order
-        for (int i = m2; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * n + j] = Summation.dot(a, aOff + i * aRs, aCs, b, bOff + j * bCs, bRs, k);
-        for (int j = n2; j < n; j++) for (int i = 0; i < m2; i++) c[cOff + i * n + j] = Summation.dot(a, aOff + i * aRs, aCs, b, bOff + j * bCs, bRs, k);
     }
 
     /**
-     * One 2 x 2 tile over terms q0 .. q1-1 of the sum (one block) from the packed pairs at
-     * w[pa ..] (a(i, q), a(i+1, q) adjacent) and w[pb ..] (b(q, j), b(q, j+1) adjacent), both
-     * already at term q0: 16 accumulators, term q to accumulator q % 4 below {@code tail} = k &amp; ~3,
-     * to accumulator 0 from there; the four block sums (a0 + a1) + (a2 + a3) to d[d0], d[d0 + 1],
-     * d[d0 + ld], d[d0 + ld + 1].
+     * Packs {@code lines} (1 to 4) rows of A (or columns of B) of k terms, line t's term q from
+     * x[off + t·lineStride + q·termStride] to w[dst + 4 q + t]; the lines past {@code lines} are
+     * zeros (a tile's padding: its elements are computed but never stored).
      */
-    private static void tile(float[] w, int pa, int pb, int q0, int q1, int tail, float[] d, int d0, int ld) {
-        float s00a = -0.0f, s00b = -0.0f, s00c = -0.0f, s00d = -0.0f, s01a = -0.0f, s01b = -0.0f, s01c = -0.0f, s01d = -0.0f;
-        float s10a = -0.0f, s10b = -0.0f, s10c = -0.0f, s10d = -0.0f, s11a = -0.0f, s11b = -0.0f, s11c = -0.0f, s11d = -0.0f;
-        int main = Math.max(0, Math.min(q1, tail) - q0), terms = q1 - q0;
-        for (int q = 0; q < main; q += 4, pa += 8, pb += 8) {
-            float x0 = w[pa], x1 = w[pa + 1], y0 = w[pb], y1 = w[pb + 1];
-            s00a += x0 * y0;
-            s01a += x0 * y1;
-            s10a += x1 * y0;
-            s11a += x1 * y1;
-            x0 = w[pa + 2];
-            x1 = w[pa + 3];
-            y0 = w[pb + 2];
-            y1 = w[pb + 3];
-            s00b += x0 * y0;
-            s01b += x0 * y1;
-            s10b += x1 * y0;
-            s11b += x1 * y1;
-            x0 = w[pa + 4];
-            x1 = w[pa + 5];
-            y0 = w[pb + 4];
-            y1 = w[pb + 5];
-            s00c += x0 * y0;
-            s01c += x0 * y1;
-            s10c += x1 * y0;
-            s11c += x1 * y1;
-            x0 = w[pa + 6];
-            x1 = w[pa + 7];
-            y0 = w[pb + 6];
-            y1 = w[pb + 7];
-            s00d += x0 * y0;
-            s01d += x0 * y1;
-            s10d += x1 * y0;
-            s11d += x1 * y1;
+    private static void pack(float[] x, int off, int lineStride, int termStride, int lines, int k, float[] w, int dst) {
+        if (lines == 4) {
+            for (int q = 0, src = off; q < k; q++, src += termStride, dst += 4) {
+                w[dst] = x[src];
+                w[dst + 1] = x[src + lineStride];
+                w[dst + 2] = x[src + 2 * lineStride];
+                w[dst + 3] = x[src + 3 * lineStride];
+            }
+            return;
         }
-        for (int q = main; q < terms; q++, pa += 2, pb += 2) {   // the sum's last k % 4 terms: accumulator 0
-            float x0 = w[pa], x1 = w[pa + 1], y0 = w[pb], y1 = w[pb + 1];
-            s00a += x0 * y0;
-            s01a += x0 * y1;
-            s10a += x1 * y0;
-            s11a += x1 * y1;
+        for (int q = 0, src = off; q < k; q++, src += termStride, dst += 4)
+            for (int t = 0; t < 4; t++) w[dst + t] = t < lines ? x[src + t * lineStride] : 0.0f;
+    }
+
+    /**
+     * One of the four accumulators of a 4 x 4 tile's 16 elements over one block: from -0.0f, the
+     * terms q = first, first + 4, .. below end, then q = tailFrom .. tailEnd - 1 (accumulator 0
+     * only: the sum's last k % 4 terms), each x(i + r, q) y(q, j + t) rounded and added in that
+     * order, from the packed quads at w[pa + 4 q ..] and w[pb + 4 q ..]; element (r, t)'s sum to
+     * w[d + 4 r + t]. Indexed by the loop counter, so C2 hoists the range checks.
+     */
+    private static void chain(float[] w, int pa, int pb, int first, int end, int tailFrom, int tailEnd, int d) {
+        float s00 = -0.0f, s01 = -0.0f, s02 = -0.0f, s03 = -0.0f, s10 = -0.0f, s11 = -0.0f, s12 = -0.0f, s13 = -0.0f;
+        float s20 = -0.0f, s21 = -0.0f, s22 = -0.0f, s23 = -0.0f, s30 = -0.0f, s31 = -0.0f, s32 = -0.0f, s33 = -0.0f;
+        for (int q = first; q < end; q += 4) {
+            int o = 4 * q;
+            float x0 = w[pa + o], x1 = w[pa + o + 1], x2 = w[pa + o + 2], x3 = w[pa + o + 3];
+            float y0 = w[pb + o], y1 = w[pb + o + 1], y2 = w[pb + o + 2], y3 = w[pb + o + 3];
+            s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+            s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+            s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
         }
-        d[d0] = (s00a + s00b) + (s00c + s00d);
-        d[d0 + 1] = (s01a + s01b) + (s01c + s01d);
-        d[d0 + ld] = (s10a + s10b) + (s10c + s10d);
-        d[d0 + ld + 1] = (s11a + s11b) + (s11c + s11d);
+        for (int q = tailFrom; q < tailEnd; q++) {
+            int o = 4 * q;
+            float x0 = w[pa + o], x1 = w[pa + o + 1], x2 = w[pa + o + 2], x3 = w[pa + o + 3];
+            float y0 = w[pb + o], y1 = w[pb + o + 1], y2 = w[pb + o + 2], y3 = w[pb + o + 3];
+            s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+            s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+            s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+        }
+        w[d] = s00; w[d + 1] = s01; w[d + 2] = s02; w[d + 3] = s03;
+        w[d + 4] = s10; w[d + 5] = s11; w[d + 6] = s12; w[d + 7] = s13;
+        w[d + 8] = s20; w[d + 9] = s21; w[d + 10] = s22; w[d + 11] = s23;
+        w[d + 12] = s30; w[d + 13] = s31; w[d + 14] = s32; w[d + 15] = s33;
     }
 
     // ------------------------------------------------------------------ double
@@ -219,107 +235,99 @@ public final class ScalarGemm {
             VectorDot.kernel(a, aOff, aRs, b, bOff, bCs, m, k, n, c, cOff, w, s);
             return;
         }
-        int blocks = Cascade.blocks(k), tail = k & ~3, m2 = m & ~1, n2 = n & ~1, depth = Cascade.depth(k);
-        int pa = s, pb = s + m2 * k, st = pb + 2 * k;   // packed A (row pairs), one packed column pair of B, the tile's stacks
-        if (n2 > 0) for (int i = 0; i < m2; i += 2) {   // rows i, i+1 interleaved: a(i, q) at pa + i k + 2 q
-            int src = aOff + i * aRs, dst = pa + i * k;
-            for (int q = 0; q < k; q++, src += aCs, dst += 2) {
-                w[dst] = a[src];
-                w[dst + 1] = a[src + aRs];
+        if (!tiled(m, n)) {   // a row or column of tiles would be mostly padding: one dot product per element, in the same order
+            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * n + j] = Summation.dot(a, aOff + i * aRs, aCs, b, bOff + j * bCs, bRs, k);
+            return;
+        }
+        int blocks = Cascade.blocks(k), tail = k & ~3, depth = Cascade.depth(k);
+        int pa = s, pb = pa + ((m + 3) & ~3) * k, sums = pb + 4 * k, stacks = sums + 64;
+        for (int i = 0; i < m; i += 4) pack(a, aOff + i * aRs, aRs, aCs, Math.min(4, m - i), k, w, pa + i * k);
+        for (int j = 0; j < n; j += 4) {
+            int cols = Math.min(4, n - j);
+            pack(b, bOff + j * bCs, bCs, bRs, cols, k, w, pb);
+            for (int i = 0; i < m; i += 4) {
+                int rows = Math.min(4, m - i), ai = pa + i * k, ci = cOff + i * n + j;
+                for (int bl = 0; bl < blocks; bl++) {
+                    int q0 = bl * Summation.BLOCK, q1 = Math.min(k, q0 + Summation.BLOCK), end = Math.min(q1, tail);
+                    chain(w, ai, pb, q0, end, Math.max(q0, tail), q1, sums);   // accumulator 0 takes the sum's last k % 4 terms after its own
+                    chain(w, ai, pb, q0 + 1, end, 0, 0, sums + 16);
+                    chain(w, ai, pb, q0 + 2, end, 0, 0, sums + 32);
+                    chain(w, ai, pb, q0 + 3, end, 0, 0, sums + 48);
+                    for (int e = 0; e < 16; e++) {
+                        double sum = (w[sums + e] + w[sums + 16 + e]) + (w[sums + 32 + e] + w[sums + 48 + e]);
+                        if (blocks == 1) w[sums + e] = sum;
+                        else Cascade.push(w, stacks + e * depth, bl + 1, sum);
+                    }
+                }
+                for (int r = 0; r < rows; r++)
+                    for (int t = 0; t < cols; t++) c[ci + r * n + t] = blocks == 1 ? w[sums + 4 * r + t] : Cascade.finish(w, stacks + (4 * r + t) * depth, blocks);
             }
         }
-        for (int j = 0; j < n2; j += 2) {
-            for (int q = 0, src = bOff + j * bCs, dst = pb; q < k; q++, src += bRs, dst += 2) {   // columns j, j+1 interleaved
-                w[dst] = b[src];
-                w[dst + 1] = b[src + bCs];
-            }
-            for (int i = 0; i < m2; i += 2) {
-                int ai = pa + i * k, ci = cOff + i * n + j;
-                if (blocks == 1) {
-                    tile(w, ai, pb, 0, k, tail, c, ci, n);
-                    continue;
-                }
-                for (int bl = 0; bl < blocks; bl++) {   // the tile's four block sums at w[st ..], pushed on four stacks
-                    int q0 = bl * Summation.BLOCK, q1 = Math.min(k, q0 + Summation.BLOCK);
-                    tile(w, ai + 2 * q0, pb + 2 * q0, q0, q1, tail, w, st, 2);
-                    for (int e = 0; e < 4; e++) Cascade.push(w, st + 4 + e * depth, bl + 1, w[st + e]);
-                }
-                c[ci] = Cascade.finish(w, st + 4, blocks);
-                c[ci + 1] = Cascade.finish(w, st + 4 + depth, blocks);
-                c[ci + n] = Cascade.finish(w, st + 4 + 2 * depth, blocks);
-                c[ci + n + 1] = Cascade.finish(w, st + 4 + 3 * depth, blocks);
-            }
-        }
-        // the edges of an odd m or n: one dot product per element, in the same order
-        for (int i = m2; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * n + j] = Summation.dot(a, aOff + i * aRs, aCs, b, bOff + j * bCs, bRs, k);
-        for (int j = n2; j < n; j++) for (int i = 0; i < m2; i++) c[cOff + i * n + j] = Summation.dot(a, aOff + i * aRs, aCs, b, bOff + j * bCs, bRs, k);
     }
 
     /**
-     * One 2 x 2 tile over terms q0 .. q1-1 of the sum (one block) from the packed pairs at
-     * w[pa ..] (a(i, q), a(i+1, q) adjacent) and w[pb ..] (b(q, j), b(q, j+1) adjacent), both
-     * already at term q0: 16 accumulators, term q to accumulator q % 4 below {@code tail} = k &amp; ~3,
-     * to accumulator 0 from there; the four block sums (a0 + a1) + (a2 + a3) to d[d0], d[d0 + 1],
-     * d[d0 + ld], d[d0 + ld + 1].
+     * Packs {@code lines} (1 to 4) rows of A (or columns of B) of k terms, line t's term q from
+     * x[off + t·lineStride + q·termStride] to w[dst + 4 q + t]; the lines past {@code lines} are
+     * zeros (a tile's padding: its elements are computed but never stored).
      */
-    private static void tile(double[] w, int pa, int pb, int q0, int q1, int tail, double[] d, int d0, int ld) {
-        double s00a = -0.0, s00b = -0.0, s00c = -0.0, s00d = -0.0, s01a = -0.0, s01b = -0.0, s01c = -0.0, s01d = -0.0;
-        double s10a = -0.0, s10b = -0.0, s10c = -0.0, s10d = -0.0, s11a = -0.0, s11b = -0.0, s11c = -0.0, s11d = -0.0;
-        int main = Math.max(0, Math.min(q1, tail) - q0), terms = q1 - q0;
-        for (int q = 0; q < main; q += 4, pa += 8, pb += 8) {
-            double x0 = w[pa], x1 = w[pa + 1], y0 = w[pb], y1 = w[pb + 1];
-            s00a += x0 * y0;
-            s01a += x0 * y1;
-            s10a += x1 * y0;
-            s11a += x1 * y1;
-            x0 = w[pa + 2];
-            x1 = w[pa + 3];
-            y0 = w[pb + 2];
-            y1 = w[pb + 3];
-            s00b += x0 * y0;
-            s01b += x0 * y1;
-            s10b += x1 * y0;
-            s11b += x1 * y1;
-            x0 = w[pa + 4];
-            x1 = w[pa + 5];
-            y0 = w[pb + 4];
-            y1 = w[pb + 5];
-            s00c += x0 * y0;
-            s01c += x0 * y1;
-            s10c += x1 * y0;
-            s11c += x1 * y1;
-            x0 = w[pa + 6];
-            x1 = w[pa + 7];
-            y0 = w[pb + 6];
-            y1 = w[pb + 7];
-            s00d += x0 * y0;
-            s01d += x0 * y1;
-            s10d += x1 * y0;
-            s11d += x1 * y1;
+    private static void pack(double[] x, int off, int lineStride, int termStride, int lines, int k, double[] w, int dst) {
+        if (lines == 4) {
+            for (int q = 0, src = off; q < k; q++, src += termStride, dst += 4) {
+                w[dst] = x[src];
+                w[dst + 1] = x[src + lineStride];
+                w[dst + 2] = x[src + 2 * lineStride];
+                w[dst + 3] = x[src + 3 * lineStride];
+            }
+            return;
         }
-        for (int q = main; q < terms; q++, pa += 2, pb += 2) {   // the sum's last k % 4 terms: accumulator 0
-            double x0 = w[pa], x1 = w[pa + 1], y0 = w[pb], y1 = w[pb + 1];
-            s00a += x0 * y0;
-            s01a += x0 * y1;
-            s10a += x1 * y0;
-            s11a += x1 * y1;
+        for (int q = 0, src = off; q < k; q++, src += termStride, dst += 4)
+            for (int t = 0; t < 4; t++) w[dst + t] = t < lines ? x[src + t * lineStride] : 0.0;
+    }
+
+    /**
+     * One of the four accumulators of a 4 x 4 tile's 16 elements over one block: from -0.0, the
+     * terms q = first, first + 4, .. below end, then q = tailFrom .. tailEnd - 1 (accumulator 0
+     * only: the sum's last k % 4 terms), each x(i + r, q) y(q, j + t) rounded and added in that
+     * order, from the packed quads at w[pa + 4 q ..] and w[pb + 4 q ..]; element (r, t)'s sum to
+     * w[d + 4 r + t]. Indexed by the loop counter, so C2 hoists the range checks.
+     */
+    private static void chain(double[] w, int pa, int pb, int first, int end, int tailFrom, int tailEnd, int d) {
+        double s00 = -0.0, s01 = -0.0, s02 = -0.0, s03 = -0.0, s10 = -0.0, s11 = -0.0, s12 = -0.0, s13 = -0.0;
+        double s20 = -0.0, s21 = -0.0, s22 = -0.0, s23 = -0.0, s30 = -0.0, s31 = -0.0, s32 = -0.0, s33 = -0.0;
+        for (int q = first; q < end; q += 4) {
+            int o = 4 * q;
+            double x0 = w[pa + o], x1 = w[pa + o + 1], x2 = w[pa + o + 2], x3 = w[pa + o + 3];
+            double y0 = w[pb + o], y1 = w[pb + o + 1], y2 = w[pb + o + 2], y3 = w[pb + o + 3];
+            s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+            s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+            s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
         }
-        d[d0] = (s00a + s00b) + (s00c + s00d);
-        d[d0 + 1] = (s01a + s01b) + (s01c + s01d);
-        d[d0 + ld] = (s10a + s10b) + (s10c + s10d);
-        d[d0 + ld + 1] = (s11a + s11b) + (s11c + s11d);
+        for (int q = tailFrom; q < tailEnd; q++) {
+            int o = 4 * q;
+            double x0 = w[pa + o], x1 = w[pa + o + 1], x2 = w[pa + o + 2], x3 = w[pa + o + 3];
+            double y0 = w[pb + o], y1 = w[pb + o + 1], y2 = w[pb + o + 2], y3 = w[pb + o + 3];
+            s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+            s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+            s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+        }
+        w[d] = s00; w[d + 1] = s01; w[d + 2] = s02; w[d + 3] = s03;
+        w[d + 4] = s10; w[d + 5] = s11; w[d + 6] = s12; w[d + 7] = s13;
+        w[d + 8] = s20; w[d + 9] = s21; w[d + 10] = s22; w[d + 11] = s23;
+        w[d + 12] = s30; w[d + 13] = s31; w[d + 14] = s32; w[d + 15] = s33;
     }
 
     /**
      * Row by row over column panels of {@link #PANEL} (products of few terms, where the tile's
-     * fixed cost per 2 x 2 block is most of its time). B's panel is copied into k rows of this
+     * fixed cost per tile is most of its time). B's panel is copied into k rows of this
      * thread's panel arrays once per panel; for row i, accumulator r (of four) of C's panel row
      * is one more panel, filled with -0.0 and then given its terms in order — q = r, r + 4, ...
      * below tail = k &amp; ~3, and for accumulator 0 then the last k % 4 terms — up to four terms
      * per loop over the panel (a multiply and an add per term: the products rounded, as in the
      * tile); C's panel row is then (a0 + a1) + (a2 + a3). Past one block of terms (k &gt; BLOCK)
      * this is done block by block and each block's row of sums is added into rows kept as
-     * {@link Cascade}'s stack ({@link #pushRow}). The same additions as {@link #tile}, so
+     * {@link Cascade}'s stack ({@link #pushRow}). The same additions as the tiles ({@link #chain}), so
      * the same bits. Each loop indexes every array by its counter alone and adds at most four
      * rows: HotSpot 17's C2 vectorises only such loops (not loops reading arrays at different
      * variable offsets, as into the workspace, nor bodies too long for its unrolling limit).

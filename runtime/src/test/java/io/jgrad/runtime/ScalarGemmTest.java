@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The batched kernels (issue 12, GMM): {@link ScalarGemm#batched} element for element against
  * {@link Summation#dot} (its definition) and {@link Gemm#batched} against {@link Summation#dotFused}
  * (the vector path's; run by the module's execution), both bit for bit, and both against a naive
- * triple loop in double within the orders' error bounds. Shapes: odd and even m and n (the 2 x 2
- * tiles' edges), k in and across blocks of 128 with every k % 4 (the tail rule), the row-by-row
+ * triple loop in double within the orders' error bounds. Shapes: m and n of every residue mod 4
+ * (the 4 x 4 tiles' padded edges) and below 4 (one dot per element), k in and across blocks of 128 with every k % 4 (the tail rule), the row-by-row
  * kernel's shapes (n &gt;= 64 and k &lt;= 128 or over several blocks: partial panels, k &lt; 4), batches 1..4; with the module
  * (the second execution) the pairs with A row-major and B transposed (rows of A and columns of B
  * contiguous) run in {@link VectorDot} and must give the same bits,
@@ -23,6 +23,10 @@ class ScalarGemmTest {
     static final int[][] SHAPES = {
             {1, 1, 1}, {2, 4, 2}, {3, 5, 3}, {2, 3, 7}, {5, 1, 4}, {4, 7, 2}, {7, 8, 9}, {10, 10, 30}, {6, 127, 5},
             {4, 128, 6}, {5, 129, 3}, {3, 300, 4}, {2, 515, 2}, {9, 64, 33}, {1, 40, 6}, {6, 40, 1},
+            // 4 x 4 tiles: whole tiles, padded edge tiles (m, n % 4 = 1, 2, 3), k below, at and across
+            // blocks with every k % 4, block counts 2, 3, 8 and 11 (gaps in their bits)
+            {4, 1, 4}, {4, 4, 4}, {8, 2, 8}, {4, 3, 5}, {5, 6, 4}, {6, 126, 7}, {8, 128, 8}, {7, 129, 6},
+            {12, 131, 13}, {9, 257, 10}, {4, 384, 4}, {11, 1001, 6}, {6, 1283, 5}, {20, 130, 20},
             // row by row (k <= 128, n >= 64): every k % 4, k < 4, a panel and a part, two panels and a part
             {1, 1, 64}, {2, 2, 65}, {3, 3, 70}, {2, 4, 64}, {3, 5, 100}, {1, 7, 257}, {3, 10, 300}, {2, 13, 64},
             {4, 20, 80}, {2, 31, 64}, {3, 64, 130}, {2, 128, 70},
@@ -229,7 +233,10 @@ class ScalarGemmTest {
         assertThrows(IllegalArgumentException.class, () -> ScalarGemm.batched(a, 0, 6, 3, 1, b, 0, 6, 2, 1, 2, 2, 3, 2, c, 0, w, 0));   // a too short for 2 batches
         assertThrows(IllegalArgumentException.class, () -> ScalarGemm.batched(a, 0, 6, 3, 1, b, 1, 6, 2, 1, 1, 2, 3, 2, c, 0, w, 0));   // b past its end
         assertThrows(IllegalArgumentException.class, () -> ScalarGemm.batched(a, 0, 6, 3, 1, b, 0, 6, 2, 1, 1, 2, 3, 2, c, 1, w, 0));   // c too short
-        assertThrows(IllegalArgumentException.class, () -> ScalarGemm.batched(a, 0, 6, 3, 1, b, 0, 6, 2, 1, 1, 2, 3, 2, c, 0, new double[1], 0));   // scratch
+        double[] a4 = new double[12], b4 = new double[12], c4 = new double[16];   // 4 x 4: tiled, so it needs scratch (2 x 2 is one dot per element)
+        java.util.Arrays.fill(c4, 7);
+        assertThrows(IllegalArgumentException.class, () -> ScalarGemm.batched(a4, 0, 12, 3, 1, b4, 0, 12, 4, 1, 1, 4, 3, 4, c4, 0, new double[ScalarGemm.scratch(4, 3, 4) - 1], 0));   // scratch one short
+        for (double v : c4) assertEquals(7.0, v);
         assertThrows(IllegalArgumentException.class, () -> ScalarGemm.batched(a, 0, 6, 3, 1, b, 0, 6, 2, 1, 1, -2, 3, 2, c, 0, w, 0));
         for (double v : c) assertEquals(7.0, v);
     }
