@@ -198,6 +198,9 @@ class DerivedKernelTest {
         for (int i = 0; i < n; i++) if (!Arrays.equals(jac[i], jac2[i])) return "jacobian block " + i + " differs with and without a workspace";
         e = Harness.compareInterpreter("jacobian value", jout, req.forward, 0, in);
         if (e != null) return e;
+        for (int i = 0; i < n; i++)
+            if (jac[i] != null && !blocks[i] && !Arrays.equals(jac[i], Harness.sentinel(jac[i].length)))
+                return "jacobian wrote the block of input " + i + ", which does not require grad";
         if (m <= forwardPasses) {
             Graph vjp = Optimizer.optimize(Adjoint.of(req.forward, blocks, true));
             for (int r = 0; r < m; r++) {
