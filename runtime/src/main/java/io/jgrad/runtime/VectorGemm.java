@@ -4,22 +4,38 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.FMA;
+
 /**
  * The register-blocked matmul of the vector path (GotoBLAS/BLIS): C = A B over packed panels,
  * cache-blocked by {@link Summation#BLOCK} terms of k (one block of the sum), MC rows of A
- * and NC columns of B, with a 12 x 2-vector micro-kernel (the preferred species: at 512 bits
- * a tile of 12 x 32 floats or 12 x 16 doubles) holding its 24 sums in vector registers
- * (24 + 2 + 1 of the 32 zmm registers of AVX-512), or below 512 bits (AVX2's 16 registers) a
- * 6 x 2-vector one (12 + 2 + 1): {@link #MR}. Per term the 12-row tile
- * issues 24 fma for 2 vector loads and 12 broadcasts, which C2 turns into broadcast loads
- * ({@code vbroadcastss zmm, [mem]}: no shuffle port). Each element of C is {@link
- * Summation#dotFused} of its row and column, bit for bit, whatever the tiling: one fma chain
- * per block of k, the block sums added by {@link Cascade}'s counter, the kernel's tile of a
+ * and NC columns of B, with a 6 x 2-vector micro-kernel (the preferred species: a tile of 6 x 32
+ * floats or 6 x 16 doubles at 512 bits) holding its 12 sums in vector registers (12 + 2 + 1 fit
+ * even AVX2's 16). Per term the tile issues 12 fma for 2 vector loads and 6 broadcasts, which C2
+ * turns into broadcast loads ({@code vbroadcastss zmm, [mem]}: no shuffle port). Each element of
+ * C is {@link Summation#dotFused} of its row and column, bit for bit, whatever the tiling: one fma
+ * chain per block of k, the block sums added by {@link Cascade}'s counter, the kernel's tile of a
  * block written straight into its stack plane (or into C at the last block) and the earlier
  * levels added to it there ({@link #levels}). Loaded only through {@link Gemm}, when the JVM
  * has jdk.incubator.vector; generated code calls {@link #run} after packing the operands itself.
- * (Written by a small generator in effect: the kernel is unrolled over its 24 accumulators by
- * hand, as C2 keeps named locals in registers.)
+ * (The kernel is unrolled over its 12 accumulators by hand, as C2 keeps named locals in registers.)
+ *
+ * <p>Why 6 rows and not 12 on AVX-512 (the 12 x 2 tile, 24 sums, was the kernel there until
+ * 2026-12-03): C2 compiled the 12-row kernel, 86 vector operations in one method, into code that
+ * boxed vectors, for good, in some JVMs, even once every call in it had a receiver of exact class
+ * (below): 7.7 MB per F32 37 x 263 x 53 product (every operation boxed, 25x slower) in one of
+ * four plain JVMs on a loaded machine and in every JVM under JFR ({@code -XX:StartFlightRecording})
+ * that had used other vector shapes; 41 kB (F32) and 83 kB (F64) per product after other shapes
+ * without JFR (VectorProfileTest); and, before the exact receivers, 5.6 MB per call of
+ * GemmLoweringTest.allocatesNothing in one CI run. Past
+ * C2's inlining budget for one compilation (NodeCountInliningCutoff) even the Vector API's
+ * {@code @ForceInline} methods are inlined late, their results typed {@code FloatVector} when the
+ * next call is bound, so that call goes through a type profile (below, at {@link #NEG_ZERO_F}).
+ * The 6-row kernel has half the operations and allocated nothing in every one of those
+ * conditions (GemmTest, VectorProfileTest). It was 0.8x the 12-row one's speed at 256^3 on an
+ * Intel AVX-512 machine under load and within the noise of it when quiet (README, "The 12 x 2
+ * micro-kernel"); the README gives this change's measurement.
  *
  * <p>Layout in the scratch array from s (mp = m rounded up to MR, np = n rounded up to NR):
  * <ul>
@@ -38,14 +54,29 @@ public final class VectorGemm {
     static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
     static final int LF = SF.length(), LD = SD.length();
     /**
-     * Rows of a tile: 12 when the species is 512 bits (24 sums of AVX-512's 32 vector registers),
-     * else 6 (12 sums of AVX2's 16: the 12-row tile's 27 live vectors would spill there). A
-     * constant for C2, so {@link #microKernel} folds to one kernel.
+     * -0.0 in every lane: the start of every sum, and the receiver that gives a vector an exact
+     * class. Every call on a vector here is made on a vector C2 knows the exact class of when it
+     * parses the call (this constant, or what a shape's own {@code broadcast}/{@code lanewise}
+     * returned), so it binds statically. A load ({@code fromArray}) or a loop's accumulator is
+     * only ever an argument; where one must be a receiver (a store) it is first added to -0.0
+     * (x + -0.0 = x). Otherwise the call binds through a type profile: the convenience methods
+     * ({@code fma}, {@code add}) dispatch again inside the JDK at a call site every user of the
+     * Vector API shares, and once that site has seen two shapes, or the compilation has counted
+     * too many class-check traps in the JDK methods it inlined (PerMethodTrapLimit), C2 merges
+     * two paths into a vector of no exact class and boxes every later operation on it: 5.6 MB per
+     * call of GemmLoweringTest.allocatesNothing in one CI run, for good (VectorProfileTest
+     * reproduces it every time with the convenience methods). Loop accumulators start from
+     * {@code NEG_ZERO_F.broadcast(-0.0f)}, an intrinsic, never from this object itself: a loop phi
+     * with a real object as one input cannot be unboxed, and every fma result was boxed
+     * (12.7 MB per 37 x 263 x 53 product).
      */
-    public static final int MR = SF.vectorBitSize() >= 512 ? 12 : 6;
+    static final FloatVector NEG_ZERO_F = FloatVector.broadcast(SF, -0.0f);
+    static final DoubleVector NEG_ZERO_D = DoubleVector.broadcast(SD, -0.0);
+    /** Rows of a tile (the class comment says why 6 on every machine). */
+    public static final int MR = 6;
     /** Columns of a tile: 2 vectors. */
     public static final int NR_F32 = 2 * LF, NR_F64 = 2 * LD;
-    /** Rows of A per cache block (its packed block of MC x BLOCK stays in L2): a multiple of both tile heights. */
+    /** Rows of A per cache block (its packed block of MC x BLOCK stays in L2): a multiple of MR. */
     static final int MC = 192;
     /** Columns of B per cache block (its packed block of BLOCK x NC stays in L2). */
     static final int NC_F32 = 16 * NR_F32, NC_F64 = 16 * NR_F64;
@@ -104,13 +135,13 @@ public final class VectorGemm {
                         for (int ir = ic; ir < ie; ir += MR) {
                             int a0 = pa + ir * k + pc * MR, b0 = pb + jr * k + pc * nr, at = ir * np + jr;
                             if (!last) {
-                                microKernel(w, a0, b0, kc, w, level + at, np);
+                                kernel(w, a0, b0, kc, w, level + at, np);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, w, level + at, np);
                             } else if (ir + MR <= m && jr + nr <= n) {
-                                microKernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
+                                kernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, c, cOff + ir * n + jr, n);
                             } else {
-                                microKernel(w, a0, b0, kc, w, tile, nr);
+                                kernel(w, a0, b0, kc, w, tile, nr);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, w, tile, nr);
                                 int rows = Math.min(MR, m - ir), cols = Math.min(nr, n - jr);
                                 for (int r = 0; r < rows; r++) System.arraycopy(w, tile + r * nr, c, cOff + (ir + r) * n + jr, cols);
@@ -157,8 +188,8 @@ public final class VectorGemm {
         // costs about twice as much); the vectors live within one statement, so nothing boxes
         for (int q = 0; q < k; q++) {
             for (int j0 = 0, src = bOff + q * rs, dst = s + q * nr; j0 < full; j0 += nr) {
-                FloatVector.fromArray(SF, b, src + j0).intoArray(w, dst + j0 * k);
-                FloatVector.fromArray(SF, b, src + j0 + LF).intoArray(w, dst + j0 * k + LF);
+                NEG_ZERO_F.lanewise(ADD, FloatVector.fromArray(SF, b, src + j0)).intoArray(w, dst + j0 * k);
+                NEG_ZERO_F.lanewise(ADD, FloatVector.fromArray(SF, b, src + j0 + LF)).intoArray(w, dst + j0 * k + LF);
             }
         }
         for (int j0 = full; j0 < n; j0 += nr) {
@@ -183,136 +214,59 @@ public final class VectorGemm {
             for (int r = 0; r < MR; r++) {
                 for (int v = 0; v < NR_F32; v += LF) {
                     int t = doff + r * ld + v;
-                    FloatVector.fromArray(SF, w, level + r * ls + v).add(FloatVector.fromArray(SF, d, t)).intoArray(d, t);
+                    NEG_ZERO_F.lanewise(ADD, FloatVector.fromArray(SF, w, level + r * ls + v)).lanewise(ADD, FloatVector.fromArray(SF, d, t)).intoArray(d, t);
                 }
             }
         }
     }
 
-    /** The tile of the species ({@link #MR} rows): one of the two kernels, chosen by a constant. */
-    private static void microKernel(float[] w, int pa, int pb, int kc, float[] d, int doff, int ld) {
-        if (MR == 12) kernel(w, pa, pb, kc, d, doff, ld);
-        else kernel6(w, pa, pb, kc, d, doff, ld);
-    }
-
     /**
-     * One 12 x 2-vector tile of C over the kc terms of one block: 24 sums in vector registers, each from
-     * -0.0, adding term p = 0 .. kc-1 by one fma (per term: 2 vector loads of the B panel, 12 broadcasts
-     * of the A panel); written to d[doff + r * ld + j].
+     * One 6 x 2-vector tile of C over the kc terms of one block: 12 sums in vector registers, each from
+     * -0.0, adding term p = 0 .. kc-1 by one fma (per term: 2 vector loads of the B panel, 6 broadcasts
+     * of the A panel); written to d[doff + r * ld + j]. The stores come first in the bytecode, so C2
+     * parses (and binds) them before the loop body has used up its inlining budget.
      */
     private static void kernel(float[] w, int pa, int pb, int kc, float[] d, int doff, int ld) {
-        FloatVector zero = FloatVector.broadcast(SF, -0.0f);
-        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero, c80 = zero, c81 = zero, c90 = zero, c91 = zero, c100 = zero, c101 = zero, c110 = zero, c111 = zero;
-        for (int p = 0; p < kc; p++) {
-            int ap = pa + p * MR, bp = pb + p * NR_F32;
-            FloatVector b0 = FloatVector.fromArray(SF, w, bp);
-            FloatVector b1 = FloatVector.fromArray(SF, w, bp + LF);
-            FloatVector a0 = FloatVector.broadcast(SF, w[ap + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(SF, w[ap + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(SF, w[ap + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(SF, w[ap + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(SF, w[ap + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(SF, w[ap + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(SF, w[ap + 6]);
-            c60 = a6.fma(b0, c60);
-            c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(SF, w[ap + 7]);
-            c70 = a7.fma(b0, c70);
-            c71 = a7.fma(b1, c71);
-            FloatVector a8 = FloatVector.broadcast(SF, w[ap + 8]);
-            c80 = a8.fma(b0, c80);
-            c81 = a8.fma(b1, c81);
-            FloatVector a9 = FloatVector.broadcast(SF, w[ap + 9]);
-            c90 = a9.fma(b0, c90);
-            c91 = a9.fma(b1, c91);
-            FloatVector a10 = FloatVector.broadcast(SF, w[ap + 10]);
-            c100 = a10.fma(b0, c100);
-            c101 = a10.fma(b1, c101);
-            FloatVector a11 = FloatVector.broadcast(SF, w[ap + 11]);
-            c110 = a11.fma(b0, c110);
-            c111 = a11.fma(b1, c111);
-        }
-        c00.intoArray(d, doff);
-        c01.intoArray(d, doff + LF);
-        c10.intoArray(d, doff + ld);
-        c11.intoArray(d, doff + ld + LF);
-        c20.intoArray(d, doff + 2 * ld);
-        c21.intoArray(d, doff + 2 * ld + LF);
-        c30.intoArray(d, doff + 3 * ld);
-        c31.intoArray(d, doff + 3 * ld + LF);
-        c40.intoArray(d, doff + 4 * ld);
-        c41.intoArray(d, doff + 4 * ld + LF);
-        c50.intoArray(d, doff + 5 * ld);
-        c51.intoArray(d, doff + 5 * ld + LF);
-        c60.intoArray(d, doff + 6 * ld);
-        c61.intoArray(d, doff + 6 * ld + LF);
-        c70.intoArray(d, doff + 7 * ld);
-        c71.intoArray(d, doff + 7 * ld + LF);
-        c80.intoArray(d, doff + 8 * ld);
-        c81.intoArray(d, doff + 8 * ld + LF);
-        c90.intoArray(d, doff + 9 * ld);
-        c91.intoArray(d, doff + 9 * ld + LF);
-        c100.intoArray(d, doff + 10 * ld);
-        c101.intoArray(d, doff + 10 * ld + LF);
-        c110.intoArray(d, doff + 11 * ld);
-        c111.intoArray(d, doff + 11 * ld + LF);
-    }
-
-    /**
-     * The 6-row twin of {@link #kernel(float[], int, int, int, float[], int, int)} for 256-bit (and narrower) species:
-     * 12 sums + 2 B vectors + 1 broadcast fit the 16 vector registers of AVX2, where the 12-row
-     * tile's 27 would spill (the same fma chain per element: the tiling does not change the bits).
-     */
-    private static void kernel6(float[] w, int pa, int pb, int kc, float[] d, int doff, int ld) {
-        FloatVector zero = FloatVector.broadcast(SF, -0.0f);
+        FloatVector zero = NEG_ZERO_F.broadcast(-0.0f);   // an intrinsic, not the constant object: see NEG_ZERO_F
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
-        for (int p = 0; p < kc; p++) {
+        for (int p = 0; ; p++) {
+            if (p == kc) {   // the stores first in the bytecode: see the method comment
+                NEG_ZERO_F.lanewise(ADD, c00).intoArray(d, doff);
+                NEG_ZERO_F.lanewise(ADD, c01).intoArray(d, doff + LF);
+                NEG_ZERO_F.lanewise(ADD, c10).intoArray(d, doff + ld);
+                NEG_ZERO_F.lanewise(ADD, c11).intoArray(d, doff + ld + LF);
+                NEG_ZERO_F.lanewise(ADD, c20).intoArray(d, doff + 2 * ld);
+                NEG_ZERO_F.lanewise(ADD, c21).intoArray(d, doff + 2 * ld + LF);
+                NEG_ZERO_F.lanewise(ADD, c30).intoArray(d, doff + 3 * ld);
+                NEG_ZERO_F.lanewise(ADD, c31).intoArray(d, doff + 3 * ld + LF);
+                NEG_ZERO_F.lanewise(ADD, c40).intoArray(d, doff + 4 * ld);
+                NEG_ZERO_F.lanewise(ADD, c41).intoArray(d, doff + 4 * ld + LF);
+                NEG_ZERO_F.lanewise(ADD, c50).intoArray(d, doff + 5 * ld);
+                NEG_ZERO_F.lanewise(ADD, c51).intoArray(d, doff + 5 * ld + LF);
+                return;
+            }
             int ap = pa + p * MR, bp = pb + p * NR_F32;
             FloatVector b0 = FloatVector.fromArray(SF, w, bp);
             FloatVector b1 = FloatVector.fromArray(SF, w, bp + LF);
-            FloatVector a0 = FloatVector.broadcast(SF, w[ap + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(SF, w[ap + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(SF, w[ap + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(SF, w[ap + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(SF, w[ap + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(SF, w[ap + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
+            FloatVector a0 = NEG_ZERO_F.broadcast(w[ap + 0]);
+            c00 = a0.lanewise(FMA, b0, c00);
+            c01 = a0.lanewise(FMA, b1, c01);
+            FloatVector a1 = NEG_ZERO_F.broadcast(w[ap + 1]);
+            c10 = a1.lanewise(FMA, b0, c10);
+            c11 = a1.lanewise(FMA, b1, c11);
+            FloatVector a2 = NEG_ZERO_F.broadcast(w[ap + 2]);
+            c20 = a2.lanewise(FMA, b0, c20);
+            c21 = a2.lanewise(FMA, b1, c21);
+            FloatVector a3 = NEG_ZERO_F.broadcast(w[ap + 3]);
+            c30 = a3.lanewise(FMA, b0, c30);
+            c31 = a3.lanewise(FMA, b1, c31);
+            FloatVector a4 = NEG_ZERO_F.broadcast(w[ap + 4]);
+            c40 = a4.lanewise(FMA, b0, c40);
+            c41 = a4.lanewise(FMA, b1, c41);
+            FloatVector a5 = NEG_ZERO_F.broadcast(w[ap + 5]);
+            c50 = a5.lanewise(FMA, b0, c50);
+            c51 = a5.lanewise(FMA, b1, c51);
         }
-        c00.intoArray(d, doff);
-        c01.intoArray(d, doff + LF);
-        c10.intoArray(d, doff + ld);
-        c11.intoArray(d, doff + ld + LF);
-        c20.intoArray(d, doff + 2 * ld);
-        c21.intoArray(d, doff + 2 * ld + LF);
-        c30.intoArray(d, doff + 3 * ld);
-        c31.intoArray(d, doff + 3 * ld + LF);
-        c40.intoArray(d, doff + 4 * ld);
-        c41.intoArray(d, doff + 4 * ld + LF);
-        c50.intoArray(d, doff + 5 * ld);
-        c51.intoArray(d, doff + 5 * ld + LF);
     }
 
 
@@ -340,13 +294,13 @@ public final class VectorGemm {
                         for (int ir = ic; ir < ie; ir += MR) {
                             int a0 = pa + ir * k + pc * MR, b0 = pb + jr * k + pc * nr, at = ir * np + jr;
                             if (!last) {
-                                microKernel(w, a0, b0, kc, w, level + at, np);
+                                kernel(w, a0, b0, kc, w, level + at, np);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, w, level + at, np);
                             } else if (ir + MR <= m && jr + nr <= n) {
-                                microKernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
+                                kernel(w, a0, b0, kc, c, cOff + ir * n + jr, n);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, c, cOff + ir * n + jr, n);
                             } else {
-                                microKernel(w, a0, b0, kc, w, tile, nr);
+                                kernel(w, a0, b0, kc, w, tile, nr);
                                 if (adds != 0) merge(w, stack + at, plane, np, adds, w, tile, nr);
                                 int rows = Math.min(MR, m - ir), cols = Math.min(nr, n - jr);
                                 for (int r = 0; r < rows; r++) System.arraycopy(w, tile + r * nr, c, cOff + (ir + r) * n + jr, cols);
@@ -393,8 +347,8 @@ public final class VectorGemm {
         // costs about twice as much); the vectors live within one statement, so nothing boxes
         for (int q = 0; q < k; q++) {
             for (int j0 = 0, src = bOff + q * rs, dst = s + q * nr; j0 < full; j0 += nr) {
-                DoubleVector.fromArray(SD, b, src + j0).intoArray(w, dst + j0 * k);
-                DoubleVector.fromArray(SD, b, src + j0 + LD).intoArray(w, dst + j0 * k + LD);
+                NEG_ZERO_D.lanewise(ADD, DoubleVector.fromArray(SD, b, src + j0)).intoArray(w, dst + j0 * k);
+                NEG_ZERO_D.lanewise(ADD, DoubleVector.fromArray(SD, b, src + j0 + LD)).intoArray(w, dst + j0 * k + LD);
             }
         }
         for (int j0 = full; j0 < n; j0 += nr) {
@@ -419,135 +373,53 @@ public final class VectorGemm {
             for (int r = 0; r < MR; r++) {
                 for (int v = 0; v < NR_F64; v += LD) {
                     int t = doff + r * ld + v;
-                    DoubleVector.fromArray(SD, w, level + r * ls + v).add(DoubleVector.fromArray(SD, d, t)).intoArray(d, t);
+                    NEG_ZERO_D.lanewise(ADD, DoubleVector.fromArray(SD, w, level + r * ls + v)).lanewise(ADD, DoubleVector.fromArray(SD, d, t)).intoArray(d, t);
                 }
             }
         }
     }
 
-    /** The tile of the species ({@link #MR} rows): one of the two kernels, chosen by a constant. */
-    private static void microKernel(double[] w, int pa, int pb, int kc, double[] d, int doff, int ld) {
-        if (MR == 12) kernel(w, pa, pb, kc, d, doff, ld);
-        else kernel6(w, pa, pb, kc, d, doff, ld);
-    }
-
-    /**
-     * One 12 x 2-vector tile of C over the kc terms of one block: 24 sums in vector registers, each from
-     * -0.0, adding term p = 0 .. kc-1 by one fma (per term: 2 vector loads of the B panel, 12 broadcasts
-     * of the A panel); written to d[doff + r * ld + j].
-     */
+    /** The double twin of the float kernel above. */
     private static void kernel(double[] w, int pa, int pb, int kc, double[] d, int doff, int ld) {
-        DoubleVector zero = DoubleVector.broadcast(SD, -0.0);
-        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero, c80 = zero, c81 = zero, c90 = zero, c91 = zero, c100 = zero, c101 = zero, c110 = zero, c111 = zero;
-        for (int p = 0; p < kc; p++) {
-            int ap = pa + p * MR, bp = pb + p * NR_F64;
-            DoubleVector b0 = DoubleVector.fromArray(SD, w, bp);
-            DoubleVector b1 = DoubleVector.fromArray(SD, w, bp + LD);
-            DoubleVector a0 = DoubleVector.broadcast(SD, w[ap + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            DoubleVector a1 = DoubleVector.broadcast(SD, w[ap + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            DoubleVector a2 = DoubleVector.broadcast(SD, w[ap + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            DoubleVector a3 = DoubleVector.broadcast(SD, w[ap + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            DoubleVector a4 = DoubleVector.broadcast(SD, w[ap + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            DoubleVector a5 = DoubleVector.broadcast(SD, w[ap + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            DoubleVector a6 = DoubleVector.broadcast(SD, w[ap + 6]);
-            c60 = a6.fma(b0, c60);
-            c61 = a6.fma(b1, c61);
-            DoubleVector a7 = DoubleVector.broadcast(SD, w[ap + 7]);
-            c70 = a7.fma(b0, c70);
-            c71 = a7.fma(b1, c71);
-            DoubleVector a8 = DoubleVector.broadcast(SD, w[ap + 8]);
-            c80 = a8.fma(b0, c80);
-            c81 = a8.fma(b1, c81);
-            DoubleVector a9 = DoubleVector.broadcast(SD, w[ap + 9]);
-            c90 = a9.fma(b0, c90);
-            c91 = a9.fma(b1, c91);
-            DoubleVector a10 = DoubleVector.broadcast(SD, w[ap + 10]);
-            c100 = a10.fma(b0, c100);
-            c101 = a10.fma(b1, c101);
-            DoubleVector a11 = DoubleVector.broadcast(SD, w[ap + 11]);
-            c110 = a11.fma(b0, c110);
-            c111 = a11.fma(b1, c111);
-        }
-        c00.intoArray(d, doff);
-        c01.intoArray(d, doff + LD);
-        c10.intoArray(d, doff + ld);
-        c11.intoArray(d, doff + ld + LD);
-        c20.intoArray(d, doff + 2 * ld);
-        c21.intoArray(d, doff + 2 * ld + LD);
-        c30.intoArray(d, doff + 3 * ld);
-        c31.intoArray(d, doff + 3 * ld + LD);
-        c40.intoArray(d, doff + 4 * ld);
-        c41.intoArray(d, doff + 4 * ld + LD);
-        c50.intoArray(d, doff + 5 * ld);
-        c51.intoArray(d, doff + 5 * ld + LD);
-        c60.intoArray(d, doff + 6 * ld);
-        c61.intoArray(d, doff + 6 * ld + LD);
-        c70.intoArray(d, doff + 7 * ld);
-        c71.intoArray(d, doff + 7 * ld + LD);
-        c80.intoArray(d, doff + 8 * ld);
-        c81.intoArray(d, doff + 8 * ld + LD);
-        c90.intoArray(d, doff + 9 * ld);
-        c91.intoArray(d, doff + 9 * ld + LD);
-        c100.intoArray(d, doff + 10 * ld);
-        c101.intoArray(d, doff + 10 * ld + LD);
-        c110.intoArray(d, doff + 11 * ld);
-        c111.intoArray(d, doff + 11 * ld + LD);
-    }
-
-    /**
-     * The 6-row twin of {@link #kernel(double[], int, int, int, double[], int, int)} for 256-bit (and narrower) species:
-     * 12 sums + 2 B vectors + 1 broadcast fit the 16 vector registers of AVX2, where the 12-row
-     * tile's 27 would spill (the same fma chain per element: the tiling does not change the bits).
-     */
-    private static void kernel6(double[] w, int pa, int pb, int kc, double[] d, int doff, int ld) {
-        DoubleVector zero = DoubleVector.broadcast(SD, -0.0);
+        DoubleVector zero = NEG_ZERO_D.broadcast(-0.0);   // an intrinsic, not the constant object: see NEG_ZERO_F
         DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
-        for (int p = 0; p < kc; p++) {
+        for (int p = 0; ; p++) {
+            if (p == kc) {   // the stores first in the bytecode: see the method comment
+                NEG_ZERO_D.lanewise(ADD, c00).intoArray(d, doff);
+                NEG_ZERO_D.lanewise(ADD, c01).intoArray(d, doff + LD);
+                NEG_ZERO_D.lanewise(ADD, c10).intoArray(d, doff + ld);
+                NEG_ZERO_D.lanewise(ADD, c11).intoArray(d, doff + ld + LD);
+                NEG_ZERO_D.lanewise(ADD, c20).intoArray(d, doff + 2 * ld);
+                NEG_ZERO_D.lanewise(ADD, c21).intoArray(d, doff + 2 * ld + LD);
+                NEG_ZERO_D.lanewise(ADD, c30).intoArray(d, doff + 3 * ld);
+                NEG_ZERO_D.lanewise(ADD, c31).intoArray(d, doff + 3 * ld + LD);
+                NEG_ZERO_D.lanewise(ADD, c40).intoArray(d, doff + 4 * ld);
+                NEG_ZERO_D.lanewise(ADD, c41).intoArray(d, doff + 4 * ld + LD);
+                NEG_ZERO_D.lanewise(ADD, c50).intoArray(d, doff + 5 * ld);
+                NEG_ZERO_D.lanewise(ADD, c51).intoArray(d, doff + 5 * ld + LD);
+                return;
+            }
             int ap = pa + p * MR, bp = pb + p * NR_F64;
             DoubleVector b0 = DoubleVector.fromArray(SD, w, bp);
             DoubleVector b1 = DoubleVector.fromArray(SD, w, bp + LD);
-            DoubleVector a0 = DoubleVector.broadcast(SD, w[ap + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            DoubleVector a1 = DoubleVector.broadcast(SD, w[ap + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            DoubleVector a2 = DoubleVector.broadcast(SD, w[ap + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            DoubleVector a3 = DoubleVector.broadcast(SD, w[ap + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            DoubleVector a4 = DoubleVector.broadcast(SD, w[ap + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            DoubleVector a5 = DoubleVector.broadcast(SD, w[ap + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
+            DoubleVector a0 = NEG_ZERO_D.broadcast(w[ap + 0]);
+            c00 = a0.lanewise(FMA, b0, c00);
+            c01 = a0.lanewise(FMA, b1, c01);
+            DoubleVector a1 = NEG_ZERO_D.broadcast(w[ap + 1]);
+            c10 = a1.lanewise(FMA, b0, c10);
+            c11 = a1.lanewise(FMA, b1, c11);
+            DoubleVector a2 = NEG_ZERO_D.broadcast(w[ap + 2]);
+            c20 = a2.lanewise(FMA, b0, c20);
+            c21 = a2.lanewise(FMA, b1, c21);
+            DoubleVector a3 = NEG_ZERO_D.broadcast(w[ap + 3]);
+            c30 = a3.lanewise(FMA, b0, c30);
+            c31 = a3.lanewise(FMA, b1, c31);
+            DoubleVector a4 = NEG_ZERO_D.broadcast(w[ap + 4]);
+            c40 = a4.lanewise(FMA, b0, c40);
+            c41 = a4.lanewise(FMA, b1, c41);
+            DoubleVector a5 = NEG_ZERO_D.broadcast(w[ap + 5]);
+            c50 = a5.lanewise(FMA, b0, c50);
+            c51 = a5.lanewise(FMA, b1, c51);
         }
-        c00.intoArray(d, doff);
-        c01.intoArray(d, doff + LD);
-        c10.intoArray(d, doff + ld);
-        c11.intoArray(d, doff + ld + LD);
-        c20.intoArray(d, doff + 2 * ld);
-        c21.intoArray(d, doff + 2 * ld + LD);
-        c30.intoArray(d, doff + 3 * ld);
-        c31.intoArray(d, doff + 3 * ld + LD);
-        c40.intoArray(d, doff + 4 * ld);
-        c41.intoArray(d, doff + 4 * ld + LD);
-        c50.intoArray(d, doff + 5 * ld);
-        c51.intoArray(d, doff + 5 * ld + LD);
     }
 }
