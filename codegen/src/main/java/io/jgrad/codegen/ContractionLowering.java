@@ -206,7 +206,7 @@ final class ContractionLowering {
         Num nk = e.num(v);
         BodyEmitter.Target t = toLocal ? null : e.ownBuffer(v);
         if (t != null) t.prepare();
-        BodyEmitter.Nest nest = e.new Nest(ext, e.forms, false);
+        LoopNest nest = new LoopNest(e, ext, e.forms, false);
         int[] formX = {m * k, k, 1, 0}, formY = {k * n, 0, n, 1};
         Runnable a = () -> operand(x, dx, copyX, formX, nk, nest), b = () -> operand(y, dy, copyY, formY, nk, nest);
         int[] store = {m * n, n, 0, 1};
@@ -372,7 +372,7 @@ final class ContractionLowering {
     }
 
     /** Pushes an operand's element at (b, i, q, j): in place, or from its canonical copy. */
-    private void operand(int x, Access direct, int copy, int[] form, Num nk, BodyEmitter.Nest nest) {
+    private void operand(int x, Access direct, int copy, int[] form, Num nk, LoopNest nest) {
         if (direct != null) {
             e.value(x, direct, nest);
             return;
@@ -394,7 +394,7 @@ final class ContractionLowering {
         int[] store = Type.f32(ext).strides();
         e.forms.add(store);
         e.prepareLeaves();
-        BodyEmitter.Nest nest = e.new Nest(ext, e.forms, true);
+        LoopNest nest = new LoopNest(e, ext, e.forms, true);
         Num nk = e.num(v);
         e.sealed = true;
         nest.open(0, nest.groups());

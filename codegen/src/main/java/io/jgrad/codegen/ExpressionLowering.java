@@ -1,6 +1,5 @@
 package io.jgrad.codegen;
 
-import io.jgrad.codegen.BodyEmitter.Nest;
 import io.jgrad.codegen.BodyEmitter.Target;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
@@ -45,7 +44,7 @@ final class ExpressionLowering {
         body.forms.add(store);
         body.prepareLeaves();
         t.prepare();
-        Nest nest = body.new Nest(ext, body.forms, true);
+        LoopNest nest = new LoopNest(body, ext, body.forms, true);
         body.sealed = true;
         int inner = Math.max(nest.groups() - 1, 0);
         nest.open(0, inner);
@@ -75,7 +74,7 @@ final class ExpressionLowering {
         body.sealed = false;
     }
 
-    void expand(int v, Access acc, Nest nest) {
+    void expand(int v, Access acc, LoopNest nest) {
         Node nd = p.node(v);
         switch (nd.prim().family) {
             case UNARY, BINARY -> {
@@ -115,7 +114,7 @@ final class ExpressionLowering {
     }
 
     /** Jumps to {@code no} when the bool value c is false; a fused comparison jumps directly. */
-    private void condition(int c, Access acc, Nest nest, Label no) {
+    private void condition(int c, Access acc, LoopNest nest, Label no) {
         Node nd = p.node(c);
         if (p.isLeaf(c) || nd.prim().family != Prim.Family.COMPARE) {
             body.value(c, acc, nest);
@@ -126,7 +125,7 @@ final class ExpressionLowering {
     }
 
     /** Evaluates a comparison's operands and jumps to {@code no} when it is false. */
-    private void compare(int c, Access acc, Nest nest, Label no) {
+    private void compare(int c, Access acc, LoopNest nest, Label no) {
         Node nd = p.node(c);
         body.value(nd.arg(0), body.argAccess(c, 0, acc, nest), nest);
         body.value(nd.arg(1), body.argAccess(c, 1, acc, nest), nest);

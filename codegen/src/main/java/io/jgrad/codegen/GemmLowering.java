@@ -44,7 +44,7 @@ final class GemmLowering {
         if (t.kind() != nk) throw new AssertionError("%" + v + " (" + p.type(v) + ") would be written by the kernel into a " + t.kind().array + " array");
         int s = p.scratchOffset[v], mr = Gemm.mr(), nr = Gemm.nr(f64), pb = s + Gemm.packedB(m, k);
         Access accA = Access.axes(3, 0, 1), accB = Access.axes(3, 1, 2);
-        BodyEmitter.Nest nest = e.new Nest(p.kernelExtents(v), e.forms, false);
+        LoopNest nest = new LoopNest(e, p.kernelExtents(v), e.forms, false);
         MethodVisitor mv = e.mv();
         int i = nest.local[nest.group[0]], q = nest.local[nest.group[1]], j = nest.local[nest.group[2]];
         int base = e.nextLocal++;
@@ -93,7 +93,7 @@ final class GemmLowering {
     }
 
     /** A read through the expression lowering (a fused operand, a transposed view), row by row. */
-    private void packA(int a, int k, int s, int mr, Access accA, BodyEmitter.Nest nest, int i, int q, int base, Num nk) {
+    private void packA(int a, int k, int s, int mr, Access accA, LoopNest nest, int i, int q, int base, Num nk) {
         MethodVisitor mv = e.mv();
         nest.openVar(0);
         mv.visitVarInsn(ILOAD, i);
@@ -122,7 +122,7 @@ final class GemmLowering {
     }
 
     /** B read through the expression lowering: j = strip * NR + jj, a counted jj loop. */
-    private void packB(int b, int n, int k, int nr, int pb, Access accB, BodyEmitter.Nest nest, int q, int j, int base, Num nk) {
+    private void packB(int b, int n, int k, int nr, int pb, Access accB, LoopNest nest, int q, int j, int base, Num nk) {
         MethodVisitor mv = e.mv();
         int strip = e.nextLocal++, jj = e.nextLocal++, cnt = e.nextLocal++;
         int strips = (n + nr - 1) / nr;

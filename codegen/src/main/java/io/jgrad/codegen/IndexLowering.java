@@ -47,7 +47,7 @@ final class IndexLowering {
     }
 
     /** The access of operand i of v, given v's: its re-indexing (planned: a reshape no access follows has a buffer). */
-    Access argAccess(int v, int i, Access acc, BodyEmitter.Nest nest) {
+    Access argAccess(int v, int i, Access acc, LoopNest nest) {
         Node nd = e.p.node(v);
         int arg = nd.arg(i);
         if (e.p.constantEverywhere(arg)) return acc;
@@ -57,7 +57,7 @@ final class IndexLowering {
     }
 
     /** A fused view (broadcast, reshape, transpose, slice, gather, pad) at acc: the access re-indexes, a pad also tests. */
-    void shape(int v, Access acc, BodyEmitter.Nest nest) {
+    void shape(int v, Access acc, LoopNest nest) {
         if (e.p.node(v).prim() == Prim.PAD) pad(v, acc, nest);
         else e.value(e.p.node(v).arg(0), argAccess(v, 0, acc, nest), nest);
     }
@@ -87,7 +87,7 @@ final class IndexLowering {
     }
 
     /** Pushes the flat index of a row-major buffer of type t read through acc, plus off. */
-    void pushIndex(int off, Access acc, Type t, BodyEmitter.Nest nest) {
+    void pushIndex(int off, Access acc, Type t, LoopNest nest) {
         nest.index(off + acc.flatConst(t), acc.flatForm(t));
         if (acc.tables == null) return;
         int[] st = t.strides();
@@ -103,12 +103,12 @@ final class IndexLowering {
     }
 
     /** Pushes coordinate {@code axis} of acc. */
-    void pushCoord(Access acc, int axis, BodyEmitter.Nest nest) {
+    void pushCoord(Access acc, int axis, LoopNest nest) {
         if (acc.tables[axis] != null) pushTable(acc, axis, nest);
         else nest.index(acc.consts[axis], acc.coords[axis]);
     }
 
-    private void pushTable(Access acc, int axis, BodyEmitter.Nest nest) {
+    private void pushTable(Access acc, int axis, LoopNest nest) {
         e.mv.visitFieldInsn(GETSTATIC, e.cg.name, e.cg.tableField(acc.tables[axis]), "[I");
         nest.index(acc.consts[axis], acc.coords[axis]);
         e.mv.visitInsn(IALOAD);
@@ -124,7 +124,7 @@ final class IndexLowering {
      * PAD [axis, low, high] at acc: the operand at coordinate c - low when 0 <= c - low < n,
      * else +0.0. A side the coordinate's range cannot cross is not tested.
      */
-    void pad(int v, Access acc, BodyEmitter.Nest nest) {
+    void pad(int v, Access acc, LoopNest nest) {
         Node nd = e.p.node(v);
         int x = nd.arg(0), axis = nd.ints()[0], n = e.p.type(x).dim(axis);
         Access xa = e.argAccess(v, 0, acc, nest);
@@ -161,7 +161,7 @@ final class IndexLowering {
      * c with each end in turn; operands the coordinate's range cannot reach are left out, and a
      * range inside one operand needs no comparison.
      */
-    void concat(int v, Access acc, BodyEmitter.Nest nest) {
+    void concat(int v, Access acc, LoopNest nest) {
         Node nd = e.p.node(v);
         int axis = nd.ints()[0];
         long[] r = acc.range(axis, nest.varExt);
@@ -209,7 +209,7 @@ final class IndexLowering {
         e.collect(v);
         e.prepareLeaves();
         int[] ext = e.p.type(v).shape();
-        BodyEmitter.Nest nest = e.new Nest(ext, e.forms, true);
+        LoopNest nest = new LoopNest(e, ext, e.forms, true);
         int l = e.newLocal(v);
         e.sealed = true;
         e.expand(v, identity(ext.length), nest);
@@ -238,7 +238,7 @@ final class IndexLowering {
             e.forms.add(store);
             e.prepareLeaves();
             t.prepare();
-            BodyEmitter.Nest nest = e.new Nest(ext, e.forms, true);
+            LoopNest nest = new LoopNest(e, ext, e.forms, true);
             e.sealed = true;
             nest.open(0, nest.groups());
             t.pushArray();
@@ -253,7 +253,7 @@ final class IndexLowering {
 
     /** Writes {@code value} into the first {@code size} elements of t. */
     private void fill(BodyEmitter.Target t, int size, double value, Num nk) {
-        BodyEmitter.Nest fill = e.new Nest(new int[] {size}, List.of(), false);
+        LoopNest fill = new LoopNest(e, new int[] {size}, List.of(), false);
         e.sealed = true;
         fill.open(0, fill.groups());
         t.pushArray();
@@ -323,7 +323,7 @@ final class IndexLowering {
             int acc = e.newLocal(v);
             nk.constant(mv, 0.0);
             mv.visitVarInsn(nk.store, acc);
-            BodyEmitter.Nest nest = e.new Nest(xt.shape(), e.forms, true);
+            LoopNest nest = new LoopNest(e, xt.shape(), e.forms, true);
             e.sealed = true;
             nest.open(0, nest.groups());
             mv.visitVarInsn(nk.load, acc);
@@ -340,7 +340,7 @@ final class IndexLowering {
         t.prepare();
         fill(t, rt.size(), 0.0, nk);
         e.sealed = true;
-        BodyEmitter.Nest nest = e.new Nest(xt.shape(), e.forms, true);
+        LoopNest nest = new LoopNest(e, xt.shape(), e.forms, true);
         nest.open(0, nest.groups());
         t.pushArray();
         nest.index(t.offset(), store);

@@ -1,6 +1,5 @@
 package io.jgrad.codegen;
 
-import io.jgrad.codegen.BodyEmitter.Nest;
 import io.jgrad.codegen.BodyEmitter.Target;
 import io.jgrad.runtime.Summation;
 import io.jgrad.ir.Node;
@@ -42,7 +41,7 @@ final class MatmulLowering {
         Access accA = Access.axes(3, 0, 1), accB = Access.axes(3, 1, 2);
         Num nk = body.num(v);
         if (p.matmulRowLanes(v)) { // Xᵀ·g: k outside, the rows of C as contiguous lanes inside
-            Nest nest = body.new Nest(p.kernelExtents(v), body.forms, false, new int[] {1, 0, 2}, new boolean[3]);
+            LoopNest nest = new LoopNest(body, p.kernelExtents(v), body.forms, false, new int[] {1, 0, 2}, new boolean[3]);
             int bq = body.newLocal(v);
             body.sums.lanes(v, nest, 1, k, store, t, () -> {
                 body.value(b, accB, nest);
@@ -61,7 +60,7 @@ final class MatmulLowering {
             });
             return;
         }
-        Nest nest = body.new Nest(p.kernelExtents(v), body.forms, false);
+        LoopNest nest = new LoopNest(body, p.kernelExtents(v), body.forms, false);
         int result = toLocal ? body.newLocal(v) : -1;
         if (n == 1 && k > 1) {
             int acc = body.newLocal(v);

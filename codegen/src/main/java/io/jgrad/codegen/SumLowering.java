@@ -1,6 +1,5 @@
 package io.jgrad.codegen;
 
-import io.jgrad.codegen.BodyEmitter.Nest;
 import io.jgrad.codegen.BodyEmitter.Target;
 import io.jgrad.runtime.Cascade;
 import io.jgrad.runtime.Summation;
@@ -40,7 +39,7 @@ final class SumLowering {
     private void maxKernel(int v, boolean toLocal) {
         Prim prim = p.node(v).prim();
         ReductionSetup r = setUp(v, toLocal);
-        Nest nest = body.new Nest(r.xt().shape(), body.forms, true);
+        LoopNest nest = new LoopNest(body, r.xt().shape(), body.forms, true);
         int groups = nest.groups();
         int firstReduced = groups;
         boolean accMode = true;
@@ -88,7 +87,7 @@ final class SumLowering {
      * reduction's identity: a maximum; or a sum whose terms all go to accumulator 0 in
      * {@link Summation}'s order (fewer than 4 terms).
      */
-    private void inBuffer(int v, ReductionSetup r, Nest nest) {
+    private void inBuffer(int v, ReductionSetup r, LoopNest nest) {
         Target t = r.t();
         Prim prim = p.node(v).prim();
         Num nk = body.num(v);   // the buffer's kind too: the sum's dtype (an output's is the function's, the same)
@@ -180,7 +179,7 @@ final class SumLowering {
             barrier[inner] = true;
         }
         if (firstOuter < rank) barrier[order[firstOuter]] = true;
-        Nest nest = body.new Nest(r.xt().shape(), body.forms, true, order, barrier);
+        LoopNest nest = new LoopNest(body, r.xt().shape(), body.forms, true, order, barrier);
         int groups = nest.groups();
         int keptGroups = 0;
         while (keptGroups < groups && !r.reduced()[nest.last[keptGroups]]) keptGroups++;
@@ -248,15 +247,15 @@ final class SumLowering {
      * {@code into}, in {@link Summation}'s order: blocks of BLOCK terms, term q to accumulator
      * q % 4 (the last e % 4 to accumulator 0), block sum (a0 + a1) + (a2 + a3), blocks merged by
      * {@link Cascade#push} into the stack at workspace[stackOff ..] (e > BLOCK only). The term
-     * (pushed by {@code term}, at the loop index plus {@link Nest#delta}) is emitted five times.
+     * (pushed by {@code term}, at the loop index plus {@link LoopNest#delta}) is emitted five times.
      * All in the sum's kind {@code nk}: float and double sums add in the same order.
      */
-    void innerSum(Nest nest, int g, int e, int stackOff, int into, Num nk, Runnable term) {
+    void innerSum(LoopNest nest, int g, int e, int stackOff, int into, Num nk, Runnable term) {
         innerSum(nest, g, e, stackOff, into, nk, term, null, false);
     }
 
     /** {@link #innerSum}, with the term in vectors too (the vector path; null: scalar). */
-    void innerSum(Nest nest, int g, int e, int stackOff, int into, Num nk, Runnable term, VectorLowering.Term vterm, boolean wide) {
+    void innerSum(LoopNest nest, int g, int e, int stackOff, int into, Num nk, Runnable term, VectorLowering.Term vterm, boolean wide) {
         int var = nest.local[g];
         int main = e & ~3;
         int accs = main > 0 ? 4 : 1; // under 4 terms all go to a0, and (a0 + -0) + (-0 + -0) is a0
@@ -386,7 +385,7 @@ final class SumLowering {
                 break;
             }
         }
-        Nest nest = body.new Nest(r.xt().shape(), body.forms, true, order, barrier);
+        LoopNest nest = new LoopNest(body, r.xt().shape(), body.forms, true, order, barrier);
         if (r.xt().dim(q) < 4) {
             inBuffer(v, r, nest);
             return;
@@ -403,12 +402,12 @@ final class SumLowering {
      * sum. {@code perTerm} runs once per q (a matmul hoists a(i, q) there), {@code term} pushes
      * lane j's term q.
      */
-    void lanes(int v, Nest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term) {
+    void lanes(int v, LoopNest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term) {
         lanes(v, nest, q, e, store, t, perTerm, term, null);
     }
 
     /** {@link #lanes}, with the term in vectors too (the vector path; null: scalar). */
-    void lanes(int v, Nest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term, LaneTerm vterm) {
+    void lanes(int v, LoopNest nest, int q, int e, int[] store, Target t, Runnable perTerm, Runnable term, LaneTerm vterm) {
         int vars = store.length;
         int lanes = 1;
         int[] laneForm = new int[vars], outerForm = new int[vars];

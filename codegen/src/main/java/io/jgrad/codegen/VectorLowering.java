@@ -71,7 +71,7 @@ final class VectorLowering {
      * along loop variable {@code loopVar}: every operation supported, every value of kind k (or a
      * comparison feeding a select), every buffer read with coefficient 0 or 1 on the variable.
      */
-    boolean supports(int v, boolean expand, Access acc, BodyEmitter.Nest nest, int loopVar, Num k) {
+    boolean supports(int v, boolean expand, Access acc, LoopNest nest, int loopVar, Num k) {
         var = loopVar;
         sawTranscendental = false;
         return expand ? supportsOp(v, acc, nest, k) : supports(v, acc, nest, k);
@@ -93,7 +93,7 @@ final class VectorLowering {
      */
     static final long MIN_ITERATIONS = 128;
 
-    static boolean longEnough(BodyEmitter.Nest nest) {
+    static boolean longEnough(LoopNest nest) {
         long n = 1;
         for (int g = 0; g < nest.groups(); g++) n *= nest.ext[g];
         return n >= MIN_ITERATIONS;
@@ -102,7 +102,7 @@ final class VectorLowering {
     /** The last {@link #supports} check met a lanewise transcendental (a call to the JDK's vector math). */
     boolean sawTranscendental;
 
-    private boolean supports(int v, Access acc, BodyEmitter.Nest nest, Num k) {
+    private boolean supports(int v, Access acc, LoopNest nest, Num k) {
         Plan p = e.plan();
         if (!p.isLeaf(v)) return supportsOp(v, acc, nest, k);
         if (e.isBool(v) || e.num(v) != k) return false;
@@ -114,7 +114,7 @@ final class VectorLowering {
         return c == 0 || c == 1;
     }
 
-    private boolean supportsOp(int v, Access acc, BodyEmitter.Nest nest, Num k) {
+    private boolean supportsOp(int v, Access acc, LoopNest nest, Num k) {
         Plan p = e.plan();
         Node nd = p.node(v);
         boolean op = switch (nd.prim()) {
@@ -159,7 +159,7 @@ final class VectorLowering {
      * at the first of {@code s.lanes} elements, until fewer than that many are left. The index
      * is left at the first element of the tail; the caller's scalar loop resumes there.
      */
-    void loop(BodyEmitter.Nest nest, int g, Shape s, Runnable body) {
+    void loop(LoopNest nest, int g, Shape s, Runnable body) {
         MethodVisitor mv = e.mv();
         int i = nest.local[g];
         int upper = nest.ext[g] - nest.ext[g] % s.lanes();
@@ -271,7 +271,7 @@ final class VectorLowering {
     }
 
     /** Pushes the vector of v (expanded when {@code expand}) at the current index of {@code loopVar}. */
-    void push(int v, boolean expand, Access acc, BodyEmitter.Nest nest, int loopVar, Shape s) {
+    void push(int v, boolean expand, Access acc, LoopNest nest, int loopVar, Shape s) {
         var = loopVar;
         if (!(expand ? op(v, acc, nest, s) : value(v, acc, nest, s))) exact(s);
     }
@@ -306,7 +306,7 @@ final class VectorLowering {
      * (exact(s) otherwise; for + and × the operands are swapped instead), so it binds statically
      * and no type profile or class check decides whether C2 intrinsifies it (see binary).
      */
-    private boolean value(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
+    private boolean value(int v, Access acc, LoopNest nest, Shape s) {
         return e.plan().isLeaf(v) ? leaf(v, acc, nest, s) : op(v, acc, nest, s);
     }
 
@@ -319,11 +319,11 @@ final class VectorLowering {
     }
 
     /** Pushes v, of an exact class. */
-    private void exactValue(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
+    private void exactValue(int v, Access acc, LoopNest nest, Shape s) {
         if (!value(v, acc, nest, s)) exact(s);
     }
 
-    private boolean leaf(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
+    private boolean leaf(int v, Access acc, LoopNest nest, Shape s) {
         MethodVisitor mv = e.mv();
         Plan p = e.plan();
         Node nd = p.node(v);
@@ -354,7 +354,7 @@ final class VectorLowering {
         return true;
     }
 
-    private boolean op(int v, Access acc, BodyEmitter.Nest nest, Shape s) {
+    private boolean op(int v, Access acc, LoopNest nest, Shape s) {
         MethodVisitor mv = e.mv();
         Node nd = e.plan().node(v);
         Num k = s.num();
