@@ -99,7 +99,8 @@ final class BodyEmitter {
     private final MatmulLowering matmul;
     private final ExpressionLowering expressions;
 
-    BodyEmitter(ClassGen cg, Plan p, String name) {
+    /** {@code work}: {@link VectorLowering#work} of the function's forward graph, the same for all its bodies. */
+    BodyEmitter(ClassGen cg, Plan p, String name, long work) {
         this.cg = cg;
         this.classes = new ChunkClasses(cg, name);
         this.p = p;
@@ -113,7 +114,7 @@ final class BodyEmitter {
         Arrays.fill(local, -1);
         Arrays.fill(arrayLocal, -1);
         this.spilled = new PriorityQueue<>(Comparator.comparingInt(v -> p.lastUse[v]));
-        this.vector = Simd.enabled() ? new VectorLowering(this) : null;
+        this.vector = Simd.enabled() ? new VectorLowering(this, work) : null;
         this.cuts = new ChunkCuts(p, classes.templatesOn && p.contentDefinedCuts);
         this.sums = new SumLowering(this);
         this.matmul = new MatmulLowering(this);

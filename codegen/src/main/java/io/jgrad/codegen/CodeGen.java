@@ -89,9 +89,10 @@ public final class CodeGen {
         gradInput[0] = -1;
         System.arraycopy(diff, 0, gradInput, 1, diff.length);
 
-        BodyEmitter fwd = new BodyEmitter(cg, new Plan(r.forward, -1, new int[] {-1}, io), "forward$");
-        BodyEmitter vjp = new BodyEmitter(cg, new Plan(r.vjp, n, gradInput, io), "vjp$");
-        BodyEmitter vag = r.valueAndGrad == null ? null : new BodyEmitter(cg, new Plan(r.valueAndGrad, -1, gradInput, io), "valueAndGrad$");
+        long work = VectorLowering.work(r.forward);   // one measure for the three bodies: a node is vector code in all or none
+        BodyEmitter fwd = new BodyEmitter(cg, new Plan(r.forward, -1, new int[] {-1}, io), "forward$", work);
+        BodyEmitter vjp = new BodyEmitter(cg, new Plan(r.vjp, n, gradInput, io), "vjp$", work);
+        BodyEmitter vag = r.valueAndGrad == null ? null : new BodyEmitter(cg, new Plan(r.valueAndGrad, -1, gradInput, io), "valueAndGrad$", work);
         String fwdBody = fwd.emit(), vjpBody = vjp.emit(), vagBody = vag == null ? null : vag.emit();
         // One workspace serves the three bodies: each region as large as the largest body needs.
         for (BodyEmitter b : new BodyEmitter[] {fwd, vjp, vag}) {

@@ -259,7 +259,7 @@ final class DerivedCode implements DerivedFactory {
     private Derived make(String kind, Graph g, Plan plan, Loop loop, boolean split) {
         String className = name + "$" + kind + COUNTER.incrementAndGet();
         ClassGen cg = new ClassGen(className, io(), ClassGen.DERIVED);
-        BodyEmitter body = new BodyEmitter(cg, plan, kind + "$");
+        BodyEmitter body = new BodyEmitter(cg, plan, kind + "$", VectorLowering.work(forward));
         loop.emit(cg, split ? body.emitSplit() : new String[] {body.emit()});
         cg.constructor();
         cg.staticInit();

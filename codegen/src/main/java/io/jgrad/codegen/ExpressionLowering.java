@@ -52,7 +52,7 @@ final class ExpressionLowering {
             // the vector path: the innermost loop in vectors while a whole one fits, the scalar loop for the tail
             int var = nest.last[inner];
             VectorLowering.Shape s = VectorLowering.preferred(t.kind());
-            if (store[var] == 1 && nest.ext[inner] >= s.lanes() && VectorLowering.longEnough(nest) && body.vector.supports(v, expandRoot, id, nest, var, t.kind())) {
+            if (store[var] == 1 && nest.ext[inner] >= s.lanes() && body.vector.longEnough(nest) && body.vector.supports(v, expandRoot, id, nest, var, t.kind())) {
                 body.vector.loop(nest, inner, s, () -> {
                     body.vector.push(v, expandRoot, id, nest, var, s);
                     body.vector.store(s, () -> {

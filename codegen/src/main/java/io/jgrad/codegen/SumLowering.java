@@ -201,7 +201,7 @@ final class SumLowering {
         nest.open(keptGroups, outerEnd);
         if (inner >= 0) {
             int var = nest.last[innerGroup];
-            VectorLowering.Term vterm = body.vector != null && VectorLowering.longEnough(nest) && body.vector.supports(r.x(), false, r.id(), nest, var, nk)
+            VectorLowering.Term vterm = body.vector != null && body.vector.longEnough(nest) && body.vector.supports(r.x(), false, r.id(), nest, var, nk)
                     ? s -> body.vector.push(r.x(), false, r.id(), nest, var, s) : null;
             innerSum(nest, innerGroup, r.xt().dim(inner), stackOff, c, nk, () -> body.value(r.x(), r.id(), nest), vterm, vterm != null && body.vector.sawTranscendental);
         } else { // no reduced axis of extent > 1: the one term itself

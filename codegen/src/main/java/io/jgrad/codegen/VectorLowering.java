@@ -1,7 +1,9 @@
 package io.jgrad.codegen;
 
+import io.jgrad.ir.Graph;
 import io.jgrad.ir.Node;
 import io.jgrad.ir.Prim;
+import io.jgrad.ir.Type;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
@@ -62,7 +64,11 @@ final class VectorLowering {
     /** The loop variable being vectorised while checking or emitting. */
     private int var;
 
-    VectorLowering(BodyEmitter e) { this.e = e; }
+    /** {@code work}: the {@link #work} of the function's forward graph (see {@link #WORK_SHARE}). */
+    VectorLowering(BodyEmitter e, long work) {
+        this.e = e;
+        this.minIterations = Math.max(MIN_ITERATIONS, work / WORK_SHARE);
+    }
 
     // ---------------------------------------------------------------- what can be vectorised
 
@@ -80,10 +86,10 @@ final class VectorLowering {
     /**
      * Whether a statement's whole loop nest (an elementwise kernel's, a fused sum's) is long enough
      * for vector code: elementwise kernels and fused sums of fewer iterations (all their loops
-     * together) stay scalar. HotSpot compiles a
-     * chunk method with C2 only after enough calls and loop back-edges (about 15,000 together);
-     * a chunk whose loops are all short — GMM's logsumexp of the K = 100 mixture weights, a
-     * 100-term sum — is called once per call of a function that may take 50 ms, so it runs for
+     * together) than {@link #minIterations} stay scalar. HotSpot compiles a chunk method with C2
+     * only after enough calls and loop back-edges (about 15,000 together, or a C2-compiled loop
+     * of its own); a chunk whose loops are all short — GMM's logsumexp of the K mixture weights,
+     * a K-term sum — is called once per call of a function that may take 50 ms, so it runs for
      * hundreds of calls interpreted or in C1, where every Vector API operation allocates its
      * result (7 kB per call of a 100-element sum, 11 kB per call of GMM d64's objective, for
      * good). C2's vector loop would save a few hundred cycles there. The same additions in either
@@ -93,10 +99,52 @@ final class VectorLowering {
      */
     static final long MIN_ITERATIONS = 128;
 
-    static boolean longEnough(LoopNest nest) {
+    /**
+     * ... and at least 1/WORK_SHARE of the function's {@link #work}: 128 is not enough in an
+     * expensive function. GMM 10k d32 K = 200 (about 0.3 s per objective): the 200-term logsumexp
+     * of the weights, vectorised, was the only code of the objective's last chunk, whose 50
+     * back-edges per call never got it compiled: interpreted, 352 boxed 256-bit vectors, 22,528 B
+     * per call, for good. A statement of n iterations gives its chunk about n / 4 back-edges per
+     * call, enough for C2 within about 400,000 / n calls, each costing about work(g) ns: with n ≥
+     * work / 2048 that is about a second whatever the function, as a cheap function's 600 calls
+     * are. What this makes scalar is at most 1/2048 of the work. Every body of one function
+     * (forward, vjp, valueAndGrad) uses the forward graph's work, so a node is vectorised in all or
+     * none of them and value, valueAndGrad and vjp keep agreeing bit for bit.
+     */
+    static final long WORK_SHARE = 2048;
+
+    /** Iterations of a statement's loop nest from which it is vector code: MIN_ITERATIONS, or work / WORK_SHARE if more. */
+    private final long minIterations;
+
+    /**
+     * The elements a graph computes, a rough measure of its time per call: every node's output,
+     * a reduction's operand, a product's multiply-adds (output × contracted size).
+     */
+    static long work(Graph g) {
+        long w = 0;
+        for (Node nd : g.nodes()) {
+            long out = nd.type().size();
+            w += switch (nd.prim().family) {
+                case LEAF, UNARY, CONVERT, BINARY, COMPARE, SELECT, SHAPE, SCATTER, CONCAT -> out;
+                case REDUCE -> g.type(nd.arg(0)).size();
+                case MATMUL -> { Type lhs = g.type(nd.arg(0)); yield out * lhs.dim(lhs.rank() - 1); }
+                case CONTRACT -> out * contracted(nd.ints(), g.type(nd.arg(0)));
+            };
+        }
+        return w;
+    }
+
+    /** The product of the lhs's contracted dimensions; attributes [nb, nc, lhs batch (nb), rhs batch (nb), lhs contract (nc), ...]. */
+    private static long contracted(int[] ints, Type lhs) {
+        long k = 1;
+        for (int i = 0; i < ints[1]; i++) k *= lhs.dim(ints[2 + 2 * ints[0] + i]);
+        return k;
+    }
+
+    boolean longEnough(LoopNest nest) {
         long n = 1;
         for (int g = 0; g < nest.groups(); g++) n *= nest.ext[g];
-        return n >= MIN_ITERATIONS;
+        return n >= minIterations;
     }
 
     /** The last {@link #supports} check met a lanewise transcendental (a call to the JDK's vector math). */
