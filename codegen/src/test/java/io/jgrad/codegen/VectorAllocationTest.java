@@ -66,7 +66,14 @@ class VectorAllocationTest {
         assumeVectorPath();
         for (io.jgrad.runtime.DType d : new io.jgrad.runtime.DType[] {io.jgrad.runtime.DType.F32, io.jgrad.runtime.DType.F64}) {
             int n = 512, f = 40;
-            Compiled c = logisticRegression(d, n, f);
+            io.jgrad.ir.Builder b = new io.jgrad.ir.Builder();
+            int w = b.input(0, "w", io.jgrad.ir.Type.of(d, f, 1)), bias = b.input(1, "b", io.jgrad.ir.Type.of(d, 1));
+            int x = b.input(2, "X", io.jgrad.ir.Type.of(d, n, f)), t = b.input(3, "t", io.jgrad.ir.Type.of(d, n, 1));
+            int p = io.jgrad.ir.Composites.sigmoid(b, io.jgrad.ir.Composites.add(b, io.jgrad.ir.Composites.matmul(b, x, w), bias));
+            int ll = io.jgrad.ir.Composites.add(b, io.jgrad.ir.Composites.mul(b, t, io.jgrad.ir.Composites.log(b, p)),
+                    io.jgrad.ir.Composites.mul(b, io.jgrad.ir.Composites.rsub(b, t, 1f), io.jgrad.ir.Composites.log(b, io.jgrad.ir.Composites.rsub(b, p, 1f))));
+            int loss = io.jgrad.ir.Composites.neg(b, io.jgrad.ir.Composites.mean(b, ll));
+            Compiled c = Pipelines.compile(b.build(loss), new String[] {"w", "b", "X", "t"}, new boolean[] {true, true, false, false});
             assertVectorCode(c);
             Workspace ws = c.newWorkspace();
             if (d == io.jgrad.runtime.DType.F32) {
@@ -94,7 +101,16 @@ class VectorAllocationTest {
         assumeVectorPath();
         int batch = 64, in = 40, hidden = 32, out = 10;
         for (io.jgrad.runtime.DType d : new io.jgrad.runtime.DType[] {io.jgrad.runtime.DType.F32, io.jgrad.runtime.DType.F64}) {
-            Compiled c = mlp(d, batch, in, hidden, out);
+            io.jgrad.ir.Builder b = new io.jgrad.ir.Builder();
+            int w1 = b.input(0, "W1", io.jgrad.ir.Type.of(d, in, hidden)), b1 = b.input(1, "b1", io.jgrad.ir.Type.of(d, hidden));
+            int w2 = b.input(2, "W2", io.jgrad.ir.Type.of(d, hidden, out)), b2 = b.input(3, "b2", io.jgrad.ir.Type.of(d, out));
+            int x = b.input(4, "X", io.jgrad.ir.Type.of(d, batch, in)), t = b.input(5, "T", io.jgrad.ir.Type.of(d, batch, out));
+            int h = io.jgrad.ir.Composites.tanh(b, io.jgrad.ir.Composites.add(b, io.jgrad.ir.Composites.matmul(b, x, w1), b1));
+            int logits = io.jgrad.ir.Composites.add(b, io.jgrad.ir.Composites.matmul(b, h, w2), b2);
+            int loss = io.jgrad.ir.Composites.neg(b, io.jgrad.ir.Composites.mean(b, io.jgrad.ir.Composites.sum(b,
+                    io.jgrad.ir.Composites.mul(b, t, io.jgrad.ir.Composites.logSoftmax(b, logits, 1)), 1)));
+            Compiled c = Pipelines.compile(b.build(loss), new String[] {"W1", "b1", "W2", "b2", "X", "T"},
+                    new boolean[] {true, true, true, true, false, false});
             assertVectorCode(c);
             Workspace ws = c.newWorkspace();
             int[] sizes = {in * hidden, hidden, hidden * out, out, batch * in, batch * out};
@@ -108,31 +124,5 @@ class VectorAllocationTest {
                 AllocationTest.assertNoAllocation("vector F64 MLP valueAndGrad", () -> c.valueAndGrad(ws, data, grads));
             }
         }
-    }
-
-    /** Logistic regression's loss over n rows of f features: w, b differentiable; X, t data. */
-    static Compiled logisticRegression(io.jgrad.runtime.DType d, int n, int f) {
-        io.jgrad.ir.Builder b = new io.jgrad.ir.Builder();
-        int w = b.input(0, "w", io.jgrad.ir.Type.of(d, f, 1)), bias = b.input(1, "b", io.jgrad.ir.Type.of(d, 1));
-        int x = b.input(2, "X", io.jgrad.ir.Type.of(d, n, f)), t = b.input(3, "t", io.jgrad.ir.Type.of(d, n, 1));
-        int p = io.jgrad.ir.Composites.sigmoid(b, io.jgrad.ir.Composites.add(b, io.jgrad.ir.Composites.matmul(b, x, w), bias));
-        int ll = io.jgrad.ir.Composites.add(b, io.jgrad.ir.Composites.mul(b, t, io.jgrad.ir.Composites.log(b, p)),
-                io.jgrad.ir.Composites.mul(b, io.jgrad.ir.Composites.rsub(b, t, 1f), io.jgrad.ir.Composites.log(b, io.jgrad.ir.Composites.rsub(b, p, 1f))));
-        int loss = io.jgrad.ir.Composites.neg(b, io.jgrad.ir.Composites.mean(b, ll));
-        return Pipelines.compile(b.build(loss), new String[] {"w", "b", "X", "t"}, new boolean[] {true, true, false, false});
-    }
-
-    /** A two-layer MLP's cross-entropy: tanh hidden layer, logSoftmax; weights and biases differentiable, X and T data. */
-    static Compiled mlp(io.jgrad.runtime.DType d, int batch, int in, int hidden, int out) {
-        io.jgrad.ir.Builder b = new io.jgrad.ir.Builder();
-        int w1 = b.input(0, "W1", io.jgrad.ir.Type.of(d, in, hidden)), b1 = b.input(1, "b1", io.jgrad.ir.Type.of(d, hidden));
-        int w2 = b.input(2, "W2", io.jgrad.ir.Type.of(d, hidden, out)), b2 = b.input(3, "b2", io.jgrad.ir.Type.of(d, out));
-        int x = b.input(4, "X", io.jgrad.ir.Type.of(d, batch, in)), t = b.input(5, "T", io.jgrad.ir.Type.of(d, batch, out));
-        int h = io.jgrad.ir.Composites.tanh(b, io.jgrad.ir.Composites.add(b, io.jgrad.ir.Composites.matmul(b, x, w1), b1));
-        int logits = io.jgrad.ir.Composites.add(b, io.jgrad.ir.Composites.matmul(b, h, w2), b2);
-        int loss = io.jgrad.ir.Composites.neg(b, io.jgrad.ir.Composites.mean(b, io.jgrad.ir.Composites.sum(b,
-                io.jgrad.ir.Composites.mul(b, t, io.jgrad.ir.Composites.logSoftmax(b, logits, 1)), 1)));
-        return Pipelines.compile(b.build(loss), new String[] {"W1", "b1", "W2", "b2", "X", "T"},
-                new boolean[] {true, true, true, true, false, false});
     }
 }
